@@ -1,0 +1,65 @@
+//! The `ducks` command: the same engine as the page, for scripts.
+//!
+//! `ducks costs [--json] [--discounts FILE] PATH...` reads Parquet files (a
+//! directory is searched recursively for `*.parquet`) on every core and prints the
+//! costs report. Any unusable input ends the run with one line on stderr that
+//! names the file and the problem, and exit status 1.
+
+mod args;
+mod local_file;
+mod output;
+mod run;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+pub use args::{Command, CostsOptions, parse};
+pub use local_file::LocalFile;
+pub use run::{Failure, analyse, find_parquet_files};
+
+/// Runs the command line `args` (without the program name), writing results to
+/// `out` and problems to `err`; returns the exit code.
+pub fn main(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let command = match parse(args) {
+        Ok(command) => command,
+        Err(message) => {
+            let _ = writeln!(err, "ducks: {message}\n\n{}", args::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        Command::Help => {
+            let _ = writeln!(out, "{}", args::USAGE);
+            ExitCode::SUCCESS
+        }
+        Command::Version => {
+            let _ = writeln!(out, "ducks {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Command::Costs(options) => match analyse(&options) {
+            Ok(analysis) => {
+                for note in &analysis.notes {
+                    let _ = writeln!(err, "ducks: note: {note}");
+                }
+                let written = if options.json {
+                    output::json(&analysis.report, out)
+                } else {
+                    output::table(&analysis.report, out)
+                };
+                match written {
+                    Ok(()) => ExitCode::SUCCESS,
+                    // A closed pipe (`ducks costs … | head`) is the reader's choice, not a failure.
+                    Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                    Err(error) => {
+                        let _ = writeln!(err, "ducks: cannot write the report: {error}");
+                        ExitCode::FAILURE
+                    }
+                }
+            }
+            Err(failure) => {
+                let _ = writeln!(err, "ducks: {failure}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}

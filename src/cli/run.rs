@@ -1,0 +1,188 @@
+//! Running an analysis natively: files are opened and their pieces scanned on
+//! every core, then merged in a fixed order so the figures do not depend on
+//! which thread finished first.
+
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::args::CostsOptions;
+use super::local_file::LocalFile;
+use crate::engine::{CostReport, CurFile, Discounts, Error, Tally, UsageRule, cost_report, plan};
+
+/// A finished analysis.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The figures.
+    pub report: CostReport,
+    /// Things to tell the user beside the figures.
+    pub notes: Vec<String>,
+}
+
+/// Why an analysis stopped: the input it could not use, and why.
+#[derive(Debug, PartialEq)]
+pub struct Failure {
+    /// The file or directory at fault.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl Failure {
+    fn new(path: &Path, message: impl fmt::Display) -> Self {
+        Failure { path: path.to_owned(), message: message.to_string() }
+    }
+}
+
+/// Reads every file of `options` and computes the costs report.
+pub fn analyse(options: &CostsOptions) -> Result<Analysis, Failure> {
+    let discounts = match &options.discounts {
+        None => Discounts::default(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|error| Failure::new(path, io_message(&error)))?;
+            Discounts::from_json(&text).map_err(|error| Failure::new(path, error))?
+        }
+    };
+    let paths = find_parquet_files(&options.paths)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    let opened = in_parallel(&paths, threads, |path| {
+        let file = LocalFile::open(path).map_err(|error| Error::Io(io_message(&error)))?;
+        CurFile::open(file)
+    });
+    let files: Vec<CurFile<LocalFile>> = opened
+        .into_iter()
+        .zip(&paths)
+        .map(|(result, path)| result.map_err(|error| Failure::new(path, error)))
+        .collect::<Result<_, _>>()?;
+
+    let outlines: Vec<_> = files.iter().enumerate().map(|(index, file)| (index, file.outline())).collect();
+    let pieces = plan(&outlines, threads);
+    let scanned = in_parallel(&pieces, threads, |piece| files[piece.file].scan(piece.slice, &mut |_| {}));
+
+    // Merge in file order, so the figures never depend on thread timing.
+    let mut order: Vec<usize> = (0..pieces.len()).collect();
+    order.sort_by_key(|&i| (pieces[i].file, pieces[i].slice.row_group, pieces[i].slice.first_row));
+    let mut tally = Tally::default();
+    for i in order {
+        match &scanned[i] {
+            Ok(part) => tally.merge(part),
+            Err(error) => return Err(Failure::new(&paths[pieces[i].file], error)),
+        }
+    }
+
+    let usage = UsageRule::default();
+    let report = cost_report(&tally, files.len(), &discounts, &usage);
+    let mut notes: Vec<String> = Vec::new();
+    for (file, path) in files.iter().zip(&paths) {
+        for note in &file.outline().notes {
+            notes.push(format!("{}: {note}", path.display()));
+        }
+    }
+    let invalid: u64 = tally
+        .cells()
+        .filter(|(line_item_type, _, _)| usage.counts(line_item_type))
+        .map(|(_, _, c)| c.invalid_costs)
+        .sum();
+    if invalid > 0 {
+        notes.push(format!("{invalid} usage rows have a cost that is not a number (NaN or infinite); they count as 0"));
+    }
+    Ok(Analysis { report, notes })
+}
+
+/// Expands `paths`: files are taken as given, directories are searched
+/// recursively for `*.parquet` (in name order, so runs are repeatable).
+pub fn find_parquet_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut found = Vec::new();
+    for path in paths {
+        let metadata = std::fs::metadata(path).map_err(|error| Failure::new(path, io_message(&error)))?;
+        if metadata.is_dir() {
+            let before = found.len();
+            walk(path, &mut found, 0)?;
+            if found.len() == before {
+                return Err(Failure::new(path, "this directory holds no .parquet files"));
+            }
+        } else {
+            found.push(path.clone());
+        }
+    }
+    Ok(found)
+}
+
+/// Deeper than any real delivery layout; stops symlink loops.
+const MAX_DEPTH: usize = 32;
+
+fn walk(directory: &Path, found: &mut Vec<PathBuf>, depth: usize) -> Result<(), Failure> {
+    if depth > MAX_DEPTH {
+        return Err(Failure::new(directory, "directories nest too deeply (a symbolic link loop?)"));
+    }
+    let entries = std::fs::read_dir(directory).map_err(|error| Failure::new(directory, io_message(&error)))?;
+    let mut paths: Vec<PathBuf> = entries
+        .map(|entry| entry.map(|entry| entry.path()))
+        .collect::<Result<_, _>>()
+        .map_err(|error| Failure::new(directory, io_message(&error)))?;
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            walk(&path, found, depth + 1)?;
+        } else if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("parquet")) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Runs `work` on every item with `threads` threads; results keep the items' order.
+/// A panic in the parquet crate becomes an error for that item instead of a crash.
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    work: impl Fn(&T) -> Result<R, Error> + Sync,
+) -> Vec<Result<R, Error>> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<R, Error>>>> = Mutex::new((0..items.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(items.len()) {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(index) else { break };
+                    let result =
+                        catch_unwind(AssertUnwindSafe(|| work(item))).unwrap_or_else(|panic| Err(crashed(&panic)));
+                    results.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[index] = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .into_iter()
+        .map(|result| result.unwrap_or_else(|| Err(Error::Io("the work was not done".into()))))
+        .collect()
+}
+
+fn crashed(panic: &Box<dyn std::any::Any + Send>) -> Error {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no details".into());
+    Error::Corrupt { detail: format!("the Parquet decoder failed on it ({detail})") }
+}
+
+fn io_message(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => error.to_string(),
+    }
+}

@@ -1,0 +1,308 @@
+//! Which columns of a Cost and Usage Report hold the line item type, the service
+//! and the cost, whatever the report's flavour.
+//!
+//! Names are compared in one canonical spelling (snake case, lower case, `/` and
+//! `:` as `_`), so the Athena names of legacy CUR and CUR 2.0
+//! (`line_item_unblended_cost`), legacy CUR exported with CSV headers
+//! (`lineItem/UnblendedCost`), title-cased exports (`Line_Item_Unblended_Cost`) and
+//! FOCUS (`BilledCost`) all meet. This module knows names only; types are checked
+//! where the file is read.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{Error, Result};
+
+/// The flavour of a Cost and Usage Report, told from its column names
+/// (the rules of `cid/helpers/cur.py`, see docs in ARCHITECTURE.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CurFormat {
+    /// Legacy CUR delivered for Athena: `line_item_unblended_cost`.
+    LegacyCur,
+    /// Legacy CUR whose CSV headers were kept as Parquet names: `lineItem/UnblendedCost`.
+    LegacyCurCsvNames,
+    /// CUR 2.0 from Data Exports (has `bill_payer_account_name`).
+    Cur2,
+    /// FOCUS 1.x from Data Exports: `BilledCost`, `ChargeCategory`.
+    Focus,
+}
+
+impl CurFormat {
+    /// A short name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            CurFormat::LegacyCur => "legacy CUR",
+            CurFormat::LegacyCurCsvNames => "legacy CUR (CSV column names)",
+            CurFormat::Cur2 => "CUR 2.0",
+            CurFormat::Focus => "FOCUS",
+        }
+    }
+}
+
+/// One column of the file: its position among the top-level fields and its name as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// Index among the schema's top-level fields.
+    pub index: usize,
+    /// The name exactly as the file spells it.
+    pub name: String,
+}
+
+/// The columns the costs analysis reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurColumns {
+    /// The report's flavour.
+    pub format: CurFormat,
+    /// `line_item_line_item_type` or FOCUS `ChargeCategory`.
+    pub line_item_type: Column,
+    /// The service code (`product_servicecode`, falling back to the product code)
+    /// or, for FOCUS, `x_ServiceCode` falling back to `ServiceName`.
+    pub service: Column,
+    /// `line_item_unblended_cost` or FOCUS `BilledCost`.
+    pub cost: Column,
+}
+
+/// A name a role accepts: canonical spelling plus the spellings shown to people.
+struct Candidate {
+    canonical: &'static str,
+    shown: &'static str,
+}
+
+/// What a column is for and which names may hold it, best first, per family.
+struct Role {
+    what: &'static str,
+    cur: &'static [Candidate],
+    focus: &'static [Candidate],
+}
+
+const LINE_ITEM_TYPE: Role = Role {
+    what: "line item type",
+    cur: &[Candidate {
+        canonical: "line_item_line_item_type",
+        shown: "line_item_line_item_type (lineItem/LineItemType)",
+    }],
+    focus: &[Candidate { canonical: "charge_category", shown: "ChargeCategory" }],
+};
+
+const SERVICE: Role = Role {
+    what: "service",
+    cur: &[
+        Candidate { canonical: "product_servicecode", shown: "product_servicecode (product/servicecode)" },
+        Candidate { canonical: "line_item_product_code", shown: "line_item_product_code (lineItem/ProductCode)" },
+    ],
+    focus: &[
+        Candidate { canonical: "x_service_code", shown: "x_ServiceCode" },
+        Candidate { canonical: "service_name", shown: "ServiceName" },
+    ],
+};
+
+const COST: Role = Role {
+    what: "cost",
+    cur: &[Candidate {
+        canonical: "line_item_unblended_cost",
+        shown: "line_item_unblended_cost (lineItem/UnblendedCost)",
+    }],
+    focus: &[Candidate { canonical: "billed_cost", shown: "BilledCost" }],
+};
+
+/// Finds the line item type, service and cost columns among `names`, the file's
+/// top-level field names in schema order.
+///
+/// Fails with [`Error::MissingColumn`] naming every accepted spelling when a role has
+/// no column, and with [`Error::AmbiguousColumn`] when two columns share the chosen name.
+pub fn detect(names: &[&str]) -> Result<CurColumns> {
+    let canonical_names: Vec<String> = names.iter().map(|name| canonical(name)).collect();
+    let has = |wanted: &str| canonical_names.iter().any(|name| name == wanted);
+
+    let format = if has("billed_cost") && has("charge_category") {
+        CurFormat::Focus
+    } else if has("bill_payer_account_name") {
+        CurFormat::Cur2
+    } else if names.iter().any(|name| name.contains('/')) {
+        CurFormat::LegacyCurCsvNames
+    } else {
+        CurFormat::LegacyCur
+    };
+
+    let find = |role: &Role| -> Result<Column> {
+        let candidates = if format == CurFormat::Focus { role.focus } else { role.cur };
+        for candidate in candidates {
+            let matches: Vec<usize> = canonical_names
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| *name == candidate.canonical)
+                .map(|(index, _)| index)
+                .collect();
+            match matches.as_slice() {
+                [] => continue,
+                [index] => return Ok(Column { index: *index, name: names[*index].to_owned() }),
+                [first, ..] => {
+                    return Err(Error::AmbiguousColumn {
+                        role: role.what,
+                        name: names[*first].to_owned(),
+                        count: matches.len(),
+                    });
+                }
+            }
+        }
+        Err(Error::MissingColumn { role: role.what, looked_for: looked_for(role), found: describe(names, role.what) })
+    };
+
+    Ok(CurColumns { format, line_item_type: find(&LINE_ITEM_TYPE)?, service: find(&SERVICE)?, cost: find(&COST)? })
+}
+
+/// The one spelling names are compared in: snake case, lower case, separators as `_`.
+///
+/// `lineItem/UnblendedCost`, `Line_Item_Unblended_Cost` and `line_item_unblended_cost`
+/// all become `line_item_unblended_cost`; `BilledCost` becomes `billed_cost`.
+pub fn canonical(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut previous: Option<char> = None;
+    for c in name.trim().chars() {
+        if matches!(c, '/' | ':' | ' ' | '-' | '.') {
+            out.push('_');
+        } else if c.is_uppercase() {
+            if previous.is_some_and(|p| p.is_lowercase() || p.is_ascii_digit()) {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+        previous = Some(c);
+    }
+    out
+}
+
+fn looked_for(role: &Role) -> String {
+    let spell = |candidates: &[Candidate]| candidates.iter().map(|c| c.shown).collect::<Vec<_>>().join(" or ");
+    format!("{} in CUR, {} in FOCUS", spell(role.cur), spell(role.focus))
+}
+
+/// A short account of the columns a file has, leading with the ones whose names
+/// look related to what was missing, so the reader can spot a renamed column.
+fn describe(names: &[&str], what: &str) -> String {
+    const SHOWN: usize = 8;
+    if names.is_empty() {
+        return "no columns".into();
+    }
+    let keyword = what.split_whitespace().last().unwrap_or(what);
+    let (related, others): (Vec<&str>, Vec<&str>) = names.iter().partition(|name| canonical(name).contains(keyword));
+    let listed: Vec<&str> = related.iter().chain(others.iter()).take(SHOWN).copied().collect();
+    let more = names.len().saturating_sub(listed.len());
+    let count = if names.len() == 1 { "1 column".to_owned() } else { format!("{} columns", names.len()) };
+    let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
+    format!("{count}: {}{tail}", listed.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(names: &[&str], format: CurFormat, expected: [&str; 3]) {
+        let found = detect(names).unwrap();
+        assert_eq!(found.format, format);
+        assert_eq!(
+            [found.line_item_type.name.as_str(), found.service.name.as_str(), found.cost.name.as_str()],
+            expected
+        );
+    }
+
+    #[test]
+    fn canonical_spelling_meets_across_conventions() {
+        for name in [
+            "lineItem/UnblendedCost",
+            "Line_Item_Unblended_Cost",
+            "line_item_unblended_cost",
+            "LINE_ITEM_UNBLENDED_COST",
+        ] {
+            assert_eq!(canonical(name), "line_item_unblended_cost", "{name}");
+        }
+        assert_eq!(canonical("product/servicecode"), "product_servicecode");
+        assert_eq!(canonical("BilledCost"), "billed_cost");
+        assert_eq!(canonical("x_ServiceCode"), "x_service_code");
+    }
+
+    #[test]
+    fn detects_legacy_athena_names() {
+        check(
+            &["identity_line_item_id", "line_item_line_item_type", "line_item_unblended_cost", "product_servicecode"],
+            CurFormat::LegacyCur,
+            ["line_item_line_item_type", "product_servicecode", "line_item_unblended_cost"],
+        );
+    }
+
+    #[test]
+    fn detects_csv_style_names() {
+        check(
+            &["lineItem/LineItemType", "lineItem/UnblendedCost", "product/servicecode", "lineItem/ProductCode"],
+            CurFormat::LegacyCurCsvNames,
+            ["lineItem/LineItemType", "product/servicecode", "lineItem/UnblendedCost"],
+        );
+    }
+
+    #[test]
+    fn detects_cur2_and_falls_back_to_product_code() {
+        check(
+            &[
+                "bill_payer_account_name",
+                "line_item_line_item_type",
+                "line_item_product_code",
+                "line_item_unblended_cost",
+            ],
+            CurFormat::Cur2,
+            ["line_item_line_item_type", "line_item_product_code", "line_item_unblended_cost"],
+        );
+    }
+
+    #[test]
+    fn detects_focus_preferring_service_code() {
+        check(
+            &["BilledCost", "ChargeCategory", "ServiceName", "x_ServiceCode"],
+            CurFormat::Focus,
+            ["ChargeCategory", "x_ServiceCode", "BilledCost"],
+        );
+        check(
+            &["BilledCost", "ChargeCategory", "ServiceName"],
+            CurFormat::Focus,
+            ["ChargeCategory", "ServiceName", "BilledCost"],
+        );
+    }
+
+    #[test]
+    fn matches_names_ignoring_case() {
+        check(
+            &["Line_Item_Line_Item_Type", "Product_Servicecode", "Line_Item_Unblended_Cost"],
+            CurFormat::LegacyCur,
+            ["Line_Item_Line_Item_Type", "Product_Servicecode", "Line_Item_Unblended_Cost"],
+        );
+    }
+
+    #[test]
+    fn missing_cost_names_what_was_looked_for_and_found() {
+        let error = detect(&["line_item_line_item_type", "product_servicecode", "line_item_blended_cost"]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "No cost column found; looked for line_item_unblended_cost (lineItem/UnblendedCost) in CUR, \
+             BilledCost in FOCUS. The file has 3 columns: line_item_blended_cost, line_item_line_item_type, product_servicecode"
+        );
+    }
+
+    #[test]
+    fn duplicate_names_are_refused_as_ambiguous() {
+        let error = detect(&[
+            "line_item_line_item_type",
+            "product_servicecode",
+            "line_item_unblended_cost",
+            "Line_Item_Unblended_Cost",
+        ])
+        .unwrap_err();
+        assert_eq!(error, Error::AmbiguousColumn { role: "cost", name: "line_item_unblended_cost".into(), count: 2 });
+    }
+
+    #[test]
+    fn no_columns_at_all() {
+        let error = detect(&[]).unwrap_err();
+        assert!(error.to_string().ends_with("The file has no columns"), "{error}");
+    }
+}

@@ -1,0 +1,136 @@
+//! The one error type of the engine. Every message is written for the person who
+//! dropped the file: it says what was expected and what was found.
+
+use parquet::errors::ParquetError;
+
+/// Why a file (or a setting) could not be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file has no bytes at all.
+    #[error("This file is empty (0 bytes)")]
+    Empty,
+    /// The file does not carry Parquet's `PAR1` marks.
+    #[error("This file is not Parquet: {found}")]
+    NotParquet {
+        /// What the file looks like instead.
+        found: String,
+    },
+    /// The file is cut short, or its footer points outside it.
+    #[error("This Parquet file is incomplete: {detail}")]
+    Truncated {
+        /// Where the data runs out.
+        detail: String,
+    },
+    /// The file's metadata or pages contradict themselves.
+    #[error("This Parquet file is damaged: {detail}")]
+    Corrupt {
+        /// What does not add up.
+        detail: String,
+    },
+    /// A column the analysis needs is absent.
+    #[error("No {role} column found; looked for {looked_for}. The file has {found}")]
+    MissingColumn {
+        /// What the column is for ("cost", "service", "line item type").
+        role: &'static str,
+        /// The names that would have been accepted.
+        looked_for: String,
+        /// A short account of the columns that are there.
+        found: String,
+    },
+    /// Two columns answer to the same name, so either could be the right one.
+    #[error(
+        "The {role} column {name} appears {count} times (names are compared ignoring case); refusing to guess which one holds the {role}"
+    )]
+    AmbiguousColumn {
+        /// What the column is for.
+        role: &'static str,
+        /// The name as it appears first in the file.
+        name: String,
+        /// How many columns share it.
+        count: usize,
+    },
+    /// A needed column has a type the analysis cannot use.
+    #[error("The {role} column {column} holds {found}; expected {expected}")]
+    ColumnType {
+        /// What the column is for.
+        role: &'static str,
+        /// The column's name in the file.
+        column: String,
+        /// The type that was found.
+        found: String,
+        /// The types that would have been accepted.
+        expected: &'static str,
+    },
+    /// A cost stored as text is not a number.
+    #[error("The cost column {column} holds {value:?}, which is not a number")]
+    CostNotNumeric {
+        /// The column's name in the file.
+        column: String,
+        /// The offending text (shortened).
+        value: String,
+    },
+    /// Reading the bytes failed (permission, file moved, disk error).
+    #[error("Could not read the file: {0}")]
+    Io(String),
+    /// A discount table (file, import or saved setting) is not usable.
+    #[error("The discount table is not usable: {0}")]
+    Discounts(String),
+}
+
+/// The engine's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<ParquetError> for Error {
+    fn from(error: ParquetError) -> Self {
+        match error {
+            ParquetError::EOF(detail) => Error::Truncated { detail: tidy(&detail) },
+            ParquetError::NeedMoreData(_) => Error::Truncated { detail: "the data ends early".into() },
+            ParquetError::External(source) => Error::Io(tidy(&source.to_string())),
+            other => Error::Corrupt { detail: tidy(&other.to_string()) },
+        }
+    }
+}
+
+impl From<arrow_schema::ArrowError> for Error {
+    fn from(error: arrow_schema::ArrowError) -> Self {
+        match error {
+            arrow_schema::ArrowError::IoError(detail, _) => Error::Io(tidy(&detail)),
+            other => Error::Corrupt { detail: tidy(&other.to_string()) },
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(error: std::io::Error) -> Self {
+        match error.kind() {
+            std::io::ErrorKind::UnexpectedEof => Error::Truncated { detail: "the data ends early".into() },
+            _ => Error::Io(error.to_string()),
+        }
+    }
+}
+
+/// The parquet crate prefixes its messages with its own jargon ("Parquet error:",
+/// "EOF:"); a person reading ours does not need it, and one long line is enough.
+fn tidy(detail: &str) -> String {
+    let mut text = detail.trim();
+    for prefix in
+        ["Parquet error:", "Parquet argument error:", "EOF:", "External:", "Arrow:", "Invalid argument error:"]
+    {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            text = rest.trim_start();
+        }
+    }
+    let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    shorten(&text, 300)
+}
+
+/// Cuts `text` to at most `max` characters, marking the cut.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{kept}…")
+    }
+}

@@ -1,0 +1,286 @@
+//! The columnar kernel: folds record batches of (line item type, service, cost)
+//! into per-cell sums.
+//!
+//! Strings are never materialised per row. A dictionary-encoded column (how CUR
+//! writers store these low-cardinality columns, and how the reader is asked to
+//! return them) is mapped to small ids once per dictionary entry; each row then
+//! costs two array lookups and one compensated addition.
+
+use std::collections::HashMap;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Decimal32Type, Decimal64Type, Decimal128Type, Decimal256Type, Float32Type, Float64Type, Int8Type, Int16Type,
+    Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrowPrimitiveType, LargeStringArray, StringArray, StringViewArray};
+use arrow_schema::DataType;
+
+use super::error::{Error, Result, shorten};
+use super::tally::{CellTotals, Tally};
+
+/// Accumulates batches of one scan.
+#[derive(Default)]
+pub struct Kernel {
+    rows: u64,
+    line_item_types: Interner,
+    services: Interner,
+    /// `cells[type id][service id]`.
+    cells: Vec<Vec<CellTotals>>,
+    type_ids: Vec<u32>,
+    service_ids: Vec<u32>,
+    costs: Vec<f64>,
+}
+
+impl Kernel {
+    /// Folds one batch in. The three arrays have the same length; `cost_column`
+    /// names the cost column in errors.
+    pub fn add(
+        &mut self,
+        line_item_type: &dyn Array,
+        service: &dyn Array,
+        cost: &dyn Array,
+        cost_column: &str,
+    ) -> Result<()> {
+        self.line_item_types.encode(line_item_type, &mut self.type_ids)?;
+        self.services.encode(service, &mut self.service_ids)?;
+        let nulls = cost.logical_nulls();
+        let values = cost_values(cost, cost_column, &mut self.costs)?;
+
+        self.cells.resize_with(self.line_item_types.len(), Vec::new);
+        for row in &mut self.cells {
+            row.resize_with(self.services.len(), CellTotals::default);
+        }
+
+        let ids = self.type_ids.iter().zip(&self.service_ids);
+        match nulls.as_ref().filter(|nulls| nulls.null_count() > 0) {
+            None => {
+                for ((&t, &s), &x) in ids.zip(values) {
+                    fold(&mut self.cells[t as usize][s as usize], x);
+                }
+            }
+            Some(nulls) => {
+                for (row, ((&t, &s), &x)) in ids.zip(values).enumerate() {
+                    let cell = &mut self.cells[t as usize][s as usize];
+                    if nulls.is_valid(row) {
+                        fold(cell, x);
+                    } else {
+                        cell.rows += 1;
+                        cell.null_costs += 1;
+                    }
+                }
+            }
+        }
+        self.rows += values.len() as u64;
+        Ok(())
+    }
+
+    /// The totals of every (line item type, service) pair seen.
+    pub fn finish(self) -> Tally {
+        let mut tally = Tally::default();
+        tally.rows = self.rows;
+        for (t, row) in self.cells.iter().enumerate() {
+            for (s, cell) in row.iter().enumerate().filter(|(_, cell)| cell.rows > 0) {
+                tally.add(self.line_item_types.label(t), self.services.label(s), cell);
+            }
+        }
+        tally
+    }
+}
+
+#[inline(always)]
+fn fold(cell: &mut CellTotals, cost: f64) {
+    cell.rows += 1;
+    if cost.is_finite() {
+        cell.cost.add(cost);
+    } else {
+        cell.invalid_costs += 1;
+    }
+}
+
+/// Gives each distinct string a small id, stable for the whole scan.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    labels: Vec<Box<str>>,
+    /// Per-batch map from dictionary key to id, reused to avoid an allocation per batch.
+    key_ids: Vec<u32>,
+}
+
+impl Interner {
+    fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    fn label(&self, id: usize) -> &str {
+        &self.labels[id]
+    }
+
+    fn id(&mut self, text: Option<&str>) -> u32 {
+        // A null reads as the empty string: both mean "not given" in a CUR.
+        let text = text.unwrap_or("");
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.labels.len() as u32;
+        self.labels.push(text.into());
+        self.ids.insert(text.into(), id);
+        id
+    }
+
+    /// Writes the id of every row of `column` to `out`.
+    fn encode(&mut self, column: &dyn Array, out: &mut Vec<u32>) -> Result<()> {
+        out.clear();
+        out.reserve(column.len());
+        if let Some(dictionary) = column.as_any_dictionary_opt() {
+            let values = Texts::of(dictionary.values().as_ref())?;
+            let mut key_ids = std::mem::take(&mut self.key_ids);
+            key_ids.clear();
+            key_ids.extend((0..values.len()).map(|i| self.id(values.get(i))));
+            let null_id = self.id(None);
+            let result = match column.as_dictionary_opt::<Int32Type>() {
+                Some(dictionary) => encode_keys(dictionary.keys(), &key_ids, null_id, out),
+                None => {
+                    let keys = dictionary.normalized_keys();
+                    let nulls = dictionary.keys().logical_nulls();
+                    out.extend(keys.iter().enumerate().map(|(row, &key)| {
+                        if nulls.as_ref().is_some_and(|n| n.is_null(row)) { null_id } else { key_ids[key] }
+                    }));
+                    Ok(())
+                }
+            };
+            self.key_ids = key_ids;
+            return result;
+        }
+        let texts = Texts::of(column)?;
+        for row in 0..texts.len() {
+            let id = self.id(texts.get(row));
+            out.push(id);
+        }
+        Ok(())
+    }
+}
+
+fn encode_keys(keys: &arrow_array::Int32Array, key_ids: &[u32], null_id: u32, out: &mut Vec<u32>) -> Result<()> {
+    let out_of_range = || Error::Corrupt { detail: "a dictionary index points past its dictionary".into() };
+    // A negative key becomes huge as u32, so one comparison checks both ends.
+    let id_of = |key: i32| key_ids.get(key as u32 as usize).copied();
+    match keys.nulls().filter(|nulls| nulls.null_count() > 0) {
+        None => {
+            if keys.values().iter().any(|&key| id_of(key).is_none()) {
+                return Err(out_of_range());
+            }
+            out.extend(keys.values().iter().map(|&key| key_ids[key as usize]));
+        }
+        Some(nulls) => {
+            for (row, &key) in keys.values().iter().enumerate() {
+                out.push(if nulls.is_null(row) { null_id } else { id_of(key).ok_or_else(out_of_range)? });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Read access to the string arrays the reader may return.
+enum Texts<'a> {
+    Utf8(&'a StringArray),
+    LargeUtf8(&'a LargeStringArray),
+    View(&'a StringViewArray),
+}
+
+impl<'a> Texts<'a> {
+    fn of(array: &'a dyn Array) -> Result<Self> {
+        match array.data_type() {
+            DataType::Utf8 => Ok(Texts::Utf8(array.as_string::<i32>())),
+            DataType::LargeUtf8 => Ok(Texts::LargeUtf8(array.as_string::<i64>())),
+            DataType::Utf8View => Ok(Texts::View(array.as_string_view())),
+            other => Err(Error::Corrupt { detail: format!("a text column decoded as {other}") }),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Texts::Utf8(array) => array.len(),
+            Texts::LargeUtf8(array) => array.len(),
+            Texts::View(array) => array.len(),
+        }
+    }
+
+    fn get(&self, row: usize) -> Option<&'a str> {
+        match self {
+            Texts::Utf8(array) => array.is_valid(row).then(|| array.value(row)),
+            Texts::LargeUtf8(array) => array.is_valid(row).then(|| array.value(row)),
+            Texts::View(array) => array.is_valid(row).then(|| array.value(row)),
+        }
+    }
+}
+
+/// The cost column as `f64`s; null slots hold 0 and are told apart by the
+/// column's null buffer. Doubles are borrowed; every other type is converted into
+/// `scratch`.
+fn cost_values<'a>(column: &'a dyn Array, name: &str, scratch: &'a mut Vec<f64>) -> Result<&'a [f64]> {
+    fn convert<T: ArrowPrimitiveType>(column: &dyn Array, scratch: &mut Vec<f64>, to_f64: impl Fn(T::Native) -> f64) {
+        scratch.clear();
+        scratch.extend(column.as_primitive::<T>().values().iter().map(|&v| to_f64(v)));
+    }
+    fn decimal<T: ArrowPrimitiveType>(
+        column: &dyn Array,
+        scratch: &mut Vec<f64>,
+        scale: i8,
+        to_f64: impl Fn(T::Native) -> f64,
+    ) {
+        // Dividing by an exact power of ten rounds once; multiplying by 10^-scale would round twice.
+        let divisor = 10f64.powi(i32::from(scale.max(0)));
+        let multiplier = 10f64.powi(i32::from((-scale).max(0)));
+        convert::<T>(column, scratch, |v| to_f64(v) * multiplier / divisor);
+    }
+    match column.data_type() {
+        DataType::Float64 => return Ok(column.as_primitive::<Float64Type>().values()),
+        DataType::Float32 => convert::<Float32Type>(column, scratch, f64::from),
+        DataType::Int8 => convert::<Int8Type>(column, scratch, f64::from),
+        DataType::Int16 => convert::<Int16Type>(column, scratch, f64::from),
+        DataType::Int32 => convert::<Int32Type>(column, scratch, f64::from),
+        DataType::Int64 => convert::<Int64Type>(column, scratch, |v| v as f64),
+        DataType::UInt8 => convert::<UInt8Type>(column, scratch, f64::from),
+        DataType::UInt16 => convert::<UInt16Type>(column, scratch, f64::from),
+        DataType::UInt32 => convert::<UInt32Type>(column, scratch, f64::from),
+        DataType::UInt64 => convert::<UInt64Type>(column, scratch, |v| v as f64),
+        DataType::Decimal32(_, scale) => decimal::<Decimal32Type>(column, scratch, *scale, f64::from),
+        DataType::Decimal64(_, scale) => decimal::<Decimal64Type>(column, scratch, *scale, |v| v as f64),
+        DataType::Decimal128(_, scale) => decimal::<Decimal128Type>(column, scratch, *scale, |v| v as f64),
+        DataType::Decimal256(_, scale) => {
+            decimal::<Decimal256Type>(column, scratch, *scale, |v| v.to_string().parse().unwrap_or(f64::NAN))
+        }
+        DataType::Dictionary(_, _) => {
+            let dictionary = column.as_any_dictionary();
+            let entries = parse_texts(dictionary.values().as_ref(), name)?;
+            let keys = dictionary.normalized_keys();
+            scratch.clear();
+            scratch.extend(keys.iter().map(|&key| entries.get(key).copied().unwrap_or(0.0)));
+        }
+        _ => {
+            let parsed = parse_texts(column, name)?;
+            *scratch = parsed;
+        }
+    }
+    Ok(scratch)
+}
+
+/// Parses a text cost column. Blank text counts as 0; anything else that is not a
+/// number is refused, since summing around it would give a wrong total.
+fn parse_texts(column: &dyn Array, name: &str) -> Result<Vec<f64>> {
+    let texts = Texts::of(column).map_err(|_| Error::ColumnType {
+        role: "cost",
+        column: name.to_owned(),
+        found: column.data_type().to_string(),
+        expected: "numbers (double, float, decimal, integer) or numeric text",
+    })?;
+    (0..texts.len())
+        .map(|row| match texts.get(row).map(str::trim) {
+            None | Some("") => Ok(0.0),
+            Some(text) => text
+                .parse::<f64>()
+                .map_err(|_| Error::CostNotNumeric { column: name.to_owned(), value: shorten(text, 40) }),
+        })
+        .collect()
+}

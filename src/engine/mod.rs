@@ -1,0 +1,28 @@
+//! The engine: pure Rust, no web APIs. Parquet bytes in, cost figures out.
+//!
+//! The flow is [`CurFile::open`] (footer, checks, columns) → [`plan`] (pieces for
+//! the workers) → [`CurFile::scan`] (a [`Tally`] per piece) → [`Tally::merge`] →
+//! [`cost_report`] (discounts and rates). Everything after the scan is cheap, so
+//! changing a discount or the usage rule never reads a file again.
+
+mod columns;
+mod discounts;
+mod error;
+pub mod format;
+mod kernel;
+mod pages;
+mod plan;
+mod read;
+mod report;
+pub mod search;
+mod sum;
+mod tally;
+
+pub use columns::{Column, CurColumns, CurFormat, canonical};
+pub use discounts::{DEFAULT_MULTIPLIERS, Discounts, MAX_MULTIPLIER};
+pub use error::{Error, Result};
+pub use plan::{Piece, plan};
+pub use read::{CurFile, Outline, RowGroupOutline, RowSlice};
+pub use report::{CostReport, ServiceCost, Total, UsageRule, cost_report};
+pub use sum::CompensatedSum;
+pub use tally::{Cell, CellTotals, Tally};

@@ -1,0 +1,421 @@
+//! A walk over the page headers of a column chunk, before the parquet crate decodes
+//! any of it.
+//!
+//! The walk is the guard and the map at once. As a guard, it refuses pages whose
+//! headers lie about their sizes or counts (a page claiming 2 GiB, a dictionary of
+//! two billion entries, pages that hold more or fewer rows than their row group),
+//! so nothing is allocated on a lie. As a map, it yields each page's offset and first
+//! row, which lets a scan of a row range skip whole pages without reading them:
+//! the offset index many writers never write.
+
+use parquet::basic::{Compression, Type as PhysicalType};
+use parquet::file::metadata::ColumnChunkMetaData;
+use parquet::file::page_index::offset_index::PageLocation;
+use parquet::file::reader::ChunkReader;
+
+use super::error::{Error, Result};
+
+/// No honest writer makes pages this large (the usual limit is 1 MiB); refusing
+/// larger ones bounds what a lying header can make the decoder allocate.
+pub const MAX_PAGE_BYTES: i64 = 128 << 20;
+
+/// Thrift page headers are small; statistics with long strings can make them grow,
+/// but not past this.
+const MAX_HEADER_BYTES: u64 = 16 << 20;
+
+/// The first read for a header; most headers are under 100 bytes.
+const FIRST_HEADER_READ: u64 = 256;
+
+/// What a column chunk's pages look like, as the walk found them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkPages {
+    /// The data pages, with their headers, in file order.
+    pub data_pages: Vec<PageLocation>,
+    /// Whether the chunk starts with a dictionary page.
+    pub has_dictionary: bool,
+}
+
+/// Walks the page headers of `chunk`, a flat (non-repeated) column chunk of a row
+/// group with `rows` rows, checking every size and count against the chunk and the
+/// row group. `column` names the column in errors.
+///
+/// The chunk's byte range must already be checked to lie inside the file.
+pub fn walk<R: ChunkReader>(reader: &R, chunk: &ColumnChunkMetaData, rows: u64, column: &str) -> Result<ChunkPages> {
+    let damaged = |detail: String| Error::Corrupt { detail: format!("column {column}: {detail}") };
+    let (start, length) = chunk.byte_range();
+    let end = start + length;
+    let value_width = value_width(chunk.column_type(), chunk.column_descr().type_length());
+    let codec = chunk.compression();
+
+    let mut offset = start;
+    let mut rows_seen: u64 = 0;
+    let mut pages = ChunkPages { data_pages: Vec::new(), has_dictionary: false };
+    while offset < end {
+        let (header_length, header) = read_header(reader, offset, end - offset).map_err(|e| match e {
+            HeaderError::Damaged(detail) => damaged(format!("page header at byte {offset} {detail}")),
+            HeaderError::Read(error) => error,
+        })?;
+        let page_length = header_length.saturating_add(header.compressed_size.max(0) as u64);
+        if header.compressed_size < 0 || page_length > end - offset {
+            return Err(damaged(format!(
+                "a page at byte {offset} claims {} bytes, but its column chunk has {} bytes left",
+                header.compressed_size,
+                end - offset - header_length
+            )));
+        }
+        check_sizes(&header, codec).map_err(|detail| damaged(format!("a page at byte {offset} {detail}")))?;
+
+        match header.kind {
+            PageKind::Dictionary { values } => {
+                if pages.has_dictionary || !pages.data_pages.is_empty() {
+                    return Err(damaged(format!("a second dictionary page at byte {offset}")));
+                }
+                let min_width = value_width.unwrap_or(4);
+                if values < 0 || (values as u64).saturating_mul(min_width) > header.uncompressed_size as u64 {
+                    return Err(damaged(format!(
+                        "the dictionary page claims {values} entries in {} bytes",
+                        header.uncompressed_size
+                    )));
+                }
+                pages.has_dictionary = true;
+            }
+            PageKind::Data { values, rows: page_rows } => {
+                let rows_left = rows - rows_seen;
+                if values < 0 || page_rows < 0 || page_rows as u64 > rows_left {
+                    return Err(damaged(format!(
+                        "a data page claims {page_rows} rows, but its row group has {rows_left} rows left"
+                    )));
+                }
+                if let Some(width) = value_width {
+                    let bound = 1024 + values as u64 * (width + 5);
+                    if header.uncompressed_size as u64 > bound {
+                        return Err(damaged(format!(
+                            "a data page of {values} values claims {} bytes once decompressed",
+                            header.uncompressed_size
+                        )));
+                    }
+                }
+                pages.data_pages.push(PageLocation {
+                    offset: offset as i64,
+                    compressed_page_size: page_length as i32,
+                    first_row_index: rows_seen as i64,
+                });
+                rows_seen += page_rows as u64;
+            }
+            PageKind::Other => {}
+        }
+        offset += page_length;
+    }
+    if rows_seen != rows {
+        return Err(damaged(format!("its pages hold {rows_seen} rows, but the row group says {rows}")));
+    }
+    Ok(pages)
+}
+
+/// Bytes per value of a fixed-width physical type; `None` for variable-length bytes.
+fn value_width(physical: PhysicalType, type_length: i32) -> Option<u64> {
+    match physical {
+        PhysicalType::BOOLEAN => Some(1),
+        PhysicalType::INT32 | PhysicalType::FLOAT => Some(4),
+        PhysicalType::INT64 | PhysicalType::DOUBLE => Some(8),
+        PhysicalType::INT96 => Some(12),
+        PhysicalType::FIXED_LEN_BYTE_ARRAY => Some(type_length.max(1) as u64),
+        PhysicalType::BYTE_ARRAY => None,
+    }
+}
+
+/// Refuses sizes no codec can produce from the page's compressed bytes, and sizes
+/// beyond [`MAX_PAGE_BYTES`].
+fn check_sizes(header: &PageHeader, codec: Compression) -> std::result::Result<(), String> {
+    let (compressed, uncompressed) = (header.compressed_size, header.uncompressed_size);
+    if uncompressed < 0 {
+        return Err(format!("claims {uncompressed} bytes once decompressed"));
+    }
+    if uncompressed > MAX_PAGE_BYTES || compressed > MAX_PAGE_BYTES {
+        return Err(format!(
+            "claims {} bytes; pages this large are not written by any Parquet writer",
+            uncompressed.max(compressed)
+        ));
+    }
+    // The largest expansion each codec's format allows per input byte, with slack.
+    let ratio: Option<i64> = match codec {
+        Compression::UNCOMPRESSED => Some(1),
+        Compression::SNAPPY => Some(22),
+        Compression::LZ4 | Compression::LZ4_RAW => Some(256),
+        Compression::GZIP(_) => Some(1040),
+        _ => None,
+    };
+    let plain_v2 = matches!(header.kind, PageKind::Data { .. }) && !header.v2_compressed;
+    if let Some(ratio) = ratio.filter(|_| !plain_v2) {
+        if uncompressed > compressed.saturating_mul(ratio).saturating_add(64) {
+            return Err(format!(
+                "claims {uncompressed} bytes once decompressed from {compressed}, more than {codec} can expand to"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PageKind {
+    Dictionary { values: i64 },
+    Data { values: i64, rows: i64 },
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PageHeader {
+    kind: PageKind,
+    uncompressed_size: i64,
+    compressed_size: i64,
+    /// Data page v2 may store its values uncompressed whatever the chunk's codec.
+    v2_compressed: bool,
+}
+
+enum HeaderError {
+    Damaged(String),
+    Read(Error),
+}
+
+/// Reads and decodes the header at `offset`, fetching more bytes while it runs past
+/// what was read, up to `limit` (the rest of the chunk) and [`MAX_HEADER_BYTES`].
+fn read_header<R: ChunkReader>(
+    reader: &R,
+    offset: u64,
+    limit: u64,
+) -> std::result::Result<(u64, PageHeader), HeaderError> {
+    let mut want = FIRST_HEADER_READ.min(limit);
+    loop {
+        let bytes = reader.get_bytes(offset, want as usize).map_err(|e| HeaderError::Read(e.into()))?;
+        let mut input = Compact { bytes: &bytes, at: 0 };
+        match input.page_header() {
+            Ok(header) => return Ok((input.at as u64, header)),
+            Err(Thrift::NeedMore) if want < limit.min(MAX_HEADER_BYTES) => {
+                want = (want * 8).min(limit).min(MAX_HEADER_BYTES)
+            }
+            Err(Thrift::NeedMore) => return Err(HeaderError::Damaged("runs past the end of its column chunk".into())),
+            Err(Thrift::Invalid(what)) => {
+                return Err(HeaderError::Damaged(format!("is not a valid page header ({what})")));
+            }
+        }
+    }
+}
+
+enum Thrift {
+    NeedMore,
+    Invalid(&'static str),
+}
+
+type Parsed<T> = std::result::Result<T, Thrift>;
+
+/// The few parts of Thrift's compact protocol a page header needs.
+struct Compact<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+/// Compact-protocol type codes.
+mod wire {
+    pub const BOOL_TRUE: u8 = 1;
+    pub const BOOL_FALSE: u8 = 2;
+    pub const BYTE: u8 = 3;
+    pub const I16: u8 = 4;
+    pub const I32: u8 = 5;
+    pub const I64: u8 = 6;
+    pub const DOUBLE: u8 = 7;
+    pub const BINARY: u8 = 8;
+    pub const LIST: u8 = 9;
+    pub const SET: u8 = 10;
+    pub const MAP: u8 = 11;
+    pub const STRUCT: u8 = 12;
+}
+
+/// Nesting deeper than this is not a page header but an attack on the stack.
+const MAX_DEPTH: u32 = 16;
+
+impl Compact<'_> {
+    fn byte(&mut self) -> Parsed<u8> {
+        let byte = *self.bytes.get(self.at).ok_or(Thrift::NeedMore)?;
+        self.at += 1;
+        Ok(byte)
+    }
+
+    fn varint(&mut self) -> Parsed<u64> {
+        let mut value = 0u64;
+        for shift in (0..70).step_by(7) {
+            let byte = self.byte()?;
+            if shift == 63 && byte > 1 {
+                return Err(Thrift::Invalid("integer too long"));
+            }
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(Thrift::Invalid("integer too long"))
+    }
+
+    fn zigzag(&mut self) -> Parsed<i64> {
+        let raw = self.varint()?;
+        Ok((raw >> 1) as i64 ^ -((raw & 1) as i64))
+    }
+
+    fn i32(&mut self, field_type: u8) -> Parsed<i64> {
+        if field_type != wire::I32 {
+            return Err(Thrift::Invalid("a field has the wrong type"));
+        }
+        let value = self.zigzag()?;
+        if i32::try_from(value).is_err() {
+            return Err(Thrift::Invalid("a 32-bit field is out of range"));
+        }
+        Ok(value)
+    }
+
+    fn skip_bytes(&mut self, count: u64) -> Parsed<()> {
+        let end = (self.at as u64).checked_add(count).ok_or(Thrift::Invalid("length out of range"))?;
+        if end > self.bytes.len() as u64 {
+            return Err(Thrift::NeedMore);
+        }
+        self.at = end as usize;
+        Ok(())
+    }
+
+    /// Reads a field header: `None` at the end of a struct, else (field id, type).
+    fn field(&mut self, last_id: &mut i64) -> Parsed<Option<(i64, u8)>> {
+        let byte = self.byte()?;
+        let field_type = byte & 0x0f;
+        if field_type == 0 {
+            return Ok(None);
+        }
+        let delta = i64::from(byte >> 4);
+        let id = if delta == 0 { self.zigzag()? } else { *last_id + delta };
+        *last_id = id;
+        Ok(Some((id, field_type)))
+    }
+
+    fn skip(&mut self, field_type: u8, depth: u32) -> Parsed<()> {
+        if depth > MAX_DEPTH {
+            return Err(Thrift::Invalid("nested too deeply"));
+        }
+        match field_type {
+            wire::BOOL_TRUE | wire::BOOL_FALSE => Ok(()),
+            wire::BYTE => self.skip_bytes(1),
+            wire::I16 | wire::I32 | wire::I64 => self.varint().map(drop),
+            wire::DOUBLE => self.skip_bytes(8),
+            wire::BINARY => {
+                let length = self.varint()?;
+                self.skip_bytes(length)
+            }
+            wire::LIST | wire::SET => {
+                let head = self.byte()?;
+                let count = if head >> 4 == 15 { self.varint()? } else { u64::from(head >> 4) };
+                let element = head & 0x0f;
+                self.skip_elements(count, &[element], depth)
+            }
+            wire::MAP => {
+                let count = self.varint()?;
+                if count == 0 {
+                    return Ok(());
+                }
+                let kinds = self.byte()?;
+                self.skip_elements(count, &[kinds >> 4, kinds & 0x0f], depth)
+            }
+            wire::STRUCT => {
+                let mut last_id = 0;
+                while let Some((_, inner)) = self.field(&mut last_id)? {
+                    self.skip(inner, depth + 1)?;
+                }
+                Ok(())
+            }
+            _ => Err(Thrift::Invalid("unknown field type")),
+        }
+    }
+
+    fn skip_elements(&mut self, count: u64, kinds: &[u8], depth: u32) -> Parsed<()> {
+        // Every element takes at least one byte (booleans in a list do), so a count
+        // beyond the bytes left is a lie, not a reason to loop for a long time.
+        if count > (self.bytes.len() - self.at) as u64 {
+            return Err(Thrift::NeedMore);
+        }
+        for _ in 0..count {
+            for &kind in kinds {
+                match kind {
+                    wire::BOOL_TRUE | wire::BOOL_FALSE => self.skip_bytes(1)?,
+                    _ => self.skip(kind, depth + 1)?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `PageHeader` from parquet.thrift: type (1), uncompressed_page_size (2),
+    /// compressed_page_size (3), data_page_header (5), dictionary_page_header (7),
+    /// data_page_header_v2 (8).
+    fn page_header(&mut self) -> Parsed<PageHeader> {
+        let (mut page_type, mut uncompressed, mut compressed) = (None, None, None);
+        let (mut data, mut dictionary, mut data_v2) = (None, None, None);
+        let mut last_id = 0;
+        while let Some((id, field_type)) = self.field(&mut last_id)? {
+            match id {
+                1 => page_type = Some(self.i32(field_type)?),
+                2 => uncompressed = Some(self.i32(field_type)?),
+                3 => compressed = Some(self.i32(field_type)?),
+                // DataPageHeader and DictionaryPageHeader: num_values (1).
+                5 if field_type == wire::STRUCT => data = Some(self.counts(&[1], None)?),
+                7 if field_type == wire::STRUCT => dictionary = Some(self.counts(&[1], None)?),
+                // DataPageHeaderV2: num_values (1), num_nulls (2), num_rows (3), is_compressed (7).
+                8 if field_type == wire::STRUCT => data_v2 = Some(self.counts(&[1, 2, 3], Some(7))?),
+                _ => self.skip(field_type, 0)?,
+            }
+        }
+        let (Some(page_type), Some(uncompressed_size), Some(compressed_size)) = (page_type, uncompressed, compressed)
+        else {
+            return Err(Thrift::Invalid("a required field is missing"));
+        };
+        let missing = Thrift::Invalid("the page's own header is missing");
+        let mut v2_compressed = true;
+        let kind = match page_type {
+            // DATA_PAGE: rows are values in a flat column.
+            0 => {
+                let values = data.ok_or(missing)?.0[0].ok_or(Thrift::Invalid("num_values is missing"))?;
+                PageKind::Data { values, rows: values }
+            }
+            // DICTIONARY_PAGE
+            2 => PageKind::Dictionary {
+                values: dictionary.ok_or(missing)?.0[0].ok_or(Thrift::Invalid("num_values is missing"))?,
+            },
+            // DATA_PAGE_V2
+            3 => {
+                let (fields, flags) = data_v2.ok_or(missing)?;
+                let [Some(values), Some(nulls), Some(rows)] = fields else {
+                    return Err(Thrift::Invalid("a count is missing"));
+                };
+                if nulls < 0 || nulls > values {
+                    return Err(Thrift::Invalid("more nulls than values"));
+                }
+                v2_compressed = flags.unwrap_or(true);
+                PageKind::Data { values, rows }
+            }
+            // INDEX_PAGE, and types from the future: nothing to check, nothing to read.
+            _ => PageKind::Other,
+        };
+        Ok(PageHeader { kind, uncompressed_size, compressed_size, v2_compressed })
+    }
+
+    /// Reads a struct, keeping the i32 fields with the `ints` ids (in that order) and
+    /// the bool field with the `flag` id; the rest is skipped.
+    fn counts(&mut self, ints: &[i64], flag: Option<i64>) -> Parsed<([Option<i64>; 3], Option<bool>)> {
+        let (mut values, mut flag_value) = ([None; 3], None);
+        let mut last_id = 0;
+        while let Some((id, field_type)) = self.field(&mut last_id)? {
+            if let Some(slot) = ints.iter().position(|&wanted| wanted == id) {
+                values[slot] = Some(self.i32(field_type)?);
+            } else if flag == Some(id) && matches!(field_type, wire::BOOL_TRUE | wire::BOOL_FALSE) {
+                flag_value = Some(field_type == wire::BOOL_TRUE);
+            } else {
+                self.skip(field_type, 1)?;
+            }
+        }
+        Ok((values, flag_value))
+    }
+}

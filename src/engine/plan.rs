@@ -1,0 +1,132 @@
+//! Splitting the work of a scan into pieces that workers (threads natively, Web
+//! Workers in the browser) can share.
+
+use serde::{Deserialize, Serialize};
+
+use super::read::{Outline, RowSlice};
+
+/// A piece smaller than this costs more in setup (a page walk, a reader) than the
+/// parallelism wins back.
+const MIN_PIECE_ROWS: u64 = 32 * 1024;
+
+/// Pieces per worker: more than one, so a worker that finishes early takes
+/// another piece instead of idling while the slowest one finishes.
+const PIECES_PER_WORKER: u64 = 2;
+
+/// One unit of work: a slice of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Piece {
+    /// The file, as an index into the caller's list.
+    pub file: usize,
+    /// The rows to scan.
+    pub slice: RowSlice,
+    /// An estimate of the compressed bytes the piece reads.
+    pub bytes: u64,
+}
+
+/// Splits every row group of `files` (pairs of the caller's file index and its
+/// outline) into pieces for `workers` workers, largest first.
+///
+/// Row groups are the natural pieces; a row group much larger than a worker's
+/// share (CUR files often have a single one) is cut into row ranges, which a scan
+/// reaches by skipping whole pages.
+pub fn plan(files: &[(usize, &Outline)], workers: usize) -> Vec<Piece> {
+    let workers = workers.max(1) as u64;
+    let total_bytes: u64 =
+        files.iter().flat_map(|(_, outline)| &outline.row_groups).map(|group| group.bytes.max(1)).sum();
+    let share = if workers == 1 { u64::MAX } else { (total_bytes / (workers * PIECES_PER_WORKER)).max(1) };
+
+    let mut pieces = Vec::new();
+    for &(file, outline) in files {
+        for (row_group, group) in outline.row_groups.iter().enumerate().filter(|(_, group)| group.rows > 0) {
+            let wanted = group.bytes.max(1).div_ceil(share);
+            let parts = wanted.min(group.rows / MIN_PIECE_ROWS).max(1);
+            let mut first_row = 0;
+            for part in 0..parts {
+                let end = group.rows * (part + 1) / parts;
+                pieces.push(Piece {
+                    file,
+                    slice: RowSlice { row_group, first_row, rows: end - first_row },
+                    bytes: group.bytes * (end - first_row) / group.rows,
+                });
+                first_row = end;
+            }
+        }
+    }
+    pieces.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::columns::{Column, CurColumns, CurFormat};
+    use crate::engine::read::RowGroupOutline;
+
+    fn outline(groups: &[(u64, u64)]) -> Outline {
+        let column = |name: &str| Column { index: 0, name: name.into() };
+        Outline {
+            columns: CurColumns {
+                format: CurFormat::LegacyCur,
+                line_item_type: column("t"),
+                service: column("s"),
+                cost: column("c"),
+            },
+            column_count: 3,
+            rows: groups.iter().map(|g| g.0).sum(),
+            row_groups: groups.iter().map(|&(rows, bytes)| RowGroupOutline { rows, bytes }).collect(),
+            notes: vec![],
+        }
+    }
+
+    /// Every row of every row group is in exactly one piece.
+    #[track_caller]
+    fn assert_covers(pieces: &[Piece], files: &[(usize, &Outline)]) {
+        for &(file, outline) in files {
+            for (row_group, group) in outline.row_groups.iter().enumerate() {
+                let mut slices: Vec<RowSlice> = pieces
+                    .iter()
+                    .filter(|p| p.file == file && p.slice.row_group == row_group)
+                    .map(|p| p.slice)
+                    .collect();
+                slices.sort_by_key(|s| s.first_row);
+                let mut next = 0;
+                for slice in slices {
+                    assert_eq!(slice.first_row, next);
+                    next += slice.rows;
+                }
+                assert_eq!(next, group.rows);
+            }
+        }
+    }
+
+    #[test]
+    fn one_big_row_group_is_split_across_workers() {
+        let big = outline(&[(1_000_000, 12_000_000)]);
+        let files = [(0, &big)];
+        let pieces = plan(&files, 2);
+        assert_eq!(pieces.len(), 4);
+        assert_covers(&pieces, &files);
+    }
+
+    #[test]
+    fn one_worker_reads_whole_row_groups() {
+        let big = outline(&[(1_000_000, 12_000_000), (10, 100)]);
+        let files = [(3, &big)];
+        let pieces = plan(&files, 1);
+        assert_eq!(pieces.len(), 2);
+        assert!(pieces.iter().all(|p| p.file == 3));
+        assert_covers(&pieces, &files);
+    }
+
+    #[test]
+    fn small_row_groups_are_not_cut_and_empty_ones_are_skipped() {
+        let small = outline(&[(1000, 10_000), (0, 0), (40_000, 400_000)]);
+        let other = outline(&[(5, 50)]);
+        let files = [(0, &small), (1, &other)];
+        let pieces = plan(&files, 8);
+        assert_eq!(pieces.len(), 3);
+        assert_eq!(pieces[0].slice.rows, 40_000, "largest first");
+        assert_covers(&pieces, &files);
+    }
+}

@@ -1,0 +1,478 @@
+//! Opening a CUR Parquet file and scanning slices of it.
+//!
+//! Opening reads only the footer: it checks the envelope (the `PAR1` marks and the
+//! footer length) before the parquet crate parses anything, checks the metadata of
+//! the needed column chunks against the file's real size, and finds the columns.
+//! A scan reads one slice of one row group, three columns, page by page, so memory
+//! follows what is being decoded, never the size of the file.
+
+use std::sync::Arc;
+
+use arrow_array::RecordBatch;
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use bytes::Bytes;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection, RowSelector,
+};
+use parquet::arrow::{ProjectionMask, parquet_to_arrow_schema};
+use parquet::basic::Type as PhysicalType;
+use parquet::file::metadata::page_index::PageIndexBuilder;
+use parquet::file::metadata::{
+    ParquetMetaData, ParquetMetaDataBuilder, ParquetMetaDataOptions, ParquetMetaDataReader, ParquetStatisticsPolicy,
+    RowGroupMetaData,
+};
+use parquet::file::page_index::offset_index::OffsetIndexMetaData;
+use parquet::file::reader::{ChunkReader, Length};
+use parquet::schema::types::{ColumnDescriptor, SchemaDescriptor};
+use serde::{Deserialize, Serialize};
+
+use super::columns::{self, Column, CurColumns, CurFormat};
+use super::error::{Error, Result};
+use super::kernel::Kernel;
+use super::pages;
+use super::tally::Tally;
+
+/// Rows decoded per batch: large enough that per-batch work (dictionary mapping)
+/// vanishes, small enough that a batch of three columns stays around a megabyte.
+const BATCH_ROWS: usize = 64 * 1024;
+
+/// What opening a file learned: enough to plan the work and to explain the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outline {
+    /// The columns the analysis reads, and the report's flavour.
+    pub columns: CurColumns,
+    /// How many top-level columns the file has.
+    pub column_count: usize,
+    /// Rows in the file.
+    pub rows: u64,
+    /// The row groups, in file order.
+    pub row_groups: Vec<RowGroupOutline>,
+    /// Things the reader of the figures should know about this file.
+    pub notes: Vec<String>,
+}
+
+/// One row group, as the planner sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RowGroupOutline {
+    /// Rows in the row group.
+    pub rows: u64,
+    /// Compressed bytes of the three needed column chunks: the I/O a scan costs.
+    pub bytes: u64,
+}
+
+/// A run of rows inside one row group: the unit of work of a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowSlice {
+    /// Index of the row group in the file.
+    pub row_group: usize,
+    /// First row, counted from the start of the row group.
+    pub first_row: u64,
+    /// Number of rows.
+    pub rows: u64,
+}
+
+/// An opened CUR file, ready to scan. `R` is where the bytes come from: a file on
+/// disk, bytes in memory, or (in the browser) a `Blob` read by ranges.
+pub struct CurFile<R: ChunkReader> {
+    reader: Arc<R>,
+    metadata: Arc<ParquetMetaData>,
+    outline: Outline,
+    /// Leaf column indices of (line item type, service, cost).
+    leaves: [usize; 3],
+    /// Where (line item type, service, cost) sit in a decoded batch.
+    batch_positions: [usize; 3],
+    projection: ProjectionMask,
+    /// The file's schema as arrow types, with the text columns asked for as dictionaries.
+    arrow_schema: SchemaRef,
+}
+
+impl<R: ChunkReader + 'static> CurFile<R> {
+    /// Reads and checks the footer and finds the columns to use.
+    pub fn open(reader: R) -> Result<Self> {
+        let footer_length = check_envelope(&reader)?;
+        let options = ParquetMetaDataOptions::new()
+            .with_column_stats_policy(ParquetStatisticsPolicy::SkipAll)
+            .with_encoding_stats_policy(ParquetStatisticsPolicy::SkipAll);
+        let metadata = ParquetMetaDataReader::new()
+            .with_metadata_options(Some(options))
+            .parse_and_finish(&reader)
+            .map_err(|error| match Error::from(error) {
+                Error::Corrupt { detail } => {
+                    Error::Corrupt { detail: format!("its footer cannot be decoded ({detail})") }
+                }
+                other => other,
+            })?;
+        let schema = metadata.file_metadata().schema_descr_ptr();
+        let roots = schema.root_schema().get_fields();
+        let names: Vec<&str> = roots.iter().map(|field| field.name()).collect();
+        let columns = columns::detect(&names)?;
+
+        let roles =
+            [(&columns.line_item_type, "line item type"), (&columns.service, "service"), (&columns.cost, "cost")];
+        let mut leaves = [0; 3];
+        for (slot, (column, role)) in leaves.iter_mut().zip(roles) {
+            *slot = flat_leaf(&schema, column, role)?;
+        }
+        check_column_types(&schema, &columns, leaves)?;
+        let data_end = reader.len() - 8 - footer_length;
+        check_row_groups(&metadata, leaves, &columns, data_end)?;
+
+        let mut by_position = [columns.line_item_type.index, columns.service.index, columns.cost.index];
+        by_position.sort_unstable();
+        let position_of = |column: &Column| by_position.iter().position(|&index| index == column.index).unwrap_or(0);
+        let batch_positions =
+            [position_of(&columns.line_item_type), position_of(&columns.service), position_of(&columns.cost)];
+
+        let projection =
+            ProjectionMask::roots(&schema, [columns.line_item_type.index, columns.service.index, columns.cost.index]);
+        let arrow_schema = arrow_schema(&schema, &columns)?;
+
+        let row_groups = metadata
+            .row_groups()
+            .iter()
+            .map(|group| RowGroupOutline {
+                rows: group.num_rows() as u64,
+                bytes: leaves.iter().map(|&leaf| group.column(leaf).compressed_size() as u64).sum(),
+            })
+            .collect();
+        let outline = Outline {
+            notes: notes(&columns),
+            column_count: names.len(),
+            rows: metadata.file_metadata().num_rows() as u64,
+            row_groups,
+            columns,
+        };
+        Ok(CurFile {
+            reader: Arc::new(reader),
+            metadata: Arc::new(metadata),
+            outline,
+            leaves,
+            batch_positions,
+            projection,
+            arrow_schema,
+        })
+    }
+
+    /// What opening the file learned.
+    pub fn outline(&self) -> &Outline {
+        &self.outline
+    }
+
+    /// Scans one slice, calling `progress` with the rows done after each batch.
+    pub fn scan(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Tally> {
+        let group_rows = self
+            .outline
+            .row_groups
+            .get(slice.row_group)
+            .map(|group| group.rows)
+            .filter(|&rows| slice.first_row.checked_add(slice.rows).is_some_and(|end| end <= rows))
+            .ok_or_else(|| Error::Corrupt { detail: format!("no rows {slice:?} in this file") })?;
+        let batches = ParquetRecordBatchReaderBuilder::new_with_metadata(
+            Shared(Arc::clone(&self.reader)),
+            self.slice_metadata(slice)?,
+        )
+        .with_projection(self.projection.clone())
+        .with_batch_size(BATCH_ROWS)
+        .with_row_selection(RowSelection::from(vec![
+            RowSelector::skip(slice.first_row as usize),
+            RowSelector::select(slice.rows as usize),
+            RowSelector::skip((group_rows - slice.first_row - slice.rows) as usize),
+        ]))
+        .build()?;
+        let mut kernel = Kernel::default();
+        let mut rows_read = 0;
+        for batch in batches {
+            let batch: RecordBatch = batch?;
+            let [t, s, c] = self.batch_positions.map(|position| batch.column(position));
+            kernel.add(t.as_ref(), s.as_ref(), c.as_ref(), &self.outline.columns.cost.name)?;
+            rows_read += batch.num_rows() as u64;
+            progress(batch.num_rows() as u64);
+        }
+        if rows_read != slice.rows {
+            return Err(Error::Corrupt {
+                detail: format!(
+                    "row group {} gave {rows_read} rows where {} were expected",
+                    slice.row_group, slice.rows
+                ),
+            });
+        }
+        Ok(kernel.finish())
+    }
+
+    /// Metadata for reading one slice: the file's, cut down to the slice's row
+    /// group and carrying a page index built by walking the needed column chunks,
+    /// so the reader fetches each page in one read and skips pages outside the
+    /// slice without reading them.
+    fn slice_metadata(&self, slice: RowSlice) -> Result<ArrowReaderMetadata> {
+        let group = self.metadata.row_group(slice.row_group);
+        let columns = &self.outline.columns;
+        let names = [&columns.line_item_type.name, &columns.service.name, &columns.cost.name];
+        let mut page_index = PageIndexBuilder::default();
+        page_index.allocate_offset_indexes(1, group.num_columns());
+        for (&leaf, name) in self.leaves.iter().zip(names) {
+            let pages = pages::walk(self.reader.as_ref(), group.column(leaf), group.num_rows() as u64, name)?;
+            let index = OffsetIndexMetaData { page_locations: pages.data_pages, unencoded_byte_array_data_bytes: None };
+            page_index.put_offset_index(index, 0, leaf);
+        }
+        let metadata = ParquetMetaDataBuilder::new(self.metadata.file_metadata().clone())
+            .add_row_group(group.clone())
+            .set_page_index(Some(Arc::new(page_index.build())))
+            .build();
+        let options = ArrowReaderOptions::new().with_schema(Arc::clone(&self.arrow_schema));
+        Ok(ArrowReaderMetadata::try_new(Arc::new(metadata), options)?)
+    }
+}
+
+/// Checks the `PAR1` marks and the footer length against the file's size, and
+/// returns the footer length. Names what the file looks like when it is not Parquet.
+fn check_envelope<R: ChunkReader>(reader: &R) -> Result<u64> {
+    let length = reader.len();
+    if length == 0 {
+        return Err(Error::Empty);
+    }
+    let head = reader.get_bytes(0, length.min(64) as usize)?;
+    let starts_right = head.starts_with(b"PAR1");
+    if length < 12 {
+        return Err(if starts_right {
+            Error::Truncated { detail: format!("it is only {length} bytes long, too short to hold a footer") }
+        } else {
+            Error::NotParquet { found: looks_like(&head) }
+        });
+    }
+    let tail = reader.get_bytes(length - 8, 8)?;
+    let ends_right = &tail[4..] == b"PAR1";
+    match (starts_right, ends_right) {
+        (false, false) => return Err(Error::NotParquet { found: looks_like(&head) }),
+        (false, true) => {
+            return Err(Error::NotParquet {
+                found: format!("it ends like Parquet but does not start with PAR1 ({})", looks_like(&head)),
+            });
+        }
+        (true, false) => {
+            return Err(Error::Truncated {
+                detail: "it does not end with Parquet's closing PAR1 mark, so it was probably cut short (an interrupted download?)"
+                    .into(),
+            });
+        }
+        (true, true) => {}
+    }
+    let footer_length = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if footer_length == 0 || footer_length + 12 > length {
+        return Err(Error::Corrupt {
+            detail: format!("its footer claims {footer_length} bytes, but the whole file has {length}"),
+        });
+    }
+    Ok(footer_length)
+}
+
+/// A few words on what a non-Parquet file seems to be, from its first bytes.
+fn looks_like(head: &[u8]) -> String {
+    let prefix = &head[..head.len().min(4)];
+    match prefix {
+        [0x1f, 0x8b, ..] => "it is gzip-compressed (a .csv.gz report?)".into(),
+        [b'P', b'K', 3, 4] => "it is a ZIP archive".into(),
+        _ => match std::str::from_utf8(head) {
+            Ok(text) if !text.trim().is_empty() && text.chars().all(|c| !c.is_control() || c.is_whitespace()) => {
+                let first_line = text.lines().next().unwrap_or("").trim();
+                let kind = if first_line.contains(',') { "CSV text" } else { "text" };
+                format!("it is {kind} starting with {:?}", super::error::shorten(first_line, 40))
+            }
+            _ => {
+                let hex: Vec<String> = prefix.iter().map(|byte| format!("{byte:02x}")).collect();
+                format!("it starts with the bytes {} instead of PAR1", hex.join(" "))
+            }
+        },
+    }
+}
+
+/// The leaf index of a top-level column, which must be a plain (non-nested) value.
+fn flat_leaf(schema: &SchemaDescriptor, column: &Column, role: &'static str) -> Result<usize> {
+    let field = &schema.root_schema().get_fields()[column.index];
+    let leaf = (0..schema.num_columns()).find(|&leaf| schema.get_column_root_idx(leaf) == column.index);
+    match leaf {
+        Some(leaf) if field.is_primitive() && schema.column(leaf).max_rep_level() == 0 => Ok(leaf),
+        _ => Err(Error::ColumnType {
+            role,
+            column: column.name.clone(),
+            found: "nested values (a group, list or map)".into(),
+            expected: "one value per row",
+        }),
+    }
+}
+
+fn check_column_types(
+    schema: &SchemaDescriptor,
+    columns: &CurColumns,
+    [type_leaf, service_leaf, cost_leaf]: [usize; 3],
+) -> Result<()> {
+    for (leaf, column, role) in
+        [(type_leaf, &columns.line_item_type, "line item type"), (service_leaf, &columns.service, "service")]
+    {
+        let descriptor = schema.column(leaf);
+        if descriptor.physical_type() != PhysicalType::BYTE_ARRAY {
+            return Err(Error::ColumnType {
+                role,
+                column: column.name.clone(),
+                found: describe_type(&descriptor),
+                expected: "text",
+            });
+        }
+    }
+    let cost = schema.column(cost_leaf);
+    let wrong = |found: String| Error::ColumnType {
+        role: "cost",
+        column: columns.cost.name.clone(),
+        found,
+        expected: "numbers (double, float, decimal, integer) or numeric text",
+    };
+    match cost.physical_type() {
+        PhysicalType::BOOLEAN | PhysicalType::INT96 => Err(wrong(describe_type(&cost))),
+        PhysicalType::FIXED_LEN_BYTE_ARRAY => {
+            let length = cost.type_length();
+            let is_decimal = matches!(cost.logical_type_ref(), Some(parquet::basic::LogicalType::Decimal { .. }))
+                || cost.converted_type() == parquet::basic::ConvertedType::DECIMAL;
+            if !(1..=32).contains(&length) {
+                Err(Error::Corrupt {
+                    detail: format!(
+                        "the cost column {} claims {length}-byte values; decimals take 1 to 32 bytes",
+                        columns.cost.name
+                    ),
+                })
+            } else if !is_decimal {
+                Err(wrong(describe_type(&cost)))
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+fn describe_type(descriptor: &ColumnDescriptor) -> String {
+    match descriptor.logical_type_ref() {
+        Some(logical) => format!("{logical:?} values"),
+        None => format!("{} values", descriptor.physical_type()),
+    }
+}
+
+/// Checks what the footer says of every row group and of the needed column
+/// chunks against each other and against the bytes that exist before the footer,
+/// so no later read or allocation trusts a number the file cannot back.
+fn check_row_groups(metadata: &ParquetMetaData, leaves: [usize; 3], columns: &CurColumns, data_end: u64) -> Result<()> {
+    let damaged = |detail: String| Error::Corrupt { detail };
+    let file_rows = metadata.file_metadata().num_rows();
+    if file_rows < 0 {
+        return Err(damaged(format!("its footer claims {file_rows} rows")));
+    }
+    let mut total: i64 = 0;
+    let names = [&columns.line_item_type.name, &columns.service.name, &columns.cost.name];
+    for (index, group) in metadata.row_groups().iter().enumerate() {
+        let rows = group.num_rows();
+        if rows < 0 {
+            return Err(damaged(format!("row group {index} claims {rows} rows")));
+        }
+        total =
+            total.checked_add(rows).ok_or_else(|| damaged("its row groups claim more rows than can exist".into()))?;
+        // An empty row group is never read, so its chunks' offsets do not matter
+        // (writers leave them at 0).
+        if rows > 0 {
+            for (&leaf, name) in leaves.iter().zip(names) {
+                check_chunk(group, leaf, name, index, data_end)?;
+            }
+        }
+    }
+    if total != file_rows {
+        return Err(damaged(format!("its footer claims {file_rows} rows, but its row groups hold {total}")));
+    }
+    Ok(())
+}
+
+fn check_chunk(group: &RowGroupMetaData, leaf: usize, name: &str, index: usize, data_end: u64) -> Result<()> {
+    let chunk = group.column(leaf);
+    let damaged = |what: String| Error::Corrupt { detail: format!("column {name} in row group {index}: {what}") };
+    let start = chunk.dictionary_page_offset().unwrap_or_else(|| chunk.data_page_offset());
+    let size = chunk.compressed_size();
+    if start < 4 || size < 0 {
+        return Err(damaged(format!("its data is said to start at byte {start} and take {size} bytes")));
+    }
+    let end = (start as u64).checked_add(size as u64).unwrap_or(u64::MAX);
+    if end > data_end {
+        return Err(damaged(format!(
+            "its data is said to run to byte {end}, but the column data ends at byte {data_end} (the file was cut short, or its footer lies)"
+        )));
+    }
+    if chunk.data_page_offset() < start || chunk.data_page_offset() as u64 >= end.max(start as u64 + 1) {
+        return Err(damaged(format!("its first data page is said to be at byte {}", chunk.data_page_offset())));
+    }
+    if chunk.num_values() != group.num_rows() {
+        return Err(damaged(format!("it claims {} values for {} rows", chunk.num_values(), group.num_rows())));
+    }
+    Ok(())
+}
+
+/// The file's schema in arrow types, asking for the text columns as dictionaries
+/// so the kernel sees keys, not strings.
+fn arrow_schema(schema: &SchemaDescriptor, columns: &CurColumns) -> Result<SchemaRef> {
+    let arrow = parquet_to_arrow_schema(schema, None)
+        .map_err(|error| Error::Corrupt { detail: format!("its schema cannot be read: {error}") })?;
+    let text_columns = [columns.line_item_type.index, columns.service.index];
+    let fields: Vec<Arc<Field>> = arrow
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(index, field)| {
+            let is_text = matches!(
+                field.data_type(),
+                DataType::Utf8 | DataType::Binary | DataType::LargeUtf8 | DataType::Utf8View
+            );
+            if text_columns.contains(&index) && is_text {
+                let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+                Arc::new(Field::new(field.name(), dictionary, field.is_nullable()))
+            } else {
+                Arc::clone(field)
+            }
+        })
+        .collect();
+    Ok(Arc::new(Schema::new(fields)))
+}
+
+fn notes(columns: &CurColumns) -> Vec<String> {
+    let mut notes = Vec::new();
+    if columns.format == CurFormat::Focus {
+        notes.push(
+            "FOCUS data has no AWSDataTransfer service: transfer costs are counted under the service that moved the data"
+                .into(),
+        );
+        if columns::canonical(&columns.service.name) == "service_name" {
+            notes.push(
+                "Services are FOCUS display names (no x_ServiceCode column); discounts are matched to them by name"
+                    .into(),
+            );
+        }
+    }
+    if columns::canonical(&columns.service.name) == "line_item_product_code" {
+        notes.push(format!("No product_servicecode column: services are taken from {}", columns.service.name));
+    }
+    notes
+}
+
+/// A reader shared by the scans of one file (the builder wants one by value).
+struct Shared<R>(Arc<R>);
+
+impl<R: ChunkReader> Length for Shared<R> {
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+}
+
+impl<R: ChunkReader> ChunkReader for Shared<R> {
+    type T = R::T;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        self.0.get_read(start)
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
+        self.0.get_bytes(start, length)
+    }
+}

@@ -1,0 +1,12 @@
+//! Native integration tests of the engine and the command line, one binary with a
+//! module per area (see matklad's "Delete Cargo Integration Tests").
+
+/// Writing CUR-like Parquet files with chosen names, types, codecs and layouts.
+mod support;
+
+/// Reading files of every shape the engine must accept, checked against sums
+/// computed exactly from the rows that were written.
+mod read;
+
+/// The `ducks` command: arguments, output formats, exit codes, messages.
+mod cli;

@@ -1,0 +1,285 @@
+use std::path::PathBuf;
+
+use ducks::cli::LocalFile;
+use ducks::engine::{CostReport, CurFile, Discounts, Error, RowSlice, Tally, UsageRule, cost_report, plan};
+use parquet::basic::{Compression, ZstdLevel};
+
+use crate::support::{self, CostType, Names, Row, Scratch, Spec};
+
+/// Opens, plans for `workers`, scans and merges, as the page and the CLI do.
+fn analyse(paths: &[PathBuf], workers: usize) -> Result<(Tally, CostReport), Error> {
+    let files: Vec<CurFile<LocalFile>> =
+        paths.iter().map(|path| CurFile::open(LocalFile::open(path).unwrap())).collect::<Result<_, _>>()?;
+    let outlines: Vec<_> = files.iter().enumerate().map(|(i, f)| (i, f.outline())).collect();
+    let mut tally = Tally::default();
+    for piece in plan(&outlines, workers) {
+        tally.merge(&files[piece.file].scan(piece.slice, &mut |_| {})?);
+    }
+    let report = cost_report(&tally, files.len(), &Discounts::default(), &UsageRule::default());
+    Ok((tally, report))
+}
+
+/// Checks the report of the files against the rows that were written, with one
+/// worker and with several (so row groups are cut into slices).
+#[track_caller]
+fn check_report(paths: &[PathBuf], rows: &[Row], tolerance: f64) {
+    let expected = support::exact_usage_micros(rows);
+    for workers in [1, 3] {
+        let (tally, report) = analyse(paths, workers).unwrap();
+        assert_eq!(tally.rows, rows.len() as u64);
+        let usage: Vec<&Row> = rows.iter().filter(|r| r.line_item_type.as_deref() == Some("Usage")).collect();
+        assert_eq!(report.usage_rows, usage.len() as u64);
+        assert_eq!(report.null_costs, usage.iter().filter(|r| r.micros.is_none()).count() as u64);
+        let got: Vec<(&str, f64)> = report.services.iter().map(|s| (s.service.as_str(), s.undiscounted)).collect();
+        assert_eq!(got.len(), expected.len(), "services: {got:?}");
+        for (service, micros) in &expected {
+            let exact = *micros as f64 / 1e6;
+            let (_, sum) = got.iter().find(|(name, _)| name == service).unwrap();
+            assert!(
+                (sum - exact).abs() <= tolerance * exact.abs().max(1.0),
+                "{service}: {sum} vs {exact} ({workers} workers)"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_codec_dictionary_and_plain_many_row_groups_and_pages() {
+    let scratch = Scratch::new("codecs");
+    let rows = support::rows(30_000, 1, true);
+    for (i, compression) in support::codecs().into_iter().enumerate() {
+        for dictionary in [true, false] {
+            let path = scratch.path(&format!("{i}-{dictionary}.parquet"));
+            let spec = Spec { compression, dictionary, row_group_rows: 7_000, page_rows: 1_000, ..Spec::default() };
+            support::write(&path, &rows, &spec);
+            check_report(&[path], &rows, 1e-12);
+        }
+    }
+}
+
+#[test]
+fn data_page_v2() {
+    let scratch = Scratch::new("v2");
+    let rows = support::rows(20_000, 2, true);
+    let path = scratch.path("v2.parquet");
+    let spec = Spec {
+        compression: Compression::ZSTD(ZstdLevel::default()),
+        data_page_v2: true,
+        row_group_rows: 6_000,
+        page_rows: 500,
+        ..Spec::default()
+    };
+    support::write(&path, &rows, &spec);
+    check_report(&[path], &rows, 1e-12);
+}
+
+#[test]
+fn decimal_float32_and_text_costs() {
+    let scratch = Scratch::new("cost-types");
+    let rows = support::rows(5_000, 3, true);
+    for (cost, tolerance) in [(CostType::Decimal, 1e-12), (CostType::Text, 1e-12), (CostType::Float32, 1e-6)] {
+        let path = scratch.path(&format!("{cost:?}.parquet"));
+        support::write(&path, &rows, &Spec { cost, ..Spec::default() });
+        check_report(&[path], &rows, tolerance);
+    }
+}
+
+#[test]
+fn csv_style_focus_and_title_case_names() {
+    let scratch = Scratch::new("names");
+    let rows = support::rows(3_000, 4, false);
+    for names in [Names::Csv, Names::Focus] {
+        let path = scratch.path(&format!("{names:?}.parquet"));
+        support::write(&path, &rows, &Spec { names, ..Spec::default() });
+        check_report(&[path], &rows, 1e-12);
+    }
+    let path = scratch.path("title.parquet");
+    let spec = Spec { extra_columns: vec!["Identity_Line_Item_Id".into()], ..Spec::default() };
+    support::write(&path, &rows, &spec);
+    check_report(&[path], &rows, 1e-12);
+}
+
+#[test]
+fn months_with_different_columns_are_read_by_name() {
+    let scratch = Scratch::new("months");
+    let january = support::rows(4_000, 5, false);
+    let february = support::rows(6_000, 6, true);
+    let a = scratch.path("2024-01.parquet");
+    let b = scratch.path("2024-02.parquet");
+    support::write(&a, &january, &Spec::default());
+    let more_columns = Spec {
+        extra_columns: vec!["resource_tags_user_team".into(), "identity_line_item_id".into(), "pricing_term".into()],
+        compression: Compression::UNCOMPRESSED,
+        dictionary: false,
+        ..Spec::default()
+    };
+    support::write(&b, &february, &more_columns);
+    let all: Vec<Row> = january.into_iter().chain(february).collect();
+    check_report(&[a, b], &all, 1e-12);
+}
+
+#[test]
+fn nulls_in_type_and_service() {
+    let scratch = Scratch::new("null-labels");
+    let mut rows = support::rows(1_000, 7, true);
+    rows[0] = Row { line_item_type: None, service: Some("AmazonS3".into()), micros: Some(5_000_000) };
+    rows[1] = Row { line_item_type: Some("Usage".into()), service: None, micros: Some(7_000_000) };
+    let path = scratch.path("nulls.parquet");
+    support::write(&path, &rows, &Spec::default());
+    // A null service reads as the empty service, a null type is not usage.
+    let mut expected_rows = rows.clone();
+    expected_rows[1].service = Some(String::new());
+    check_report(&[path], &expected_rows, 1e-12);
+}
+
+#[test]
+fn zero_rows() {
+    let scratch = Scratch::new("empty");
+    let path = scratch.path("empty.parquet");
+    support::write(&path, &[], &Spec::default());
+    let (tally, report) = analyse(&[path], 2).unwrap();
+    assert_eq!(tally.rows, 0);
+    assert!(report.services.is_empty());
+    assert_eq!(report.total.blended_rate, None);
+}
+
+/// The reference rows of the original service, through a real Parquet file.
+#[test]
+fn reference_case() {
+    let scratch = Scratch::new("reference");
+    let row = |t: &str, s: &str, dollars: i64| Row {
+        line_item_type: Some(t.into()),
+        service: Some(s.into()),
+        micros: Some(dollars * 1_000_000),
+    };
+    let rows = [
+        row("Usage", "AmazonS3", 10),
+        row("Usage", "AmazonEC2", 20),
+        row("Usage", "AWSDataTransfer", 30),
+        row("Usage", "AWSGlue", 40),
+        row("Usage", "AmazonGuardDuty", 50),
+        row("NotUsage", "AmazonS3", 60),
+    ];
+    let path = scratch.path("reference.parquet");
+    support::write(&path, &rows, &Spec::default());
+    let (_, report) = analyse(&[path], 1).unwrap();
+    assert_eq!(report.total.undiscounted, 150.0);
+    assert!((report.total.discounted - 90.3).abs() < 1e-12);
+    assert!((report.total.blended_rate.unwrap() - 0.602).abs() < 1e-12);
+    let s3 = report.services.iter().find(|s| s.service == "AmazonS3").unwrap();
+    assert_eq!((s3.undiscounted, s3.discounted), (10.0, 10.0 * 0.88));
+}
+
+/// Costs of very different sizes and both signs, in two row orders: both sums
+/// stay within 1e-9 of the exact sum (here far closer: compensated summation).
+#[test]
+fn sums_are_exact_whatever_the_row_order() {
+    let scratch = Scratch::new("accuracy");
+    let mut random = support::Random::new(8);
+    let mut rows: Vec<Row> = (0..200_000)
+        .map(|i| {
+            let magnitude = 10_i64.pow((random.below(12)) as u32);
+            let micros = (random.below(1000) as i64) * magnitude * if i % 3 == 0 { -1 } else { 1 };
+            Row { line_item_type: Some("Usage".into()), service: Some("AmazonEC2".into()), micros: Some(micros) }
+        })
+        .collect();
+    let forward = scratch.path("forward.parquet");
+    support::write(&forward, &rows, &Spec { row_group_rows: 50_000, ..Spec::default() });
+    rows.reverse();
+    let backward = scratch.path("backward.parquet");
+    support::write(&backward, &rows, &Spec { row_group_rows: 30_000, ..Spec::default() });
+    let exact = support::exact_usage_micros(&rows)["AmazonEC2"] as f64 / 1e6;
+    let (_, a) = analyse(&[forward], 2).unwrap();
+    let (_, b) = analyse(&[backward], 3).unwrap();
+    for report in [&a, &b] {
+        let sum = report.services[0].undiscounted;
+        assert!(((sum - exact) / exact).abs() < 1e-13, "{sum} vs {exact}");
+    }
+}
+
+/// Any cut of a row group into slices gives the same tally as the whole.
+#[test]
+fn slices_add_up_to_the_row_group() {
+    let scratch = Scratch::new("slices");
+    let rows = support::rows(50_000, 9, true);
+    let path = scratch.path("slices.parquet");
+    support::write(&path, &rows, &Spec { page_rows: 777, ..Spec::default() });
+    let file = CurFile::open(LocalFile::open(&path).unwrap()).unwrap();
+    let whole = file.scan(RowSlice { row_group: 0, first_row: 0, rows: 50_000 }, &mut |_| {}).unwrap();
+    let mut parts = Tally::default();
+    let cuts = [0, 1, 776, 777, 778, 20_000, 49_999, 50_000];
+    for pair in cuts.windows(2) {
+        let slice = RowSlice { row_group: 0, first_row: pair[0], rows: pair[1] - pair[0] };
+        parts.merge(&file.scan(slice, &mut |_| {}).unwrap());
+    }
+    let totals = |t: &Tally| {
+        let mut cells: Vec<_> = t.cells().map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.rows, c.null_costs)).collect();
+        cells.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+        cells
+    };
+    assert_eq!(totals(&parts), totals(&whole));
+    assert_eq!(parts.rows, whole.rows);
+}
+
+#[test]
+fn progress_reports_every_row_once() {
+    let scratch = Scratch::new("progress");
+    let rows = support::rows(200_000, 10, false);
+    let path = scratch.path("progress.parquet");
+    support::write(&path, &rows, &Spec::default());
+    let file = CurFile::open(LocalFile::open(&path).unwrap()).unwrap();
+    let mut seen = 0;
+    let mut calls = 0;
+    file.scan(RowSlice { row_group: 0, first_row: 0, rows: 200_000 }, &mut |rows| {
+        seen += rows;
+        calls += 1;
+    })
+    .unwrap();
+    assert_eq!(seen, 200_000);
+    assert!(calls > 1, "progress comes batch by batch");
+}
+
+#[test]
+fn text_cost_that_is_not_a_number_is_refused() {
+    let scratch = Scratch::new("bad-text");
+    let path = scratch.path("text.parquet");
+    let batch = support::text_batch(&[
+        ("line_item_line_item_type", &[Some("Usage"), Some("Usage"), Some("Usage")]),
+        ("product_servicecode", &[Some("AmazonS3"), Some("AmazonS3"), Some("AmazonS3")]),
+        ("line_item_unblended_cost", &[Some("1.5"), Some(" "), Some("12,50 €")]),
+    ]);
+    support::write_batch(&path, &batch, Default::default());
+    let error = analyse(&[path], 1).unwrap_err();
+    assert_eq!(error.to_string(), "The cost column line_item_unblended_cost holds \"12,50 €\", which is not a number");
+}
+
+#[test]
+fn missing_cost_column_says_what_was_looked_for() {
+    let scratch = Scratch::new("missing");
+    let path = scratch.path("missing.parquet");
+    let batch = support::text_batch(&[
+        ("line_item_line_item_type", &[Some("Usage")]),
+        ("product_servicecode", &[Some("AmazonS3")]),
+        ("line_item_blended_cost", &[Some("1.5")]),
+    ]);
+    support::write_batch(&path, &batch, Default::default());
+    let error = analyse(&[path], 1).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "No cost column found; looked for line_item_unblended_cost (lineItem/UnblendedCost) in CUR, BilledCost in FOCUS. \
+         The file has 3 columns: line_item_blended_cost, line_item_line_item_type, product_servicecode"
+    );
+}
+
+#[test]
+fn not_parquet_says_what_it_is() {
+    let error = CurFile::open(bytes::Bytes::from_static(b"PAR1")).err().unwrap();
+    assert_eq!(
+        error.to_string(),
+        "This Parquet file is incomplete: it is only 4 bytes long, too short to hold a footer"
+    );
+    let error = CurFile::open(bytes::Bytes::from_static(b"a,b,c\n1,2,3\n4,5,6\n")).err().unwrap();
+    assert_eq!(error.to_string(), "This file is not Parquet: it is CSV text starting with \"a,b,c\"");
+    let error = CurFile::open(bytes::Bytes::new()).err().unwrap();
+    assert_eq!(error, Error::Empty);
+}

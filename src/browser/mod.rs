@@ -1,1 +1,21 @@
-//! placeholder
+//! The browser edge: everything between the engine and the web platform.
+//!
+//! - [`blob_source`]: a `Blob` (a dropped `File`) as the engine's byte source,
+//!   read by ranges with `FileReaderSync`, so a file is never loaded whole.
+//! - [`worker`]: the entry point of the scan workers, which run the engine.
+//! - [`pool`]: the main thread's side: a pool of scan workers, crash recovery,
+//!   cancellation, progress.
+//! - [`protocol`]: the messages between the two.
+//! - [`analysis`]: one analysis of a set of files, from outlines to a merged tally.
+//! - [`storage`]: saved settings, validated when read back.
+//! - [`files`]: files from a drop (including folders) and the bundled demo data.
+//!
+//! Nothing here knows about Leptos; nothing in `ui` knows about Parquet.
+
+pub mod analysis;
+pub mod blob_source;
+pub mod files;
+pub mod pool;
+pub mod protocol;
+pub mod storage;
+pub mod worker;

@@ -1,6 +1,9 @@
 //! Native integration tests of the engine and the command line, one binary with a
 //! module per area (see matklad's "Delete Cargo Integration Tests").
 
+/// A deterministic pseudo-random source, shared with the data generator example.
+mod random;
+
 /// Writing CUR-like Parquet files with chosen names, types, codecs and layouts.
 mod support;
 

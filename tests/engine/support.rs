@@ -10,6 +10,8 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, GzipLevel, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 
+pub use crate::random::Random;
+
 /// One line item: type, service, cost in micro-dollars (`None` is a null cost).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -80,27 +82,6 @@ impl Default for Spec {
 pub const SERVICES: [&str; 8] =
     ["AmazonS3", "AmazonEC2", "AWSDataTransfer", "AWSGlue", "AmazonGuardDuty", "AWSLambda", "AmazonRDS", ""];
 pub const TYPES: [&str; 6] = ["Usage", "Usage", "Usage", "DiscountedUsage", "Tax", "Credit"];
-
-/// A deterministic pseudo-random source (splitmix64), so fixtures never change.
-pub struct Random(u64);
-
-impl Random {
-    pub fn new(seed: u64) -> Self {
-        Random(seed)
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// `count` rows over the usual services and types; a few null costs when `nulls`.
 pub fn rows(count: usize, seed: u64, nulls: bool) -> Vec<Row> {

@@ -1,0 +1,123 @@
+// The costs page end to end: files in through the real file input, figures out,
+// compared with the command line on the same files.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO, serve, launch, openApp, upload, tableRows, totals, cliReport, close } from './support.mjs';
+
+const MONTHS = ['cur-2024-01.parquet', 'cur-2024-02.parquet', 'cur-2024-03.parquet'].map((name) => join(DEMO, name));
+let server, browser;
+
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('three months in, the same figures as the command line', async () => {
+  const page = await openApp(browser, server.url);
+  assert.equal(await page.getByTestId('status').getAttribute('data-state'), 'idle');
+  assert.equal(await upload(page, MONTHS), 'done');
+  const ms = Number(await page.getByTestId('status').getAttribute('data-ms'));
+  assert.ok(ms > 0, `data-ms is set (${ms})`);
+
+  const expected = cliReport(MONTHS);
+  const rows = await tableRows(page);
+  assert.deepEqual(rows.map((r) => r.service), expected.services.map((s) => s.service));
+  for (const [row, want] of rows.map((r, i) => [r, expected.services[i]])) {
+    assert.ok(close(row.undiscounted, want.undiscounted), `${row.service} undiscounted ${row.undiscounted} vs ${want.undiscounted}`);
+    assert.ok(close(row.discounted, want.discounted), `${row.service} discounted`);
+    assert.equal(row.rate, want.rate, `${row.service} rate`);
+  }
+  const total = await totals(page);
+  assert.ok(close(total.undiscounted, expected.total.undiscounted));
+  assert.ok(close(total.discounted, expected.total.discounted));
+  assert.ok(close(total.blendedRate, expected.total.blended_rate));
+  assert.deepEqual(page.seen.errors, []);
+});
+
+test('a service chosen with the keyboard shows its figures', async () => {
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, MONTHS), 'done');
+  const box = page.getByRole('combobox', { name: 'Service' });
+  await box.focus();
+  await page.keyboard.type('guard');
+  await page.getByRole('option').first().waitFor();
+  assert.equal(await page.getByRole('option').count(), 1);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  assert.equal(await box.getAttribute('aria-expanded'), 'false');
+  assert.equal(await box.inputValue(), 'AmazonGuardDuty');
+
+  const expected = cliReport(MONTHS).services.find((s) => s.service === 'AmazonGuardDuty');
+  const detail = page.getByTestId('service-detail');
+  assert.equal(await detail.getByTestId('detail-service').textContent(), 'AmazonGuardDuty');
+  const value = async (id) => Number(await detail.getByTestId(id).getAttribute('data-value'));
+  assert.ok(close(await value('detail-undiscounted'), expected.undiscounted));
+  assert.equal(await value('detail-multiplier'), 0.25);
+  assert.ok(close(await value('detail-discounted'), expected.discounted));
+  const shown = await detail.getByTestId('detail-discounted').textContent();
+  assert.equal(shown, `$${expected.discounted.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+
+  // Escape closes the list, a second Escape clears the box.
+  await page.keyboard.type('x');
+  assert.equal(await box.getAttribute('aria-expanded'), 'true');
+  await page.keyboard.press('Escape');
+  assert.equal(await box.getAttribute('aria-expanded'), 'false');
+  await page.keyboard.press('Escape');
+  assert.equal(await box.inputValue(), '');
+  assert.deepEqual(page.seen.errors, []);
+});
+
+test('a bad file gets a readable error and the page keeps working', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ducks-e2e-'));
+  const csv = join(dir, 'export.parquet');
+  await writeFile(csv, 'identity/LineItemId,lineItem/UnblendedCost\nabc,1.0\n');
+  const page = await openApp(browser, server.url);
+
+  assert.equal(await upload(page, [csv]), 'error');
+  const problems = page.getByTestId('file-errors');
+  await problems.waitFor();
+  const text = await problems.textContent();
+  assert.match(text, /export\.parquet/);
+  assert.match(text, /This file is not Parquet: it is CSV text/);
+
+  // A good file afterwards is read normally.
+  assert.equal(await upload(page, [MONTHS[0]]), 'done');
+  assert.equal(await page.getByTestId('file-errors').count(), 0);
+  const expected = cliReport([MONTHS[0]]);
+  assert.ok(close((await totals(page)).undiscounted, expected.total.undiscounted));
+});
+
+test('the demo button loads the bundled months', async () => {
+  const page = await openApp(browser, server.url);
+  await page.getByRole('button', { name: 'Try the demo data' }).click();
+  const { settled } = await import('./support.mjs');
+  assert.equal(await settled(page), 'done');
+  const expected = cliReport(MONTHS);
+  assert.ok(close((await totals(page)).undiscounted, expected.total.undiscounted));
+  assert.equal((await tableRows(page)).length, expected.services.length);
+});
+
+test('discount multipliers are editable, saved, and restorable', async () => {
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, MONTHS), 'done');
+  await page.getByText('Discount multipliers').click();
+  const s3 = page.locator('input[data-service="AmazonS3"]');
+  await s3.fill('0.5');
+  await s3.press('Enter');
+  await s3.blur();
+  const expected = cliReport(MONTHS).services.find((s) => s.service === 'AmazonS3');
+  const row = () => tableRows(page).then((rows) => rows.find((r) => r.service === 'AmazonS3'));
+  await page.waitForFunction(() => document.querySelector('tr[data-service="AmazonS3"]')?.dataset.rate === '0.5');
+  assert.ok(close((await row()).discounted, expected.undiscounted * 0.5));
+
+  // Saved: a reload keeps the table.
+  await page.reload();
+  await page.getByTestId('status').waitFor();
+  assert.equal(await upload(page, MONTHS), 'done');
+  assert.equal((await row()).rate, 0.5);
+
+  await page.getByText('Discount multipliers').click();
+  await page.getByRole('button', { name: 'Restore defaults' }).click();
+  await page.waitForFunction(() => document.querySelector('tr[data-service="AmazonS3"]')?.dataset.rate === '0.88');
+});

@@ -1,0 +1,138 @@
+//! Where files come from: the file picker, a drop (files or whole folders of
+//! months), and the demo data bundled with the page.
+
+use js_sys::{Array, Promise};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    Blob, DataTransfer, FileList, FileSystemDirectoryEntry, FileSystemDirectoryReader, FileSystemEntry,
+    FileSystemFileEntry, Response,
+};
+
+/// A file to analyse and the name to show for it.
+#[derive(Debug, Clone)]
+pub struct Chosen {
+    /// The name, with the path inside a dropped folder when there is one.
+    pub name: String,
+    /// The bytes (a `File` is a `Blob`).
+    pub blob: Blob,
+}
+
+/// The demo CUR: three months of a made-up organisation, written by
+/// `examples/gen_cur.rs` into `public/demo/`.
+pub const DEMO_FILES: [&str; 3] = ["demo/cur-2024-01.parquet", "demo/cur-2024-02.parquet", "demo/cur-2024-03.parquet"];
+
+fn is_parquet(name: &str) -> bool {
+    name.rsplit('.').next().is_some_and(|ext| ext.eq_ignore_ascii_case("parquet"))
+}
+
+/// The files of a file input. Files picked from a folder (`webkitdirectory`) are
+/// kept only if they are Parquet, since a delivery folder also holds manifests.
+pub fn from_list(list: &FileList) -> Vec<Chosen> {
+    let mut chosen = Vec::new();
+    for index in 0..list.length() {
+        let Some(file) = list.item(index) else { continue };
+        let relative = js_sys::Reflect::get(&file, &"webkitRelativePath".into()).ok().and_then(|p| p.as_string());
+        match relative.filter(|path| !path.is_empty()) {
+            Some(path) if is_parquet(&path) => chosen.push(Chosen { name: path, blob: file.into() }),
+            Some(_) => {}
+            None => chosen.push(Chosen { name: file.name(), blob: file.into() }),
+        }
+    }
+    chosen
+}
+
+/// What was dropped, taken while the drop event lasts (the browser empties the
+/// `DataTransfer` afterwards).
+pub struct Dropped(Vec<FileSystemEntry>, Vec<Chosen>);
+
+/// Takes the entries of a drop.
+pub fn dropped(transfer: &DataTransfer) -> Dropped {
+    let items = transfer.items();
+    let (mut entries, mut plain) = (Vec::new(), Vec::new());
+    for index in 0..items.length() {
+        let Some(item) = items.get(index) else { continue };
+        match item.webkit_get_as_entry() {
+            Ok(Some(entry)) => entries.push(entry),
+            _ => {
+                if let Ok(Some(file)) = item.get_as_file() {
+                    plain.push(Chosen { name: file.name(), blob: file.into() });
+                }
+            }
+        }
+    }
+    Dropped(entries, plain)
+}
+
+/// The files of a drop: dropped files as they are, and the `*.parquet` files of
+/// dropped folders, searched recursively, in path order.
+pub async fn files_of(dropped: Dropped) -> Result<Vec<Chosen>, String> {
+    let Dropped(entries, mut chosen) = dropped;
+    let mut folders = Vec::new();
+    for entry in entries {
+        if entry.is_directory() {
+            folders.push(entry.unchecked_into::<FileSystemDirectoryEntry>());
+        } else if entry.is_file() {
+            let name = entry.name();
+            chosen.push(Chosen { name, blob: file_of(entry.unchecked_ref()).await? });
+        }
+    }
+    let mut from_folders = Vec::new();
+    while let Some(folder) = folders.pop() {
+        let reader = folder.create_reader();
+        loop {
+            let batch = read_entries(&reader).await?;
+            if batch.is_empty() {
+                break;
+            }
+            for entry in batch {
+                if entry.is_directory() {
+                    folders.push(entry.unchecked_into());
+                } else if entry.is_file() && is_parquet(&entry.name()) {
+                    let name = entry.full_path().trim_start_matches('/').to_owned();
+                    from_folders.push(Chosen { name, blob: file_of(entry.unchecked_ref()).await? });
+                }
+            }
+        }
+    }
+    from_folders.sort_by(|a, b| a.name.cmp(&b.name));
+    chosen.extend(from_folders);
+    Ok(chosen)
+}
+
+async fn read_entries(reader: &FileSystemDirectoryReader) -> Result<Vec<FileSystemEntry>, String> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        if reader.read_entries_with_callback_and_callback(&resolve, &reject).is_err() {
+            let _ = reject.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let entries = JsFuture::from(promise).await.map_err(|_| "a dropped folder could not be read".to_owned())?;
+    Ok(entries.unchecked_into::<Array>().iter().map(|entry| entry.unchecked_into()).collect())
+}
+
+async fn file_of(entry: &FileSystemFileEntry) -> Result<Blob, String> {
+    let promise = Promise::new(&mut |resolve, reject| entry.file_with_callback_and_callback(&resolve, &reject));
+    let file = JsFuture::from(promise).await.map_err(|_| format!("{} could not be read", entry.name()))?;
+    Ok(file.unchecked_into())
+}
+
+/// Fetches the demo files from the site (same origin, relative to the page, so it
+/// works under any sub-path).
+pub async fn demo() -> Result<Vec<Chosen>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let mut chosen = Vec::new();
+    for path in DEMO_FILES {
+        let failed = |detail: String| format!("The demo data could not be loaded ({path}: {detail})");
+        let response = JsFuture::from(window.fetch_with_str(path)).await.map_err(|_| failed("no answer".into()))?;
+        let response: Response = response.unchecked_into();
+        if !response.ok() {
+            return Err(failed(format!("HTTP {}", response.status())));
+        }
+        let blob = JsFuture::from(response.blob().map_err(|_| failed("no body".into()))?)
+            .await
+            .map_err(|_| failed("the download broke off".into()))?;
+        let name = path.rsplit('/').next().unwrap_or(path).to_owned();
+        chosen.push(Chosen { name, blob: blob.unchecked_into() });
+    }
+    Ok(chosen)
+}

@@ -1,0 +1,277 @@
+//! The page's side of the scan workers: a pool sized to the machine's cores.
+//!
+//! Jobs queue until a worker is free. A worker that crashes (a panic in the
+//! engine aborts its wasm instance) fails only the job it was running and is
+//! replaced by a fresh one; Cancel terminates busy workers, which stops their
+//! work at once, and replaces them too. No `SharedArrayBuffer` is needed, so this
+//! runs on any static host.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+
+use futures::channel::oneshot;
+use wasm_bindgen::prelude::*;
+use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
+
+use super::protocol::{FileKey, Reply, Request};
+
+/// The script trunk writes for the worker binary (`data-loader-shim`).
+const WORKER_SCRIPT: &str = "ducks-worker_loader.js";
+
+/// Why a job gave no reply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobError {
+    /// The worker died running it; the text says how, as far as it is known.
+    Crashed(String),
+    /// The user cancelled.
+    Cancelled,
+    /// No worker could be started at all.
+    Unavailable(String),
+}
+
+/// Called with the rows a scan has done since its last report.
+pub type OnProgress = Rc<dyn Fn(u64)>;
+
+struct Job {
+    key: FileKey,
+    file: Blob,
+    request: Request,
+    done: oneshot::Sender<Result<Reply, JobError>>,
+    progress: Option<OnProgress>,
+}
+
+struct Slot {
+    worker: Worker,
+    ready: bool,
+    job: Option<(u32, Job)>,
+    /// Kept so the handlers live as long as the worker.
+    _handlers: (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>),
+}
+
+struct Inner {
+    slots: Vec<Slot>,
+    queue: VecDeque<Job>,
+    next_job: u32,
+    next_key: FileKey,
+    /// Set when workers die before they ever become ready: the engine cannot run here.
+    broken: Option<String>,
+    ever_ready: bool,
+}
+
+/// A pool of scan workers. Cheap to clone; all clones share the workers.
+#[derive(Clone)]
+pub struct Pool(Rc<RefCell<Inner>>);
+
+impl Pool {
+    /// Starts `size` workers (they load the engine in the background).
+    pub fn new(size: usize) -> Pool {
+        let pool = Pool(Rc::new(RefCell::new(Inner {
+            slots: Vec::new(),
+            queue: VecDeque::new(),
+            next_job: 1,
+            next_key: 1,
+            broken: None,
+            ever_ready: false,
+        })));
+        for index in 0..size.max(1) {
+            match spawn(Rc::downgrade(&pool.0), index) {
+                Ok(slot) => pool.0.borrow_mut().slots.push(slot),
+                Err(problem) => {
+                    pool.0.borrow_mut().broken = Some(problem);
+                    break;
+                }
+            }
+        }
+        pool
+    }
+
+    /// A pool sized to `navigator.hardwareConcurrency`.
+    pub fn for_this_machine() -> Pool {
+        let cores = web_sys::window().map_or(1.0, |window| window.navigator().hardware_concurrency());
+        Pool::new((cores as usize).clamp(1, 16))
+    }
+
+    /// How many workers share the work.
+    pub fn size(&self) -> usize {
+        self.0.borrow().slots.len().max(1)
+    }
+
+    /// A key no other file sent to this pool has had.
+    pub fn new_file_key(&self) -> FileKey {
+        let mut inner = self.0.borrow_mut();
+        inner.next_key += 1;
+        inner.next_key
+    }
+
+    /// Queues `request` on `file` and resolves with the worker's final reply.
+    pub async fn run(&self, key: FileKey, file: Blob, request: Request, progress: Option<OnProgress>) -> Result<Reply, JobError> {
+        let (done, reply) = oneshot::channel();
+        {
+            let mut inner = self.0.borrow_mut();
+            if let Some(problem) = &inner.broken {
+                return Err(JobError::Unavailable(problem.clone()));
+            }
+            inner.queue.push_back(Job { key, file, request, done, progress });
+        }
+        dispatch(&self.0);
+        reply.await.unwrap_or(Err(JobError::Cancelled))
+    }
+
+    /// Stops every queued and running job: busy workers are terminated (their work
+    /// stops at once) and replaced.
+    pub fn cancel_all(&self) {
+        let mut failed = Vec::new();
+        {
+            let mut inner = self.0.borrow_mut();
+            failed.extend(inner.queue.drain(..));
+            let busy: Vec<usize> = (0..inner.slots.len()).filter(|&i| inner.slots[i].job.is_some()).collect();
+            for index in busy {
+                if let Some((_, job)) = inner.slots[index].job.take() {
+                    failed.push(job);
+                }
+                replace(&self.0, &mut inner, index);
+            }
+        }
+        for job in failed {
+            let _ = job.done.send(Err(JobError::Cancelled));
+        }
+    }
+}
+
+fn spawn(pool: Weak<RefCell<Inner>>, index: usize) -> Result<Slot, String> {
+    let worker = Worker::new(WORKER_SCRIPT).map_err(|error| format!("the scan worker could not be started ({error:?})"))?;
+    let on_message = {
+        let pool = pool.clone();
+        let worker = worker.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(pool) = pool.upgrade() {
+                received(&pool, index, &worker, &event.data());
+            }
+        })
+    };
+    let on_error = {
+        let worker = worker.clone();
+        Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            if let Some(pool) = pool.upgrade() {
+                died(&pool, index, &worker, event.message());
+            }
+        })
+    };
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Slot { worker, ready: false, job: None, _handlers: (on_message, on_error) })
+}
+
+/// Replaces the worker in slot `index` by a fresh one.
+fn replace(pool: &Rc<RefCell<Inner>>, inner: &mut Inner, index: usize) {
+    inner.slots[index].worker.terminate();
+    match spawn(Rc::downgrade(pool), index) {
+        Ok(slot) => inner.slots[index] = slot,
+        Err(problem) => inner.broken = Some(problem),
+    }
+}
+
+/// Sends queued jobs to idle, ready workers.
+fn dispatch(pool: &Rc<RefCell<Inner>>) {
+    let mut inner = pool.borrow_mut();
+    let inner = &mut *inner;
+    for slot in inner.slots.iter_mut().filter(|slot| slot.ready && slot.job.is_none()) {
+        let Some(job) = inner.queue.pop_front() else { break };
+        let id = inner.next_job;
+        inner.next_job = inner.next_job.wrapping_add(1).max(1);
+        let message = js_sys::Object::new();
+        let body = serde_json::to_string(&job.request).unwrap_or_default();
+        let _ = js_sys::Reflect::set(&message, &"id".into(), &id.into());
+        let _ = js_sys::Reflect::set(&message, &"key".into(), &job.key.into());
+        let _ = js_sys::Reflect::set(&message, &"file".into(), &job.file);
+        let _ = js_sys::Reflect::set(&message, &"body".into(), &body.into());
+        match slot.worker.post_message(&message) {
+            Ok(()) => slot.job = Some((id, job)),
+            Err(error) => {
+                let _ = job.done.send(Err(JobError::Crashed(format!("the file could not be sent to a worker ({error:?})"))));
+            }
+        }
+    }
+}
+
+/// Whether `worker` is still the one in slot `index` (events of a replaced worker are stale).
+fn current(inner: &Inner, index: usize, worker: &Worker) -> bool {
+    inner.slots.get(index).is_some_and(|slot| &slot.worker == worker)
+}
+
+fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &JsValue) {
+    let id = js_sys::Reflect::get(message, &"id".into()).ok().and_then(|id| id.as_f64()).unwrap_or(0.0) as u32;
+    let body = js_sys::Reflect::get(message, &"body".into()).ok().and_then(|body| body.as_string()).unwrap_or_default();
+    let reply: Reply = match serde_json::from_str(&body) {
+        Ok(reply) => reply,
+        Err(error) => Reply::Failed(format!("the worker's answer was not understood ({error})")),
+    };
+    let mut finished = None;
+    let mut progress = None;
+    {
+        let mut inner = pool.borrow_mut();
+        if !current(&inner, index, worker) {
+            return;
+        }
+        match reply {
+            Reply::Ready => {
+                inner.slots[index].ready = true;
+                inner.ever_ready = true;
+            }
+            Reply::Progress(rows) => {
+                if let Some((running, job)) = &inner.slots[index].job
+                    && *running == id
+                {
+                    progress = job.progress.clone().map(|callback| (callback, rows));
+                }
+            }
+            Reply::Crashed(message) => {
+                if let Some((_, job)) = inner.slots[index].job.take() {
+                    finished = Some((job, Err(JobError::Crashed(message))));
+                }
+                replace(pool, &mut inner, index);
+            }
+            reply => {
+                if inner.slots[index].job.as_ref().is_some_and(|(running, _)| *running == id) {
+                    let (_, job) = inner.slots[index].job.take().expect("checked above");
+                    finished = Some((job, Ok(reply)));
+                }
+            }
+        }
+    }
+    if let Some((callback, rows)) = progress {
+        callback(rows);
+    }
+    if let Some((job, outcome)) = finished {
+        let _ = job.done.send(outcome);
+    }
+    dispatch(pool);
+}
+
+fn died(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: String) {
+    let mut failed = Vec::new();
+    {
+        let mut inner = pool.borrow_mut();
+        if !current(&inner, index, worker) {
+            return;
+        }
+        if !inner.ever_ready && !inner.slots[index].ready {
+            // The engine never started: replacing the worker would fail the same way.
+            let problem = format!("the scan engine could not start in this browser ({message})");
+            inner.broken = Some(problem.clone());
+            failed.extend(inner.queue.drain(..).map(|job| (job, JobError::Unavailable(problem.clone()))));
+        } else {
+            if let Some((_, job)) = inner.slots[index].job.take() {
+                let reason = if message.is_empty() { "it stopped without saying why (out of memory?)".into() } else { message };
+                failed.push((job, JobError::Crashed(reason)));
+            }
+            replace(pool, &mut inner, index);
+        }
+    }
+    for (job, error) in failed {
+        let _ = job.done.send(Err(error));
+    }
+    dispatch(pool);
+}

@@ -1,0 +1,101 @@
+//! Choosing files: a file input, a folder input, drag and drop of files or
+//! folders anywhere on the page, and the demo data.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+
+use super::state::{AppState, Status, now};
+use crate::browser::files;
+
+/// The place where files come in.
+#[component]
+pub fn FilePicker() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let dragging = RwSignal::new(false);
+    let folder_input = NodeRef::<leptos::html::Input>::new();
+    // `webkitdirectory` turns the second input into a folder picker.
+    folder_input.on_load(|input| input.set_webkitdirectory(true));
+
+    let from_input = move |event: ev::Event| {
+        let started = now();
+        let input: HtmlInputElement = event.target().expect("an input fired it").unchecked_into();
+        if let Some(list) = input.files() {
+            state.analyse(files::from_list(&list), started);
+        }
+        // Clearing lets the same file be chosen again after it was fixed on disk.
+        input.set_value("");
+    };
+    let on_drop = move |event: ev::DragEvent| {
+        event.prevent_default();
+        dragging.set(false);
+        let started = now();
+        let Some(transfer) = event.data_transfer() else { return };
+        let dropped = files::dropped(&transfer);
+        spawn_local(async move {
+            match files::files_of(dropped).await {
+                Ok(chosen) => state.analyse(chosen, started),
+                Err(problem) => state.status.set(Status::Error(problem)),
+            }
+        });
+    };
+    let load_demo = move |_| {
+        let started = now();
+        state.status.set(Status::Loading { progress: Default::default(), started });
+        spawn_local(async move {
+            match files::demo().await {
+                Ok(chosen) => state.analyse(chosen, started),
+                Err(problem) => state.status.set(Status::Error(problem)),
+            }
+        });
+    };
+
+    view! {
+        <section
+            class="picker"
+            class:picker--dragging=move || dragging.get()
+            aria-labelledby="picker-title"
+            on:dragover=move |event: ev::DragEvent| {
+                event.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <h2 id="picker-title" class="picker__title">"Open your Cost and Usage Report"</h2>
+            <p class="picker__hint">
+                "Drop CUR, CUR 2.0 or FOCUS Parquet files here (or a whole folder of months), or choose them:"
+            </p>
+            <div class="picker__actions">
+                <label class="button button--primary" for="file-input">"Choose files…"</label>
+                <input
+                    id="file-input"
+                    class="visually-hidden"
+                    type="file"
+                    multiple
+                    accept=".parquet,application/vnd.apache.parquet"
+                    on:change=from_input
+                />
+                <button class="button" type="button" on:click=move |_| {
+                    if let Some(input) = folder_input.get() {
+                        input.click();
+                    }
+                }>"Choose a folder…"</button>
+                <input
+                    node_ref=folder_input
+                    class="visually-hidden"
+                    type="file"
+                    multiple
+                    tabindex="-1"
+                    aria-hidden="true"
+                    on:change=from_input
+                />
+                <button class="button" type="button" data-testid="demo" on:click=load_demo>
+                    "Try the demo data"
+                </button>
+            </div>
+        </section>
+    }
+}

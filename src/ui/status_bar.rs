@@ -1,0 +1,84 @@
+//! What the page is doing: idle, reading (with progress, an estimate and Cancel),
+//! done (with the time it took) or stopped by an error.
+
+use leptos::prelude::*;
+
+use super::state::{AppState, Status, now};
+use crate::engine::format;
+
+/// The status line. Its `data-state` and `data-ms` are stable hooks for tests
+/// and benchmarks.
+#[component]
+pub fn StatusBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let status = state.status;
+    let data_state = move || match status.get() {
+        Status::Idle => "idle",
+        Status::Loading { .. } => "loading",
+        Status::Done { .. } => "done",
+        Status::Error(_) => "error",
+    };
+    let data_ms = move || match status.get() {
+        Status::Done { ms, .. } => Some(format!("{ms:.1}")),
+        _ => None,
+    };
+    view! {
+        <section
+            class="status"
+            data-testid="status"
+            data-state=data_state
+            data-ms=data_ms
+            role="status"
+            aria-live="polite"
+        >
+            {move || match status.get() {
+                Status::Idle => view! { <p class="status__text">"No files read yet."</p> }.into_any(),
+                Status::Loading { progress, started } => {
+                    let fraction = if progress.rows_total > 0 {
+                        progress.rows_done as f64 / progress.rows_total as f64
+                    } else {
+                        0.0
+                    };
+                    let elapsed = now() - started;
+                    let estimate = (fraction > 0.05 && elapsed > 500.0)
+                        .then(|| format!(", about {} left", seconds(elapsed * (1.0 - fraction) / fraction)))
+                        .unwrap_or_default();
+                    let text = if progress.rows_total == 0 {
+                        format!("Reading the footers of {} of {} files…", progress.files_opened, progress.files)
+                    } else {
+                        format!(
+                            "Reading {} of {} rows ({:.0}%){estimate}…",
+                            format::count(progress.rows_done),
+                            format::count(progress.rows_total),
+                            fraction * 100.0
+                        )
+                    };
+                    view! {
+                        <progress class="status__bar" max="1" value=fraction aria-label="Progress"></progress>
+                        <p class="status__text">{text}</p>
+                        <button class="button" type="button" on:click=move |_| state.cancel()>"Cancel"</button>
+                    }
+                        .into_any()
+                }
+                Status::Done { ms, files, rows } => {
+                    let plural = if files == 1 { "" } else { "s" };
+                    view! {
+                        <p class="status__text">
+                            {format!("Read {files} file{plural}, {} rows, in {}.", format::count(rows), duration(ms))}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Status::Error(message) => view! { <p class="status__text status__text--error" role="alert">{message}</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+fn seconds(ms: f64) -> String {
+    if ms < 1_500.0 { "a second".into() } else { format!("{:.0} s", ms / 1000.0) }
+}
+
+fn duration(ms: f64) -> String {
+    if ms < 1_000.0 { format!("{ms:.0} ms") } else { format!("{:.1} s", ms / 1000.0) }
+}

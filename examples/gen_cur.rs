@@ -28,41 +28,151 @@ use random::Random;
 
 /// (service code, product name, weight, usage types, operation)
 const SERVICES: &[(&str, &str, u32, &[&str], &str)] = &[
-    ("AmazonEC2", "Amazon Elastic Compute Cloud", 300, &["BoxUsage:m5.large", "BoxUsage:c5.xlarge", "BoxUsage:r6g.2xlarge", "EBS:VolumeUsage.gp3", "EBS:SnapshotUsage", "SpotUsage:m5.xlarge", "NatGateway-Hours"], "RunInstances"),
-    ("AmazonS3", "Amazon Simple Storage Service", 180, &["TimedStorage-ByteHrs", "Requests-Tier1", "Requests-Tier2", "TimedStorage-INT-FA-ByteHrs", "DataTransfer-Out-Bytes"], "PutObject"),
-    ("AWSDataTransfer", "AWS Data Transfer", 120, &["DataTransfer-Out-Bytes", "DataTransfer-Regional-Bytes", "DataTransfer-In-Bytes", "CloudFront-Out-Bytes"], "InterZone-In"),
-    ("AmazonRDS", "Amazon Relational Database Service", 90, &["InstanceUsage:db.r5.large", "RDS:GP2-Storage", "Multi-AZUsage:db.m5.xlarge", "RDS:ChargedBackupUsage"], "CreateDBInstance"),
+    (
+        "AmazonEC2",
+        "Amazon Elastic Compute Cloud",
+        300,
+        &[
+            "BoxUsage:m5.large",
+            "BoxUsage:c5.xlarge",
+            "BoxUsage:r6g.2xlarge",
+            "EBS:VolumeUsage.gp3",
+            "EBS:SnapshotUsage",
+            "SpotUsage:m5.xlarge",
+            "NatGateway-Hours",
+        ],
+        "RunInstances",
+    ),
+    (
+        "AmazonS3",
+        "Amazon Simple Storage Service",
+        180,
+        &[
+            "TimedStorage-ByteHrs",
+            "Requests-Tier1",
+            "Requests-Tier2",
+            "TimedStorage-INT-FA-ByteHrs",
+            "DataTransfer-Out-Bytes",
+        ],
+        "PutObject",
+    ),
+    (
+        "AWSDataTransfer",
+        "AWS Data Transfer",
+        120,
+        &["DataTransfer-Out-Bytes", "DataTransfer-Regional-Bytes", "DataTransfer-In-Bytes", "CloudFront-Out-Bytes"],
+        "InterZone-In",
+    ),
+    (
+        "AmazonRDS",
+        "Amazon Relational Database Service",
+        90,
+        &["InstanceUsage:db.r5.large", "RDS:GP2-Storage", "Multi-AZUsage:db.m5.xlarge", "RDS:ChargedBackupUsage"],
+        "CreateDBInstance",
+    ),
     ("AWSLambda", "AWS Lambda", 70, &["Lambda-GB-Second", "Request", "Lambda-GB-Second-ARM"], "Invoke"),
-    ("AmazonCloudWatch", "AmazonCloudWatch", 60, &["CW:MetricMonitorUsage", "DataProcessing-Bytes", "TimedStorage-ByteHrs", "CW:Requests"], "MetricStorage"),
+    (
+        "AmazonCloudWatch",
+        "AmazonCloudWatch",
+        60,
+        &["CW:MetricMonitorUsage", "DataProcessing-Bytes", "TimedStorage-ByteHrs", "CW:Requests"],
+        "MetricStorage",
+    ),
     ("AWSGlue", "AWS Glue", 40, &["Crawler-DPU-Hour", "ETL-DPU-Hour", "Catalog-Storage"], "Jobrun"),
-    ("AmazonGuardDuty", "Amazon GuardDuty", 30, &["PaidEventsAnalyzed", "PaidS3DataEventsAnalyzed", "PaidFlowLogsAnalyzed"], "CloudTrailAnalysis"),
-    ("AmazonDynamoDB", "Amazon DynamoDB", 45, &["ReadCapacityUnit-Hrs", "WriteCapacityUnit-Hrs", "TimedStorage-ByteHrs"], "CommittedThroughput"),
-    ("AmazonVPC", "Amazon Virtual Private Cloud", 40, &["VpcEndpoint-Hours", "PublicIPv4:InUseAddress", "VpcEndpoint-Bytes"], "CreateVpcEndpoint"),
-    ("AmazonEKS", "Amazon Elastic Container Service for Kubernetes", 25, &["AmazonEKS-Hours:perCluster"], "CreateOperation"),
-    ("AmazonECS", "Amazon Elastic Container Service", 20, &["Fargate-vCPU-Hours:perCPU", "Fargate-GB-Hours"], "FargateTask"),
-    ("AmazonCloudFront", "Amazon CloudFront", 35, &["DataTransfer-Out-Bytes", "Requests-Tier1", "Invalidations"], "GET"),
+    (
+        "AmazonGuardDuty",
+        "Amazon GuardDuty",
+        30,
+        &["PaidEventsAnalyzed", "PaidS3DataEventsAnalyzed", "PaidFlowLogsAnalyzed"],
+        "CloudTrailAnalysis",
+    ),
+    (
+        "AmazonDynamoDB",
+        "Amazon DynamoDB",
+        45,
+        &["ReadCapacityUnit-Hrs", "WriteCapacityUnit-Hrs", "TimedStorage-ByteHrs"],
+        "CommittedThroughput",
+    ),
+    (
+        "AmazonVPC",
+        "Amazon Virtual Private Cloud",
+        40,
+        &["VpcEndpoint-Hours", "PublicIPv4:InUseAddress", "VpcEndpoint-Bytes"],
+        "CreateVpcEndpoint",
+    ),
+    (
+        "AmazonEKS",
+        "Amazon Elastic Container Service for Kubernetes",
+        25,
+        &["AmazonEKS-Hours:perCluster"],
+        "CreateOperation",
+    ),
+    (
+        "AmazonECS",
+        "Amazon Elastic Container Service",
+        20,
+        &["Fargate-vCPU-Hours:perCPU", "Fargate-GB-Hours"],
+        "FargateTask",
+    ),
+    (
+        "AmazonCloudFront",
+        "Amazon CloudFront",
+        35,
+        &["DataTransfer-Out-Bytes", "Requests-Tier1", "Invalidations"],
+        "GET",
+    ),
     ("AmazonRoute53", "Amazon Route 53", 15, &["HostedZone", "DNS-Queries", "Health-Check-AWS"], "Route53"),
-    ("AmazonElastiCache", "Amazon ElastiCache", 20, &["NodeUsage:cache.r6g.large", "NodeUsage:cache.t3.medium"], "CreateCacheCluster:0002"),
+    (
+        "AmazonElastiCache",
+        "Amazon ElastiCache",
+        20,
+        &["NodeUsage:cache.r6g.large", "NodeUsage:cache.t3.medium"],
+        "CreateCacheCluster:0002",
+    ),
     ("AmazonRedshift", "Amazon Redshift", 15, &["Node:ra3.4xlarge", "RMS:Storage"], "RunComputeNode:0001"),
     ("AmazonSNS", "Amazon Simple Notification Service", 10, &["Requests-Tier1", "DeliveryAttempts-HTTP"], "Publish"),
     ("AWSQueueService", "Amazon Simple Queue Service", 12, &["Requests-RBP", "Requests-FIFO"], "ReceiveMessage"),
     ("AmazonKinesis", "Amazon Kinesis", 10, &["Storage-ShardHour", "PutRequestPayloadUnits"], "PutRecord"),
     ("AmazonAthena", "Amazon Athena", 12, &["DataScannedInTB"], "StartQueryExecution"),
     ("AWSKMS", "AWS Key Management Service", 10, &["KMS-Requests", "KMS-Keys"], "Decrypt"),
-    ("AWSSecretsManager", "AWS Secrets Manager", 6, &["AWSSecretsManager-Secrets", "AWSSecretsManager-APIRequest"], "GetSecretValue"),
+    (
+        "AWSSecretsManager",
+        "AWS Secrets Manager",
+        6,
+        &["AWSSecretsManager-Secrets", "AWSSecretsManager-APIRequest"],
+        "GetSecretValue",
+    ),
     ("AmazonECR", "Amazon EC2 Container Registry (ECR)", 8, &["TimedStorage-ByteHrs"], "PutImage"),
     ("AmazonEFS", "Amazon Elastic File System", 8, &["TimedStorage-ByteHrs", "IATimedStorage-ByteHrs"], "Storage"),
     ("AWSCloudTrail", "AWS CloudTrail", 6, &["PaidEventsRecorded", "DataEventsRecorded"], "None"),
     ("AWSConfig", "AWS Config", 6, &["ConfigurationItemRecorded", "ConfigRuleEvaluations"], "None"),
-    ("AmazonSageMaker", "Amazon SageMaker", 10, &["Notebk:ml.t3.medium", "Train:ml.p3.2xlarge", "Host:ml.m5.large"], "RunInstance"),
-    ("AmazonOpenSearchService", "Amazon OpenSearch Service", 8, &["ESInstance:r6g.large", "ES:GP3-Storage"], "ESDomain"),
+    (
+        "AmazonSageMaker",
+        "Amazon SageMaker",
+        10,
+        &["Notebk:ml.t3.medium", "Train:ml.p3.2xlarge", "Host:ml.m5.large"],
+        "RunInstance",
+    ),
+    (
+        "AmazonOpenSearchService",
+        "Amazon OpenSearch Service",
+        8,
+        &["ESInstance:r6g.large", "ES:GP3-Storage"],
+        "ESDomain",
+    ),
     ("AWSBackup", "AWS Backup", 6, &["WarmStorage-ByteHrs-EBS", "Restore-ByteHrs"], "Storage"),
     ("AmazonSES", "Amazon Simple Email Service", 4, &["Recipients", "AttachmentsSize-Bytes"], "SendEmail"),
     ("AWSStepFunctions", "AWS Step Functions", 4, &["StateTransition"], "StartExecution"),
     ("AmazonApiGateway", "Amazon API Gateway", 8, &["ApiGatewayRequest", "ApiGatewayHttpRequest"], "ApiGatewayRequest"),
     ("AWSShield", "AWS Shield", 3, &["Shield-Monthly-Fee"], "None"),
     ("AWSWAF", "AWS WAF", 4, &["WebACL", "Rule", "Request"], "None"),
-    ("AmazonMSK", "Amazon Managed Streaming for Apache Kafka", 5, &["Kafka.m5.large", "Kafka.Storage.GP2"], "RunBroker"),
+    (
+        "AmazonMSK",
+        "Amazon Managed Streaming for Apache Kafka",
+        5,
+        &["Kafka.m5.large", "Kafka.Storage.GP2"],
+        "RunBroker",
+    ),
     ("AWSCostExplorer", "AWS Cost Explorer", 2, &["APIRequest"], "GetCostAndUsage"),
     ("AWSSupportBusiness", "AWS Support (Business)", 2, &["Dollar"], "None"),
     ("AmazonQuickSight", "Amazon QuickSight", 2, &["QS-User-Enterprise-Month"], "None"),
@@ -110,45 +220,139 @@ const ENVIRONMENTS: &[&str] = &["prod", "staging", "dev", "sandbox", ""];
 
 /// The columns every month has, in CUR's order. Each is filled by `value`.
 const BASE_COLUMNS: &[&str] = &[
-    "identity_line_item_id", "identity_time_interval", "bill_invoice_id", "bill_invoicing_entity", "bill_billing_entity",
-    "bill_bill_type", "bill_payer_account_id", "bill_billing_period_start_date", "bill_billing_period_end_date",
-    "line_item_usage_account_id", "line_item_line_item_type", "line_item_usage_start_date", "line_item_usage_end_date",
-    "line_item_product_code", "line_item_usage_type", "line_item_operation", "line_item_availability_zone",
-    "line_item_resource_id", "line_item_usage_amount", "line_item_normalization_factor", "line_item_normalized_usage_amount",
-    "line_item_currency_code", "line_item_unblended_rate", "line_item_unblended_cost", "line_item_blended_rate",
-    "line_item_blended_cost", "line_item_line_item_description", "line_item_tax_type", "line_item_legal_entity",
-    "line_item_net_unblended_rate", "line_item_net_unblended_cost",
-    "product_product_name", "product_availability", "product_capacitystatus", "product_clock_speed",
-    "product_current_generation", "product_database_engine", "product_dedicated_ebs_throughput", "product_deployment_option",
-    "product_description", "product_durability", "product_ecu", "product_enhanced_networking_supported", "product_from_location",
-    "product_from_location_type", "product_group", "product_group_description", "product_instance_family",
-    "product_instance_type", "product_instance_type_family", "product_intel_avx2_available", "product_licensing_model",
-    "product_location", "product_location_type", "product_marketoption", "product_max_iops_burst_performance",
-    "product_max_iopsvolume", "product_max_throughputvolume", "product_memory", "product_network_performance",
-    "product_normalization_size_factor", "product_operating_system", "product_operation", "product_physical_processor",
-    "product_pre_installed_sw", "product_processor_architecture", "product_processor_features", "product_product_family",
-    "product_region", "product_region_code", "product_servicecode", "product_servicename", "product_sku", "product_storage",
-    "product_storage_class", "product_storage_media", "product_tenancy", "product_to_location", "product_to_location_type",
-    "product_transfer_type", "product_usagetype", "product_vcpu", "product_version", "product_volume_api_name",
-    "product_volume_type", "pricing_lease_contract_length", "pricing_offering_class", "pricing_purchase_option",
-    "pricing_rate_code", "pricing_rate_id", "pricing_currency", "pricing_public_on_demand_cost",
-    "pricing_public_on_demand_rate", "pricing_term", "pricing_unit", "reservation_amortized_upfront_cost_for_usage",
-    "reservation_amortized_upfront_fee_for_billing_period", "reservation_effective_cost", "reservation_end_time",
-    "reservation_modification_status", "reservation_normalized_units_per_reservation", "reservation_number_of_reservations",
-    "reservation_recurring_fee_for_usage", "reservation_reservation_a_r_n", "reservation_start_time",
-    "reservation_subscription_id", "reservation_total_reserved_normalized_units", "reservation_total_reserved_units",
-    "reservation_units_per_reservation", "reservation_unused_amortized_upfront_fee_for_billing_period",
-    "reservation_unused_normalized_unit_quantity", "reservation_unused_quantity", "reservation_unused_recurring_fee",
-    "reservation_upfront_value", "savings_plan_total_commitment_to_date", "savings_plan_savings_plan_a_r_n",
-    "savings_plan_savings_plan_rate", "savings_plan_used_commitment", "savings_plan_savings_plan_effective_cost",
-    "savings_plan_amortized_upfront_commitment_for_billing_period", "savings_plan_recurring_commitment_for_billing_period",
-    "resource_tags_user_team", "resource_tags_user_environment",
+    "identity_line_item_id",
+    "identity_time_interval",
+    "bill_invoice_id",
+    "bill_invoicing_entity",
+    "bill_billing_entity",
+    "bill_bill_type",
+    "bill_payer_account_id",
+    "bill_billing_period_start_date",
+    "bill_billing_period_end_date",
+    "line_item_usage_account_id",
+    "line_item_line_item_type",
+    "line_item_usage_start_date",
+    "line_item_usage_end_date",
+    "line_item_product_code",
+    "line_item_usage_type",
+    "line_item_operation",
+    "line_item_availability_zone",
+    "line_item_resource_id",
+    "line_item_usage_amount",
+    "line_item_normalization_factor",
+    "line_item_normalized_usage_amount",
+    "line_item_currency_code",
+    "line_item_unblended_rate",
+    "line_item_unblended_cost",
+    "line_item_blended_rate",
+    "line_item_blended_cost",
+    "line_item_line_item_description",
+    "line_item_tax_type",
+    "line_item_legal_entity",
+    "line_item_net_unblended_rate",
+    "line_item_net_unblended_cost",
+    "product_product_name",
+    "product_availability",
+    "product_capacitystatus",
+    "product_clock_speed",
+    "product_current_generation",
+    "product_database_engine",
+    "product_dedicated_ebs_throughput",
+    "product_deployment_option",
+    "product_description",
+    "product_durability",
+    "product_ecu",
+    "product_enhanced_networking_supported",
+    "product_from_location",
+    "product_from_location_type",
+    "product_group",
+    "product_group_description",
+    "product_instance_family",
+    "product_instance_type",
+    "product_instance_type_family",
+    "product_intel_avx2_available",
+    "product_licensing_model",
+    "product_location",
+    "product_location_type",
+    "product_marketoption",
+    "product_max_iops_burst_performance",
+    "product_max_iopsvolume",
+    "product_max_throughputvolume",
+    "product_memory",
+    "product_network_performance",
+    "product_normalization_size_factor",
+    "product_operating_system",
+    "product_operation",
+    "product_physical_processor",
+    "product_pre_installed_sw",
+    "product_processor_architecture",
+    "product_processor_features",
+    "product_product_family",
+    "product_region",
+    "product_region_code",
+    "product_servicecode",
+    "product_servicename",
+    "product_sku",
+    "product_storage",
+    "product_storage_class",
+    "product_storage_media",
+    "product_tenancy",
+    "product_to_location",
+    "product_to_location_type",
+    "product_transfer_type",
+    "product_usagetype",
+    "product_vcpu",
+    "product_version",
+    "product_volume_api_name",
+    "product_volume_type",
+    "pricing_lease_contract_length",
+    "pricing_offering_class",
+    "pricing_purchase_option",
+    "pricing_rate_code",
+    "pricing_rate_id",
+    "pricing_currency",
+    "pricing_public_on_demand_cost",
+    "pricing_public_on_demand_rate",
+    "pricing_term",
+    "pricing_unit",
+    "reservation_amortized_upfront_cost_for_usage",
+    "reservation_amortized_upfront_fee_for_billing_period",
+    "reservation_effective_cost",
+    "reservation_end_time",
+    "reservation_modification_status",
+    "reservation_normalized_units_per_reservation",
+    "reservation_number_of_reservations",
+    "reservation_recurring_fee_for_usage",
+    "reservation_reservation_a_r_n",
+    "reservation_start_time",
+    "reservation_subscription_id",
+    "reservation_total_reserved_normalized_units",
+    "reservation_total_reserved_units",
+    "reservation_units_per_reservation",
+    "reservation_unused_amortized_upfront_fee_for_billing_period",
+    "reservation_unused_normalized_unit_quantity",
+    "reservation_unused_quantity",
+    "reservation_unused_recurring_fee",
+    "reservation_upfront_value",
+    "savings_plan_total_commitment_to_date",
+    "savings_plan_savings_plan_a_r_n",
+    "savings_plan_savings_plan_rate",
+    "savings_plan_used_commitment",
+    "savings_plan_savings_plan_effective_cost",
+    "savings_plan_amortized_upfront_commitment_for_billing_period",
+    "savings_plan_recurring_commitment_for_billing_period",
+    "resource_tags_user_team",
+    "resource_tags_user_environment",
 ];
 
 /// Month-to-month schema drift, as in real legacy CUR exports: columns that
 /// appear from a month on, and one that disappears.
-const ADDED_IN_MONTH: &[(usize, &str)] =
-    &[(1, "resource_tags_user_cost_center"), (1, "resource_tags_aws_created_by"), (2, "discount_bundled_discount"), (2, "discount_total_discount")];
+const ADDED_IN_MONTH: &[(usize, &str)] = &[
+    (1, "resource_tags_user_cost_center"),
+    (1, "resource_tags_aws_created_by"),
+    (2, "discount_bundled_discount"),
+    (2, "discount_total_discount"),
+];
 const DROPPED_IN_MONTH: &[(usize, &str)] = &[(2, "product_servicename")];
 
 /// One generated line item; columns derive their values from it.
@@ -211,8 +415,11 @@ fn main() {
 }
 
 fn columns_of(month: usize) -> Vec<&'static str> {
-    let mut columns: Vec<&str> =
-        BASE_COLUMNS.iter().copied().filter(|c| !DROPPED_IN_MONTH.iter().any(|&(m, d)| month >= m && d == *c)).collect();
+    let mut columns: Vec<&str> = BASE_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !DROPPED_IN_MONTH.iter().any(|&(m, d)| month >= m && d == *c))
+        .collect();
     columns.extend(ADDED_IN_MONTH.iter().filter(|&&(m, _)| month >= m).map(|&(_, c)| c));
     columns
 }
@@ -238,7 +445,8 @@ fn write_month(path: &Path, month: usize, options: &Options) {
     let mut done = 0;
     while done < options.rows {
         let count = BATCH_ROWS.min(options.rows - done);
-        let items: Vec<LineItem> = (0..count).map(|i| line_item(&mut random, (done + i) as u64, weights, type_weights)).collect();
+        let items: Vec<LineItem> =
+            (0..count).map(|i| line_item(&mut random, (done + i) as u64, weights, type_weights)).collect();
         let arrays: Vec<ArrayRef> = names.iter().map(|name| column(name, &items, month)).collect();
         writer.write(&RecordBatch::try_new(Arc::clone(&schema), arrays).expect("a batch")).expect("write");
         done += count;
@@ -266,7 +474,16 @@ fn line_item(random: &mut Random, id: u64, weights: u32, type_weights: u32) -> L
     // Costs in whole 1e-8 dollars, as CUR writes them: most rows are cents, some are dollars.
     let scale = [1e-4, 1e-2, 1.0, 10.0][random.below(4) as usize];
     let mut cost = (random.unit() * scale * 1e8).round() / 1e8;
-    if matches!(line_item_type, "Credit" | "Refund" | "EdpDiscount" | "SavingsPlanNegation" | "BundledDiscount" | "PrivateRateDiscount" | "Discount") {
+    if matches!(
+        line_item_type,
+        "Credit"
+            | "Refund"
+            | "EdpDiscount"
+            | "SavingsPlanNegation"
+            | "BundledDiscount"
+            | "PrivateRateDiscount"
+            | "Discount"
+    ) {
         cost = -cost;
     }
     if matches!(line_item_type, "DiscountedUsage" | "SavingsPlanCoveredUsage") {
@@ -291,10 +508,22 @@ fn line_item(random: &mut Random, id: u64, weights: u32, type_weights: u32) -> L
 fn data_type(name: &str) -> DataType {
     match name {
         n if n.ends_with("_date") || n.ends_with("_time") => DataType::Timestamp(TimeUnit::Millisecond, None),
-        n if n.ends_with("_cost") || n.ends_with("_rate") || n.ends_with("_amount") || n.ends_with("_factor")
-            || n.ends_with("_fee") || n.ends_with("_units") || n.ends_with("_quantity") || n.ends_with("_discount")
-            || n.ends_with("_to_date") || n.ends_with("_commitment") || n.ends_with("_for_usage")
-            || n.ends_with("_billing_period") || n.ends_with("_value") => DataType::Float64,
+        n if n.ends_with("_cost")
+            || n.ends_with("_rate")
+            || n.ends_with("_amount")
+            || n.ends_with("_factor")
+            || n.ends_with("_fee")
+            || n.ends_with("_units")
+            || n.ends_with("_quantity")
+            || n.ends_with("_discount")
+            || n.ends_with("_to_date")
+            || n.ends_with("_commitment")
+            || n.ends_with("_for_usage")
+            || n.ends_with("_billing_period")
+            || n.ends_with("_value") =>
+        {
+            DataType::Float64
+        }
         _ => DataType::Utf8,
     }
 }
@@ -371,27 +600,28 @@ fn text(name: &str, item: &LineItem, month: usize) -> Option<String> {
     let (code, product, _, usage_types, operation) = SERVICES[item.service];
     let (region, region_prefix, location) = REGIONS[item.region];
     let usage_type = usage_types[item.usage_type];
-    let prefixed = if region_prefix.is_empty() { usage_type.to_owned() } else { format!("{region_prefix}-{usage_type}") };
+    let prefixed =
+        if region_prefix.is_empty() { usage_type.to_owned() } else { format!("{region_prefix}-{usage_type}") };
     let is_ec2 = code == "AmazonEC2";
     let value: String = match name {
         "identity_line_item_id" => format!("{:016x}{:036x}", item.id.wrapping_mul(0x9e37_79b9_7f4a_7c15), item.id),
         "identity_time_interval" => format!("2024-{:02}-01T00:00:00Z/2024-{:02}-01T00:00:00Z", month + 1, month + 2),
         "bill_invoice_id" => format!("{}", 2_000_000_000 + month),
-        "bill_invoicing_entity" | "bill_billing_entity" | "line_item_legal_entity" => {
-            if name == "bill_billing_entity" { "AWS".into() } else { "Amazon Web Services, Inc.".into() }
-        }
+        "bill_billing_entity" => "AWS".into(),
+        "bill_invoicing_entity" | "line_item_legal_entity" => "Amazon Web Services, Inc.".into(),
         "bill_bill_type" => "Anniversary".into(),
         "bill_payer_account_id" => "100000000000".into(),
         "line_item_usage_account_id" => item.account.to_string(),
         "line_item_line_item_type" => item.line_item_type.into(),
-        "line_item_product_code" => code.into(),
-        "line_item_usage_type" => prefixed.clone(),
+        "line_item_product_code" | "product_servicecode" => code.into(),
+        "line_item_usage_type" | "product_usagetype" => prefixed,
         "line_item_operation" | "product_operation" => operation.into(),
-        "line_item_availability_zone" => {
-            if region == "global" { return None } else { format!("{region}{}", ["a", "b", "c"][item.resource as usize % 3]) }
+        "line_item_availability_zone" if region != "global" => {
+            format!("{region}{}", ["a", "b", "c"][item.resource as usize % 3])
         }
+        "line_item_resource_id" if is_ec2 => format!("i-{:017x}", item.resource),
         "line_item_resource_id" => {
-            if is_ec2 { format!("i-{:017x}", item.resource) } else { format!("arn:aws:{}:{region}:{}:resource/{}", code.to_lowercase(), item.account, item.resource) }
+            format!("arn:aws:{}:{region}:{}:resource/{}", code.to_lowercase(), item.account, item.resource)
         }
         "line_item_currency_code" | "pricing_currency" => "USD".into(),
         "line_item_line_item_description" => match item.line_item_type {
@@ -401,51 +631,52 @@ fn text(name: &str, item: &LineItem, month: usize) -> Option<String> {
             "SavingsPlanNegation" => "SavingsPlanNegation used by AccountId".into(),
             _ => format!("$0.096 per {usage_type} in {location}"),
         },
-        "line_item_tax_type" => if item.line_item_type == "Tax" { "VAT".into() } else { return None },
+        "line_item_tax_type" if item.line_item_type == "Tax" => "VAT".into(),
         "product_product_name" | "product_servicename" => product.into(),
-        "product_servicecode" => code.into(),
         "product_region" | "product_region_code" => region.into(),
         "product_location" => location.into(),
-        "product_location_type" => if region == "global" { "Other".into() } else { "AWS Region".into() },
-        "product_usagetype" => prefixed.clone(),
-        "product_sku" => format!("{:X}", (item.service * 1_000_003 + item.usage_type * 7_919 + item.region * 104_729) as u64 * 2_654_435_761),
-        "product_product_family" => ["Compute Instance", "Storage", "Data Transfer", "API Request", "Storage Snapshot"][item.usage_type % 5].into(),
-        "product_instance_type" | "product_instance_type_family" | "product_instance_family" => {
-            if !is_ec2 { return None }
+        "product_location_type" if region == "global" => "Other".into(),
+        "product_location_type" => "AWS Region".into(),
+        "product_sku" => format!(
+            "{:X}",
+            (item.service * 1_000_003 + item.usage_type * 7_919 + item.region * 104_729) as u64 * 2_654_435_761
+        ),
+        "product_product_family" => ["Compute Instance", "Storage", "Data Transfer", "API Request", "Storage Snapshot"]
+            [item.usage_type % 5]
+            .into(),
+        "product_instance_type" | "product_instance_type_family" | "product_instance_family" if is_ec2 => {
             usage_type.split(':').nth(1).unwrap_or("m5.large").into()
         }
-        "product_vcpu" => if is_ec2 { ["2", "4", "8"][item.usage_type % 3].into() } else { return None },
-        "product_memory" => if is_ec2 { ["8 GiB", "16 GiB", "64 GiB"][item.usage_type % 3].into() } else { return None },
-        "product_operating_system" => if is_ec2 { "Linux".into() } else { return None },
-        "product_tenancy" => if is_ec2 { "Shared".into() } else { return None },
-        "product_storage_class" => if code == "AmazonS3" { "General Purpose".into() } else { return None },
-        "pricing_term" => if item.line_item_type == "DiscountedUsage" { "Reserved".into() } else { "OnDemand".into() },
+        "product_vcpu" if is_ec2 => ["2", "4", "8"][item.usage_type % 3].into(),
+        "product_memory" if is_ec2 => ["8 GiB", "16 GiB", "64 GiB"][item.usage_type % 3].into(),
+        "product_operating_system" if is_ec2 => "Linux".into(),
+        "product_tenancy" if is_ec2 => "Shared".into(),
+        "product_storage_class" if code == "AmazonS3" => "General Purpose".into(),
+        "pricing_term" if item.line_item_type == "DiscountedUsage" => "Reserved".into(),
+        "pricing_term" => "OnDemand".into(),
         "pricing_unit" => ["Hrs", "GB-Mo", "GB", "Requests", "Lambda-GB-Second"][item.usage_type % 5].into(),
         "pricing_rate_code" => format!("{:X}.JRTCKXETXF.6YS6EN2CT7", item.service * 31 + item.usage_type),
         "pricing_rate_id" => format!("{}", 30_000_000_000u64 + (item.service * 97 + item.usage_type) as u64),
-        "pricing_offering_class" | "pricing_purchase_option" | "pricing_lease_contract_length" => {
-            if item.line_item_type != "DiscountedUsage" { return None }
-            match name { "pricing_offering_class" => "standard", "pricing_purchase_option" => "No Upfront", _ => "1yr" }.into()
-        }
-        "reservation_reservation_a_r_n" | "reservation_subscription_id" => {
-            if item.line_item_type != "DiscountedUsage" && item.line_item_type != "RIFee" { return None }
+        "pricing_offering_class" if item.line_item_type == "DiscountedUsage" => "standard".into(),
+        "pricing_purchase_option" if item.line_item_type == "DiscountedUsage" => "No Upfront".into(),
+        "pricing_lease_contract_length" if item.line_item_type == "DiscountedUsage" => "1yr".into(),
+        "reservation_reservation_a_r_n" | "reservation_subscription_id"
+            if matches!(item.line_item_type, "DiscountedUsage" | "RIFee") =>
+        {
             format!("arn:aws:ec2:{region}:{}:reserved-instances/{:08x}", item.account, item.resource % 40)
         }
-        "savings_plan_savings_plan_a_r_n" => {
-            if !item.line_item_type.starts_with("SavingsPlan") { return None }
+        "savings_plan_savings_plan_a_r_n" if item.line_item_type.starts_with("SavingsPlan") => {
             format!("arn:aws:savingsplans::{}:savingsplan/{:08x}", item.account, item.resource % 5)
         }
-        "resource_tags_user_team" => return (!TEAMS[item.team].is_empty()).then(|| TEAMS[item.team].into()),
-        "resource_tags_user_environment" => {
-            return (!ENVIRONMENTS[item.environment].is_empty()).then(|| ENVIRONMENTS[item.environment].into());
+        "resource_tags_user_team" if !TEAMS[item.team].is_empty() => TEAMS[item.team].into(),
+        "resource_tags_user_environment" if !ENVIRONMENTS[item.environment].is_empty() => {
+            ENVIRONMENTS[item.environment].into()
         }
         "resource_tags_user_cost_center" => format!("CC-{}", 100 + item.team * 10),
         "resource_tags_aws_created_by" => format!("AssumedRole:AROA{:012X}:ci", item.account % 4),
-        "product_from_location" | "product_to_location" => {
-            if code != "AWSDataTransfer" { return None }
-            if name == "product_from_location" { location.into() } else { "External".into() }
-        }
-        "product_transfer_type" => if code == "AWSDataTransfer" { "AWS Outbound".into() } else { return None },
+        "product_from_location" if code == "AWSDataTransfer" => location.into(),
+        "product_to_location" if code == "AWSDataTransfer" => "External".into(),
+        "product_transfer_type" if code == "AWSDataTransfer" => "AWS Outbound".into(),
         _ => return None,
     };
     Some(value)

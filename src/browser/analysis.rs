@@ -100,8 +100,11 @@ pub async fn analyse(
         outcomes.push(FileOutcome { name: file.name.clone(), bytes: file.blob.size() as u64, result });
     }
 
-    let usable: Vec<(usize, &Outline)> =
-        outcomes.iter().enumerate().filter_map(|(index, outcome)| Some((index, outcome.result.as_ref().ok()?))).collect();
+    let usable: Vec<(usize, &Outline)> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, outcome)| Some((index, outcome.result.as_ref().ok()?)))
+        .collect();
     let pieces = plan(&usable, pool.size());
     let mut now = state.get();
     now.rows_total = pieces.iter().map(|piece| piece.slice.rows).sum();

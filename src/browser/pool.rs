@@ -46,7 +46,8 @@ struct Slot {
     ready: bool,
     job: Option<(u32, Job)>,
     /// Kept so the handlers live as long as the worker.
-    _handlers: (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>),
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
 struct Inner {
@@ -105,7 +106,13 @@ impl Pool {
     }
 
     /// Queues `request` on `file` and resolves with the worker's final reply.
-    pub async fn run(&self, key: FileKey, file: Blob, request: Request, progress: Option<OnProgress>) -> Result<Reply, JobError> {
+    pub async fn run(
+        &self,
+        key: FileKey,
+        file: Blob,
+        request: Request,
+        progress: Option<OnProgress>,
+    ) -> Result<Reply, JobError> {
         let (done, reply) = oneshot::channel();
         {
             let mut inner = self.0.borrow_mut();
@@ -140,7 +147,8 @@ impl Pool {
 }
 
 fn spawn(pool: Weak<RefCell<Inner>>, index: usize) -> Result<Slot, String> {
-    let worker = Worker::new(WORKER_SCRIPT).map_err(|error| format!("the scan worker could not be started ({error:?})"))?;
+    let worker =
+        Worker::new(WORKER_SCRIPT).map_err(|error| format!("the scan worker could not be started ({error:?})"))?;
     let on_message = {
         let pool = pool.clone();
         let worker = worker.clone();
@@ -161,7 +169,7 @@ fn spawn(pool: Weak<RefCell<Inner>>, index: usize) -> Result<Slot, String> {
     };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(Slot { worker, ready: false, job: None, _handlers: (on_message, on_error) })
+    Ok(Slot { worker, ready: false, job: None, _on_message: on_message, _on_error: on_error })
 }
 
 /// Replaces the worker in slot `index` by a fresh one.
@@ -190,7 +198,9 @@ fn dispatch(pool: &Rc<RefCell<Inner>>) {
         match slot.worker.post_message(&message) {
             Ok(()) => slot.job = Some((id, job)),
             Err(error) => {
-                let _ = job.done.send(Err(JobError::Crashed(format!("the file could not be sent to a worker ({error:?})"))));
+                let _ = job
+                    .done
+                    .send(Err(JobError::Crashed(format!("the file could not be sent to a worker ({error:?})"))));
             }
         }
     }
@@ -264,7 +274,8 @@ fn died(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: Strin
             failed.extend(inner.queue.drain(..).map(|job| (job, JobError::Unavailable(problem.clone()))));
         } else {
             if let Some((_, job)) = inner.slots[index].job.take() {
-                let reason = if message.is_empty() { "it stopped without saying why (out of memory?)".into() } else { message };
+                let reason =
+                    if message.is_empty() { "it stopped without saying why (out of memory?)".into() } else { message };
                 failed.push((job, JobError::Crashed(reason)));
             }
             replace(pool, &mut inner, index);

@@ -18,7 +18,10 @@ pub fn load_discounts() -> (Discounts, Option<String>) {
     };
     match Discounts::from_json(&text) {
         Ok(discounts) => (discounts, None),
-        Err(error) => (Discounts::default(), Some(format!("The saved discount table was ignored and the defaults are in use. {error}"))),
+        Err(error) => (
+            Discounts::default(),
+            Some(format!("The saved discount table was ignored and the defaults are in use. {error}")),
+        ),
     }
 }
 

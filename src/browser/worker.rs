@@ -85,13 +85,7 @@ fn decode(message: &JsValue) -> Result<(FileKey, Blob, Request), String> {
     Ok((key, blob, request))
 }
 
-fn answer(
-    files: &Kept,
-    key: FileKey,
-    blob: Blob,
-    request: Request,
-    id: u32,
-) -> Reply {
+fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u32) -> Reply {
     let file = match opened(files, key, blob) {
         Ok(file) => file,
         Err(message) => return Reply::Failed(message),
@@ -102,11 +96,7 @@ fn answer(
     }
 }
 
-fn opened(
-    files: &Kept,
-    key: FileKey,
-    blob: Blob,
-) -> Result<Rc<CurFile<BlobSource>>, String> {
+fn opened(files: &Kept, key: FileKey, blob: Blob) -> Result<Rc<CurFile<BlobSource>>, String> {
     let mut files = files.borrow_mut();
     if let Some(position) = files.iter().position(|(kept, _)| *kept == key) {
         let entry = files.remove(position);

@@ -77,8 +77,7 @@ impl Kernel {
 
     /// The totals of every (line item type, service) pair seen.
     pub fn finish(self) -> Tally {
-        let mut tally = Tally::default();
-        tally.rows = self.rows;
+        let mut tally = Tally::new(self.rows);
         for (t, row) in self.cells.iter().enumerate() {
             for (s, cell) in row.iter().enumerate().filter(|(_, cell)| cell.rows > 0) {
                 tally.add(self.line_item_types.label(t), self.services.label(s), cell);

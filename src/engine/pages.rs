@@ -146,12 +146,12 @@ fn check_sizes(header: &PageHeader, codec: Compression) -> std::result::Result<(
         _ => None,
     };
     let plain_v2 = matches!(header.kind, PageKind::Data { .. }) && !header.v2_compressed;
-    if let Some(ratio) = ratio.filter(|_| !plain_v2) {
-        if uncompressed > compressed.saturating_mul(ratio).saturating_add(64) {
-            return Err(format!(
-                "claims {uncompressed} bytes once decompressed from {compressed}, more than {codec} can expand to"
-            ));
-        }
+    if let Some(ratio) = ratio.filter(|_| !plain_v2)
+        && uncompressed > compressed.saturating_mul(ratio).saturating_add(64)
+    {
+        return Err(format!(
+            "claims {uncompressed} bytes once decompressed from {compressed}, more than {codec} can expand to"
+        ));
     }
     Ok(())
 }

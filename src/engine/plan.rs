@@ -53,7 +53,7 @@ pub fn plan(files: &[(usize, &Outline)], workers: usize) -> Vec<Piece> {
             }
         }
     }
-    pieces.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+    pieces.sort_by_key(|piece| std::cmp::Reverse(piece.bytes));
     pieces
 }
 

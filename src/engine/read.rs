@@ -395,7 +395,7 @@ fn check_chunk(group: &RowGroupMetaData, leaf: usize, name: &str, index: usize, 
     if start < 4 || size < 0 {
         return Err(damaged(format!("its data is said to start at byte {start} and take {size} bytes")));
     }
-    let end = (start as u64).checked_add(size as u64).unwrap_or(u64::MAX);
+    let end = (start as u64).saturating_add(size as u64);
     if end > data_end {
         return Err(damaged(format!(
             "its data is said to run to byte {end}, but the column data ends at byte {data_end} (the file was cut short, or its footer lies)"

@@ -116,8 +116,7 @@ mod tests {
     use crate::engine::tally::CellTotals;
 
     fn tally(rows: &[(&str, &str, f64)]) -> Tally {
-        let mut tally = Tally::default();
-        tally.rows = rows.len() as u64;
+        let mut tally = Tally::new(rows.len() as u64);
         for &(line_item_type, service, cost) in rows {
             let mut totals = CellTotals { rows: 1, ..CellTotals::default() };
             totals.cost.add(cost);

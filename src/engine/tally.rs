@@ -55,6 +55,11 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// An empty tally of `rows` scanned rows; cells come with [`Tally::add`].
+    pub fn new(rows: u64) -> Tally {
+        Tally { rows, cells: HashMap::new() }
+    }
+
     /// Adds totals for one (line item type, service) pair.
     pub fn add(&mut self, line_item_type: &str, service: &str, totals: &CellTotals) {
         match self.cells.get_mut(&(line_item_type.to_owned(), service.to_owned())) {
@@ -121,12 +126,10 @@ mod tests {
 
     #[test]
     fn merge_adds_matching_cells_and_keeps_the_rest() {
-        let mut a = Tally::default();
-        a.rows = 3;
+        let mut a = Tally::new(3);
         a.add("Usage", "AmazonS3", &totals(2, 1.5));
         a.add("Tax", "AmazonS3", &totals(1, 0.1));
-        let mut b = Tally::default();
-        b.rows = 2;
+        let mut b = Tally::new(2);
         b.add("Usage", "AmazonS3", &totals(1, 2.25));
         b.add("Usage", "AmazonEC2", &totals(1, 4.0));
         a.merge(&b);
@@ -146,8 +149,7 @@ mod tests {
 
     #[test]
     fn survives_a_json_round_trip() {
-        let mut tally = Tally::default();
-        tally.rows = 7;
+        let mut tally = Tally::new(7);
         tally.add("Usage", "", &totals(7, 0.1 + 0.2));
         let text = serde_json::to_string(&tally).unwrap();
         assert_eq!(serde_json::from_str::<Tally>(&text).unwrap(), tally);

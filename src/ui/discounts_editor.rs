@@ -22,8 +22,9 @@ pub fn DiscountsEditor() -> impl IntoView {
 
     // Services of the report first (by cost), then any others the table names.
     let services = move || {
-        let mut names: Vec<String> =
-            state.report.with(|r| r.as_ref().map(|r| r.services.iter().map(|s| s.service.clone()).collect()).unwrap_or_default());
+        let mut names: Vec<String> = state
+            .report
+            .with(|r| r.as_ref().map(|r| r.services.iter().map(|s| s.service.clone()).collect()).unwrap_or_default());
         state.discounts.with(|d| {
             for (service, _) in d.entries() {
                 if !names.iter().any(|n| n == service) {

@@ -23,7 +23,12 @@ pub fn FileProblems() -> impl IntoView {
     let notes = move || {
         state.analysis.with(|analysis| {
             let mut notes: Vec<String> = analysis.as_ref().map_or_else(Vec::new, |analysis| {
-                analysis.files.iter().filter_map(|f| f.result.as_ref().ok()).flat_map(|o| o.notes.iter().cloned()).collect()
+                analysis
+                    .files
+                    .iter()
+                    .filter_map(|f| f.result.as_ref().ok())
+                    .flat_map(|o| o.notes.iter().cloned())
+                    .collect()
             });
             notes.sort();
             notes.dedup();

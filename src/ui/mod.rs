@@ -25,7 +25,7 @@ use status_bar::StatusBar;
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new();
+    let state = AppState::default();
     provide_context(state);
     view! {
         <header class="masthead">

@@ -16,7 +16,8 @@ enum Column {
 }
 
 impl Column {
-    const ALL: [Column; 5] = [Column::Service, Column::Undiscounted, Column::Multiplier, Column::Discounted, Column::Rate];
+    const ALL: [Column; 5] =
+        [Column::Service, Column::Undiscounted, Column::Multiplier, Column::Discounted, Column::Rate];
 
     fn title(self) -> &'static str {
         match self {

@@ -57,9 +57,9 @@ pub struct AppState {
     pub report: Memo<Option<CostReport>>,
 }
 
-impl AppState {
+impl Default for AppState {
     /// Starts the workers and reads the saved settings.
-    pub fn new() -> AppState {
+    fn default() -> AppState {
         let (discounts, notice) = storage::load_discounts();
         let analysis: RwSignal<Option<Rc<Analysis>>, LocalStorage> = RwSignal::new_local(None);
         let discounts = RwSignal::new(discounts);
@@ -81,7 +81,9 @@ impl AppState {
             report,
         }
     }
+}
 
+impl AppState {
     /// Analyses `files`, chosen at `started` (`performance.now()`), replacing any
     /// analysis under way.
     pub fn analyse(self, files: Vec<Chosen>, started: f64) {
@@ -116,8 +118,9 @@ impl AppState {
     fn show(self, analysis: Analysis, started: f64) {
         let used = analysis.files_used();
         let rows = analysis.tally.rows;
-        let keep_selection =
-            self.selected.with_untracked(|s| s.as_ref().is_some_and(|s| analysis.tally.cells().any(|(_, name, _)| name == s)));
+        let keep_selection = self
+            .selected
+            .with_untracked(|s| s.as_ref().is_some_and(|s| analysis.tally.cells().any(|(_, name, _)| name == s)));
         if !keep_selection {
             self.selected.set(None);
         }

@@ -40,9 +40,12 @@ pub fn StatusBar() -> impl IntoView {
                         0.0
                     };
                     let elapsed = now() - started;
-                    let estimate = (fraction > 0.05 && elapsed > 500.0)
-                        .then(|| format!(", about {} left", seconds(elapsed * (1.0 - fraction) / fraction)))
-                        .unwrap_or_default();
+                    // An estimate only once there is enough behind it to mean something.
+                    let estimate = if fraction > 0.05 && elapsed > 500.0 {
+                        format!(", about {} left", seconds(elapsed * (1.0 - fraction) / fraction))
+                    } else {
+                        String::new()
+                    };
                     let text = if progress.rows_total == 0 {
                         format!("Reading the footers of {} of {} files…", progress.files_opened, progress.files)
                     } else {

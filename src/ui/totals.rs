@@ -14,7 +14,11 @@ pub fn Totals() -> impl IntoView {
         state.report.with(|report| {
             report.as_ref().map_or_else(String::new, |r| {
                 let files = if r.files == 1 { "1 file".to_owned() } else { format!("{} files", r.files) };
-                let nulls = if r.null_costs > 0 { format!(", {} with no cost (counted as 0)", format::count(r.null_costs)) } else { String::new() };
+                let nulls = if r.null_costs > 0 {
+                    format!(", {} with no cost (counted as 0)", format::count(r.null_costs))
+                } else {
+                    String::new()
+                };
                 format!("{files}, {} rows, {} usage rows{nulls}", format::count(r.rows), format::count(r.usage_rows))
             })
         })

@@ -1,3 +1,5 @@
+#![cfg(not(target_arch = "wasm32"))]
+
 //! Native integration tests of the engine and the command line, one binary with a
 //! module per area (see matklad's "Delete Cargo Integration Tests").
 

@@ -1,0 +1,90 @@
+//! The browser edge in headless Chromium: reading `Blob`s and `File`s by range
+//! inside a dedicated worker, as the scan workers do.
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+use ducks::browser::blob_source::BlobSource;
+use ducks::engine::{CurFile, Discounts, Error, RowSlice, UsageRule, cost_report};
+use parquet::arrow::ArrowWriter;
+use parquet::file::properties::WriterProperties;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+/// A small CUR with `rows` rows over two row groups: S3 usage of 1.25 per row, one tax row.
+fn parquet_bytes(rows: usize) -> Vec<u8> {
+    let types: Vec<&str> = (0..rows).map(|i| if i == 0 { "Tax" } else { "Usage" }).collect();
+    let services = vec!["AmazonS3"; rows];
+    let costs = vec![1.25; rows];
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("line_item_line_item_type", Arc::new(StringArray::from(types))),
+        ("product_servicecode", Arc::new(StringArray::from(services))),
+        ("line_item_unblended_cost", Arc::new(Float64Array::from(costs))),
+    ];
+    let batch = RecordBatch::try_from_iter(columns).unwrap();
+    let properties = WriterProperties::builder().set_max_row_group_row_count(Some(rows / 2 + 1)).build();
+    let mut bytes = Vec::new();
+    let mut writer = ArrowWriter::try_new(&mut bytes, batch.schema(), Some(properties)).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    bytes
+}
+
+fn blob(bytes: &[u8]) -> web_sys::Blob {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap()
+}
+
+fn file(bytes: &[u8], name: &str) -> web_sys::File {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::File::new_with_u8_array_sequence(&parts, name).unwrap()
+}
+
+fn scan_all(file: &CurFile<BlobSource>) -> ducks::engine::Tally {
+    let mut tally = ducks::engine::Tally::default();
+    for (row_group, group) in file.outline().row_groups.iter().enumerate() {
+        let slice = RowSlice { row_group, first_row: 0, rows: group.rows };
+        tally.merge(&file.scan(slice, &mut |_| {}).unwrap());
+    }
+    tally
+}
+
+#[wasm_bindgen_test]
+fn reads_a_blob_by_ranges() {
+    let source = BlobSource::new(blob(&parquet_bytes(1_001))).unwrap();
+    let file = CurFile::open(source).unwrap();
+    assert_eq!(file.outline().row_groups.len(), 2);
+    let tally = scan_all(&file);
+    let report = cost_report(&tally, 1, &Discounts::default(), &UsageRule::default());
+    assert_eq!(report.rows, 1_001);
+    assert_eq!(report.usage_rows, 1_000);
+    assert_eq!(report.total.undiscounted, 1_250.0);
+    assert_eq!(report.total.discounted, 1_250.0 * 0.88);
+}
+
+#[wasm_bindgen_test]
+fn reads_a_file_like_the_file_input_gives() {
+    let input = file(&parquet_bytes(10), "cur-2024-01.parquet");
+    assert_eq!(input.name(), "cur-2024-01.parquet");
+    let file = CurFile::open(BlobSource::new(input.into()).unwrap()).unwrap();
+    let tally = scan_all(&file);
+    assert_eq!(tally.rows, 10);
+}
+
+#[wasm_bindgen_test]
+fn a_slice_of_a_row_group_reads_only_its_rows() {
+    let file = CurFile::open(BlobSource::new(blob(&parquet_bytes(4_000))).unwrap()).unwrap();
+    let tally = file.scan(RowSlice { row_group: 0, first_row: 100, rows: 50 }, &mut |_| {}).unwrap();
+    assert_eq!(tally.rows, 50);
+}
+
+#[wasm_bindgen_test]
+fn a_cut_blob_is_refused_with_a_clear_error() {
+    let bytes = parquet_bytes(100);
+    let error = CurFile::open(BlobSource::new(blob(&bytes[..bytes.len() - 3])).unwrap()).err().unwrap();
+    assert!(matches!(error, Error::Truncated { .. }), "{error}");
+    let error = CurFile::open(BlobSource::new(blob(b"")).unwrap()).err().unwrap();
+    assert_eq!(error, Error::Empty);
+}

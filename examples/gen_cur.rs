@@ -10,7 +10,8 @@
 //! hundreds of usage types, unique line item and resource ids), every line item
 //! type, and a column set that changes a little from month to month as real
 //! exports do. `--row-group-rows 0` writes one row group per file (common in CUR
-//! exports); the costs are exact to 1e-8, like CUR's.
+//! exports); the costs are exact to 1e-8, like CUR's. `--columns` keeps only the
+//! named columns (how `src/browser/warmup.parquet` is made).
 
 #[path = "../tests/engine/random.rs"]
 mod random;
@@ -376,11 +377,14 @@ struct Options {
     months: usize,
     row_group_rows: usize,
     seed: u64,
+    /// Only these columns, when given (the scan workers' warm-up file).
+    columns: Option<Vec<String>>,
     out: PathBuf,
 }
 
 fn parse_options() -> Result<Options, String> {
-    let mut options = Options { rows: 10_000, months: 3, row_group_rows: 0, seed: 1, out: PathBuf::new() };
+    let mut options =
+        Options { rows: 10_000, months: 3, row_group_rows: 0, seed: 1, columns: None, out: PathBuf::new() };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut number = |name: &str| -> Result<u64, String> {
@@ -391,12 +395,18 @@ fn parse_options() -> Result<Options, String> {
             "--months" => options.months = number("--months")?.clamp(1, 12) as usize,
             "--row-group-rows" => options.row_group_rows = number("--row-group-rows")? as usize,
             "--seed" => options.seed = number("--seed")?,
+            "--columns" => {
+                let list = args.next().ok_or("--columns needs a comma-separated list")?;
+                options.columns = Some(list.split(',').map(str::to_owned).collect());
+            }
             _ if arg.starts_with('-') => return Err(format!("unknown option {arg}")),
             _ => options.out = PathBuf::from(arg),
         }
     }
     if options.out.as_os_str().is_empty() {
-        return Err("usage: gen_cur [--rows N] [--months M] [--row-group-rows R] [--seed S] OUT_DIR".into());
+        return Err(
+            "usage: gen_cur [--rows N] [--months M] [--row-group-rows R] [--seed S] [--columns A,B] OUT_DIR".into()
+        );
     }
     Ok(options)
 }
@@ -427,7 +437,10 @@ fn columns_of(month: usize) -> Vec<&'static str> {
 const BATCH_ROWS: usize = 64 * 1024;
 
 fn write_month(path: &Path, month: usize, options: &Options) {
-    let names = columns_of(month);
+    let mut names = columns_of(month);
+    if let Some(keep) = &options.columns {
+        names.retain(|name| keep.iter().any(|k| k == name));
+    }
     let fields: Vec<Field> = names.iter().map(|name| Field::new(*name, data_type(name), true)).collect();
     let schema = Arc::new(Schema::new(fields));
     let row_group_rows = if options.row_group_rows == 0 { usize::MAX } else { options.row_group_rows };

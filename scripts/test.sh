@@ -19,13 +19,16 @@ cargo clippy --locked --offline --target wasm32-unknown-unknown --lib --bins -- 
 step "native tests: engine, CLI"
 cargo test --locked --offline
 
-step "demo data is what the generator writes"
-demo=$(mktemp -d)
-trap 'rm -rf "$demo"' EXIT
-cargo run --locked --offline --quiet --example gen_cur -- --rows 12000 --months 3 "$demo" >/dev/null
+step "demo and warm-up data are what the generator writes"
+made=$(mktemp -d)
+trap 'rm -rf "$made"' EXIT
+cargo run --locked --offline --quiet --example gen_cur -- --rows 12000 --months 3 "$made/demo" >/dev/null
 for file in public/demo/*.parquet; do
-  cmp "$file" "$demo/$(basename "$file")"
+  cmp "$file" "$made/demo/$(basename "$file")"
 done
+cargo run --locked --offline --quiet --example gen_cur -- --rows 8000 --months 1 --row-group-rows 3000 --seed 7 \
+  --columns line_item_line_item_type,product_servicecode,line_item_unblended_cost "$made/warm-up" >/dev/null
+cmp src/browser/warmup.parquet "$made/warm-up/cur-2024-01.parquet"
 
 step "browser tests: wasm-bindgen-test in headless Chromium"
 cargo test --locked --offline --target wasm32-unknown-unknown --test web

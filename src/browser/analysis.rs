@@ -74,11 +74,19 @@ pub async fn analyse(
 ) -> Result<Analysis, Stopped> {
     let state = Rc::new(Cell::new(Progress { files: files.len(), ..Progress::default() }));
     let keys: Vec<_> = files.iter().map(|_| pool.new_file_key()).collect();
+    let few_files = files.len() < pool.size();
 
     let outlines = join_all(files.iter().zip(&keys).map(|(file, &key)| {
         let (state, on_progress) = (Rc::clone(&state), Rc::clone(&on_progress));
         async move {
-            let reply = pool.run(key, file.blob.clone(), Request::Outline, None).await;
+            // With fewer files than workers, every worker opens every file, at the
+            // same time: the slices of a file then start on any worker without
+            // reading its footer again.
+            let reply = if few_files {
+                pool.run_everywhere(key, file.blob.clone(), Request::Outline).await
+            } else {
+                pool.run(key, file.blob.clone(), Request::Outline, None).await
+            };
             let mut now = state.get();
             now.files_opened += 1;
             state.set(now);

@@ -34,6 +34,8 @@ pub enum JobError {
 pub type OnProgress = Rc<dyn Fn(u64)>;
 
 struct Job {
+    /// The worker that must run it, if it matters.
+    worker: Option<usize>,
     key: FileKey,
     file: Blob,
     request: Request,
@@ -58,6 +60,8 @@ struct Inner {
     /// Set when workers die before they ever become ready: the engine cannot run here.
     broken: Option<String>,
     ever_ready: bool,
+    /// The largest wasm memory any worker has reported.
+    peak_memory: f64,
 }
 
 /// A pool of scan workers. Cheap to clone; all clones share the workers.
@@ -74,6 +78,7 @@ impl Pool {
             next_key: 1,
             broken: None,
             ever_ready: false,
+            peak_memory: 0.0,
         })));
         for index in 0..size.max(1) {
             match spawn(Rc::downgrade(&pool.0), index) {
@@ -98,6 +103,11 @@ impl Pool {
         self.0.borrow().slots.len().max(1)
     }
 
+    /// The largest wasm memory (bytes) a worker of this pool has had.
+    pub fn peak_memory(&self) -> u64 {
+        self.0.borrow().peak_memory as u64
+    }
+
     /// A key no other file sent to this pool has had.
     pub fn new_file_key(&self) -> FileKey {
         let mut inner = self.0.borrow_mut();
@@ -113,13 +123,34 @@ impl Pool {
         request: Request,
         progress: Option<OnProgress>,
     ) -> Result<Reply, JobError> {
+        self.run_on(None, key, file, request, progress).await
+    }
+
+    /// Runs `request` on every worker at once, so each has the file open (its
+    /// footer read and parsed) before the work on it is shared out; resolves with
+    /// the first worker's reply, or another's if the first one crashed.
+    pub async fn run_everywhere(&self, key: FileKey, file: Blob, request: Request) -> Result<Reply, JobError> {
+        let runs = (0..self.size()).map(|worker| self.run_on(Some(worker), key, file.clone(), request.clone(), None));
+        let replies = futures::future::join_all(runs).await;
+        let alive = replies.iter().position(|reply| !matches!(reply, Err(JobError::Crashed(_))));
+        replies.into_iter().nth(alive.unwrap_or(0)).unwrap_or(Err(JobError::Cancelled))
+    }
+
+    async fn run_on(
+        &self,
+        worker: Option<usize>,
+        key: FileKey,
+        file: Blob,
+        request: Request,
+        progress: Option<OnProgress>,
+    ) -> Result<Reply, JobError> {
         let (done, reply) = oneshot::channel();
         {
             let mut inner = self.0.borrow_mut();
             if let Some(problem) = &inner.broken {
                 return Err(JobError::Unavailable(problem.clone()));
             }
-            inner.queue.push_back(Job { key, file, request, done, progress });
+            inner.queue.push_back(Job { worker, key, file, request, done, progress });
         }
         dispatch(&self.0);
         reply.await.unwrap_or(Err(JobError::Cancelled))
@@ -185,8 +216,11 @@ fn replace(pool: &Rc<RefCell<Inner>>, inner: &mut Inner, index: usize) {
 fn dispatch(pool: &Rc<RefCell<Inner>>) {
     let mut inner = pool.borrow_mut();
     let inner = &mut *inner;
-    for slot in inner.slots.iter_mut().filter(|slot| slot.ready && slot.job.is_none()) {
-        let Some(job) = inner.queue.pop_front() else { break };
+    for (index, slot) in inner.slots.iter_mut().enumerate().filter(|(_, slot)| slot.ready && slot.job.is_none()) {
+        let Some(position) = inner.queue.iter().position(|job| job.worker.is_none_or(|worker| worker == index)) else {
+            continue;
+        };
+        let Some(job) = inner.queue.remove(position) else { continue };
         let id = inner.next_job;
         inner.next_job = inner.next_job.wrapping_add(1).max(1);
         let message = js_sys::Object::new();
@@ -214,6 +248,7 @@ fn current(inner: &Inner, index: usize, worker: &Worker) -> bool {
 fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &JsValue) {
     let id = js_sys::Reflect::get(message, &"id".into()).ok().and_then(|id| id.as_f64()).unwrap_or(0.0) as u32;
     let body = js_sys::Reflect::get(message, &"body".into()).ok().and_then(|body| body.as_string()).unwrap_or_default();
+    let memory = js_sys::Reflect::get(message, &"memory".into()).ok().and_then(|m| m.as_f64()).unwrap_or(0.0);
     let reply: Reply = match serde_json::from_str(&body) {
         Ok(reply) => reply,
         Err(error) => Reply::Failed(format!("the worker's answer was not understood ({error})")),
@@ -225,6 +260,7 @@ fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &
         if !current(&inner, index, worker) {
             return;
         }
+        inner.peak_memory = inner.peak_memory.max(memory);
         match reply {
             Reply::Ready => {
                 inner.slots[index].ready = true;

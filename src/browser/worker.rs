@@ -8,12 +8,14 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use bytes::Bytes;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::blob_source::BlobSource;
 use super::protocol::{FileKey, Reply, Request};
-use crate::engine::{CurFile, RowSlice};
+use crate::engine::{CurFile, RowSlice, footer_ranges};
 
 /// Opened files kept between requests, so the slices of one file pay for its
 /// footer once. Small: each holds only metadata.
@@ -21,6 +23,9 @@ const KEPT_FILES: usize = 8;
 
 /// Files this worker has opened, most recently used last.
 type Kept = Rc<RefCell<Vec<(FileKey, Rc<CurFile<BlobSource>>)>>>;
+
+/// Reads ahead are split into parts of this size, read concurrently.
+const PREFETCH_PART: u64 = 4 << 20;
 
 /// How often a long scan reports progress.
 const PROGRESS_EVERY_MS: f64 = 100.0;
@@ -39,12 +44,44 @@ pub fn start() {
             post(id, &Reply::Crashed(message));
         }
     }));
+    warm_up();
     let files: Kept = Rc::default();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| serve(&files, &event.data()));
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
     post(0, &Reply::Ready);
+}
+
+/// A small CUR (the three columns of `examples/gen_cur.rs`, three row groups)
+/// scanned at start-up.
+const WARM_UP_FILE: &[u8] = include_bytes!("warmup.parquet");
+
+/// Warm-up stops after this long even on a slow machine.
+const WARM_UP_MS: f64 = 150.0;
+
+/// Scans [`WARM_UP_FILE`] a few times before taking requests. A fresh wasm
+/// instance runs baseline code, compiled function by function on first call, and
+/// the browser optimises only the functions that have run a while: without this,
+/// the first real file is read about three times slower than the next ones. The
+/// file goes the same way a dropped one does (a `Blob`, read ahead), so the very
+/// functions that will read it are the ones warmed.
+fn warm_up() {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(WARM_UP_FILE));
+    let Ok(blob) = Blob::new_with_u8_array_sequence(&parts) else { return };
+    let whole = || vec![(0, Bytes::from_static(WARM_UP_FILE))];
+    let started = js_sys::Date::now();
+    for _ in 0..30 {
+        let Ok(source) = BlobSource::new(blob.clone()) else { return };
+        let Ok(file) = CurFile::open_prefetched(source, whole()) else { return };
+        for (row_group, group) in file.outline().row_groups.iter().enumerate() {
+            let slice = RowSlice { row_group, first_row: 0, rows: group.rows };
+            let _ = file.scan_prefetched(slice, whole(), &mut |_| {});
+        }
+        if js_sys::Date::now() - started > WARM_UP_MS {
+            break;
+        }
+    }
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -63,18 +100,32 @@ fn post(id: u32, reply: &Reply) {
     });
     let _ = js_sys::Reflect::set(&message, &"id".into(), &id.into());
     let _ = js_sys::Reflect::set(&message, &"body".into(), &body.into());
+    let _ = js_sys::Reflect::set(&message, &"memory".into(), &memory_bytes().into());
     let _ = scope().post_message(&message);
 }
 
+/// The size of this worker's wasm memory (it only grows), reported with every
+/// message so the page can show what reading took.
+fn memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+}
+
+/// Serves one request. The page sends a worker its next request only after the
+/// reply to the last, so requests never overlap even though reads are awaited.
 fn serve(files: &Kept, message: &JsValue) {
     let Some(id) = field(message, "id").as_f64().map(|id| id as u32) else { return };
     CURRENT_REQUEST.with(|current| current.set(Some(id)));
-    let reply = match decode(message) {
-        Ok((key, blob, request)) => answer(files, key, blob, request, id),
-        Err(problem) => Reply::Failed(problem),
-    };
-    post(id, &reply);
-    CURRENT_REQUEST.with(|current| current.set(None));
+    let decoded = decode(message);
+    let files = Rc::clone(files);
+    wasm_bindgen_futures::spawn_local(async move {
+        let reply = match decoded {
+            Ok((key, blob, request)) => answer(&files, key, blob, request, id).await,
+            Err(problem) => Reply::Failed(problem),
+        };
+        post(id, &reply);
+        CURRENT_REQUEST.with(|current| current.set(None));
+    });
 }
 
 fn decode(message: &JsValue) -> Result<(FileKey, Blob, Request), String> {
@@ -85,26 +136,62 @@ fn decode(message: &JsValue) -> Result<(FileKey, Blob, Request), String> {
     Ok((key, blob, request))
 }
 
-fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u32) -> Reply {
-    let file = match opened(files, key, blob) {
+async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u32) -> Reply {
+    let file = match opened(files, key, blob.clone()).await {
         Ok(file) => file,
         Err(message) => return Reply::Failed(message),
     };
     match request {
         Request::Outline => Reply::Outline(Box::new(file.outline().clone())),
-        Request::Scan(slice) => scan(&file, slice, id),
+        Request::Scan(slice) => match prefetch(&blob, &file.prefetch_ranges(slice)).await {
+            Ok(prefetched) => scan(&file, slice, prefetched, id),
+            Err(message) => Reply::Failed(message),
+        },
     }
 }
 
-fn opened(files: &Kept, key: FileKey, blob: Blob) -> Result<Rc<CurFile<BlobSource>>, String> {
-    let mut files = files.borrow_mut();
-    if let Some(position) = files.iter().position(|(kept, _)| *kept == key) {
-        let entry = files.remove(position);
-        let file = Rc::clone(&entry.1);
-        files.push(entry);
-        return Ok(file);
+/// Reads `ranges` of `blob`, in parts of at most [`PREFETCH_PART`] bytes, all at once.
+/// Asynchronous reads in flight together are several times faster than the
+/// synchronous ones the scan would otherwise make.
+async fn prefetch(blob: &Blob, ranges: &[(u64, u64)]) -> Result<Vec<(u64, Bytes)>, String> {
+    let parts: Vec<(u64, u64)> = ranges
+        .iter()
+        .flat_map(|&(start, length)| {
+            (0..length.div_ceil(PREFETCH_PART)).map(move |i| {
+                let from = start + i * PREFETCH_PART;
+                (from, PREFETCH_PART.min(start + length - from))
+            })
+        })
+        .collect();
+    let reads = parts.iter().map(|&(start, length)| async move {
+        let slice = blob
+            .slice_with_f64_and_f64(start as f64, (start + length) as f64)
+            .map_err(|_| "the file could not be sliced".to_owned())?;
+        let buffer = JsFuture::from(slice.array_buffer()).await.map_err(|_| {
+            "the browser could not read the file (was it changed, moved or deleted since it was chosen?)".to_owned()
+        })?;
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        if bytes.len() as u64 != length {
+            return Err(format!("wanted {length} bytes at byte {start}, got {}", bytes.len()));
+        }
+        Ok((start, Bytes::from(bytes)))
+    });
+    futures::future::join_all(reads).await.into_iter().collect()
+}
+
+async fn opened(files: &Kept, key: FileKey, blob: Blob) -> Result<Rc<CurFile<BlobSource>>, String> {
+    {
+        let mut files = files.borrow_mut();
+        if let Some(position) = files.iter().position(|(kept, _)| *kept == key) {
+            let entry = files.remove(position);
+            let file = Rc::clone(&entry.1);
+            files.push(entry);
+            return Ok(file);
+        }
     }
-    let file = Rc::new(CurFile::open(BlobSource::new(blob)?).map_err(|error| error.to_string())?);
+    let footer = prefetch(&blob, &footer_ranges(blob.size() as u64)).await?;
+    let file = Rc::new(CurFile::open_prefetched(BlobSource::new(blob)?, footer).map_err(|error| error.to_string())?);
+    let mut files = files.borrow_mut();
     if files.len() == KEPT_FILES {
         files.remove(0);
     }
@@ -112,11 +199,11 @@ fn opened(files: &Kept, key: FileKey, blob: Blob) -> Result<Rc<CurFile<BlobSourc
     Ok(file)
 }
 
-fn scan(file: &CurFile<BlobSource>, slice: RowSlice, id: u32) -> Reply {
+fn scan(file: &CurFile<BlobSource>, slice: RowSlice, prefetched: Vec<(u64, Bytes)>, id: u32) -> Reply {
     let now = js_sys::Date::now;
     let mut last_post = now();
     let mut unreported = 0;
-    let result = file.scan(slice, &mut |rows| {
+    let result = file.scan_prefetched(slice, prefetched, &mut |rows| {
         unreported += rows;
         if now() - last_post >= PROGRESS_EVERY_MS {
             post(id, &Reply::Progress(unreported));
@@ -124,7 +211,7 @@ fn scan(file: &CurFile<BlobSource>, slice: RowSlice, id: u32) -> Reply {
             last_post = now();
         }
     });
-    match result {
+    match result.map(|(tally, _)| tally) {
         Ok(tally) => Reply::Tally(tally),
         Err(error) => Reply::Failed(error.to_string()),
     }

@@ -9,10 +9,6 @@ use super::read::{Outline, RowSlice};
 /// parallelism wins back.
 const MIN_PIECE_ROWS: u64 = 32 * 1024;
 
-/// Pieces per worker: more than one, so a worker that finishes early takes
-/// another piece instead of idling while the slowest one finishes.
-const PIECES_PER_WORKER: u64 = 2;
-
 /// One unit of work: a slice of one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Piece {
@@ -27,14 +23,16 @@ pub struct Piece {
 /// Splits every row group of `files` (pairs of the caller's file index and its
 /// outline) into pieces for `workers` workers, largest first.
 ///
-/// Row groups are the natural pieces; a row group much larger than a worker's
-/// share (CUR files often have a single one) is cut into row ranges, which a scan
-/// reaches by skipping whole pages.
+/// Row groups are the natural pieces; a row group larger than a worker's share
+/// (CUR files often have a single one) is cut into as many row ranges as it has
+/// shares. Cutting costs reading: a scan of a later range also reads the page
+/// headers before it (and, where pages are small, the pages), so a row group is
+/// cut no finer than the workers need.
 pub fn plan(files: &[(usize, &Outline)], workers: usize) -> Vec<Piece> {
     let workers = workers.max(1) as u64;
     let total_bytes: u64 =
         files.iter().flat_map(|(_, outline)| &outline.row_groups).map(|group| group.bytes.max(1)).sum();
-    let share = if workers == 1 { u64::MAX } else { (total_bytes / (workers * PIECES_PER_WORKER)).max(1) };
+    let share = if workers == 1 { u64::MAX } else { total_bytes.div_ceil(workers).max(1) };
 
     let mut pieces = Vec::new();
     for &(file, outline) in files {
@@ -105,7 +103,7 @@ mod tests {
         let big = outline(&[(1_000_000, 12_000_000)]);
         let files = [(0, &big)];
         let pieces = plan(&files, 2);
-        assert_eq!(pieces.len(), 4);
+        assert_eq!(pieces.len(), 2);
         assert_covers(&pieces, &files);
     }
 

@@ -16,12 +16,9 @@ use parquet::arrow::arrow_reader::{
 };
 use parquet::arrow::{ProjectionMask, parquet_to_arrow_schema};
 use parquet::basic::Type as PhysicalType;
-use parquet::file::metadata::page_index::PageIndexBuilder;
 use parquet::file::metadata::{
-    ParquetMetaData, ParquetMetaDataBuilder, ParquetMetaDataOptions, ParquetMetaDataReader, ParquetStatisticsPolicy,
-    RowGroupMetaData,
+    ParquetMetaData, ParquetMetaDataOptions, ParquetMetaDataReader, ParquetStatisticsPolicy, RowGroupMetaData,
 };
-use parquet::file::page_index::offset_index::OffsetIndexMetaData;
 use parquet::file::reader::{ChunkReader, Length};
 use parquet::schema::types::{ColumnDescriptor, SchemaDescriptor};
 use serde::{Deserialize, Serialize};
@@ -29,12 +26,19 @@ use serde::{Deserialize, Serialize};
 use super::columns::{self, Column, CurColumns, CurFormat};
 use super::error::{Error, Result};
 use super::kernel::Kernel;
-use super::pages;
+use super::page_guard::ChunkGuard;
+use super::source::{FooterSource, ReadStats, ScanSource};
 use super::tally::Tally;
 
 /// Rows decoded per batch: large enough that per-batch work (dictionary mapping)
 /// vanishes, small enough that a batch of three columns stays around a megabyte.
 const BATCH_ROWS: usize = 64 * 1024;
+
+/// At most this much is read ahead for one scan; the rest is read as needed.
+const MAX_PREFETCH: u64 = 160 << 20;
+
+/// Read ahead past the estimated end of a slice, for its last page.
+const PREFETCH_SLACK: u64 = 256 << 10;
 
 /// What opening a file learned: enough to plan the work and to explain the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,14 +86,25 @@ pub struct CurFile<R: ChunkReader> {
     /// Where (line item type, service, cost) sit in a decoded batch.
     batch_positions: [usize; 3],
     projection: ProjectionMask,
-    /// The file's schema as arrow types, with the text columns asked for as dictionaries.
-    arrow_schema: SchemaRef,
+    /// The metadata and the arrow schema (text columns asked for as dictionaries)
+    /// every scan starts from.
+    arrow_metadata: ArrowReaderMetadata,
 }
 
 impl<R: ChunkReader + 'static> CurFile<R> {
     /// Reads and checks the footer and finds the columns to use.
     pub fn open(reader: R) -> Result<Self> {
-        let footer_length = check_envelope(&reader)?;
+        Self::open_prefetched(reader, Vec::new())
+    }
+
+    /// [`open`](Self::open), with some of the [`footer_ranges`](super::footer_ranges)
+    /// already read (start offset, bytes).
+    pub fn open_prefetched(reader: R, prefetched: Vec<(u64, Bytes)>) -> Result<Self> {
+        if reader.len() == 0 {
+            return Err(Error::Empty);
+        }
+        let footer = FooterSource::new(&reader, prefetched)?;
+        let footer_length = check_envelope(&footer)?;
         let options = ParquetMetaDataOptions::new()
             .with_column_stats_policy(ParquetStatisticsPolicy::SkipAll)
             .with_encoding_stats_policy(ParquetStatisticsPolicy::SkipAll);
@@ -125,7 +140,9 @@ impl<R: ChunkReader + 'static> CurFile<R> {
 
         let projection =
             ProjectionMask::roots(&schema, [columns.line_item_type.index, columns.service.index, columns.cost.index]);
-        let arrow_schema = arrow_schema(&schema, &columns)?;
+        let metadata = Arc::new(metadata);
+        let options = ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &columns)?);
+        let arrow_metadata = ArrowReaderMetadata::try_new(Arc::clone(&metadata), options)?;
 
         let row_groups = metadata
             .row_groups()
@@ -142,15 +159,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             row_groups,
             columns,
         };
-        Ok(CurFile {
-            reader: Arc::new(reader),
-            metadata: Arc::new(metadata),
-            outline,
-            leaves,
-            batch_positions,
-            projection,
-            arrow_schema,
-        })
+        Ok(CurFile { reader: Arc::new(reader), metadata, outline, leaves, batch_positions, projection, arrow_metadata })
     }
 
     /// What opening the file learned.
@@ -160,6 +169,41 @@ impl<R: ChunkReader + 'static> CurFile<R> {
 
     /// Scans one slice, calling `progress` with the rows done after each batch.
     pub fn scan(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Tally> {
+        self.scan_prefetched(slice, Vec::new(), progress).map(|(tally, _)| tally)
+    }
+
+    /// The byte ranges (start, length) a scan of `slice` will most likely read: each
+    /// needed column chunk from its start (the page headers before the slice are
+    /// read to find it) to a little past where the slice's rows should end. A
+    /// caller that can read them faster ahead of time (in parallel) passes them to
+    /// [`scan_prefetched`](Self::scan_prefetched); anything missed is read then.
+    pub fn prefetch_ranges(&self, slice: RowSlice) -> Vec<(u64, u64)> {
+        let Some(group) = self.metadata.row_groups().get(slice.row_group) else { return Vec::new() };
+        let rows = group.num_rows().max(1) as u64;
+        let reach = (slice.first_row + slice.rows).min(rows);
+        let mut budget = MAX_PREFETCH;
+        self.leaves
+            .iter()
+            .map(|&leaf| {
+                let (start, length) = group.column(leaf).byte_range();
+                // Rows are spread evenly over the bytes, give or take; a tenth more covers the take.
+                let wanted = (length as u128 * reach as u128 * 11 / (rows as u128 * 10)) as u64 + PREFETCH_SLACK;
+                let take = wanted.min(length).min(budget);
+                budget -= take;
+                (start, take)
+            })
+            .filter(|&(_, length)| length > 0)
+            .collect()
+    }
+
+    /// [`scan`](Self::scan), starting with bytes already read (start offset, bytes),
+    /// and telling how many more reads it made.
+    pub fn scan_prefetched(
+        &self,
+        slice: RowSlice,
+        prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Tally, ReadStats)> {
         let group_rows = self
             .outline
             .row_groups
@@ -167,10 +211,23 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             .map(|group| group.rows)
             .filter(|&rows| slice.first_row.checked_add(slice.rows).is_some_and(|end| end <= rows))
             .ok_or_else(|| Error::Corrupt { detail: format!("no rows {slice:?} in this file") })?;
+        let group = self.metadata.row_group(slice.row_group);
+        let columns = &self.outline.columns;
+        let names = [&columns.line_item_type.name, &columns.service.name, &columns.cost.name];
+        let guards = self
+            .leaves
+            .iter()
+            .zip(names)
+            .map(|(&leaf, name)| ChunkGuard::new(group.column(leaf), group_rows, name))
+            .collect();
+        let source = Arc::new(ScanSource::new(Arc::clone(&self.reader), guards, prefetched));
+        let failed = |error: Error| source.take_refusal().unwrap_or(error);
+
         let batches = ParquetRecordBatchReaderBuilder::new_with_metadata(
-            Shared(Arc::clone(&self.reader)),
-            self.slice_metadata(slice)?,
+            Shared(Arc::clone(&source)),
+            self.arrow_metadata.clone(),
         )
+        .with_row_groups(vec![slice.row_group])
         .with_projection(self.projection.clone())
         .with_batch_size(BATCH_ROWS)
         .with_row_selection(RowSelection::from(vec![
@@ -178,13 +235,14 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             RowSelector::select(slice.rows as usize),
             RowSelector::skip((group_rows - slice.first_row - slice.rows) as usize),
         ]))
-        .build()?;
+        .build()
+        .map_err(|error| failed(error.into()))?;
         let mut kernel = Kernel::default();
         let mut rows_read = 0;
         for batch in batches {
-            let batch: RecordBatch = batch?;
+            let batch: RecordBatch = batch.map_err(|error| failed(error.into()))?;
             let [t, s, c] = self.batch_positions.map(|position| batch.column(position));
-            kernel.add(t.as_ref(), s.as_ref(), c.as_ref(), &self.outline.columns.cost.name)?;
+            kernel.add(t.as_ref(), s.as_ref(), c.as_ref(), &columns.cost.name)?;
             rows_read += batch.num_rows() as u64;
             progress(batch.num_rows() as u64);
         }
@@ -196,30 +254,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
                 ),
             });
         }
-        Ok(kernel.finish())
-    }
-
-    /// Metadata for reading one slice: the file's, cut down to the slice's row
-    /// group and carrying a page index built by walking the needed column chunks,
-    /// so the reader fetches each page in one read and skips pages outside the
-    /// slice without reading them.
-    fn slice_metadata(&self, slice: RowSlice) -> Result<ArrowReaderMetadata> {
-        let group = self.metadata.row_group(slice.row_group);
-        let columns = &self.outline.columns;
-        let names = [&columns.line_item_type.name, &columns.service.name, &columns.cost.name];
-        let mut page_index = PageIndexBuilder::default();
-        page_index.allocate_offset_indexes(1, group.num_columns());
-        for (&leaf, name) in self.leaves.iter().zip(names) {
-            let pages = pages::walk(self.reader.as_ref(), group.column(leaf), group.num_rows() as u64, name)?;
-            let index = OffsetIndexMetaData { page_locations: pages.data_pages, unencoded_byte_array_data_bytes: None };
-            page_index.put_offset_index(index, 0, leaf);
-        }
-        let metadata = ParquetMetaDataBuilder::new(self.metadata.file_metadata().clone())
-            .add_row_group(group.clone())
-            .set_page_index(Some(Arc::new(page_index.build())))
-            .build();
-        let options = ArrowReaderOptions::new().with_schema(Arc::clone(&self.arrow_schema));
-        Ok(ArrowReaderMetadata::try_new(Arc::new(metadata), options)?)
+        Ok((kernel.finish(), source.stats()))
     }
 }
 

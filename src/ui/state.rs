@@ -31,6 +31,8 @@ pub enum Status {
         files: usize,
         /// Rows read.
         rows: u64,
+        /// The largest wasm memory of a scan worker so far, in bytes.
+        worker_memory: u64,
     },
     /// Nothing could be shown; the text says why.
     Error(String),
@@ -131,9 +133,10 @@ impl AppState {
         }
         // Measured once the browser has painted the figures, not when they were computed.
         let status = self.status;
+        let worker_memory = self.pool.get_value().peak_memory();
         request_animation_frame(move || {
             let ms = now() - started;
-            status.set(Status::Done { ms, files: used, rows });
+            status.set(Status::Done { ms, files: used, rows, worker_memory });
         });
     }
 

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use super::state::{AppState, Status, now};
 use crate::engine::format;
 
-/// The status line. Its `data-state` and `data-ms` are stable hooks for tests
-/// and benchmarks.
+/// The status line. Its `data-state`, `data-ms` and `data-worker-memory` (the
+/// largest scan worker's wasm memory, in bytes) are stable hooks for tests and
+/// benchmarks.
 #[component]
 pub fn StatusBar() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -22,12 +23,17 @@ pub fn StatusBar() -> impl IntoView {
         Status::Done { ms, .. } => Some(format!("{ms:.1}")),
         _ => None,
     };
+    let data_memory = move || match status.get() {
+        Status::Done { worker_memory, .. } => Some(worker_memory.to_string()),
+        _ => None,
+    };
     view! {
         <section
             class="status"
             data-testid="status"
             data-state=data_state
             data-ms=data_ms
+            data-worker-memory=data_memory
             role="status"
             aria-live="polite"
         >
@@ -63,7 +69,7 @@ pub fn StatusBar() -> impl IntoView {
                     }
                         .into_any()
                 }
-                Status::Done { ms, files, rows } => {
+                Status::Done { ms, files, rows, .. } => {
                     let plural = if files == 1 { "" } else { "s" };
                     view! {
                         <p class="status__text">

@@ -1,17 +1,11 @@
-//! A walk over the page headers of a column chunk, before the parquet crate decodes
-//! any of it.
-//!
-//! The walk is the guard and the map at once. As a guard, it refuses pages whose
-//! headers lie about their sizes or counts (a page claiming 2 GiB, a dictionary of
-//! two billion entries, pages that hold more or fewer rows than their row group),
-//! so nothing is allocated on a lie. As a map, it yields each page's offset and first
-//! row, which lets a scan of a row range skip whole pages without reading them:
-//! the offset index many writers never write.
+//! The guard on page headers: every header the parquet crate is about to act on
+//! is decoded here first (a small Thrift compact-protocol reader) and checked
+//! against its column chunk and row group. A page claiming 2 GiB, a dictionary of
+//! two billion entries, or more rows than its row group has is refused before the
+//! crate allocates anything for it.
 
 use parquet::basic::{Compression, Type as PhysicalType};
 use parquet::file::metadata::ColumnChunkMetaData;
-use parquet::file::page_index::offset_index::PageLocation;
-use parquet::file::reader::ChunkReader;
 
 use super::error::{Error, Result};
 
@@ -21,72 +15,109 @@ pub const MAX_PAGE_BYTES: i64 = 128 << 20;
 
 /// Thrift page headers are small; statistics with long strings can make them grow,
 /// but not past this.
-const MAX_HEADER_BYTES: u64 = 16 << 20;
+pub const MAX_HEADER_BYTES: u64 = 16 << 20;
 
-/// The first read for a header; most headers are under 100 bytes.
-const FIRST_HEADER_READ: u64 = 256;
-
-/// What a column chunk's pages look like, as the walk found them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChunkPages {
-    /// The data pages, with their headers, in file order.
-    pub data_pages: Vec<PageLocation>,
-    /// Whether the chunk starts with a dictionary page.
-    pub has_dictionary: bool,
+/// What a header guard knows of one column chunk, and what it has seen of it.
+#[derive(Debug, Clone)]
+pub struct ChunkGuard {
+    column: String,
+    /// The chunk's bytes in the file.
+    pub start: u64,
+    /// One past the chunk's last byte.
+    pub end: u64,
+    rows: u64,
+    codec: Compression,
+    value_width: Option<u64>,
+    /// Rows of the data pages checked so far, and where the next header must start.
+    rows_seen: u64,
+    next_header: u64,
+    /// Where the body of the last checked page starts.
+    last_body: Option<u64>,
 }
 
-/// Walks the page headers of `chunk`, a flat (non-repeated) column chunk of a row
-/// group with `rows` rows, checking every size and count against the chunk and the
-/// row group. `column` names the column in errors.
-///
-/// The chunk's byte range must already be checked to lie inside the file.
-pub fn walk<R: ChunkReader>(reader: &R, chunk: &ColumnChunkMetaData, rows: u64, column: &str) -> Result<ChunkPages> {
-    let damaged = |detail: String| Error::Corrupt { detail: format!("column {column}: {detail}") };
-    let (start, length) = chunk.byte_range();
-    let end = start + length;
-    let value_width = value_width(chunk.column_type(), chunk.column_descr().type_length());
-    let codec = chunk.compression();
+/// The outcome of decoding a header: its length, or more bytes are needed.
+pub enum Decoded {
+    /// The header is `length` bytes long and passed every check.
+    Header { length: u64 },
+    /// The bytes end inside the header; read at least this many and try again.
+    NeedMore,
+}
 
-    let mut offset = start;
-    let mut rows_seen: u64 = 0;
-    let mut pages = ChunkPages { data_pages: Vec::new(), has_dictionary: false };
-    while offset < end {
-        let (header_length, header) = read_header(reader, offset, end - offset).map_err(|e| match e {
-            HeaderError::Damaged(detail) => damaged(format!("page header at byte {offset} {detail}")),
-            HeaderError::Read(error) => error,
-        })?;
+impl ChunkGuard {
+    /// A guard for `chunk`, a flat column chunk of a row group with `rows` rows, whose
+    /// byte range was checked to lie inside the file. `column` names it in errors.
+    pub fn new(chunk: &ColumnChunkMetaData, rows: u64, column: &str) -> ChunkGuard {
+        let (start, length) = chunk.byte_range();
+        ChunkGuard {
+            column: column.to_owned(),
+            start,
+            end: start + length,
+            rows,
+            codec: chunk.compression(),
+            value_width: value_width(chunk.column_type(), chunk.column_descr().type_length()),
+            rows_seen: 0,
+            next_header: start,
+            last_body: None,
+        }
+    }
+
+    /// Whether `offset` is where the body of the last checked page begins.
+    pub fn is_body_of_checked_page(&self, offset: u64) -> bool {
+        self.last_body == Some(offset)
+    }
+
+    /// Decodes and checks the header at `offset`, given the bytes from `offset` on
+    /// (possibly fewer than the whole header).
+    pub fn check(&mut self, offset: u64, bytes: &[u8]) -> Result<Decoded> {
+        let damaged = |detail: String| Error::Corrupt { detail: format!("column {}: {detail}", self.column) };
+        let mut input = Compact { bytes, at: 0 };
+        let header = match input.page_header() {
+            Ok(header) => header,
+            Err(Thrift::NeedMore) if (bytes.len() as u64) < (self.end - offset).min(MAX_HEADER_BYTES) => {
+                return Ok(Decoded::NeedMore);
+            }
+            Err(Thrift::NeedMore) => {
+                return Err(damaged(format!("the page header at byte {offset} runs past the end of its column chunk")));
+            }
+            Err(Thrift::Invalid(what)) => {
+                return Err(damaged(format!("the page header at byte {offset} is not a valid page header ({what})")));
+            }
+        };
+        let header_length = input.at as u64;
         let page_length = header_length.saturating_add(header.compressed_size.max(0) as u64);
-        if header.compressed_size < 0 || page_length > end - offset {
+        if header.compressed_size < 0 || page_length > self.end - offset {
             return Err(damaged(format!(
                 "a page at byte {offset} claims {} bytes, but its column chunk has {} bytes left",
                 header.compressed_size,
-                end - offset - header_length
+                (self.end - offset).saturating_sub(header_length)
             )));
         }
-        check_sizes(&header, codec).map_err(|detail| damaged(format!("a page at byte {offset} {detail}")))?;
-
+        check_sizes(&header, self.codec).map_err(|detail| damaged(format!("a page at byte {offset} {detail}")))?;
+        // The reader may look at a header twice (peek, then read); count it once.
+        let first_look = offset >= self.next_header;
         match header.kind {
             PageKind::Dictionary { values } => {
-                if pages.has_dictionary || !pages.data_pages.is_empty() {
-                    return Err(damaged(format!("a second dictionary page at byte {offset}")));
+                if first_look && offset != self.start {
+                    return Err(damaged(format!(
+                        "a dictionary page at byte {offset} that is not the chunk's first page"
+                    )));
                 }
-                let min_width = value_width.unwrap_or(4);
+                let min_width = self.value_width.unwrap_or(4);
                 if values < 0 || (values as u64).saturating_mul(min_width) > header.uncompressed_size as u64 {
                     return Err(damaged(format!(
                         "the dictionary page claims {values} entries in {} bytes",
                         header.uncompressed_size
                     )));
                 }
-                pages.has_dictionary = true;
             }
-            PageKind::Data { values, rows: page_rows } => {
-                let rows_left = rows - rows_seen;
-                if values < 0 || page_rows < 0 || page_rows as u64 > rows_left {
+            PageKind::Data { values, rows } => {
+                let rows_left = self.rows - self.rows_seen.min(self.rows);
+                if values < 0 || rows < 0 || (first_look && rows as u64 > rows_left) || rows as u64 > self.rows {
                     return Err(damaged(format!(
-                        "a data page claims {page_rows} rows, but its row group has {rows_left} rows left"
+                        "a data page claims {rows} rows, but its row group has {rows_left} rows left"
                     )));
                 }
-                if let Some(width) = value_width {
+                if let Some(width) = self.value_width {
                     let bound = 1024 + values as u64 * (width + 5);
                     if header.uncompressed_size as u64 > bound {
                         return Err(damaged(format!(
@@ -95,21 +126,19 @@ pub fn walk<R: ChunkReader>(reader: &R, chunk: &ColumnChunkMetaData, rows: u64, 
                         )));
                     }
                 }
-                pages.data_pages.push(PageLocation {
-                    offset: offset as i64,
-                    compressed_page_size: page_length as i32,
-                    first_row_index: rows_seen as i64,
-                });
-                rows_seen += page_rows as u64;
+                if first_look {
+                    self.rows_seen += rows as u64;
+                }
             }
             PageKind::Other => {}
         }
-        offset += page_length;
+        if first_look {
+            self.next_header = offset + page_length;
+        }
+        // A page with no body has its successor's header where its body would be.
+        self.last_body = (header.compressed_size > 0).then_some(offset + header_length);
+        Ok(Decoded::Header { length: header_length })
     }
-    if rows_seen != rows {
-        return Err(damaged(format!("its pages hold {rows_seen} rows, but the row group says {rows}")));
-    }
-    Ok(pages)
 }
 
 /// Bytes per value of a fixed-width physical type; `None` for variable-length bytes.
@@ -170,35 +199,6 @@ struct PageHeader {
     compressed_size: i64,
     /// Data page v2 may store its values uncompressed whatever the chunk's codec.
     v2_compressed: bool,
-}
-
-enum HeaderError {
-    Damaged(String),
-    Read(Error),
-}
-
-/// Reads and decodes the header at `offset`, fetching more bytes while it runs past
-/// what was read, up to `limit` (the rest of the chunk) and [`MAX_HEADER_BYTES`].
-fn read_header<R: ChunkReader>(
-    reader: &R,
-    offset: u64,
-    limit: u64,
-) -> std::result::Result<(u64, PageHeader), HeaderError> {
-    let mut want = FIRST_HEADER_READ.min(limit);
-    loop {
-        let bytes = reader.get_bytes(offset, want as usize).map_err(|e| HeaderError::Read(e.into()))?;
-        let mut input = Compact { bytes: &bytes, at: 0 };
-        match input.page_header() {
-            Ok(header) => return Ok((input.at as u64, header)),
-            Err(Thrift::NeedMore) if want < limit.min(MAX_HEADER_BYTES) => {
-                want = (want * 8).min(limit).min(MAX_HEADER_BYTES)
-            }
-            Err(Thrift::NeedMore) => return Err(HeaderError::Damaged("runs past the end of its column chunk".into())),
-            Err(Thrift::Invalid(what)) => {
-                return Err(HeaderError::Damaged(format!("is not a valid page header ({what})")));
-            }
-        }
-    }
 }
 
 enum Thrift {

@@ -53,9 +53,9 @@ impl BlobSource {
             )));
         }
         let unreadable = |_| {
-            ParquetError::External(
-                "the browser could not read the file (was it changed, moved or deleted since it was chosen?)".into(),
-            )
+            ParquetError::External(Box::new(std::io::Error::other(
+                "the browser could not read the file (was it changed, moved or deleted since it was chosen?)",
+            )))
         };
         let slice = self.blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(unreadable)?;
         let buffer = self.reader.read_as_array_buffer(&slice).map_err(unreadable)?;

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 pub use args::{Command, CostsOptions, parse};
 pub use local_file::LocalFile;
-pub use run::{Failure, analyse, find_parquet_files};
+pub use run::{Analysis, Failure, analyse, find_parquet_files};
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `out` and problems to `err`; returns the exit code.

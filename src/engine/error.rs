@@ -16,6 +16,9 @@ pub enum Error {
         /// What the file looks like instead.
         found: String,
     },
+    /// The file uses Parquet modular encryption.
+    #[error("This Parquet file is encrypted (it starts with PARE), and ducks does not read encrypted Parquet")]
+    Encrypted,
     /// The file is cut short, or its footer points outside it.
     #[error("This Parquet file is incomplete: {detail}")]
     Truncated {
@@ -86,7 +89,12 @@ impl From<ParquetError> for Error {
         match error {
             ParquetError::EOF(detail) => Error::Truncated { detail: tidy(&detail) },
             ParquetError::NeedMoreData(_) => Error::Truncated { detail: "the data ends early".into() },
-            ParquetError::External(source) => Error::Io(tidy(&source.to_string())),
+            // Byte sources report read failures as I/O errors; anything else
+            // external (a UTF-8 error in the footer, say) is the file's fault.
+            ParquetError::External(source) => match source.downcast::<std::io::Error>() {
+                Ok(io) => Error::Io(tidy(&io.to_string())),
+                Err(other) => Error::Corrupt { detail: tidy(&other.to_string()) },
+            },
             other => Error::Corrupt { detail: tidy(&other.to_string()) },
         }
     }

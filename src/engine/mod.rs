@@ -8,6 +8,7 @@
 mod columns;
 mod discounts;
 mod error;
+mod footer_guard;
 pub mod format;
 mod kernel;
 mod page_guard;
@@ -18,6 +19,7 @@ pub mod search;
 mod source;
 mod sum;
 mod tally;
+mod thrift;
 
 pub use columns::{Column, CurColumns, CurFormat, canonical};
 pub use discounts::{DEFAULT_MULTIPLIERS, Discounts, MAX_MULTIPLIER};

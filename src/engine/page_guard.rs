@@ -8,6 +8,7 @@ use parquet::basic::{Compression, Type as PhysicalType};
 use parquet::file::metadata::ColumnChunkMetaData;
 
 use super::error::{Error, Result};
+use super::thrift::{Compact, Parsed, Thrift, wire};
 
 /// No honest writer makes pages this large (the usual limit is 1 MiB); refusing
 /// larger ones bounds what a lying header can make the decoder allocate.
@@ -71,7 +72,7 @@ impl ChunkGuard {
     pub fn check(&mut self, offset: u64, bytes: &[u8]) -> Result<Decoded> {
         let damaged = |detail: String| Error::Corrupt { detail: format!("column {}: {detail}", self.column) };
         let mut input = Compact { bytes, at: 0 };
-        let header = match input.page_header() {
+        let header = match page_header(&mut input) {
             Ok(header) => header,
             Err(Thrift::NeedMore) if (bytes.len() as u64) < (self.end - offset).min(MAX_HEADER_BYTES) => {
                 return Ok(Decoded::NeedMore);
@@ -201,221 +202,73 @@ struct PageHeader {
     v2_compressed: bool,
 }
 
-enum Thrift {
-    NeedMore,
-    Invalid(&'static str),
+/// `PageHeader` from parquet.thrift: type (1), uncompressed_page_size (2),
+/// compressed_page_size (3), data_page_header (5), dictionary_page_header (7),
+/// data_page_header_v2 (8).
+fn page_header(input: &mut Compact<'_>) -> Parsed<PageHeader> {
+    let (mut page_type, mut uncompressed, mut compressed) = (None, None, None);
+    let (mut data, mut dictionary, mut data_v2) = (None, None, None);
+    let mut last_id = 0;
+    while let Some((id, field_type)) = input.field(&mut last_id)? {
+        match id {
+            1 => page_type = Some(input.i32(field_type)?),
+            2 => uncompressed = Some(input.i32(field_type)?),
+            3 => compressed = Some(input.i32(field_type)?),
+            // DataPageHeader and DictionaryPageHeader: num_values (1).
+            5 if field_type == wire::STRUCT => data = Some(counts(input, &[1], None)?),
+            7 if field_type == wire::STRUCT => dictionary = Some(counts(input, &[1], None)?),
+            // DataPageHeaderV2: num_values (1), num_nulls (2), num_rows (3), is_compressed (7).
+            8 if field_type == wire::STRUCT => data_v2 = Some(counts(input, &[1, 2, 3], Some(7))?),
+            _ => input.skip(field_type, 0)?,
+        }
+    }
+    let (Some(page_type), Some(uncompressed_size), Some(compressed_size)) = (page_type, uncompressed, compressed)
+    else {
+        return Err(Thrift::Invalid("a required field is missing"));
+    };
+    let missing = Thrift::Invalid("the page's own header is missing");
+    let mut v2_compressed = true;
+    let kind = match page_type {
+        // DATA_PAGE: rows are values in a flat column.
+        0 => {
+            let values = data.ok_or(missing)?.0[0].ok_or(Thrift::Invalid("num_values is missing"))?;
+            PageKind::Data { values, rows: values }
+        }
+        // DICTIONARY_PAGE
+        2 => PageKind::Dictionary {
+            values: dictionary.ok_or(missing)?.0[0].ok_or(Thrift::Invalid("num_values is missing"))?,
+        },
+        // DATA_PAGE_V2
+        3 => {
+            let (fields, flags) = data_v2.ok_or(missing)?;
+            let [Some(values), Some(nulls), Some(rows)] = fields else {
+                return Err(Thrift::Invalid("a count is missing"));
+            };
+            if nulls < 0 || nulls > values {
+                return Err(Thrift::Invalid("more nulls than values"));
+            }
+            v2_compressed = flags.unwrap_or(true);
+            PageKind::Data { values, rows }
+        }
+        // INDEX_PAGE, and types from the future: nothing to check, nothing to read.
+        _ => PageKind::Other,
+    };
+    Ok(PageHeader { kind, uncompressed_size, compressed_size, v2_compressed })
 }
 
-type Parsed<T> = std::result::Result<T, Thrift>;
-
-/// The few parts of Thrift's compact protocol a page header needs.
-struct Compact<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-/// Compact-protocol type codes.
-mod wire {
-    pub const BOOL_TRUE: u8 = 1;
-    pub const BOOL_FALSE: u8 = 2;
-    pub const BYTE: u8 = 3;
-    pub const I16: u8 = 4;
-    pub const I32: u8 = 5;
-    pub const I64: u8 = 6;
-    pub const DOUBLE: u8 = 7;
-    pub const BINARY: u8 = 8;
-    pub const LIST: u8 = 9;
-    pub const SET: u8 = 10;
-    pub const MAP: u8 = 11;
-    pub const STRUCT: u8 = 12;
-}
-
-/// Nesting deeper than this is not a page header but an attack on the stack.
-const MAX_DEPTH: u32 = 16;
-
-impl Compact<'_> {
-    fn byte(&mut self) -> Parsed<u8> {
-        let byte = *self.bytes.get(self.at).ok_or(Thrift::NeedMore)?;
-        self.at += 1;
-        Ok(byte)
-    }
-
-    fn varint(&mut self) -> Parsed<u64> {
-        let mut value = 0u64;
-        for shift in (0..70).step_by(7) {
-            let byte = self.byte()?;
-            if shift == 63 && byte > 1 {
-                return Err(Thrift::Invalid("integer too long"));
-            }
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err(Thrift::Invalid("integer too long"))
-    }
-
-    fn zigzag(&mut self) -> Parsed<i64> {
-        let raw = self.varint()?;
-        Ok((raw >> 1) as i64 ^ -((raw & 1) as i64))
-    }
-
-    fn i32(&mut self, field_type: u8) -> Parsed<i64> {
-        if field_type != wire::I32 {
-            return Err(Thrift::Invalid("a field has the wrong type"));
-        }
-        let value = self.zigzag()?;
-        if i32::try_from(value).is_err() {
-            return Err(Thrift::Invalid("a 32-bit field is out of range"));
-        }
-        Ok(value)
-    }
-
-    fn skip_bytes(&mut self, count: u64) -> Parsed<()> {
-        let end = (self.at as u64).checked_add(count).ok_or(Thrift::Invalid("length out of range"))?;
-        if end > self.bytes.len() as u64 {
-            return Err(Thrift::NeedMore);
-        }
-        self.at = end as usize;
-        Ok(())
-    }
-
-    /// Reads a field header: `None` at the end of a struct, else (field id, type).
-    fn field(&mut self, last_id: &mut i64) -> Parsed<Option<(i64, u8)>> {
-        let byte = self.byte()?;
-        let field_type = byte & 0x0f;
-        if field_type == 0 {
-            return Ok(None);
-        }
-        let delta = i64::from(byte >> 4);
-        let id = if delta == 0 { self.zigzag()? } else { *last_id + delta };
-        *last_id = id;
-        Ok(Some((id, field_type)))
-    }
-
-    fn skip(&mut self, field_type: u8, depth: u32) -> Parsed<()> {
-        if depth > MAX_DEPTH {
-            return Err(Thrift::Invalid("nested too deeply"));
-        }
-        match field_type {
-            wire::BOOL_TRUE | wire::BOOL_FALSE => Ok(()),
-            wire::BYTE => self.skip_bytes(1),
-            wire::I16 | wire::I32 | wire::I64 => self.varint().map(drop),
-            wire::DOUBLE => self.skip_bytes(8),
-            wire::BINARY => {
-                let length = self.varint()?;
-                self.skip_bytes(length)
-            }
-            wire::LIST | wire::SET => {
-                let head = self.byte()?;
-                let count = if head >> 4 == 15 { self.varint()? } else { u64::from(head >> 4) };
-                let element = head & 0x0f;
-                self.skip_elements(count, &[element], depth)
-            }
-            wire::MAP => {
-                let count = self.varint()?;
-                if count == 0 {
-                    return Ok(());
-                }
-                let kinds = self.byte()?;
-                self.skip_elements(count, &[kinds >> 4, kinds & 0x0f], depth)
-            }
-            wire::STRUCT => {
-                let mut last_id = 0;
-                while let Some((_, inner)) = self.field(&mut last_id)? {
-                    self.skip(inner, depth + 1)?;
-                }
-                Ok(())
-            }
-            _ => Err(Thrift::Invalid("unknown field type")),
+/// Reads a struct, keeping the i32 fields with the `ints` ids (in that order) and
+/// the bool field with the `flag` id; the rest is skipped.
+fn counts(input: &mut Compact<'_>, ints: &[i64], flag: Option<i64>) -> Parsed<([Option<i64>; 3], Option<bool>)> {
+    let (mut values, mut flag_value) = ([None; 3], None);
+    let mut last_id = 0;
+    while let Some((id, field_type)) = input.field(&mut last_id)? {
+        if let Some(slot) = ints.iter().position(|&wanted| wanted == id) {
+            values[slot] = Some(input.i32(field_type)?);
+        } else if flag == Some(id) && matches!(field_type, wire::BOOL_TRUE | wire::BOOL_FALSE) {
+            flag_value = Some(field_type == wire::BOOL_TRUE);
+        } else {
+            input.skip(field_type, 1)?;
         }
     }
-
-    fn skip_elements(&mut self, count: u64, kinds: &[u8], depth: u32) -> Parsed<()> {
-        // Every element takes at least one byte (booleans in a list do), so a count
-        // beyond the bytes left is a lie, not a reason to loop for a long time.
-        if count > (self.bytes.len() - self.at) as u64 {
-            return Err(Thrift::NeedMore);
-        }
-        for _ in 0..count {
-            for &kind in kinds {
-                match kind {
-                    wire::BOOL_TRUE | wire::BOOL_FALSE => self.skip_bytes(1)?,
-                    _ => self.skip(kind, depth + 1)?,
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// `PageHeader` from parquet.thrift: type (1), uncompressed_page_size (2),
-    /// compressed_page_size (3), data_page_header (5), dictionary_page_header (7),
-    /// data_page_header_v2 (8).
-    fn page_header(&mut self) -> Parsed<PageHeader> {
-        let (mut page_type, mut uncompressed, mut compressed) = (None, None, None);
-        let (mut data, mut dictionary, mut data_v2) = (None, None, None);
-        let mut last_id = 0;
-        while let Some((id, field_type)) = self.field(&mut last_id)? {
-            match id {
-                1 => page_type = Some(self.i32(field_type)?),
-                2 => uncompressed = Some(self.i32(field_type)?),
-                3 => compressed = Some(self.i32(field_type)?),
-                // DataPageHeader and DictionaryPageHeader: num_values (1).
-                5 if field_type == wire::STRUCT => data = Some(self.counts(&[1], None)?),
-                7 if field_type == wire::STRUCT => dictionary = Some(self.counts(&[1], None)?),
-                // DataPageHeaderV2: num_values (1), num_nulls (2), num_rows (3), is_compressed (7).
-                8 if field_type == wire::STRUCT => data_v2 = Some(self.counts(&[1, 2, 3], Some(7))?),
-                _ => self.skip(field_type, 0)?,
-            }
-        }
-        let (Some(page_type), Some(uncompressed_size), Some(compressed_size)) = (page_type, uncompressed, compressed)
-        else {
-            return Err(Thrift::Invalid("a required field is missing"));
-        };
-        let missing = Thrift::Invalid("the page's own header is missing");
-        let mut v2_compressed = true;
-        let kind = match page_type {
-            // DATA_PAGE: rows are values in a flat column.
-            0 => {
-                let values = data.ok_or(missing)?.0[0].ok_or(Thrift::Invalid("num_values is missing"))?;
-                PageKind::Data { values, rows: values }
-            }
-            // DICTIONARY_PAGE
-            2 => PageKind::Dictionary {
-                values: dictionary.ok_or(missing)?.0[0].ok_or(Thrift::Invalid("num_values is missing"))?,
-            },
-            // DATA_PAGE_V2
-            3 => {
-                let (fields, flags) = data_v2.ok_or(missing)?;
-                let [Some(values), Some(nulls), Some(rows)] = fields else {
-                    return Err(Thrift::Invalid("a count is missing"));
-                };
-                if nulls < 0 || nulls > values {
-                    return Err(Thrift::Invalid("more nulls than values"));
-                }
-                v2_compressed = flags.unwrap_or(true);
-                PageKind::Data { values, rows }
-            }
-            // INDEX_PAGE, and types from the future: nothing to check, nothing to read.
-            _ => PageKind::Other,
-        };
-        Ok(PageHeader { kind, uncompressed_size, compressed_size, v2_compressed })
-    }
-
-    /// Reads a struct, keeping the i32 fields with the `ints` ids (in that order) and
-    /// the bool field with the `flag` id; the rest is skipped.
-    fn counts(&mut self, ints: &[i64], flag: Option<i64>) -> Parsed<([Option<i64>; 3], Option<bool>)> {
-        let (mut values, mut flag_value) = ([None; 3], None);
-        let mut last_id = 0;
-        while let Some((id, field_type)) = self.field(&mut last_id)? {
-            if let Some(slot) = ints.iter().position(|&wanted| wanted == id) {
-                values[slot] = Some(self.i32(field_type)?);
-            } else if flag == Some(id) && matches!(field_type, wire::BOOL_TRUE | wire::BOOL_FALSE) {
-                flag_value = Some(field_type == wire::BOOL_TRUE);
-            } else {
-                self.skip(field_type, 1)?;
-            }
-        }
-        Ok((values, flag_value))
-    }
+    Ok((values, flag_value))
 }

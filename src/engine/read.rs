@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use super::columns::{self, Column, CurColumns, CurFormat};
 use super::error::{Error, Result};
+use super::footer_guard;
 use super::kernel::Kernel;
 use super::page_guard::ChunkGuard;
 use super::source::{FooterSource, ReadStats, ScanSource};
@@ -103,8 +104,10 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         if reader.len() == 0 {
             return Err(Error::Empty);
         }
-        let footer = FooterSource::new(&reader, prefetched)?;
+        let mut footer = FooterSource::new(&reader, prefetched)?;
         let footer_length = check_envelope(&footer)?;
+        let footer_start = reader.len() - 8 - footer_length;
+        footer_guard::check(&footer.keep(footer_start, footer_length)?)?;
         let options = ParquetMetaDataOptions::new()
             .with_column_stats_policy(ParquetStatisticsPolicy::SkipAll)
             .with_encoding_stats_policy(ParquetStatisticsPolicy::SkipAll);
@@ -129,8 +132,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             *slot = flat_leaf(&schema, column, role)?;
         }
         check_column_types(&schema, &columns, leaves)?;
-        let data_end = reader.len() - 8 - footer_length;
-        check_row_groups(&metadata, leaves, &columns, data_end)?;
+        check_row_groups(&metadata, leaves, &columns, footer_start)?;
 
         let mut by_position = [columns.line_item_type.index, columns.service.index, columns.cost.index];
         by_position.sort_unstable();
@@ -266,6 +268,9 @@ fn check_envelope<R: ChunkReader>(reader: &R) -> Result<u64> {
         return Err(Error::Empty);
     }
     let head = reader.get_bytes(0, length.min(64) as usize)?;
+    if head.starts_with(b"PARE") {
+        return Err(Error::Encrypted);
+    }
     let starts_right = head.starts_with(b"PAR1");
     if length < 12 {
         return Err(if starts_right {

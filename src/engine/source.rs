@@ -210,6 +210,17 @@ pub struct FooterSource<'a, R> {
 }
 
 impl<'a, R: ChunkReader> FooterSource<'a, R> {
+    /// The bytes `start..start + length`, kept for later reads of the same range.
+    pub fn keep(&mut self, start: u64, length: u64) -> Result<Bytes> {
+        if let Some(bytes) = from_parts(&self.parts, start, start + length) {
+            return Ok(bytes);
+        }
+        let bytes = self.inner.get_bytes(start, length as usize)?;
+        self.parts.push((start, bytes.clone()));
+        self.parts.sort_by_key(|(start, _)| *start);
+        Ok(bytes)
+    }
+
     /// Opens `inner`, with the [`footer_ranges`] already read when `prefetched` has them.
     pub fn new(inner: &'a R, mut prefetched: Vec<(u64, Bytes)>) -> Result<Self> {
         for (start, length) in footer_ranges(inner.len()) {

@@ -15,3 +15,12 @@ mod read;
 
 /// The `ducks` command: arguments, output formats, exit codes, messages.
 mod cli;
+
+/// Counting what the engine allocates, to hold it to what a file justifies.
+mod alloc;
+
+/// The shared corpus of valid, broken and lying Parquet files.
+mod corpus;
+
+#[global_allocator]
+static ALLOCATOR: alloc::Counting = alloc::Counting;

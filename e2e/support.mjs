@@ -108,3 +108,29 @@ export function cliReport(paths) {
 export function close(a, b) {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 }
+
+/**
+ * Writes a small legacy-CUR Parquet file of [type, service, cost] rows with
+ * hyparquet-writer (a writer other than the one behind the demo data).
+ */
+export async function writeCur(path, rows) {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  const { writeFile } = await import('node:fs/promises');
+  const buffer = parquetWriteBuffer({
+    columnData: [
+      { name: 'identity_line_item_id', data: rows.map((_, i) => `li-${i}`), type: 'STRING' },
+      { name: 'line_item_line_item_type', data: rows.map((r) => r[0]), type: 'STRING' },
+      { name: 'product_servicecode', data: rows.map((r) => r[1]), type: 'STRING' },
+      { name: 'line_item_unblended_cost', data: rows.map((r) => r[2]), type: 'DOUBLE' },
+    ],
+  });
+  await writeFile(path, new Uint8Array(buffer));
+  return path;
+}
+
+/** A fresh temporary directory. */
+export async function scratch() {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  return mkdtemp(join(tmpdir(), 'ducks-e2e-'));
+}

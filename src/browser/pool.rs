@@ -19,6 +19,13 @@ use super::protocol::{FileKey, Reply, Request};
 /// The script trunk writes for the worker binary (`data-loader-shim`).
 const WORKER_SCRIPT: &str = "ducks-worker_loader.js";
 
+/// A busy worker silent for this long is stuck (a scan reports progress ten times
+/// a second), and is treated like one that crashed.
+const SILENCE_MS: f64 = 20_000.0;
+
+/// How often the watchdog looks.
+const WATCHDOG_EVERY_MS: i32 = 5_000;
+
 /// Why a job gave no reply.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobError {
@@ -47,6 +54,8 @@ struct Slot {
     worker: Worker,
     ready: bool,
     job: Option<(u32, Job)>,
+    /// When the worker last said anything (`Date.now()`), for the watchdog.
+    heard: f64,
     /// Kept so the handlers live as long as the worker.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
@@ -62,6 +71,8 @@ struct Inner {
     ever_ready: bool,
     /// The largest wasm memory any worker has reported.
     peak_memory: f64,
+    /// Kept so the watchdog's timer lives as long as the pool.
+    _watchdog: Option<Closure<dyn FnMut()>>,
 }
 
 /// A pool of scan workers. Cheap to clone; all clones share the workers.
@@ -79,6 +90,7 @@ impl Pool {
             broken: None,
             ever_ready: false,
             peak_memory: 0.0,
+            _watchdog: None,
         })));
         for index in 0..size.max(1) {
             match spawn(Rc::downgrade(&pool.0), index) {
@@ -89,6 +101,19 @@ impl Pool {
                 }
             }
         }
+        let weak = Rc::downgrade(&pool.0);
+        let watchdog = Closure::<dyn FnMut()>::new(move || {
+            if let Some(pool) = weak.upgrade() {
+                unresponsive(&pool);
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+                watchdog.as_ref().unchecked_ref(),
+                WATCHDOG_EVERY_MS,
+            );
+        }
+        pool.0.borrow_mut()._watchdog = Some(watchdog);
         pool
     }
 
@@ -200,7 +225,7 @@ fn spawn(pool: Weak<RefCell<Inner>>, index: usize) -> Result<Slot, String> {
     };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(Slot { worker, ready: false, job: None, _on_message: on_message, _on_error: on_error })
+    Ok(Slot { worker, ready: false, job: None, heard: js_sys::Date::now(), _on_message: on_message, _on_error: on_error })
 }
 
 /// Replaces the worker in slot `index` by a fresh one.
@@ -230,7 +255,10 @@ fn dispatch(pool: &Rc<RefCell<Inner>>) {
         let _ = js_sys::Reflect::set(&message, &"file".into(), &job.file);
         let _ = js_sys::Reflect::set(&message, &"body".into(), &body.into());
         match slot.worker.post_message(&message) {
-            Ok(()) => slot.job = Some((id, job)),
+            Ok(()) => {
+                slot.job = Some((id, job));
+                slot.heard = js_sys::Date::now();
+            }
             Err(error) => {
                 let _ = job
                     .done
@@ -261,6 +289,7 @@ fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &
             return;
         }
         inner.peak_memory = inner.peak_memory.max(memory);
+        inner.slots[index].heard = js_sys::Date::now();
         match reply {
             Reply::Ready => {
                 inner.slots[index].ready = true;
@@ -321,4 +350,21 @@ fn died(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: Strin
         let _ = job.done.send(Err(error));
     }
     dispatch(pool);
+}
+
+/// Replaces busy workers that have said nothing for [`SILENCE_MS`]: stuck in a
+/// loop, or gone without an error event.
+fn unresponsive(pool: &Rc<RefCell<Inner>>) {
+    let now = js_sys::Date::now();
+    let stuck: Vec<(usize, Worker)> = pool
+        .borrow()
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(_, slot)| slot.job.is_some() && now - slot.heard > SILENCE_MS)
+        .map(|(index, slot)| (index, slot.worker.clone()))
+        .collect();
+    for (index, worker) in stuck {
+        died(pool, index, &worker, format!("it stopped responding for {} s", SILENCE_MS / 1000.0));
+    }
 }

@@ -1,0 +1,107 @@
+// Hostile files one after another, a crashing reader, damaged settings: the page
+// answers each clearly and keeps working.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ROOT, serve, launch, openApp, upload, totals, tableRows, cliReport, close, writeCur, scratch } from './support.mjs';
+
+const CORPUS = resolve(process.env.DUCKS_CORPUS ?? join(ROOT, '..', 'shared', 'parquet-corpus'));
+const MADE = join(CORPUS, 'made');
+let server, browser;
+
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** The names of the files left out, with their reasons. */
+function problems(page) {
+  return page.$$eval('[data-testid=file-errors] li', (items) => items.map((item) => item.textContent));
+}
+
+test('a series of hostile files, each refused clearly, then a good one read right', async () => {
+  const page = await openApp(browser, server.url);
+  const hostile = [
+    'trunc_half.parquet', 'footer_len_huge.parquet', 'lie_page_uncompressed_size_2g.parquet',
+    'lie_dict_num_values_2g.parquet', 'lie_schema_root_children_huge.parquet', 'corrupt_cost_page_payload.parquet',
+    'random_par1_plausible_len.parquet', 'csv_renamed.parquet', 'zero_bytes.parquet', 'lie_rowgroup_num_rows_huge.parquet',
+  ];
+  for (const name of hostile) {
+    assert.equal(await upload(page, [join(MADE, name)]), 'error', name);
+    const [reason] = await problems(page);
+    assert.match(reason, new RegExp(`^${name.replace('.', '\\.')}: This (file|Parquet file) is `), reason);
+  }
+  // Real-world damaged files from other projects, all at once.
+  const badData = join(CORPUS, 'bad_data');
+  const { readdir } = await import('node:fs/promises');
+  const others = (await readdir(badData)).map((name) => join(badData, name));
+  assert.equal(await upload(page, others), 'error');
+  assert.equal((await problems(page)).length, others.length);
+
+  const good = join(MADE, 'valid_cur_multi_rowgroup_zstd_v2.parquet');
+  assert.equal(await upload(page, [good]), 'done');
+  const expected = cliReport([good]);
+  assert.ok(close((await totals(page)).undiscounted, expected.total.undiscounted));
+  assert.equal((await tableRows(page)).length, expected.services.length);
+});
+
+test('a reader that crashes loses only its file; a fresh one reads the next', async () => {
+  const dir = await scratch();
+  const page = await openApp(browser, server.url);
+  await page.waitForTimeout(1000);
+  // Make every current worker die the way a wasm trap kills it: an exception out
+  // of its message handler, for one file name.
+  for (const worker of page.workers()) {
+    await worker.evaluate(() => {
+      const serve = self.onmessage;
+      self.onmessage = (event) => {
+        if (event.data.file?.name === 'crash-me.parquet') throw new WebAssembly.RuntimeError('unreachable');
+        return serve.call(self, event);
+      };
+    });
+  }
+  const doomed = await writeCur(join(dir, 'crash-me.parquet'), [['Usage', 'AmazonS3', 1]]);
+  const fine = await writeCur(join(dir, 'fine.parquet'), [['Usage', 'AmazonEC2', 2.5], ['Usage', 'AmazonS3', 4]]);
+  assert.equal(await upload(page, [doomed, fine]), 'done', 'the other file still gives figures');
+  const [reason, ...rest] = await problems(page);
+  assert.deepEqual(rest, []);
+  assert.match(reason, /^crash-me\.parquet: The reader crashed on this file/);
+  assert.deepEqual((await tableRows(page)).map((row) => [row.service, row.undiscounted]), [['AmazonS3', 4], ['AmazonEC2', 2.5]]);
+
+  // The crashed workers were replaced by fresh ones, which read everything.
+  const again = join(dir, 'again.parquet');
+  await copyFile(doomed, again);
+  assert.equal(await upload(page, [again, fine]), 'done');
+  assert.deepEqual(await problems(page), []);
+  assert.equal((await totals(page)).undiscounted, 7.5);
+});
+
+test('a damaged saved discount table falls back to the defaults with a notice', async () => {
+  const page = await openApp(browser, server.url);
+  await page.evaluate(() => localStorage.setItem('ducks.discounts.v1', '{"AmazonS3": "free", '));
+  await page.reload();
+  await page.getByTestId('status').waitFor();
+  const notice = page.getByTestId('settings-notice');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /saved discount table was ignored/);
+  const dir = await scratch();
+  const file = await writeCur(join(dir, 'a.parquet'), [['Usage', 'AmazonS3', 100]]);
+  assert.equal(await upload(page, [file]), 'done');
+  assert.equal((await tableRows(page))[0].discounted, 88);
+});
+
+test('importing a bad discount file changes nothing', async () => {
+  const dir = await scratch();
+  const file = await writeCur(join(dir, 'a.parquet'), [['Usage', 'AmazonS3', 100], ['Usage', 'AmazonEC2', 10]]);
+  const bad = join(dir, 'discounts.json');
+  await writeFile(bad, '{"AmazonS3": 88, "AmazonEC2": 0.1}');
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, [file]), 'done');
+  const before = await tableRows(page);
+  await page.getByText('Discount multipliers').click();
+  await page.locator('#discounts-import').setInputFiles(bad);
+  const problem = page.locator('.discounts__problem');
+  await problem.waitFor();
+  assert.match(await problem.textContent(), /discounts\.json was not imported: .*multiplier for AmazonS3 is 88/);
+  assert.deepEqual(await tableRows(page), before);
+  assert.equal(await page.evaluate(() => localStorage.getItem('ducks.discounts.v1')), null, 'nothing was saved');
+});

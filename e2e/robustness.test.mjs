@@ -37,6 +37,11 @@ test('a series of hostile files, each refused clearly, then a good one read righ
   assert.equal(await upload(page, others), 'error');
   assert.equal((await problems(page)).length, others.length);
 
+  // A file that really crashes the decoder (found by fuzzing): its worker dies and is replaced.
+  const crashing = join(ROOT, 'tests', 'fixtures', 'fuzz', 'def-levels-out-of-bounds.parquet');
+  assert.equal(await upload(page, [crashing]), 'error');
+  assert.match((await problems(page))[0], /^def-levels-out-of-bounds\.parquet: The reader crashed on this file/);
+
   const good = join(MADE, 'valid_cur_multi_rowgroup_zstd_v2.parquet');
   assert.equal(await upload(page, [good]), 'done');
   const expected = cliReport([good]);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the engine's entry point for SECONDS (default 300), seeded from the
-# shared Parquet corpus. Crashes land in fuzz/artifacts/open_and_scan/.
+# shared Parquet corpus, on every core. It keeps going after a crash, an
+# out-of-memory or a timeout; each lands in fuzz/artifacts/open_and_scan/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-300}
@@ -19,4 +20,5 @@ fi
 
 cd fuzz
 exec cargo +nightly fuzz run open_and_scan -- \
-  -max_total_time="$seconds" -malloc_limit_mb=512 -rss_limit_mb=2048 -timeout=10 -max_len=2000000
+  -max_total_time="$seconds" -malloc_limit_mb=512 -rss_limit_mb=2048 -timeout=10 -max_len=2000000 \
+  -fork="$(nproc)" -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1

@@ -55,3 +55,4 @@ fi
 
 say "fetching crates"
 cargo fetch --locked
+cargo fetch --locked --manifest-path fuzz/Cargo.toml

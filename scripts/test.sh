@@ -16,7 +16,10 @@ step "lints (native and wasm32)"
 cargo clippy --locked --offline --all-targets -- -D warnings
 cargo clippy --locked --offline --target wasm32-unknown-unknown --lib --bins -- -D warnings
 
-step "native tests: engine, CLI"
+step "the fuzz target still builds (run it with scripts/fuzz.sh)"
+cargo check --locked --offline --manifest-path fuzz/Cargo.toml --target-dir target
+
+step "native tests: engine, CLI, the shared corpus"
 cargo test --locked --offline
 
 step "demo and warm-up data are what the generator writes"

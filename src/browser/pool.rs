@@ -225,7 +225,14 @@ fn spawn(pool: Weak<RefCell<Inner>>, index: usize) -> Result<Slot, String> {
     };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(Slot { worker, ready: false, job: None, heard: js_sys::Date::now(), _on_message: on_message, _on_error: on_error })
+    Ok(Slot {
+        worker,
+        ready: false,
+        job: None,
+        heard: js_sys::Date::now(),
+        _on_message: on_message,
+        _on_error: on_error,
+    })
 }
 
 /// Replaces the worker in slot `index` by a fresh one.

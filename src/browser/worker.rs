@@ -15,7 +15,7 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::blob_source::BlobSource;
 use super::protocol::{FileKey, Reply, Request};
-use crate::engine::{CurFile, RowSlice, footer_ranges};
+use crate::engine::{CurFile, RowSlice, footer_ranges, panic_message};
 
 /// Opened files kept between requests, so the slices of one file pay for its
 /// footer once. Small: each holds only metadata.
@@ -38,8 +38,9 @@ thread_local! {
 /// Starts serving requests in this worker.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        let message = info.to_string();
-        web_sys::console::error_1(&format!("ducks worker: {message}").into());
+        web_sys::console::error_1(&format!("ducks worker: {info}").into());
+        // The person reading the page gets what went wrong, not where in which crate.
+        let message = panic_message(info.payload());
         if let Some(id) = CURRENT_REQUEST.with(Cell::get) {
             post(id, &Reply::Crashed(message));
         }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::args::CostsOptions;
 use super::local_file::LocalFile;
-use crate::engine::{CostReport, CurFile, Discounts, Error, Tally, UsageRule, cost_report, plan};
+use crate::engine::{CostReport, CurFile, Discounts, Error, Tally, UsageRule, cost_report, panic_message, plan};
 
 /// A finished analysis.
 #[derive(Debug)]
@@ -155,8 +155,10 @@ fn in_parallel<T: Sync, R: Send>(
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(index) else { break };
-                    let result =
-                        catch_unwind(AssertUnwindSafe(|| work(item))).unwrap_or_else(|panic| Err(crashed(&panic)));
+                    let result = catch_unwind(AssertUnwindSafe(|| work(item))).unwrap_or_else(|panic| {
+                        let detail = format!("the Parquet decoder failed on it ({})", panic_message(panic.as_ref()));
+                        Err(Error::Corrupt { detail })
+                    });
                     results.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[index] = Some(result);
                 }
             });
@@ -168,15 +170,6 @@ fn in_parallel<T: Sync, R: Send>(
         .into_iter()
         .map(|result| result.unwrap_or_else(|| Err(Error::Io("the work was not done".into()))))
         .collect()
-}
-
-fn crashed(panic: &Box<dyn std::any::Any + Send>) -> Error {
-    let detail = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "no details".into());
-    Error::Corrupt { detail: format!("the Parquet decoder failed on it ({detail})") }
 }
 
 fn io_message(error: &std::io::Error) -> String {

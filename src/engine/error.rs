@@ -118,6 +118,16 @@ impl From<std::io::Error> for Error {
     }
 }
 
+/// The text of a panic's payload, for telling a person what went wrong when the
+/// Parquet decoder panics (its panics carry a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| text.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no details".into())
+}
+
 /// The parquet crate prefixes its messages with its own jargon ("Parquet error:",
 /// "EOF:"); a person reading ours does not need it, and one long line is enough.
 fn tidy(detail: &str) -> String {

@@ -23,7 +23,7 @@ mod thrift;
 
 pub use columns::{Column, CurColumns, CurFormat, canonical};
 pub use discounts::{DEFAULT_MULTIPLIERS, Discounts, MAX_MULTIPLIER};
-pub use error::{Error, Result};
+pub use error::{Error, Result, panic_message};
 pub use plan::{Piece, plan};
 pub use read::{CurFile, Outline, RowGroupOutline, RowSlice};
 pub use report::{CostReport, ServiceCost, Total, UsageRule, cost_report};

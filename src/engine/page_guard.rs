@@ -34,6 +34,8 @@ pub struct ChunkGuard {
     next_header: u64,
     /// Where the body of the last checked page starts.
     last_body: Option<u64>,
+    /// Whether the chunk's dictionary page has been seen.
+    has_dictionary: bool,
 }
 
 /// The outcome of decoding a header: its length, or more bytes are needed.
@@ -59,6 +61,7 @@ impl ChunkGuard {
             rows_seen: 0,
             next_header: start,
             last_body: None,
+            has_dictionary: false,
         }
     }
 
@@ -103,6 +106,7 @@ impl ChunkGuard {
                         "a dictionary page at byte {offset} that is not the chunk's first page"
                     )));
                 }
+                self.has_dictionary = true;
                 let min_width = self.value_width.unwrap_or(4);
                 if values < 0 || (values as u64).saturating_mul(min_width) > header.uncompressed_size as u64 {
                     return Err(damaged(format!(
@@ -111,7 +115,13 @@ impl ChunkGuard {
                     )));
                 }
             }
-            PageKind::Data { values, rows } => {
+            PageKind::Data { by_dictionary: true, .. } if !self.has_dictionary => {
+                // The parquet crate would panic here (it expects the dictionary decoder to exist).
+                return Err(damaged(format!(
+                    "a data page at byte {offset} refers to a dictionary its column chunk does not have"
+                )));
+            }
+            PageKind::Data { values, rows, .. } => {
                 let rows_left = self.rows - self.rows_seen.min(self.rows);
                 if values < 0 || rows < 0 || (first_look && rows as u64 > rows_left) || rows as u64 > self.rows {
                     return Err(damaged(format!(
@@ -188,8 +198,15 @@ fn check_sizes(header: &PageHeader, codec: Compression) -> std::result::Result<(
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum PageKind {
-    Dictionary { values: i64 },
-    Data { values: i64, rows: i64 },
+    Dictionary {
+        values: i64,
+    },
+    /// `by_dictionary`: the values are keys into the chunk's dictionary page.
+    Data {
+        values: i64,
+        rows: i64,
+        by_dictionary: bool,
+    },
     Other,
 }
 
@@ -215,10 +232,11 @@ fn page_header(input: &mut Compact<'_>) -> Parsed<PageHeader> {
             2 => uncompressed = Some(input.i32(field_type)?),
             3 => compressed = Some(input.i32(field_type)?),
             // DataPageHeader and DictionaryPageHeader: num_values (1).
-            5 if field_type == wire::STRUCT => data = Some(counts(input, &[1], None)?),
+            // DataPageHeader: num_values (1), encoding (2).
+            5 if field_type == wire::STRUCT => data = Some(counts(input, &[1, 2], None)?),
             7 if field_type == wire::STRUCT => dictionary = Some(counts(input, &[1], None)?),
-            // DataPageHeaderV2: num_values (1), num_nulls (2), num_rows (3), is_compressed (7).
-            8 if field_type == wire::STRUCT => data_v2 = Some(counts(input, &[1, 2, 3], Some(7))?),
+            // DataPageHeaderV2: num_values (1), num_nulls (2), num_rows (3), encoding (4), is_compressed (7).
+            8 if field_type == wire::STRUCT => data_v2 = Some(counts(input, &[1, 2, 3, 4], Some(7))?),
             _ => input.skip(field_type, 0)?,
         }
     }
@@ -231,8 +249,9 @@ fn page_header(input: &mut Compact<'_>) -> Parsed<PageHeader> {
     let kind = match page_type {
         // DATA_PAGE: rows are values in a flat column.
         0 => {
-            let values = data.ok_or(missing)?.0[0].ok_or(Thrift::Invalid("num_values is missing"))?;
-            PageKind::Data { values, rows: values }
+            let ([values, encoding, ..], _) = data.ok_or(missing)?;
+            let values = values.ok_or(Thrift::Invalid("num_values is missing"))?;
+            PageKind::Data { values, rows: values, by_dictionary: is_dictionary_encoding(encoding) }
         }
         // DICTIONARY_PAGE
         2 => PageKind::Dictionary {
@@ -241,14 +260,14 @@ fn page_header(input: &mut Compact<'_>) -> Parsed<PageHeader> {
         // DATA_PAGE_V2
         3 => {
             let (fields, flags) = data_v2.ok_or(missing)?;
-            let [Some(values), Some(nulls), Some(rows)] = fields else {
+            let [Some(values), Some(nulls), Some(rows), encoding] = fields else {
                 return Err(Thrift::Invalid("a count is missing"));
             };
             if nulls < 0 || nulls > values {
                 return Err(Thrift::Invalid("more nulls than values"));
             }
             v2_compressed = flags.unwrap_or(true);
-            PageKind::Data { values, rows }
+            PageKind::Data { values, rows, by_dictionary: is_dictionary_encoding(encoding) }
         }
         // INDEX_PAGE, and types from the future: nothing to check, nothing to read.
         _ => PageKind::Other,
@@ -256,10 +275,15 @@ fn page_header(input: &mut Compact<'_>) -> Parsed<PageHeader> {
     Ok(PageHeader { kind, uncompressed_size, compressed_size, v2_compressed })
 }
 
+/// PLAIN_DICTIONARY (2) and RLE_DICTIONARY (8): values that are dictionary keys.
+fn is_dictionary_encoding(encoding: Option<i64>) -> bool {
+    matches!(encoding, Some(2 | 8))
+}
+
 /// Reads a struct, keeping the i32 fields with the `ints` ids (in that order) and
 /// the bool field with the `flag` id; the rest is skipped.
-fn counts(input: &mut Compact<'_>, ints: &[i64], flag: Option<i64>) -> Parsed<([Option<i64>; 3], Option<bool>)> {
-    let (mut values, mut flag_value) = ([None; 3], None);
+fn counts(input: &mut Compact<'_>, ints: &[i64], flag: Option<i64>) -> Parsed<([Option<i64>; 4], Option<bool>)> {
+    let (mut values, mut flag_value) = ([None; 4], None);
     let mut last_id = 0;
     while let Some((id, field_type)) = input.field(&mut last_id)? {
         if let Some(slot) = ints.iter().position(|&wanted| wanted == id) {

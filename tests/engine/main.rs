@@ -22,5 +22,8 @@ mod alloc;
 /// The shared corpus of valid, broken and lying Parquet files.
 mod corpus;
 
+/// What the fuzzer found.
+mod regression;
+
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;

@@ -520,6 +520,8 @@ fn line_item(random: &mut Random, id: u64, weights: u32, type_weights: u32) -> L
 
 fn data_type(name: &str) -> DataType {
     match name {
+        // An amount that ends like a date: `savings_plan_total_commitment_to_date`.
+        n if n.ends_with("_to_date") => DataType::Float64,
         n if n.ends_with("_date") || n.ends_with("_time") => DataType::Timestamp(TimeUnit::Millisecond, None),
         n if n.ends_with("_cost")
             || n.ends_with("_rate")
@@ -529,7 +531,6 @@ fn data_type(name: &str) -> DataType {
             || n.ends_with("_units")
             || n.ends_with("_quantity")
             || n.ends_with("_discount")
-            || n.ends_with("_to_date")
             || n.ends_with("_commitment")
             || n.ends_with("_for_usage")
             || n.ends_with("_billing_period")
@@ -605,6 +606,20 @@ fn number(name: &str, item: &LineItem) -> Option<f64> {
             (item.line_item_type == "SavingsPlanCoveredUsage").then_some(item.amount * 0.071)
         }
         "savings_plan_savings_plan_rate" => (item.line_item_type == "SavingsPlanCoveredUsage").then_some(0.071),
+        // A recurring fee's commitment, four fifths of it used: the rest is what amortizing charges.
+        "savings_plan_total_commitment_to_date" => {
+            (item.line_item_type == "SavingsPlanRecurringFee").then_some(item.cost)
+        }
+        "savings_plan_used_commitment" => {
+            (item.line_item_type == "SavingsPlanRecurringFee").then_some((item.cost * 0.8 * 1e8).round() / 1e8)
+        }
+        // The unused part of a reservation's fee.
+        "reservation_unused_amortized_upfront_fee_for_billing_period" => {
+            (item.line_item_type == "RIFee").then_some((item.cost * 0.1 * 1e8).round() / 1e8)
+        }
+        "reservation_unused_recurring_fee" => {
+            (item.line_item_type == "RIFee").then_some((item.cost * 0.15 * 1e8).round() / 1e8)
+        }
         _ => None,
     }
 }
@@ -674,7 +689,8 @@ fn text(name: &str, item: &LineItem, month: usize) -> Option<String> {
         "pricing_purchase_option" if item.line_item_type == "DiscountedUsage" => "No Upfront".into(),
         "pricing_lease_contract_length" if item.line_item_type == "DiscountedUsage" => "1yr".into(),
         "reservation_reservation_a_r_n" | "reservation_subscription_id"
-            if matches!(item.line_item_type, "DiscountedUsage" | "RIFee") =>
+            if matches!(item.line_item_type, "DiscountedUsage" | "RIFee")
+                || item.line_item_type == "Fee" && item.resource.is_multiple_of(2) =>
         {
             format!("arn:aws:ec2:{region}:{}:reserved-instances/{:08x}", item.account, item.resource % 40)
         }

@@ -99,7 +99,7 @@ fn fold(cell: &mut CellTotals, cost: f64) {
 
 /// Gives each distinct string a small id, stable for the whole scan.
 #[derive(Default)]
-struct Interner {
+pub(crate) struct Interner {
     ids: HashMap<Box<str>, u32>,
     labels: Vec<Box<str>>,
     /// Per-batch map from dictionary key to id, reused to avoid an allocation per batch.
@@ -107,15 +107,15 @@ struct Interner {
 }
 
 impl Interner {
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.labels.len()
     }
 
-    fn label(&self, id: usize) -> &str {
+    pub(crate) fn label(&self, id: usize) -> &str {
         &self.labels[id]
     }
 
-    fn id(&mut self, text: Option<&str>) -> u32 {
+    pub(crate) fn id(&mut self, text: Option<&str>) -> u32 {
         // A null reads as the empty string: both mean "not given" in a CUR.
         let text = text.unwrap_or("");
         if let Some(&id) = self.ids.get(text) {
@@ -128,7 +128,7 @@ impl Interner {
     }
 
     /// Writes the id of every row of `column` to `out`.
-    fn encode(&mut self, column: &dyn Array, out: &mut Vec<u32>) -> Result<()> {
+    pub(crate) fn encode(&mut self, column: &dyn Array, out: &mut Vec<u32>) -> Result<()> {
         out.clear();
         out.reserve(column.len());
         if let Some(dictionary) = column.as_any_dictionary_opt() {
@@ -181,14 +181,14 @@ fn encode_keys(keys: &arrow_array::Int32Array, key_ids: &[u32], null_id: u32, ou
 }
 
 /// Read access to the string arrays the reader may return.
-enum Texts<'a> {
+pub(crate) enum Texts<'a> {
     Utf8(&'a StringArray),
     LargeUtf8(&'a LargeStringArray),
     View(&'a StringViewArray),
 }
 
 impl<'a> Texts<'a> {
-    fn of(array: &'a dyn Array) -> Result<Self> {
+    pub(crate) fn of(array: &'a dyn Array) -> Result<Self> {
         match array.data_type() {
             DataType::Utf8 => Ok(Texts::Utf8(array.as_string::<i32>())),
             DataType::LargeUtf8 => Ok(Texts::LargeUtf8(array.as_string::<i64>())),
@@ -197,7 +197,7 @@ impl<'a> Texts<'a> {
         }
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match self {
             Texts::Utf8(array) => array.len(),
             Texts::LargeUtf8(array) => array.len(),
@@ -205,7 +205,7 @@ impl<'a> Texts<'a> {
         }
     }
 
-    fn get(&self, row: usize) -> Option<&'a str> {
+    pub(crate) fn get(&self, row: usize) -> Option<&'a str> {
         match self {
             Texts::Utf8(array) => array.is_valid(row).then(|| array.value(row)),
             Texts::LargeUtf8(array) => array.is_valid(row).then(|| array.value(row)),
@@ -217,7 +217,7 @@ impl<'a> Texts<'a> {
 /// The cost column as `f64`s; null slots hold 0 and are told apart by the
 /// column's null buffer. Doubles are borrowed; every other type is converted into
 /// `scratch`.
-fn cost_values<'a>(column: &'a dyn Array, name: &str, scratch: &'a mut Vec<f64>) -> Result<&'a [f64]> {
+pub(crate) fn cost_values<'a>(column: &'a dyn Array, name: &str, scratch: &'a mut Vec<f64>) -> Result<&'a [f64]> {
     fn convert<T: ArrowPrimitiveType>(column: &dyn Array, scratch: &mut Vec<f64>, to_f64: impl Fn(T::Native) -> f64) {
         scratch.clear();
         scratch.extend(column.as_primitive::<T>().values().iter().map(|&v| to_f64(v)));

@@ -6,6 +6,9 @@
 //! changing a discount or the usage rule never reads a file again.
 
 mod columns;
+mod cube;
+mod cube_kernel;
+pub mod dates;
 mod discounts;
 mod error;
 mod footer_guard;
@@ -13,6 +16,7 @@ pub mod format;
 mod kernel;
 mod page_guard;
 mod plan;
+pub mod query;
 mod read;
 mod report;
 pub mod search;
@@ -20,13 +24,16 @@ mod source;
 mod sum;
 mod tally;
 mod thrift;
+mod usage;
 
-pub use columns::{Column, CurColumns, CurFormat, canonical};
+pub use columns::{Amortization, Column, CurColumns, CurFormat, ExploreColumns, canonical};
+pub use cube::{Cube, CubeColumns, Dimension, Measure, TEXT_DIMENSIONS};
 pub use discounts::{DEFAULT_MULTIPLIERS, Discounts, MAX_MULTIPLIER};
 pub use error::{Error, Result, panic_message};
 pub use plan::{Piece, plan};
-pub use read::{CurFile, Outline, RowGroupOutline, RowSlice};
-pub use report::{CostReport, ServiceCost, Total, UsageRule, cost_report};
+pub use read::{CurFile, Outline, RowGroupOutline, RowSlice, ScanKind};
+pub use report::{CostReport, ServiceCost, Total, cost_report};
 pub use source::{ReadStats, footer_ranges};
 pub use sum::CompensatedSum;
 pub use tally::{Cell, CellTotals, Tally};
+pub use usage::{UsagePreset, UsageRule};

@@ -70,6 +70,7 @@ mod tests {
                 service: column("s"),
                 cost: column("c"),
             },
+            explore: Default::default(),
             column_count: 3,
             rows: groups.iter().map(|g| g.0).sum(),
             row_groups: groups.iter().map(|&(rows, bytes)| RowGroupOutline { rows, bytes }).collect(),

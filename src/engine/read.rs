@@ -3,12 +3,13 @@
 //! Opening reads only the footer: it checks the envelope (the `PAR1` marks and the
 //! footer length) before the parquet crate parses anything, checks the metadata of
 //! the needed column chunks against the file's real size, and finds the columns.
-//! A scan reads one slice of one row group, three columns, page by page, so memory
-//! follows what is being decoded, never the size of the file.
+//! A scan reads one slice of one row group, the three columns of the costs page
+//! (or those plus the explorer's), page by page, so memory follows what is being
+//! decoded, never the size of the file.
 
 use std::sync::Arc;
 
-use arrow_array::RecordBatch;
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::{
@@ -23,7 +24,9 @@ use parquet::file::reader::{ChunkReader, Length};
 use parquet::schema::types::{ColumnDescriptor, SchemaDescriptor};
 use serde::{Deserialize, Serialize};
 
-use super::columns::{self, Column, CurColumns, CurFormat};
+use super::columns::{self, Column, CurColumns, CurFormat, ExploreColumns};
+use super::cube::Cube;
+use super::cube_kernel::{CubeKernel, EXTRAS, Extra};
 use super::error::{Error, Result};
 use super::footer_guard;
 use super::kernel::Kernel;
@@ -44,8 +47,10 @@ const PREFETCH_SLACK: u64 = 256 << 10;
 /// What opening a file learned: enough to plan the work and to explain the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outline {
-    /// The columns the analysis reads, and the report's flavour.
+    /// The columns the costs page reads, and the report's flavour.
     pub columns: CurColumns,
+    /// The columns the explorer reads besides them (those the file has and ducks can use).
+    pub explore: ExploreColumns,
     /// How many top-level columns the file has.
     pub column_count: usize,
     /// Rows in the file.
@@ -76,17 +81,53 @@ pub struct RowSlice {
     pub rows: u64,
 }
 
+/// What a scan computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ScanKind {
+    /// Per (line item type, service) sums of the cost: the costs page.
+    Costs,
+    /// The explorer's [`Cube`]: more columns, more measures.
+    Explore,
+}
+
+/// The columns one kind of scan reads: the three of the costs page first, then
+/// (for the explorer) the [`Extra`] ones in their order, absent ones as `None`.
+struct Projection {
+    columns: Vec<Option<Column>>,
+    /// Leaf column indices of the present columns.
+    leaves: Vec<usize>,
+    mask: ProjectionMask,
+    /// Where each of `columns` sits in a decoded batch.
+    positions: Vec<Option<usize>>,
+}
+
+impl Projection {
+    fn new(schema: &SchemaDescriptor, columns: Vec<Option<Column>>) -> Result<Projection> {
+        let present: Vec<&Column> = columns.iter().flatten().collect();
+        let mut by_index: Vec<usize> = present.iter().map(|column| column.index).collect();
+        by_index.sort_unstable();
+        let positions = columns
+            .iter()
+            .map(|column| column.as_ref().and_then(|c| by_index.iter().position(|&i| i == c.index)))
+            .collect();
+        let leaves = present.iter().map(|column| flat_leaf(schema, column, "explorer")).collect::<Result<_>>()?;
+        let mask = ProjectionMask::roots(schema, by_index);
+        Ok(Projection { columns, leaves, mask, positions })
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> + Clone {
+        self.columns.iter().flatten().map(|column| column.name.as_str())
+    }
+}
+
 /// An opened CUR file, ready to scan. `R` is where the bytes come from: a file on
 /// disk, bytes in memory, or (in the browser) a `Blob` read by ranges.
 pub struct CurFile<R: ChunkReader> {
     reader: Arc<R>,
     metadata: Arc<ParquetMetaData>,
     outline: Outline,
-    /// Leaf column indices of (line item type, service, cost).
-    leaves: [usize; 3],
-    /// Where (line item type, service, cost) sit in a decoded batch.
-    batch_positions: [usize; 3],
-    projection: ProjectionMask,
+    costs: Projection,
+    explore: Projection,
     /// The metadata and the arrow schema (text columns asked for as dictionaries)
     /// every scan starts from.
     arrow_metadata: ArrowReaderMetadata,
@@ -132,18 +173,20 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             *slot = flat_leaf(&schema, column, role)?;
         }
         check_column_types(&schema, &columns, leaves)?;
-        check_row_groups(&metadata, leaves, &columns, footer_start)?;
+        let required = [columns.line_item_type.clone(), columns.service.clone(), columns.cost.clone()];
+        let costs = Projection::new(&schema, required.iter().cloned().map(Some).collect())?;
+        check_row_groups(&metadata, &costs.leaves, costs.names(), footer_start)?;
 
-        let mut by_position = [columns.line_item_type.index, columns.service.index, columns.cost.index];
-        by_position.sort_unstable();
-        let position_of = |column: &Column| by_position.iter().position(|&index| index == column.index).unwrap_or(0);
-        let batch_positions =
-            [position_of(&columns.line_item_type), position_of(&columns.service), position_of(&columns.cost)];
+        // The explorer's columns are a bonus: one the file has but ducks cannot
+        // use (a nested field, an odd type, a chunk whose metadata lies) is left
+        // out with a note, and the costs still come.
+        let mut notes = notes(&columns);
+        let explore_columns = usable_explore_columns(&schema, &metadata, &columns, footer_start, &mut notes);
+        let extras = extra_columns(&explore_columns);
+        let explore = Projection::new(&schema, required.into_iter().map(Some).chain(extras).collect())?;
 
-        let projection =
-            ProjectionMask::roots(&schema, [columns.line_item_type.index, columns.service.index, columns.cost.index]);
         let metadata = Arc::new(metadata);
-        let options = ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &columns)?);
+        let options = ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &explore)?);
         let arrow_metadata = ArrowReaderMetadata::try_new(Arc::clone(&metadata), options)?;
 
         let row_groups = metadata
@@ -151,17 +194,18 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             .iter()
             .map(|group| RowGroupOutline {
                 rows: group.num_rows() as u64,
-                bytes: leaves.iter().map(|&leaf| group.column(leaf).compressed_size() as u64).sum(),
+                bytes: costs.leaves.iter().map(|&leaf| group.column(leaf).compressed_size() as u64).sum(),
             })
             .collect();
         let outline = Outline {
-            notes: notes(&columns),
+            notes,
+            explore: explore_columns,
             column_count: names.len(),
             rows: metadata.file_metadata().num_rows() as u64,
             row_groups,
             columns,
         };
-        Ok(CurFile { reader: Arc::new(reader), metadata, outline, leaves, batch_positions, projection, arrow_metadata })
+        Ok(CurFile { reader: Arc::new(reader), metadata, outline, costs, explore, arrow_metadata })
     }
 
     /// What opening the file learned.
@@ -169,7 +213,15 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         &self.outline
     }
 
-    /// Scans one slice, calling `progress` with the rows done after each batch.
+    fn projection(&self, kind: ScanKind) -> &Projection {
+        match kind {
+            ScanKind::Costs => &self.costs,
+            ScanKind::Explore => &self.explore,
+        }
+    }
+
+    /// Scans one slice for the costs page, calling `progress` with the rows done
+    /// after each batch.
     pub fn scan(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Tally> {
         self.scan_prefetched(slice, Vec::new(), progress).map(|(tally, _)| tally)
     }
@@ -179,12 +231,13 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     /// read to find it) to a little past where the slice's rows should end. A
     /// caller that can read them faster ahead of time (in parallel) passes them to
     /// [`scan_prefetched`](Self::scan_prefetched); anything missed is read then.
-    pub fn prefetch_ranges(&self, slice: RowSlice) -> Vec<(u64, u64)> {
+    pub fn prefetch_ranges(&self, slice: RowSlice, kind: ScanKind) -> Vec<(u64, u64)> {
         let Some(group) = self.metadata.row_groups().get(slice.row_group) else { return Vec::new() };
         let rows = group.num_rows().max(1) as u64;
         let reach = (slice.first_row + slice.rows).min(rows);
         let mut budget = MAX_PREFETCH;
-        self.leaves
+        self.projection(kind)
+            .leaves
             .iter()
             .map(|&leaf| {
                 let (start, length) = group.column(leaf).byte_range();
@@ -206,6 +259,41 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         prefetched: Vec<(u64, Bytes)>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(Tally, ReadStats)> {
+        let mut kernel = Kernel::default();
+        let cost_name = &self.outline.columns.cost.name;
+        let stats = self.read(slice, &self.costs, prefetched, progress, &mut |[t, s, c], _| {
+            kernel.add(t.as_ref(), s.as_ref(), c.as_ref(), cost_name)
+        })?;
+        Ok((kernel.finish(), stats))
+    }
+
+    /// Scans one slice for the explorer, starting with bytes already read (as from
+    /// [`prefetch_ranges`](Self::prefetch_ranges) with [`ScanKind::Explore`]).
+    pub fn explore_prefetched(
+        &self,
+        slice: RowSlice,
+        prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Cube, ReadStats)> {
+        let mut kernel = CubeKernel::default();
+        let cost_name = &self.outline.columns.cost.name;
+        let stats = self.read(slice, &self.explore, prefetched, progress, &mut |[t, s, c], rest| {
+            let extras: [Option<&ArrayRef>; EXTRAS] = std::array::from_fn(|i| rest.get(i).copied().flatten());
+            kernel.add(t.as_ref(), s.as_ref(), c.as_ref(), &extras, cost_name)
+        })?;
+        Ok((kernel.finish(), stats))
+    }
+
+    /// Reads the rows of `slice` in the columns of `projection`, handing each batch
+    /// to `fold` as the three costs-page columns and the rest (absent ones `None`).
+    fn read(
+        &self,
+        slice: RowSlice,
+        projection: &Projection,
+        prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+        fold: &mut Fold<'_>,
+    ) -> Result<ReadStats> {
         let group_rows = self
             .outline
             .row_groups
@@ -214,12 +302,10 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             .filter(|&rows| slice.first_row.checked_add(slice.rows).is_some_and(|end| end <= rows))
             .ok_or_else(|| Error::Corrupt { detail: format!("no rows {slice:?} in this file") })?;
         let group = self.metadata.row_group(slice.row_group);
-        let columns = &self.outline.columns;
-        let names = [&columns.line_item_type.name, &columns.service.name, &columns.cost.name];
-        let guards = self
+        let guards = projection
             .leaves
             .iter()
-            .zip(names)
+            .zip(projection.names())
             .map(|(&leaf, name)| ChunkGuard::new(group.column(leaf), group_rows, name))
             .collect();
         let source = Arc::new(ScanSource::new(Arc::clone(&self.reader), guards, prefetched));
@@ -230,7 +316,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             self.arrow_metadata.clone(),
         )
         .with_row_groups(vec![slice.row_group])
-        .with_projection(self.projection.clone())
+        .with_projection(projection.mask.clone())
         .with_batch_size(BATCH_ROWS)
         .with_row_selection(RowSelection::from(vec![
             RowSelector::skip(slice.first_row as usize),
@@ -239,12 +325,15 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         ]))
         .build()
         .map_err(|error| failed(error.into()))?;
-        let mut kernel = Kernel::default();
         let mut rows_read = 0;
         for batch in batches {
             let batch: RecordBatch = batch.map_err(|error| failed(error.into()))?;
-            let [t, s, c] = self.batch_positions.map(|position| batch.column(position));
-            kernel.add(t.as_ref(), s.as_ref(), c.as_ref(), &columns.cost.name)?;
+            let columns: Vec<Option<&ArrayRef>> =
+                projection.positions.iter().map(|position| position.map(|p| batch.column(p))).collect();
+            let [Some(t), Some(s), Some(c), rest @ ..] = columns.as_slice() else {
+                return Err(Error::Corrupt { detail: "a batch came without its cost columns".into() });
+            };
+            fold([t, s, c], rest)?;
             rows_read += batch.num_rows() as u64;
             progress(batch.num_rows() as u64);
         }
@@ -256,8 +345,114 @@ impl<R: ChunkReader + 'static> CurFile<R> {
                 ),
             });
         }
-        Ok((kernel.finish(), source.stats()))
+        Ok(source.stats())
     }
+}
+
+/// Whether a column of this type can serve as `extra`: text for the labels, a
+/// timestamp, date or ISO text for the day, a number (or numeric text) for amounts.
+fn fits(extra: Extra, descriptor: &ColumnDescriptor) -> bool {
+    use parquet::basic::{ConvertedType, LogicalType};
+    let temporal = matches!(
+        descriptor.logical_type_ref(),
+        Some(LogicalType::Timestamp { .. } | LogicalType::Date | LogicalType::Time { .. })
+    ) || matches!(
+        descriptor.converted_type(),
+        ConvertedType::DATE
+            | ConvertedType::TIMESTAMP_MILLIS
+            | ConvertedType::TIMESTAMP_MICROS
+            | ConvertedType::TIME_MILLIS
+            | ConvertedType::TIME_MICROS
+    );
+    match (extra, descriptor.physical_type()) {
+        (extra, physical) if extra.is_text() => physical == PhysicalType::BYTE_ARRAY,
+        (Extra::UsageStart, PhysicalType::INT96 | PhysicalType::BYTE_ARRAY) => true,
+        (Extra::UsageStart, PhysicalType::INT32 | PhysicalType::INT64) => temporal,
+        (_, PhysicalType::DOUBLE | PhysicalType::FLOAT | PhysicalType::BYTE_ARRAY) => true,
+        (_, PhysicalType::INT32 | PhysicalType::INT64) => !temporal,
+        (_, PhysicalType::FIXED_LEN_BYTE_ARRAY) => {
+            (1..=32).contains(&descriptor.type_length())
+                && matches!(descriptor.logical_type_ref(), Some(LogicalType::Decimal { .. }))
+        }
+        _ => false,
+    }
+}
+
+/// What a scan does with each batch: the three costs-page columns, then the rest.
+type Fold<'a> = dyn FnMut([&ArrayRef; 3], &[Option<&ArrayRef>]) -> Result<()> + 'a;
+
+/// The explorer's columns in [`Extra::ALL`] order.
+fn extra_columns(explore: &ExploreColumns) -> Vec<Option<Column>> {
+    let a = &explore.amortization;
+    Extra::ALL
+        .iter()
+        .map(|extra| match extra {
+            Extra::Account => explore.account.clone(),
+            Extra::Region => explore.region.clone(),
+            Extra::UsageType => explore.usage_type.clone(),
+            Extra::Operation => explore.operation.clone(),
+            Extra::UsageStart => explore.usage_start.clone(),
+            Extra::NetUnblended => explore.net_unblended.clone(),
+            Extra::EffectiveCost => explore.effective_cost.clone(),
+            Extra::SavingsPlanEffectiveCost => a.savings_plan_effective_cost.clone(),
+            Extra::SavingsPlanTotalCommitment => a.savings_plan_total_commitment.clone(),
+            Extra::SavingsPlanUsedCommitment => a.savings_plan_used_commitment.clone(),
+            Extra::ReservationEffectiveCost => a.reservation_effective_cost.clone(),
+            Extra::ReservationUnusedUpfront => a.reservation_unused_upfront.clone(),
+            Extra::ReservationUnusedRecurring => a.reservation_unused_recurring.clone(),
+            Extra::ReservationArn => a.reservation_arn.clone(),
+        })
+        .collect()
+}
+
+/// The explorer's columns the file has, less those ducks cannot read (nested,
+/// an unusable type, a column chunk whose metadata does not add up), each left
+/// out with a note.
+fn usable_explore_columns(
+    schema: &SchemaDescriptor,
+    metadata: &ParquetMetaData,
+    columns: &CurColumns,
+    data_end: u64,
+    notes: &mut Vec<String>,
+) -> ExploreColumns {
+    let mut explore = columns::detect_explore(
+        &schema.root_schema().get_fields().iter().map(|f| f.name()).collect::<Vec<_>>(),
+        columns.format,
+    );
+    let usable = |column: &Column, extra: Extra| -> std::result::Result<(), String> {
+        let leaf = flat_leaf(schema, column, "explorer").map_err(|e| e.to_string())?;
+        let descriptor = schema.column(leaf);
+        if !fits(extra, &descriptor) {
+            return Err(format!("it holds {}", describe_type(&descriptor)));
+        }
+        check_row_groups(metadata, &[leaf], std::iter::once(column.name.as_str()), data_end).map_err(|e| e.to_string())
+    };
+    let extras = extra_columns(&explore);
+    for (extra, column) in Extra::ALL.into_iter().zip(extras) {
+        let Some(column) = column else { continue };
+        if let Err(why) = usable(&column, extra) {
+            notes.push(format!("The explorer leaves out column {} ({why})", column.name));
+            let a = &mut explore.amortization;
+            let slot = match extra {
+                Extra::Account => &mut explore.account,
+                Extra::Region => &mut explore.region,
+                Extra::UsageType => &mut explore.usage_type,
+                Extra::Operation => &mut explore.operation,
+                Extra::UsageStart => &mut explore.usage_start,
+                Extra::NetUnblended => &mut explore.net_unblended,
+                Extra::EffectiveCost => &mut explore.effective_cost,
+                Extra::SavingsPlanEffectiveCost => &mut a.savings_plan_effective_cost,
+                Extra::SavingsPlanTotalCommitment => &mut a.savings_plan_total_commitment,
+                Extra::SavingsPlanUsedCommitment => &mut a.savings_plan_used_commitment,
+                Extra::ReservationEffectiveCost => &mut a.reservation_effective_cost,
+                Extra::ReservationUnusedUpfront => &mut a.reservation_unused_upfront,
+                Extra::ReservationUnusedRecurring => &mut a.reservation_unused_recurring,
+                Extra::ReservationArn => &mut a.reservation_arn,
+            };
+            *slot = None;
+        }
+    }
+    explore
 }
 
 /// Checks the `PAR1` marks and the footer length against the file's size, and
@@ -398,14 +593,18 @@ fn describe_type(descriptor: &ColumnDescriptor) -> String {
 /// Checks what the footer says of every row group and of the needed column
 /// chunks against each other and against the bytes that exist before the footer,
 /// so no later read or allocation trusts a number the file cannot back.
-fn check_row_groups(metadata: &ParquetMetaData, leaves: [usize; 3], columns: &CurColumns, data_end: u64) -> Result<()> {
+fn check_row_groups<'a>(
+    metadata: &ParquetMetaData,
+    leaves: &[usize],
+    names: impl Iterator<Item = &'a str> + Clone,
+    data_end: u64,
+) -> Result<()> {
     let damaged = |detail: String| Error::Corrupt { detail };
     let file_rows = metadata.file_metadata().num_rows();
     if file_rows < 0 {
         return Err(damaged(format!("its footer claims {file_rows} rows")));
     }
     let mut total: i64 = 0;
-    let names = [&columns.line_item_type.name, &columns.service.name, &columns.cost.name];
     for (index, group) in metadata.row_groups().iter().enumerate() {
         let rows = group.num_rows();
         if rows < 0 {
@@ -416,7 +615,7 @@ fn check_row_groups(metadata: &ParquetMetaData, leaves: [usize; 3], columns: &Cu
         // An empty row group is never read, so its chunks' offsets do not matter
         // (writers leave them at 0).
         if rows > 0 {
-            for (&leaf, name) in leaves.iter().zip(names) {
+            for (&leaf, name) in leaves.iter().zip(names.clone()) {
                 check_chunk(group, leaf, name, index, data_end)?;
             }
         }
@@ -452,10 +651,17 @@ fn check_chunk(group: &RowGroupMetaData, leaf: usize, name: &str, index: usize, 
 
 /// The file's schema in arrow types, asking for the text columns as dictionaries
 /// so the kernel sees keys, not strings.
-fn arrow_schema(schema: &SchemaDescriptor, columns: &CurColumns) -> Result<SchemaRef> {
+fn arrow_schema(schema: &SchemaDescriptor, explore: &Projection) -> Result<SchemaRef> {
     let arrow = parquet_to_arrow_schema(schema, None)
         .map_err(|error| Error::Corrupt { detail: format!("its schema cannot be read: {error}") })?;
-    let text_columns = [columns.line_item_type.index, columns.service.index];
+    // The type and service columns, and the explorer's text columns.
+    let text_columns: Vec<usize> = explore
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < 2 || i.checked_sub(3).and_then(|j| Extra::ALL.get(j)).is_some_and(|e| e.is_text()))
+        .filter_map(|(_, column)| column.as_ref().map(|c| c.index))
+        .collect();
     let fields: Vec<Arc<Field>> = arrow
         .fields()
         .iter()

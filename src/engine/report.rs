@@ -1,34 +1,14 @@
 //! From merged tallies to the figures people read: per-service undiscounted and
 //! discounted cost, and the blended discount rate.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::discounts::Discounts;
 use super::sum::CompensatedSum;
 use super::tally::Tally;
-
-/// Which line item types count as usage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsageRule {
-    types: BTreeSet<String>,
-}
-
-impl Default for UsageRule {
-    /// The original service's rule, `line_item_line_item_type = 'Usage'`; FOCUS
-    /// spells its charge category the same way.
-    fn default() -> Self {
-        UsageRule { types: BTreeSet::from(["Usage".to_owned()]) }
-    }
-}
-
-impl UsageRule {
-    /// Whether rows of this line item type count.
-    pub fn counts(&self, line_item_type: &str) -> bool {
-        self.types.contains(line_item_type)
-    }
-}
+use super::usage::UsageRule;
 
 /// The figures of the costs page and of `ducks costs --json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

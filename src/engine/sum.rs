@@ -31,6 +31,16 @@ impl CompensatedSum {
         self.compensation += other.compensation;
     }
 
+    /// A sum from its two parts, as [`parts`](Self::parts) gave them.
+    pub fn from_parts(sum: f64, compensation: f64) -> Self {
+        CompensatedSum { sum, compensation }
+    }
+
+    /// The value and the carried error, for moving a sum without losing the error.
+    pub fn parts(&self) -> [f64; 2] {
+        [self.sum, self.compensation]
+    }
+
     /// The best `f64` estimate of the sum.
     pub fn value(&self) -> f64 {
         self.sum + self.compensation

@@ -16,6 +16,9 @@ mod read;
 /// The `ducks` command: arguments, output formats, exit codes, messages.
 mod cli;
 
+/// The explorer's scan and queries.
+mod explore;
+
 /// Counting what the engine allocates, to hold it to what a file justifies.
 mod alloc;
 

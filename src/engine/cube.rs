@@ -1,0 +1,409 @@
+//! The explorer's data: costs by service, account, region, usage type,
+//! operation, line item type and day, for three measures. Built by the scan,
+//! merged across workers, then queried in memory (see `query`), so every change
+//! of grouping or filter recomputes without reading a file again.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{Error, Result};
+use super::sum::CompensatedSum;
+
+/// The text dimensions of a cell key, in this order.
+pub const TEXT_DIMENSIONS: usize = 6;
+
+/// What costs can be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Dimension {
+    /// The service code (the costs page's grouping).
+    Service,
+    /// The account that used the resource.
+    Account,
+    /// The region.
+    Region,
+    /// The usage type.
+    UsageType,
+    /// The operation.
+    Operation,
+    /// The line item type (FOCUS: charge category).
+    LineItemType,
+    /// The calendar month of the usage.
+    Month,
+    /// The day of the usage.
+    Day,
+}
+
+impl Dimension {
+    /// Every dimension, in the order a picker shows them.
+    pub const ALL: [Dimension; 8] = [
+        Dimension::Service,
+        Dimension::Account,
+        Dimension::Region,
+        Dimension::UsageType,
+        Dimension::Operation,
+        Dimension::LineItemType,
+        Dimension::Month,
+        Dimension::Day,
+    ];
+
+    /// Its slot in a cell key, for the text dimensions.
+    pub fn slot(self) -> Option<usize> {
+        match self {
+            Dimension::Service => Some(0),
+            Dimension::Account => Some(1),
+            Dimension::Region => Some(2),
+            Dimension::UsageType => Some(3),
+            Dimension::Operation => Some(4),
+            Dimension::LineItemType => Some(5),
+            Dimension::Month | Dimension::Day => None,
+        }
+    }
+
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Dimension::Service => "Service",
+            Dimension::Account => "Account",
+            Dimension::Region => "Region",
+            Dimension::UsageType => "Usage type",
+            Dimension::Operation => "Operation",
+            Dimension::LineItemType => "Line item type",
+            Dimension::Month => "Month",
+            Dimension::Day => "Day",
+        }
+    }
+
+    /// A short stable name, for links and files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Dimension::Service => "service",
+            Dimension::Account => "account",
+            Dimension::Region => "region",
+            Dimension::UsageType => "usage-type",
+            Dimension::Operation => "operation",
+            Dimension::LineItemType => "line-item-type",
+            Dimension::Month => "month",
+            Dimension::Day => "day",
+        }
+    }
+
+    /// The dimension with this [`key`](Self::key).
+    pub fn from_key(key: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.key() == key)
+    }
+}
+
+/// Which cost is summed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Measure {
+    /// `line_item_unblended_cost` / FOCUS `BilledCost` (the costs page's).
+    Unblended,
+    /// `line_item_net_unblended_cost` / FOCUS `BilledCost`: after private pricing.
+    NetUnblended,
+    /// Reservations and Savings Plans spread over the usage they cover
+    /// (the CID formula) / FOCUS `EffectiveCost`.
+    Amortized,
+}
+
+impl Measure {
+    /// Every measure.
+    pub const ALL: [Measure; 3] = [Measure::Unblended, Measure::NetUnblended, Measure::Amortized];
+
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Unblended => "Unblended",
+            Measure::NetUnblended => "Net unblended",
+            Measure::Amortized => "Amortized",
+        }
+    }
+
+    /// A short stable name, for links and files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Measure::Unblended => "unblended",
+            Measure::NetUnblended => "net-unblended",
+            Measure::Amortized => "amortized",
+        }
+    }
+
+    /// The measure with this [`key`](Self::key).
+    pub fn from_key(key: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.key() == key)
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Measure::Unblended => 0,
+            Measure::NetUnblended => 1,
+            Measure::Amortized => 2,
+        }
+    }
+}
+
+/// rustc's Fx hash: the cell index is looked up once per row, and SipHash would
+/// cost more than the rest of the row's work.
+#[derive(Default)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.write_u64(u64::from(value));
+    }
+
+    fn write_i32(&mut self, value: i32) {
+        self.write_u64(value as u32 as u64);
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Fx = BuildHasherDefault<FxHasher>;
+
+/// A cell's key: the ids of its six text labels and its day.
+pub type CellKey = ([u32; TEXT_DIMENSIONS], i32);
+
+/// Costs by (six text labels, day).
+#[derive(Debug, Clone, Default)]
+pub struct Cube {
+    labels: [Vec<String>; TEXT_DIMENSIONS],
+    label_ids: [HashMap<String, u32, Fx>; TEXT_DIMENSIONS],
+    keys: Vec<[u32; TEXT_DIMENSIONS]>,
+    days: Vec<i32>,
+    rows: Vec<u64>,
+    null_costs: Vec<u64>,
+    sums: Vec<[CompensatedSum; 3]>,
+    index: HashMap<CellKey, u32, Fx>,
+}
+
+impl Cube {
+    /// The id of `label` in text dimension `slot`, adding it if new.
+    pub fn label_id(&mut self, slot: usize, label: &str) -> u32 {
+        if let Some(&id) = self.label_ids[slot].get(label) {
+            return id;
+        }
+        let id = self.labels[slot].len() as u32;
+        self.labels[slot].push(label.to_owned());
+        self.label_ids[slot].insert(label.to_owned(), id);
+        id
+    }
+
+    /// The labels of text dimension `slot`, by id.
+    pub fn labels(&self, slot: usize) -> &[String] {
+        &self.labels[slot]
+    }
+
+    /// The id of an existing label.
+    pub fn find_label(&self, slot: usize, label: &str) -> Option<u32> {
+        self.label_ids[slot].get(label).copied()
+    }
+
+    /// The index of the cell with this key, adding an empty one if new.
+    pub fn cell(&mut self, key: CellKey) -> usize {
+        if let Some(&index) = self.index.get(&key) {
+            return index as usize;
+        }
+        let index = self.keys.len();
+        self.keys.push(key.0);
+        self.days.push(key.1);
+        self.rows.push(0);
+        self.null_costs.push(0);
+        self.sums.push(Default::default());
+        self.index.insert(key, index as u32);
+        index
+    }
+
+    /// Adds one row's measures to a cell.
+    #[inline]
+    pub fn add(&mut self, cell: usize, costs: [f64; 3], null_cost: bool) {
+        self.rows[cell] += 1;
+        self.null_costs[cell] += u64::from(null_cost);
+        for (sum, cost) in self.sums[cell].iter_mut().zip(costs) {
+            sum.add(cost);
+        }
+    }
+
+    /// Folds another cube in (its label ids are mapped to this one's).
+    pub fn merge(&mut self, other: &Cube) {
+        let maps: Vec<Vec<u32>> = (0..TEXT_DIMENSIONS)
+            .map(|slot| other.labels[slot].iter().map(|label| self.label_id(slot, label)).collect())
+            .collect();
+        for i in 0..other.keys.len() {
+            let key = std::array::from_fn(|slot| maps[slot][other.keys[i][slot] as usize]);
+            let cell = self.cell((key, other.days[i]));
+            self.rows[cell] += other.rows[i];
+            self.null_costs[cell] += other.null_costs[i];
+            for (sum, part) in self.sums[cell].iter_mut().zip(&other.sums[i]) {
+                sum.merge(part);
+            }
+        }
+    }
+
+    /// How many cells there are.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there are no cells.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Cell `i`: its label ids, day, rows, null costs, and measure `measure`.
+    pub fn get(&self, i: usize, measure: Measure) -> (&[u32; TEXT_DIMENSIONS], i32, u64, u64, f64) {
+        (&self.keys[i], self.days[i], self.rows[i], self.null_costs[i], self.sums[i][measure.index()].value())
+    }
+
+    /// The cell's sum of `measure`, with its carried error (for exact totals).
+    pub fn sum(&self, i: usize, measure: Measure) -> &CompensatedSum {
+        &self.sums[i][measure.index()]
+    }
+
+    /// The cube as flat columns, for moving between threads as typed arrays.
+    pub fn to_columns(&self) -> CubeColumns {
+        CubeColumns {
+            labels: self.labels.clone(),
+            keys: self.keys.iter().flatten().copied().collect(),
+            days: self.days.clone(),
+            rows: self.rows.iter().map(|&r| r as f64).collect(),
+            null_costs: self.null_costs.iter().map(|&r| r as f64).collect(),
+            sums: self.sums.iter().flatten().flat_map(|s| s.parts()).collect(),
+        }
+    }
+
+    /// The cube back from [`to_columns`](Self::to_columns), checked for consistency.
+    pub fn from_columns(columns: CubeColumns) -> Result<Cube> {
+        let cells = columns.days.len();
+        let broken = |what: &str| Error::Corrupt { detail: format!("an explorer part is inconsistent ({what})") };
+        if columns.keys.len() != cells * TEXT_DIMENSIONS
+            || columns.rows.len() != cells
+            || columns.null_costs.len() != cells
+            || columns.sums.len() != cells * 6
+        {
+            return Err(broken("column lengths differ"));
+        }
+        let mut cube = Cube::default();
+        for (slot, labels) in columns.labels.iter().enumerate() {
+            for label in labels {
+                cube.label_id(slot, label);
+            }
+            if cube.labels[slot].len() != labels.len() {
+                return Err(broken("a label appears twice"));
+            }
+        }
+        for i in 0..cells {
+            let key: [u32; TEXT_DIMENSIONS] = std::array::from_fn(|slot| columns.keys[i * TEXT_DIMENSIONS + slot]);
+            if key.iter().enumerate().any(|(slot, &id)| id as usize >= cube.labels[slot].len()) {
+                return Err(broken("a label id is out of range"));
+            }
+            let cell = cube.cell((key, columns.days[i]));
+            cube.rows[cell] += columns.rows[i] as u64;
+            cube.null_costs[cell] += columns.null_costs[i] as u64;
+            for (m, sum) in cube.sums[cell].iter_mut().enumerate() {
+                sum.merge(&CompensatedSum::from_parts(columns.sums[i * 6 + 2 * m], columns.sums[i * 6 + 2 * m + 1]));
+            }
+        }
+        Ok(cube)
+    }
+}
+
+/// A cube as flat columns: per cell, six label ids, a day, rows, null costs and
+/// three (value, carried error) pairs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CubeColumns {
+    /// The labels of each text dimension, by id.
+    pub labels: [Vec<String>; TEXT_DIMENSIONS],
+    /// Six label ids per cell.
+    pub keys: Vec<u32>,
+    /// The day of each cell.
+    pub days: Vec<i32>,
+    /// Rows per cell.
+    pub rows: Vec<f64>,
+    /// Null costs per cell.
+    pub null_costs: Vec<f64>,
+    /// Six numbers per cell: (value, error) of unblended, net unblended, amortized.
+    pub sums: Vec<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cube(rows: &[(&str, &str, i32, f64)]) -> Cube {
+        let mut cube = Cube::default();
+        for &(service, account, day, cost) in rows {
+            let key = [
+                cube.label_id(0, service),
+                cube.label_id(1, account),
+                cube.label_id(2, ""),
+                cube.label_id(3, ""),
+                cube.label_id(4, ""),
+                cube.label_id(5, "Usage"),
+            ];
+            let cell = cube.cell((key, day));
+            cube.add(cell, [cost, cost, cost], false);
+        }
+        cube
+    }
+
+    #[test]
+    fn same_key_same_cell() {
+        let cube = cube(&[("AmazonS3", "1", 5, 1.0), ("AmazonS3", "1", 5, 2.0), ("AmazonS3", "1", 6, 4.0)]);
+        assert_eq!(cube.len(), 2);
+        assert_eq!(cube.get(0, Measure::Unblended).4, 3.0);
+    }
+
+    #[test]
+    fn merging_maps_labels_by_name() {
+        let mut a = cube(&[("AmazonS3", "1", 5, 1.0)]);
+        let b = cube(&[("AmazonEC2", "2", 5, 2.0), ("AmazonS3", "1", 5, 4.0)]);
+        a.merge(&b);
+        assert_eq!(a.len(), 2);
+        let s3 = a.find_label(0, "AmazonS3").unwrap();
+        let cell = (0..a.len()).find(|&i| a.get(i, Measure::Unblended).0[0] == s3).unwrap();
+        assert_eq!(a.get(cell, Measure::Amortized).4, 5.0);
+        assert_eq!(a.get(cell, Measure::Amortized).2, 2);
+    }
+
+    #[test]
+    fn columns_round_trip_and_bad_ones_are_refused() {
+        let original = cube(&[("AmazonS3", "1", 5, 0.1), ("AmazonEC2", "2", 7, 0.2)]);
+        let columns = original.to_columns();
+        let back = Cube::from_columns(columns.clone()).unwrap();
+        assert_eq!(back.to_columns(), columns);
+        let mut broken = columns.clone();
+        broken.keys[0] = 99;
+        assert!(Cube::from_columns(broken).is_err());
+        let mut broken = columns;
+        broken.days.pop();
+        assert!(Cube::from_columns(broken).is_err());
+    }
+
+    #[test]
+    fn dimension_and_measure_keys_round_trip() {
+        for d in Dimension::ALL {
+            assert_eq!(Dimension::from_key(d.key()), Some(d));
+        }
+        for m in Measure::ALL {
+            assert_eq!(Measure::from_key(m.key()), Some(m));
+        }
+    }
+}

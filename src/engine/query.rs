@@ -1,0 +1,359 @@
+//! Questions asked of a [`Cube`]: costs grouped by one dimension, filtered by
+//! dates and labels, for one measure, and the same over time. Pure and in
+//! memory, so the explorer recomputes on every keystroke without reading files.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::cube::{Cube, Dimension, Measure, TEXT_DIMENSIONS};
+use super::dates::{NO_DAY, format_day, format_month, month_start};
+use super::sum::CompensatedSum;
+use super::usage::UsageRule;
+
+/// Which rows a view keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    /// First day kept (days since 1970-01-01), if bounded.
+    pub from: Option<i32>,
+    /// Last day kept, if bounded.
+    pub to: Option<i32>,
+    /// Per text dimension, the labels kept (no entry: all of them).
+    pub labels: Vec<(Dimension, Vec<String>)>,
+}
+
+impl Filter {
+    /// The labels kept for `dimension`, if it is filtered.
+    pub fn labels_of(&self, dimension: Dimension) -> Option<&[String]> {
+        self.labels.iter().find(|(d, _)| *d == dimension).map(|(_, labels)| labels.as_slice())
+    }
+
+    /// The filter with `dimension` limited to `labels` (an empty list lifts the limit).
+    pub fn with_labels(&self, dimension: Dimension, labels: Vec<String>) -> Filter {
+        let mut filter = self.clone();
+        filter.labels.retain(|(d, _)| *d != dimension);
+        if !labels.is_empty() {
+            filter.labels.push((dimension, labels));
+            filter.labels.sort_by_key(|(d, _)| Dimension::ALL.iter().position(|x| x == d));
+        }
+        filter
+    }
+}
+
+/// One question: group by a dimension, sum a measure, keep what the filter keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Query {
+    /// What rows are grouped by.
+    pub group_by: Dimension,
+    /// What is summed.
+    pub measure: Measure,
+    /// What is kept.
+    pub filter: Filter,
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Query { group_by: Dimension::Service, measure: Measure::Unblended, filter: Filter::default() }
+    }
+}
+
+/// One group's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    /// The label ("" when the files leave it empty; a date for months and days).
+    pub key: String,
+    /// The summed measure.
+    pub cost: f64,
+    /// Rows in the group.
+    pub rows: u64,
+}
+
+/// The answer to a [`Query`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Grouped {
+    /// The groups: by cost, highest first (by date for months and days).
+    pub groups: Vec<Group>,
+    /// The sum over every group.
+    pub total: f64,
+    /// Rows kept.
+    pub rows: u64,
+}
+
+/// How fine a time axis is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Grain {
+    /// Calendar months.
+    Month,
+    /// Days.
+    Day,
+}
+
+/// Costs over time, one series per top group and one for the rest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OverTime {
+    /// The periods, in order (`2024-03` or `2024-03-15`).
+    pub periods: Vec<String>,
+    /// The series, largest first; the last may be "Other".
+    pub series: Vec<Series>,
+}
+
+/// One series of [`OverTime`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    /// The group it is for ("Other" for the rest).
+    pub key: String,
+    /// Its cost in each period.
+    pub values: Vec<f64>,
+}
+
+/// The label of the series that gathers the groups beyond the top ones.
+pub const OTHER: &str = "Other";
+
+/// Which cells a filter and usage rule keep, decided once per label, not per cell.
+struct Keep {
+    labels: [Option<Vec<bool>>; TEXT_DIMENSIONS],
+    types: Vec<bool>,
+    from: i32,
+    to: i32,
+}
+
+impl Keep {
+    fn new(cube: &Cube, filter: &Filter, usage: &UsageRule) -> Keep {
+        let labels = std::array::from_fn(|slot| {
+            let dimension = Dimension::ALL.into_iter().find(|d| d.slot() == Some(slot))?;
+            let wanted = filter.labels_of(dimension)?;
+            Some(cube.labels(slot).iter().map(|label| wanted.contains(label)).collect())
+        });
+        let types = cube.labels(5).iter().map(|label| usage.counts(label)).collect();
+        Keep { labels, types, from: filter.from.unwrap_or(i32::MIN), to: filter.to.unwrap_or(i32::MAX) }
+    }
+
+    fn keeps(&self, key: &[u32; TEXT_DIMENSIONS], day: i32) -> bool {
+        let dated =
+            self.from == i32::MIN && self.to == i32::MAX || (day != NO_DAY && self.from <= day && day <= self.to);
+        dated
+            && self.types[key[5] as usize]
+            && self.labels.iter().enumerate().all(|(slot, keep)| keep.as_ref().is_none_or(|k| k[key[slot] as usize]))
+    }
+}
+
+/// The group id of a cell under `dimension`: a label id, or a day or month start.
+fn group_id(dimension: Dimension, key: &[u32; TEXT_DIMENSIONS], day: i32, months: &mut HashMap<i32, i32>) -> i64 {
+    match dimension.slot() {
+        Some(slot) => i64::from(key[slot]),
+        None if day == NO_DAY => i64::from(NO_DAY),
+        None if dimension == Dimension::Day => i64::from(day),
+        None => i64::from(*months.entry(day).or_insert_with(|| month_start(day))),
+    }
+}
+
+fn group_label(cube: &Cube, dimension: Dimension, id: i64) -> String {
+    match dimension.slot() {
+        Some(slot) => cube.labels(slot)[id as usize].clone(),
+        None if id == i64::from(NO_DAY) => "(no date)".into(),
+        None if dimension == Dimension::Day => format_day(id as i32),
+        None => format_month(id as i32),
+    }
+}
+
+/// Answers `query` over `cube`, counting the line item types `usage` counts.
+pub fn group(cube: &Cube, query: &Query, usage: &UsageRule) -> Grouped {
+    let keep = Keep::new(cube, &query.filter, usage);
+    let mut months = HashMap::new();
+    let mut sums: HashMap<i64, (CompensatedSum, u64)> = HashMap::new();
+    for i in 0..cube.len() {
+        let (key, day, rows, _, _) = cube.get(i, query.measure);
+        if !keep.keeps(key, day) {
+            continue;
+        }
+        let entry = sums.entry(group_id(query.group_by, key, day, &mut months)).or_default();
+        entry.0.merge(cube.sum(i, query.measure));
+        entry.1 += rows;
+    }
+    let mut total = CompensatedSum::default();
+    let mut rows = 0;
+    let mut groups: Vec<(i64, Group)> = sums
+        .into_iter()
+        .map(|(id, (sum, count))| {
+            total.merge(&sum);
+            rows += count;
+            (id, Group { key: group_label(cube, query.group_by, id), cost: sum.value(), rows: count })
+        })
+        .collect();
+    if query.group_by.slot().is_some() {
+        groups.sort_by(|(_, a), (_, b)| b.cost.total_cmp(&a.cost).then_with(|| a.key.cmp(&b.key)));
+    } else {
+        groups.sort_by_key(|(id, _)| *id);
+    }
+    Grouped { groups: groups.into_iter().map(|(_, group)| group).collect(), total: total.value(), rows }
+}
+
+/// `query` over time: one series for each of the `top` largest groups of
+/// `query.group_by` and one for the rest, per period of `grain`. Cells without a
+/// date are left out. Grouping by time itself gives one series, "Total".
+pub fn over_time(cube: &Cube, query: &Query, usage: &UsageRule, grain: Grain, top: usize) -> OverTime {
+    let by_time = matches!(query.group_by, Dimension::Month | Dimension::Day);
+    let leaders: Vec<String> = if by_time {
+        Vec::new()
+    } else {
+        group(cube, query, usage).groups.into_iter().take(top).map(|g| g.key).collect()
+    };
+    let period_dimension = if grain == Grain::Month { Dimension::Month } else { Dimension::Day };
+    let keep = Keep::new(cube, &query.filter, usage);
+    let mut months = HashMap::new();
+    // (period, series index) → sum; the series index is leaders.len() for "Other".
+    let mut sums: HashMap<(i64, usize), CompensatedSum> = HashMap::new();
+    let leader_ids: HashMap<i64, usize> = match query.group_by.slot() {
+        Some(slot) if !by_time => leaders
+            .iter()
+            .enumerate()
+            .filter_map(|(i, label)| Some((i64::from(cube.find_label(slot, label)?), i)))
+            .collect(),
+        _ => HashMap::new(),
+    };
+    for i in 0..cube.len() {
+        let (key, day, _, _, _) = cube.get(i, query.measure);
+        if day == NO_DAY || !keep.keeps(key, day) {
+            continue;
+        }
+        let period = group_id(period_dimension, key, day, &mut months);
+        let series = if by_time {
+            0
+        } else {
+            let id = group_id(query.group_by, key, day, &mut months);
+            leader_ids.get(&id).copied().unwrap_or(leaders.len())
+        };
+        sums.entry((period, series)).or_default().merge(cube.sum(i, query.measure));
+    }
+    let mut periods: Vec<i64> = sums.keys().map(|(period, _)| *period).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    let names: Vec<String> = if by_time {
+        vec!["Total".to_owned()]
+    } else {
+        leaders.into_iter().chain(std::iter::once(OTHER.to_owned())).collect()
+    };
+    let series: Vec<Series> = names
+        .into_iter()
+        .enumerate()
+        .map(|(index, key)| Series {
+            key,
+            values: periods.iter().map(|p| sums.get(&(*p, index)).map_or(0.0, CompensatedSum::value)).collect(),
+        })
+        .filter(|series| series.key != OTHER || series.values.iter().any(|&v| v != 0.0))
+        .collect();
+    OverTime { periods: periods.iter().map(|&p| group_label(cube, period_dimension, p)).collect(), series }
+}
+
+/// The first and last day with costs, if any cell has a date.
+pub fn date_span(cube: &Cube) -> Option<(i32, i32)> {
+    (0..cube.len())
+        .map(|i| cube.get(i, Measure::Unblended).1)
+        .filter(|&day| day != NO_DAY)
+        .fold(None, |span, day| Some(span.map_or((day, day), |(a, b): (i32, i32)| (a.min(day), b.max(day)))))
+}
+
+/// The line item types in the cube, with their row counts, most rows first.
+pub fn line_item_types(cube: &Cube) -> Vec<(String, u64)> {
+    let mut rows = vec![0u64; cube.labels(5).len()];
+    for i in 0..cube.len() {
+        let (key, _, count, _, _) = cube.get(i, Measure::Unblended);
+        rows[key[5] as usize] += count;
+    }
+    let mut types: Vec<(String, u64)> = cube.labels(5).iter().cloned().zip(rows).collect();
+    types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    types
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::dates::day_of;
+    use crate::engine::usage::UsagePreset;
+
+    /// (service, account, region, type, day, unblended, amortized)
+    fn cube(rows: &[(&str, &str, &str, &str, i32, f64, f64)]) -> Cube {
+        let mut cube = Cube::default();
+        for &(service, account, region, line_item_type, day, unblended, amortized) in rows {
+            let key = [
+                cube.label_id(0, service),
+                cube.label_id(1, account),
+                cube.label_id(2, region),
+                cube.label_id(3, ""),
+                cube.label_id(4, ""),
+                cube.label_id(5, line_item_type),
+            ];
+            let cell = cube.cell((key, day));
+            cube.add(cell, [unblended, unblended, amortized], false);
+        }
+        cube
+    }
+
+    fn sample() -> Cube {
+        let (jan, feb) = (day_of(2024, 1, 10), day_of(2024, 2, 3));
+        cube(&[
+            ("AmazonEC2", "111", "us-east-1", "Usage", jan, 10.0, 10.0),
+            ("AmazonEC2", "222", "eu-west-1", "Usage", feb, 5.0, 5.0),
+            ("AmazonEC2", "111", "us-east-1", "DiscountedUsage", feb, 0.0, 3.0),
+            ("AmazonS3", "111", "eu-west-1", "Usage", jan, 2.0, 2.0),
+            ("AmazonS3", "222", "us-east-1", "Tax", feb, 0.5, 0.5),
+            ("AWSGlue", "222", "us-east-1", "Usage", NO_DAY, 1.0, 1.0),
+        ])
+    }
+
+    fn keys(grouped: &Grouped) -> Vec<(&str, f64)> {
+        grouped.groups.iter().map(|g| (g.key.as_str(), g.cost)).collect()
+    }
+
+    #[test]
+    fn groups_by_each_dimension_with_the_same_total() {
+        let cube = sample();
+        let usage = UsageRule::default();
+        for dimension in Dimension::ALL {
+            let grouped = group(&cube, &Query { group_by: dimension, ..Query::default() }, &usage);
+            assert_eq!(grouped.total, 18.0, "{dimension:?}");
+            assert_eq!(grouped.groups.iter().map(|g| g.cost).sum::<f64>(), 18.0);
+        }
+        let by_service = group(&cube, &Query::default(), &usage);
+        assert_eq!(keys(&by_service), [("AmazonEC2", 15.0), ("AmazonS3", 2.0), ("AWSGlue", 1.0)]);
+        let by_month = group(&cube, &Query { group_by: Dimension::Month, ..Query::default() }, &usage);
+        assert_eq!(keys(&by_month), [("(no date)", 1.0), ("2024-01", 12.0), ("2024-02", 5.0)]);
+    }
+
+    #[test]
+    fn filters_by_labels_dates_and_usage() {
+        let cube = sample();
+        let filter = Filter::default().with_labels(Dimension::Account, vec!["111".into()]);
+        let query = Query { group_by: Dimension::Region, filter, ..Query::default() };
+        assert_eq!(keys(&group(&cube, &query, &UsageRule::default())), [("us-east-1", 10.0), ("eu-west-1", 2.0)]);
+
+        let february = Filter { from: Some(day_of(2024, 2, 1)), to: Some(day_of(2024, 2, 29)), labels: vec![] };
+        let query = Query { filter: february, measure: Measure::Amortized, ..Query::default() };
+        let grouped = group(&cube, &query, &UsagePreset::RunningUsage.rule());
+        assert_eq!(keys(&grouped), [("AmazonEC2", 8.0)], "dated rows only, amortized, RI usage counted");
+        let everything = group(&cube, &Query::default(), &UsagePreset::Everything.rule());
+        assert_eq!(everything.total, 18.5);
+    }
+
+    #[test]
+    fn over_time_keeps_the_top_groups_and_gathers_the_rest() {
+        let cube = sample();
+        let query = Query::default();
+        let series = over_time(&cube, &query, &UsageRule::default(), Grain::Month, 1);
+        assert_eq!(series.periods, ["2024-01", "2024-02"]);
+        assert_eq!(series.series[0], Series { key: "AmazonEC2".into(), values: vec![10.0, 5.0] });
+        assert_eq!(series.series[1], Series { key: OTHER.into(), values: vec![2.0, 0.0] });
+        let total =
+            over_time(&cube, &Query { group_by: Dimension::Day, ..query }, &UsageRule::default(), Grain::Day, 5);
+        assert_eq!(total.series.len(), 1);
+        assert_eq!(total.series[0].values.iter().sum::<f64>(), 17.0, "the undated cost is not on a time axis");
+    }
+
+    #[test]
+    fn spans_and_types() {
+        let cube = sample();
+        assert_eq!(date_span(&cube), Some((day_of(2024, 1, 10), day_of(2024, 2, 3))));
+        assert_eq!(date_span(&Cube::default()), None);
+        assert_eq!(line_item_types(&cube)[0], ("Usage".to_owned(), 4));
+    }
+}

@@ -1,0 +1,157 @@
+//! The explorer's scan and queries, on the demo CUR (three months, 120+ columns,
+//! every line item type), checked against the costs page and against a plain
+//! row-by-row reading of the same files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::Float64Type;
+use arrow_array::{Array, RecordBatch};
+use ducks::cli::LocalFile;
+use ducks::engine::query::{Filter, Grain, Query, group, over_time};
+use ducks::engine::{
+    Cube, CurFile, Dimension, Discounts, Measure, ScanKind, Tally, UsagePreset, UsageRule, cost_report, plan,
+};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+fn demo() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("public/demo");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+/// The cube and tally of `paths`, read in slices as the workers do.
+fn scan(paths: &[PathBuf], workers: usize) -> (Cube, Tally) {
+    let files: Vec<_> = paths.iter().map(|p| CurFile::open(LocalFile::open(p).unwrap()).unwrap()).collect();
+    let outlines: Vec<_> = files.iter().enumerate().map(|(i, f)| (i, f.outline())).collect();
+    let (mut cube, mut tally) = (Cube::default(), Tally::default());
+    for piece in plan(&outlines, workers) {
+        let file = &files[piece.file];
+        assert!(!file.prefetch_ranges(piece.slice, ScanKind::Explore).is_empty());
+        cube.merge(&file.explore_prefetched(piece.slice, Vec::new(), &mut |_| {}).unwrap().0);
+        tally.merge(&file.scan(piece.slice, &mut |_| {}).unwrap());
+    }
+    (cube, tally)
+}
+
+#[test]
+fn every_grouping_sums_to_the_costs_page_total() {
+    let (cube, tally) = scan(&demo(), 3);
+    for preset in UsagePreset::ALL {
+        let usage = preset.rule();
+        let report = cost_report(&tally, 3, &Discounts::default(), &usage);
+        for dimension in Dimension::ALL {
+            let grouped = group(&cube, &Query { group_by: dimension, ..Query::default() }, &usage);
+            assert!(
+                (grouped.total - report.total.undiscounted).abs() < 1e-6,
+                "{preset:?} by {dimension:?}: {} vs {}",
+                grouped.total,
+                report.total.undiscounted
+            );
+            assert_eq!(grouped.rows, report.usage_rows, "{preset:?} by {dimension:?}");
+        }
+        let by_service = group(&cube, &Query::default(), &usage);
+        for service in &report.services {
+            let group = by_service.groups.iter().find(|g| g.key == service.service).unwrap();
+            assert!((group.cost - service.undiscounted).abs() < 1e-9, "{}", service.service);
+        }
+    }
+}
+
+/// Per service, (unblended, net unblended, amortized) over every row, the plain way.
+fn row_by_row(paths: &[PathBuf]) -> BTreeMap<String, [f64; 3]> {
+    let mut sums: BTreeMap<String, [f64; 3]> = BTreeMap::new();
+    for path in paths {
+        let reader =
+            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap().build().unwrap();
+        for batch in reader {
+            let batch: RecordBatch = batch.unwrap();
+            let text = |name: &str| batch.column_by_name(name).map(|c| c.as_string::<i32>().clone());
+            let number = |name: &str| batch.column_by_name(name).map(|c| c.as_primitive::<Float64Type>().clone());
+            let (types, services, arns) = (
+                text("line_item_line_item_type").unwrap(),
+                text("product_servicecode").unwrap(),
+                text("reservation_reservation_a_r_n"),
+            );
+            let (cost, net) =
+                (number("line_item_unblended_cost").unwrap(), number("line_item_net_unblended_cost").unwrap());
+            let value = |column: &Option<arrow_array::Float64Array>, row: usize| {
+                column.as_ref().filter(|c| c.is_valid(row)).map_or(0.0, |c| c.value(row))
+            };
+            let (sp_effective, sp_total, sp_used, ri_effective, ri_upfront, ri_recurring) = (
+                number("savings_plan_savings_plan_effective_cost"),
+                number("savings_plan_total_commitment_to_date"),
+                number("savings_plan_used_commitment"),
+                number("reservation_effective_cost"),
+                number("reservation_unused_amortized_upfront_fee_for_billing_period"),
+                number("reservation_unused_recurring_fee"),
+            );
+            for row in 0..batch.num_rows() {
+                let unblended = cost.value(row);
+                let arn_empty = arns.as_ref().is_none_or(|a| a.is_null(row) || a.value(row).is_empty());
+                let amortized = match types.value(row) {
+                    "SavingsPlanCoveredUsage" => value(&sp_effective, row),
+                    "SavingsPlanRecurringFee" => value(&sp_total, row) - value(&sp_used, row),
+                    "SavingsPlanNegation" | "SavingsPlanUpfrontFee" => 0.0,
+                    "DiscountedUsage" => value(&ri_effective, row),
+                    "RIFee" => value(&ri_upfront, row) + value(&ri_recurring, row),
+                    "Fee" if !arn_empty => 0.0,
+                    _ => unblended,
+                };
+                let entry = sums.entry(services.value(row).to_owned()).or_default();
+                entry[0] += unblended;
+                entry[1] += net.value(row);
+                entry[2] += amortized;
+            }
+        }
+    }
+    sums
+}
+
+#[test]
+fn measures_match_a_row_by_row_reading() {
+    let files = demo();
+    let (cube, _) = scan(&files, 2);
+    let expected = row_by_row(&files);
+    let everything = UsagePreset::Everything.rule();
+    for (m, measure) in Measure::ALL.into_iter().enumerate() {
+        let grouped = group(&cube, &Query { measure, ..Query::default() }, &everything);
+        assert_eq!(grouped.groups.len(), expected.len());
+        for g in &grouped.groups {
+            let want = expected[&g.key][m];
+            assert!((g.cost - want).abs() < 1e-6 * want.abs().max(1.0), "{measure:?} {}: {} vs {want}", g.key, g.cost);
+        }
+    }
+    let amortized = group(&cube, &Query { measure: Measure::Amortized, ..Query::default() }, &everything).total;
+    let unblended = group(&cube, &Query::default(), &everything).total;
+    assert!(amortized != unblended, "the demo's reservations and Savings Plans make them differ");
+}
+
+#[test]
+fn months_days_and_drill_down() {
+    let (cube, _) = scan(&demo(), 1);
+    let usage = UsageRule::default();
+    let months = group(&cube, &Query { group_by: Dimension::Month, ..Query::default() }, &usage);
+    assert_eq!(months.groups.iter().map(|g| g.key.as_str()).collect::<Vec<_>>(), ["2024-01", "2024-02", "2024-03"]);
+    let days = group(&cube, &Query { group_by: Dimension::Day, ..Query::default() }, &usage);
+    assert!(days.groups.len() >= 80 && days.groups.len() <= 91, "{}", days.groups.len());
+
+    // Drill: EC2, then its usage types; the usage types sum to EC2's cost.
+    let ec2 = Filter::default().with_labels(Dimension::Service, vec!["AmazonEC2".into()]);
+    let ec2_total = group(&cube, &Query { filter: ec2.clone(), ..Query::default() }, &usage).total;
+    let usage_types =
+        group(&cube, &Query { group_by: Dimension::UsageType, filter: ec2.clone(), ..Query::default() }, &usage);
+    assert!(usage_types.groups.iter().all(|g| g.key.contains("BoxUsage")
+        || g.key.contains("EBS")
+        || g.key.contains("Spot")
+        || g.key.contains("Nat")));
+    assert!((usage_types.total - ec2_total).abs() < 1e-9);
+
+    let over = over_time(&cube, &Query { group_by: Dimension::Region, ..Query::default() }, &usage, Grain::Month, 3);
+    assert_eq!(over.periods.len(), 3);
+    assert_eq!(over.series.len(), 4, "three regions and the rest");
+    let stacked: f64 = over.series.iter().flat_map(|s| &s.values).sum();
+    assert!((stacked - months.total).abs() < 1e-6);
+}

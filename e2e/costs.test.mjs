@@ -41,8 +41,8 @@ test('a service chosen with the keyboard shows its figures', async () => {
   const box = page.getByRole('combobox', { name: 'Service' });
   await box.focus();
   await page.keyboard.type('guard');
-  await page.getByRole('option').first().waitFor();
-  assert.equal(await page.getByRole('option').count(), 1);
+  await page.getByRole('listbox', { name: 'Service' }).getByRole('option').first().waitFor();
+  assert.equal(await page.getByRole('listbox', { name: 'Service' }).getByRole('option').count(), 1);
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   assert.equal(await box.getAttribute('aria-expanded'), 'false');

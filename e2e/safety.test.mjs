@@ -63,7 +63,7 @@ test('service names from a file are shown as text, never run', async () => {
   assert.equal(await cell.textContent(), hostile);
   assert.equal(await page.locator('[data-testid=costs-table] img').count(), 0, 'no element was made from the name');
   await page.getByRole('combobox', { name: 'Service' }).fill('img');
-  await page.getByRole('option').first().waitFor();
+  await page.getByRole('listbox', { name: 'Service' }).getByRole('option').first().waitFor();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   assert.equal(await page.getByTestId('detail-service').textContent(), hostile);

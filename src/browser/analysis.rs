@@ -1,5 +1,7 @@
 //! One analysis of a set of files in the browser: outlines first (footers only,
 //! on all workers at once), then the planned pieces, then a merge in file order.
+//! The costs come first; the explorer's cube is built after, by a second scan of
+//! the same pieces with more columns, while the costs page is already shown.
 //!
 //! A file that cannot be used is reported and left out; the others still give
 //! their figures. Only Cancel stops the whole analysis.
@@ -10,9 +12,20 @@ use std::rc::Rc;
 use futures::future::join_all;
 
 use super::files::Chosen;
-use super::pool::{JobError, Pool};
-use super::protocol::{Reply, Request};
-use crate::engine::{Outline, Tally, plan};
+use super::pool::{Done, JobError, Pool};
+use super::protocol::{FileKey, Reply, Request};
+use crate::engine::{Cube, Outline, Piece, ScanKind, Tally, plan};
+
+/// Where the time went for one file, in milliseconds of worker time.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timing {
+    /// Reading and checking the footer.
+    pub open: f64,
+    /// The costs scan (reading ahead and decoding), over all pieces.
+    pub costs: f64,
+    /// The explorer scan, once it has run.
+    pub explore: Option<f64>,
+}
 
 /// What happened to one file.
 #[derive(Debug, Clone)]
@@ -23,6 +36,12 @@ pub struct FileOutcome {
     pub bytes: u64,
     /// Its outline, or why it could not be used.
     pub result: Result<Outline, String>,
+    /// This file's own tally, for the diagnostics panel.
+    pub tally: Tally,
+    /// Where the time went.
+    pub timing: Timing,
+    /// Why the explorer could not read it, if it could not.
+    pub explore_problem: Option<String>,
 }
 
 /// The result of an analysis.
@@ -32,12 +51,20 @@ pub struct Analysis {
     pub files: Vec<FileOutcome>,
     /// The merged tally of the files that could be used.
     pub tally: Tally,
+    chosen: Vec<Chosen>,
+    keys: Vec<FileKey>,
+    pieces: Vec<Piece>,
 }
 
 impl Analysis {
     /// How many files contributed to the tally.
     pub fn files_used(&self) -> usize {
         self.files.iter().filter(|file| file.result.is_ok()).count()
+    }
+
+    /// The outlines of the files used.
+    pub fn outlines(&self) -> impl Iterator<Item = &Outline> {
+        self.files.iter().filter_map(|file| file.result.as_ref().ok())
     }
 }
 
@@ -57,15 +84,16 @@ pub struct Progress {
 /// Why an analysis stopped before the end.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stopped {
-    /// The user cancelled.
+    /// The user cancelled, or a newer analysis took over.
     Cancelled,
     /// The scan engine cannot run in this browser.
     Unavailable(String),
 }
 
-/// Analyses `files` on the pool's workers, reporting progress as it goes.
-/// `wanted` is asked between phases: when it says no (a newer analysis has
-/// started, or the user cancelled), the analysis stops without queueing more work.
+/// Analyses `files` on the pool's workers for the costs page, reporting progress
+/// as it goes. `wanted` is asked between phases: when it says no (a newer
+/// analysis has started, or the user cancelled), the analysis stops without
+/// queueing more work.
 pub async fn analyse(
     pool: &Pool,
     files: Vec<Chosen>,
@@ -95,17 +123,25 @@ pub async fn analyse(
         }
     }))
     .await;
-
     if !wanted() {
         return Err(Stopped::Cancelled);
     }
+
     let mut outcomes = Vec::with_capacity(files.len());
     for (file, reply) in files.iter().zip(outlines) {
+        let open = reply.as_ref().map_or(0.0, |done| done.elapsed);
         let result = match reply {
-            Ok(Reply::Outline(outline)) => Ok(*outline),
+            Ok(Done { reply: Reply::Outline(outline), .. }) => Ok(*outline),
             other => Err(failure(other)?),
         };
-        outcomes.push(FileOutcome { name: file.name.clone(), bytes: file.blob.size() as u64, result });
+        outcomes.push(FileOutcome {
+            name: file.name.clone(),
+            bytes: file.blob.size() as u64,
+            result,
+            tally: Tally::default(),
+            timing: Timing { open, ..Timing::default() },
+            explore_problem: None,
+        });
     }
 
     let usable: Vec<(usize, &Outline)> = outcomes
@@ -119,62 +155,115 @@ pub async fn analyse(
     state.set(now);
     on_progress(now);
 
-    let scans = join_all(pieces.iter().map(|piece| {
-        let (state, on_progress) = (Rc::clone(&state), Rc::clone(&on_progress));
-        let reported = Rc::new(Cell::new(0u64));
-        let advance = {
-            let reported = Rc::clone(&reported);
-            move |rows: u64| {
-                reported.set(reported.get() + rows);
-                let mut now = state.get();
-                now.rows_done += rows;
-                state.set(now);
-                on_progress(now);
-            }
-        };
-        let advance = Rc::new(advance);
-        let blob = files[piece.file].blob.clone();
-        let key = keys[piece.file];
-        async move {
-            let on_rows: Rc<dyn Fn(u64)> = advance.clone();
-            let reply = pool.run(key, blob, Request::Scan(piece.slice), Some(on_rows)).await;
-            // Rows the worker did not get to report before it finished.
-            advance(piece.slice.rows.saturating_sub(reported.get()));
-            reply
-        }
-    }))
-    .await;
-
+    let scans = scan_pieces(pool, &files, &keys, &pieces, ScanKind::Costs, state, on_progress).await;
     if !wanted() {
         return Err(Stopped::Cancelled);
     }
-    let mut per_file: Vec<Tally> = vec![Tally::default(); outcomes.len()];
     for (piece, reply) in pieces.iter().zip(scans) {
+        let outcome = &mut outcomes[piece.file];
+        outcome.timing.costs += reply.as_ref().map_or(0.0, |done| done.elapsed);
         match reply {
-            Ok(Reply::Tally(tally)) => per_file[piece.file].merge(&tally),
+            Ok(Done { reply: Reply::Tally(tally), .. }) => outcome.tally.merge(&tally),
             other => {
                 let message = failure(other)?;
-                if outcomes[piece.file].result.is_ok() {
-                    outcomes[piece.file].result = Err(message);
+                if outcome.result.is_ok() {
+                    outcome.result = Err(message);
                 }
             }
         }
     }
     let mut tally = Tally::default();
-    for (outcome, part) in outcomes.iter().zip(&per_file) {
-        if outcome.result.is_ok() {
-            tally.merge(part);
+    for outcome in outcomes.iter().filter(|outcome| outcome.result.is_ok()) {
+        tally.merge(&outcome.tally);
+    }
+    Ok(Analysis { files: outcomes, tally, chosen: files, keys, pieces })
+}
+
+/// Builds the explorer's cube of the files `analysis` used, by a second scan of
+/// its pieces; records each file's explorer time (and any failure) in `analysis`.
+pub async fn explore(
+    pool: &Pool,
+    analysis: &mut Analysis,
+    on_progress: Rc<dyn Fn(Progress)>,
+    wanted: impl Fn() -> bool,
+) -> Result<Cube, Stopped> {
+    let pieces: Vec<Piece> =
+        analysis.pieces.iter().copied().filter(|piece| analysis.files[piece.file].result.is_ok()).collect();
+    let used = analysis.files_used();
+    let state = Rc::new(Cell::new(Progress {
+        files: used,
+        files_opened: used,
+        rows_done: 0,
+        rows_total: pieces.iter().map(|piece| piece.slice.rows).sum(),
+    }));
+    let scans =
+        scan_pieces(pool, &analysis.chosen, &analysis.keys, &pieces, ScanKind::Explore, state, on_progress).await;
+    if !wanted() {
+        return Err(Stopped::Cancelled);
+    }
+    let mut parts: Vec<Cube> = vec![Cube::default(); analysis.files.len()];
+    for (piece, reply) in pieces.iter().zip(scans) {
+        let outcome = &mut analysis.files[piece.file];
+        *outcome.timing.explore.get_or_insert(0.0) += reply.as_ref().map_or(0.0, |done| done.elapsed);
+        let cube = match reply {
+            Ok(Done { reply: Reply::Cube(columns), .. }) => Cube::from_columns(*columns).map_err(|e| e.to_string()),
+            other => Err(failure(other)?),
+        };
+        match cube {
+            Ok(cube) => parts[piece.file].merge(&cube),
+            Err(problem) => outcome.explore_problem = Some(problem),
         }
     }
-    Ok(Analysis { files: outcomes, tally })
+    let mut cube = Cube::default();
+    for (outcome, part) in analysis.files.iter().zip(&parts) {
+        if outcome.result.is_ok() && outcome.explore_problem.is_none() {
+            cube.merge(part);
+        }
+    }
+    Ok(cube)
+}
+
+/// Runs a scan of every piece on the pool, counting rows into `state`.
+async fn scan_pieces(
+    pool: &Pool,
+    files: &[Chosen],
+    keys: &[FileKey],
+    pieces: &[Piece],
+    kind: ScanKind,
+    state: Rc<Cell<Progress>>,
+    on_progress: Rc<dyn Fn(Progress)>,
+) -> Vec<Result<Done, JobError>> {
+    join_all(pieces.iter().map(|piece| {
+        let reported = Rc::new(Cell::new(0u64));
+        let advance = {
+            let (state, on_progress, reported) = (Rc::clone(&state), Rc::clone(&on_progress), Rc::clone(&reported));
+            Rc::new(move |rows: u64| {
+                reported.set(reported.get() + rows);
+                let mut now = state.get();
+                now.rows_done += rows;
+                state.set(now);
+                on_progress(now);
+            })
+        };
+        let blob = files[piece.file].blob.clone();
+        let key = keys[piece.file];
+        async move {
+            let on_rows: Rc<dyn Fn(u64)> = advance.clone();
+            let reply = pool.run(key, blob, Request::Scan(piece.slice, kind), Some(on_rows)).await;
+            // Rows the worker did not get to report before it finished.
+            advance(piece.slice.rows.saturating_sub(reported.get()));
+            reply
+        }
+    }))
+    .await
 }
 
 /// The message for a file whose job did not give the expected reply; stops the
 /// analysis on Cancel or when the engine cannot run.
-fn failure(reply: Result<Reply, JobError>) -> Result<String, Stopped> {
+fn failure(reply: Result<Done, JobError>) -> Result<String, Stopped> {
     match reply {
-        Ok(Reply::Failed(message)) => Ok(message),
-        Ok(other) => Ok(format!("the worker answered out of turn ({other:?})")),
+        Ok(Done { reply: Reply::Failed(message), .. }) => Ok(message),
+        Ok(Done { reply, .. }) => Ok(format!("the worker answered out of turn ({reply:?})")),
         Err(JobError::Crashed(detail)) => Ok(format!(
             "The reader crashed on this file, so it was left out (the page and the other files are fine): {detail}"
         )),

@@ -9,12 +9,14 @@
 //! - [`analysis`]: one analysis of a set of files, from outlines to a merged tally.
 //! - [`storage`]: saved settings, validated when read back.
 //! - [`files`]: files from a drop (including folders) and the bundled demo data.
+//! - [`output`]: downloads made in the page, and the clipboard.
 //!
 //! Nothing here knows about Leptos; nothing in `ui` knows about Parquet.
 
 pub mod analysis;
 pub mod blob_source;
 pub mod files;
+pub mod output;
 pub mod pool;
 pub mod protocol;
 pub mod storage;

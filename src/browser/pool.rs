@@ -14,7 +14,7 @@ use futures::channel::oneshot;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 
-use super::protocol::{FileKey, Reply, Request};
+use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request};
 
 /// The script trunk writes for the worker binary (`data-loader-shim`).
 const WORKER_SCRIPT: &str = "ducks-worker_loader.js";
@@ -37,6 +37,15 @@ pub enum JobError {
     Unavailable(String),
 }
 
+/// A worker's final reply to a job, and how long the worker spent on it.
+#[derive(Debug)]
+pub struct Done {
+    /// The reply.
+    pub reply: Reply,
+    /// Milliseconds from the worker receiving the job to its reply.
+    pub elapsed: f64,
+}
+
 /// Called with the rows a scan has done since its last report.
 pub type OnProgress = Rc<dyn Fn(u64)>;
 
@@ -46,7 +55,7 @@ struct Job {
     key: FileKey,
     file: Blob,
     request: Request,
-    done: oneshot::Sender<Result<Reply, JobError>>,
+    done: oneshot::Sender<Result<Done, JobError>>,
     progress: Option<OnProgress>,
 }
 
@@ -147,14 +156,14 @@ impl Pool {
         file: Blob,
         request: Request,
         progress: Option<OnProgress>,
-    ) -> Result<Reply, JobError> {
+    ) -> Result<Done, JobError> {
         self.run_on(None, key, file, request, progress).await
     }
 
     /// Runs `request` on every worker at once, so each has the file open (its
     /// footer read and parsed) before the work on it is shared out; resolves with
     /// the first worker's reply, or another's if the first one crashed.
-    pub async fn run_everywhere(&self, key: FileKey, file: Blob, request: Request) -> Result<Reply, JobError> {
+    pub async fn run_everywhere(&self, key: FileKey, file: Blob, request: Request) -> Result<Done, JobError> {
         let runs = (0..self.size()).map(|worker| self.run_on(Some(worker), key, file.clone(), request.clone(), None));
         let replies = futures::future::join_all(runs).await;
         let alive = replies.iter().position(|reply| !matches!(reply, Err(JobError::Crashed(_))));
@@ -168,7 +177,7 @@ impl Pool {
         file: Blob,
         request: Request,
         progress: Option<OnProgress>,
-    ) -> Result<Reply, JobError> {
+    ) -> Result<Done, JobError> {
         let (done, reply) = oneshot::channel();
         {
             let mut inner = self.0.borrow_mut();
@@ -179,6 +188,16 @@ impl Pool {
         }
         dispatch(&self.0);
         reply.await.unwrap_or(Err(JobError::Cancelled))
+    }
+
+    /// Drops every queued job; running ones finish (their replies go to whoever
+    /// still waits for them). A new analysis does this rather than stopping
+    /// workers, which would have to load and warm up again.
+    pub fn cancel_queued(&self) {
+        let dropped: Vec<Job> = self.0.borrow_mut().queue.drain(..).collect();
+        for job in dropped {
+            let _ = job.done.send(Err(JobError::Cancelled));
+        }
     }
 
     /// Stops every queued and running job: busy workers are terminated (their work
@@ -283,8 +302,13 @@ fn current(inner: &Inner, index: usize, worker: &Worker) -> bool {
 fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &JsValue) {
     let id = js_sys::Reflect::get(message, &"id".into()).ok().and_then(|id| id.as_f64()).unwrap_or(0.0) as u32;
     let body = js_sys::Reflect::get(message, &"body".into()).ok().and_then(|body| body.as_string()).unwrap_or_default();
-    let memory = js_sys::Reflect::get(message, &"memory".into()).ok().and_then(|m| m.as_f64()).unwrap_or(0.0);
+    let number = |key: &str| js_sys::Reflect::get(message, &key.into()).ok().and_then(|m| m.as_f64());
+    let (memory, elapsed) = (number("memory").unwrap_or(0.0), number("elapsed").unwrap_or(0.0));
     let reply: Reply = match serde_json::from_str(&body) {
+        Ok(Reply::Cube(mut columns)) => match cube_arrays(message, &mut columns) {
+            Ok(()) => Reply::Cube(columns),
+            Err(problem) => Reply::Failed(problem),
+        },
         Ok(reply) => reply,
         Err(error) => Reply::Failed(format!("the worker's answer was not understood ({error})")),
     };
@@ -318,7 +342,7 @@ fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &
             reply => {
                 if inner.slots[index].job.as_ref().is_some_and(|(running, _)| *running == id) {
                     let (_, job) = inner.slots[index].job.take().expect("checked above");
-                    finished = Some((job, Ok(reply)));
+                    finished = Some((job, Ok(Done { reply, elapsed })));
                 }
             }
         }
@@ -374,4 +398,21 @@ fn unresponsive(pool: &Rc<RefCell<Inner>>) {
     for (index, worker) in stuck {
         died(pool, index, &worker, format!("it stopped responding for {} s", SILENCE_MS / 1000.0));
     }
+}
+
+/// Moves a cube's numeric columns from the message's typed arrays into `columns`.
+fn cube_arrays(message: &JsValue, columns: &mut crate::engine::CubeColumns) -> Result<(), String> {
+    let array = |name: &str| {
+        js_sys::Reflect::get(message, &name.into())
+            .ok()
+            .filter(|value| !value.is_undefined())
+            .ok_or_else(|| format!("the worker's cube lacks its {name}"))
+    };
+    let [keys, days, rows, nulls, sums] = CUBE_ARRAYS;
+    columns.keys = js_sys::Uint32Array::new(&array(keys)?).to_vec();
+    columns.days = js_sys::Int32Array::new(&array(days)?).to_vec();
+    columns.rows = js_sys::Float64Array::new(&array(rows)?).to_vec();
+    columns.null_costs = js_sys::Float64Array::new(&array(nulls)?).to_vec();
+    columns.sums = js_sys::Float64Array::new(&array(sums)?).to_vec();
+    Ok(())
 }

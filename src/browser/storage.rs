@@ -2,40 +2,50 @@
 //! damaged or foreign value falls back to the defaults with a notice and never
 //! breaks the page.
 
-use crate::engine::Discounts;
+use crate::engine::{Discounts, Workspaces};
 
-const DISCOUNTS_KEY: &str = "ducks.discounts.v1";
+const WORKSPACES_KEY: &str = "ducks.workspaces.v1";
+
+/// Where the first version kept its one discount table; read once, to carry it
+/// into the first workspace.
+const OLD_DISCOUNTS_KEY: &str = "ducks.discounts.v1";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-/// The saved discount table, or the defaults. The second value is a notice for
-/// the user when a saved table had to be ignored.
-pub fn load_discounts() -> (Discounts, Option<String>) {
-    let Some(text) = local_storage().and_then(|storage| storage.get_item(DISCOUNTS_KEY).ok().flatten()) else {
-        return (Discounts::default(), None);
-    };
-    match Discounts::from_json(&text) {
-        Ok(discounts) => (discounts, None),
-        Err(error) => (
-            Discounts::default(),
+fn read(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// The saved workspaces, or a first one. The second value is a notice for the
+/// user when saved settings had to be ignored.
+pub fn load_workspaces() -> (Workspaces, Option<String>) {
+    if let Some(text) = read(WORKSPACES_KEY) {
+        return match Workspaces::from_json(&text) {
+            Ok(workspaces) => (workspaces, None),
+            Err(error) => (
+                Workspaces::default(),
+                Some(format!("The saved workspaces were ignored and the defaults are in use. {error}")),
+            ),
+        };
+    }
+    match read(OLD_DISCOUNTS_KEY).map(|text| Discounts::from_json(&text)) {
+        None => (Workspaces::default(), None),
+        Some(Ok(discounts)) => (Workspaces::starting_with(discounts), None),
+        Some(Err(error)) => (
+            Workspaces::default(),
             Some(format!("The saved discount table was ignored and the defaults are in use. {error}")),
         ),
     }
 }
 
-/// Saves the table; says why when the browser refuses (private mode, full storage).
-pub fn save_discounts(discounts: &Discounts) -> Result<(), String> {
+/// Saves the workspaces; says why when the browser refuses (private mode, full storage).
+pub fn save_workspaces(workspaces: &Workspaces) -> Result<(), String> {
     let storage = local_storage().ok_or("this browser does not allow saving settings")?;
     storage
-        .set_item(DISCOUNTS_KEY, &discounts.to_json())
-        .map_err(|_| "the browser refused to save the discount table (storage full or disabled)".to_owned())
-}
-
-/// Forgets the saved table, so the defaults apply from now on.
-pub fn forget_discounts() {
-    if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(DISCOUNTS_KEY);
-    }
+        .set_item(WORKSPACES_KEY, &workspaces.to_json())
+        .map_err(|_| "the browser refused to save the settings (storage full or disabled)".to_owned())?;
+    let _ = storage.remove_item(OLD_DISCOUNTS_KEY);
+    Ok(())
 }

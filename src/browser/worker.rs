@@ -14,8 +14,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::blob_source::BlobSource;
-use super::protocol::{FileKey, Reply, Request};
-use crate::engine::{CurFile, RowSlice, footer_ranges, panic_message};
+use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request};
+use crate::engine::{CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
 
 /// Opened files kept between requests, so the slices of one file pay for its
 /// footer once. Small: each holds only metadata.
@@ -42,7 +42,7 @@ pub fn start() {
         // The person reading the page gets what went wrong, not where in which crate.
         let message = panic_message(info.payload());
         if let Some(id) = CURRENT_REQUEST.with(Cell::get) {
-            post(id, &Reply::Crashed(message));
+            post(id, Reply::Crashed(message), None);
         }
     }));
     warm_up();
@@ -51,7 +51,7 @@ pub fn start() {
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
-    post(0, &Reply::Ready);
+    post(0, Reply::Ready, None);
 }
 
 /// A small CUR (the three columns of `examples/gen_cur.rs`, three row groups)
@@ -93,16 +93,41 @@ fn field(message: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(message, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Sends `{ id, body }` to the page.
-fn post(id: u32, reply: &Reply) {
+/// Sends `{ id, body, memory }` to the page; a cube's numbers go as typed arrays,
+/// moved (not copied) to the page.
+fn post(id: u32, reply: Reply, elapsed: Option<f64>) {
     let message = js_sys::Object::new();
-    let body = serde_json::to_string(reply).unwrap_or_else(|error| {
+    let set = |key: &str, value: &JsValue| {
+        let _ = js_sys::Reflect::set(&message, &key.into(), value);
+    };
+    let transfer = js_sys::Array::new();
+    let reply = match reply {
+        Reply::Cube(mut columns) => {
+            let arrays: [js_sys::Object; 5] = [
+                js_sys::Uint32Array::from(std::mem::take(&mut columns.keys).as_slice()).into(),
+                js_sys::Int32Array::from(std::mem::take(&mut columns.days).as_slice()).into(),
+                js_sys::Float64Array::from(std::mem::take(&mut columns.rows).as_slice()).into(),
+                js_sys::Float64Array::from(std::mem::take(&mut columns.null_costs).as_slice()).into(),
+                js_sys::Float64Array::from(std::mem::take(&mut columns.sums).as_slice()).into(),
+            ];
+            for (name, array) in CUBE_ARRAYS.iter().zip(arrays) {
+                transfer.push(&js_sys::Reflect::get(&array, &"buffer".into()).unwrap_or(JsValue::UNDEFINED));
+                set(name, &array);
+            }
+            Reply::Cube(columns)
+        }
+        reply => reply,
+    };
+    let body = serde_json::to_string(&reply).unwrap_or_else(|error| {
         serde_json::to_string(&Reply::Failed(format!("the result could not be encoded: {error}"))).unwrap_or_default()
     });
-    let _ = js_sys::Reflect::set(&message, &"id".into(), &id.into());
-    let _ = js_sys::Reflect::set(&message, &"body".into(), &body.into());
-    let _ = js_sys::Reflect::set(&message, &"memory".into(), &memory_bytes().into());
-    let _ = scope().post_message(&message);
+    set("id", &id.into());
+    set("body", &body.into());
+    set("memory", &memory_bytes().into());
+    if let Some(elapsed) = elapsed {
+        set("elapsed", &elapsed.into());
+    }
+    let _ = scope().post_message_with_transfer(&message, &transfer);
 }
 
 /// The size of this worker's wasm memory (it only grows), reported with every
@@ -119,12 +144,13 @@ fn serve(files: &Kept, message: &JsValue) {
     CURRENT_REQUEST.with(|current| current.set(Some(id)));
     let decoded = decode(message);
     let files = Rc::clone(files);
+    let started = js_sys::Date::now();
     wasm_bindgen_futures::spawn_local(async move {
         let reply = match decoded {
             Ok((key, blob, request)) => answer(&files, key, blob, request, id).await,
             Err(problem) => Reply::Failed(problem),
         };
-        post(id, &reply);
+        post(id, reply, Some(js_sys::Date::now() - started));
         CURRENT_REQUEST.with(|current| current.set(None));
     });
 }
@@ -144,8 +170,8 @@ async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u3
     };
     match request {
         Request::Outline => Reply::Outline(Box::new(file.outline().clone())),
-        Request::Scan(slice) => match prefetch(&blob, &file.prefetch_ranges(slice)).await {
-            Ok(prefetched) => scan(&file, slice, prefetched, id),
+        Request::Scan(slice, kind) => match prefetch(&blob, &file.prefetch_ranges(slice, kind)).await {
+            Ok(prefetched) => scan(&file, slice, kind, prefetched, id),
             Err(message) => Reply::Failed(message),
         },
     }
@@ -200,20 +226,23 @@ async fn opened(files: &Kept, key: FileKey, blob: Blob) -> Result<Rc<CurFile<Blo
     Ok(file)
 }
 
-fn scan(file: &CurFile<BlobSource>, slice: RowSlice, prefetched: Vec<(u64, Bytes)>, id: u32) -> Reply {
+fn scan(file: &CurFile<BlobSource>, slice: RowSlice, kind: ScanKind, prefetched: Vec<(u64, Bytes)>, id: u32) -> Reply {
     let now = js_sys::Date::now;
     let mut last_post = now();
     let mut unreported = 0;
-    let result = file.scan_prefetched(slice, prefetched, &mut |rows| {
+    let mut progress = |rows| {
         unreported += rows;
         if now() - last_post >= PROGRESS_EVERY_MS {
-            post(id, &Reply::Progress(unreported));
+            post(id, Reply::Progress(unreported), None);
             unreported = 0;
             last_post = now();
         }
-    });
-    match result.map(|(tally, _)| tally) {
-        Ok(tally) => Reply::Tally(tally),
-        Err(error) => Reply::Failed(error.to_string()),
-    }
+    };
+    let result = match kind {
+        ScanKind::Costs => file.scan_prefetched(slice, prefetched, &mut progress).map(|(tally, _)| Reply::Tally(tally)),
+        ScanKind::Explore => file
+            .explore_prefetched(slice, prefetched, &mut progress)
+            .map(|(cube, _)| Reply::Cube(Box::new(cube.to_columns()))),
+    };
+    result.unwrap_or_else(|error| Reply::Failed(error.to_string()))
 }

@@ -79,6 +79,9 @@ pub enum Error {
     /// A discount table (file, import or saved setting) is not usable.
     #[error("The discount table is not usable: {0}")]
     Discounts(String),
+    /// Saved or imported settings (workspaces) are not usable.
+    #[error("The settings are not usable: {0}")]
+    Settings(String),
 }
 
 /// The engine's result type.

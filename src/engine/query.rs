@@ -156,6 +156,40 @@ fn group_label(cube: &Cube, dimension: Dimension, id: i64) -> String {
     }
 }
 
+/// The question one level down from a group: keep only the group `key` of
+/// `query.group_by` and break it down by the next natural dimension (a service
+/// into its usage types, a usage type into its operations, a month into its days).
+pub fn drill(query: &Query, key: &str) -> Query {
+    use super::dates::{day_of, parse_day};
+    let mut next = query.clone();
+    match query.group_by {
+        Dimension::Month => {
+            if let Some(first) = parse_day(&format!("{key}-01")) {
+                let (year, month, _) = super::dates::civil(first);
+                let (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+                next.filter.from = Some(first);
+                next.filter.to = Some(day_of(year, month, 1) - 1);
+            }
+            next.group_by = Dimension::Day;
+        }
+        Dimension::Day => {
+            next.filter.from = parse_day(key);
+            next.filter.to = parse_day(key);
+            next.group_by = Dimension::Service;
+        }
+        dimension => {
+            next.filter = query.filter.with_labels(dimension, vec![key.to_owned()]);
+            next.group_by = match dimension {
+                Dimension::Service => Dimension::UsageType,
+                Dimension::UsageType => Dimension::Operation,
+                Dimension::Operation => Dimension::Day,
+                _ => Dimension::Service,
+            };
+        }
+    }
+    next
+}
+
 /// Answers `query` over `cube`, counting the line item types `usage` counts.
 pub fn group(cube: &Cube, query: &Query, usage: &UsageRule) -> Grouped {
     let keep = Keep::new(cube, &query.filter, usage);
@@ -347,6 +381,24 @@ mod tests {
             over_time(&cube, &Query { group_by: Dimension::Day, ..query }, &UsageRule::default(), Grain::Day, 5);
         assert_eq!(total.series.len(), 1);
         assert_eq!(total.series[0].values.iter().sum::<f64>(), 17.0, "the undated cost is not on a time axis");
+    }
+
+    #[test]
+    fn drilling_narrows_and_moves_down() {
+        let query = Query::default();
+        let into_ec2 = drill(&query, "AmazonEC2");
+        assert_eq!(into_ec2.group_by, Dimension::UsageType);
+        assert_eq!(into_ec2.filter.labels_of(Dimension::Service), Some(&["AmazonEC2".to_owned()][..]));
+        let into_box = drill(&into_ec2, "BoxUsage");
+        assert_eq!(into_box.group_by, Dimension::Operation);
+        assert_eq!(into_box.filter.labels.len(), 2);
+        let february = drill(&Query { group_by: Dimension::Month, ..Query::default() }, "2024-02");
+        assert_eq!((february.filter.from, february.filter.to), (Some(day_of(2024, 2, 1)), Some(day_of(2024, 2, 29))));
+        assert_eq!(february.group_by, Dimension::Day);
+        let december = drill(&Query { group_by: Dimension::Month, ..Query::default() }, "2023-12");
+        assert_eq!(december.filter.to, Some(day_of(2023, 12, 31)));
+        let day = drill(&february, "2024-02-10");
+        assert_eq!((day.filter.from, day.group_by), (Some(day_of(2024, 2, 10)), Dimension::Service));
     }
 
     #[test]

@@ -1,20 +1,48 @@
 //! The costs page: pick a service, read its figures, the totals and the table of
-//! every service, and adjust the discounts.
+//! every service, adjust the discounts, take the figures elsewhere.
 
 use leptos::prelude::*;
 
 use super::discounts_editor::DiscountsEditor;
+use super::exports::{Export, Exports};
 use super::service_detail::ServiceDetail;
 use super::service_search::ServiceSearch;
 use super::services_table::ServicesTable;
+use super::state::AppState;
 use super::totals::Totals;
+use crate::engine::export::{Cell, csv};
+use crate::engine::sql::costs_sql;
 
 /// Shown once a report exists.
 #[component]
 pub fn CostsPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let export = Export {
+        name: Signal::derive(|| "ducks-costs".to_owned()),
+        csv: Signal::derive(move || {
+            let services = state.report.with(|r| r.as_ref().map(|r| r.services.clone()).unwrap_or_default());
+            csv(
+                &["service", "undiscounted", "multiplier", "discounted", "rate"],
+                services.into_iter().map(|s| {
+                    vec![
+                        Cell::Text(s.service),
+                        Cell::Number(s.undiscounted),
+                        Cell::Number(s.multiplier),
+                        Cell::Number(s.discounted),
+                        Cell::Number(s.rate),
+                    ]
+                }),
+            )
+        }),
+        json: Signal::derive(move || state.report.with(|r| serde_json::to_string_pretty(r).unwrap_or_default())),
+        sql: Callback::new(move |dialect| {
+            let analysis = state.analysis.get()?;
+            let outline = analysis.outlines().next()?.clone();
+            Some(state.view.with(|v| costs_sql(&outline, &v.usage, &state.discounts(), dialect)))
+        }),
+    };
     view! {
-        <section class="costs" aria-labelledby="costs-title">
-            <h2 id="costs-title" class="costs__title">"Costs"</h2>
+        <div class="costs">
             <div class="costs__top">
                 <div class="costs__pick">
                     <ServiceSearch/>
@@ -24,7 +52,8 @@ pub fn CostsPage() -> impl IntoView {
             </div>
             <ServicesTable/>
             <DiscountsEditor/>
-        </section>
+            <Exports export=export/>
+        </div>
     }
 }
 

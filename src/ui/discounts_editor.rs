@@ -25,8 +25,8 @@ pub fn DiscountsEditor() -> impl IntoView {
         let mut names: Vec<String> = state
             .report
             .with(|r| r.as_ref().map(|r| r.services.iter().map(|s| s.service.clone()).collect()).unwrap_or_default());
-        state.discounts.with(|d| {
-            for (service, _) in d.entries() {
+        state.workspaces.with(|w| {
+            for (service, _) in w.current().discounts.entries() {
                 if !names.iter().any(|n| n == service) {
                     names.push(service.to_owned());
                 }
@@ -36,7 +36,7 @@ pub fn DiscountsEditor() -> impl IntoView {
     };
     let update = move |service: String, text: String| {
         let parsed = text.trim().parse::<f64>().map_err(|_| format!("{text:?} is not a number"));
-        let mut discounts = state.discounts.get_untracked();
+        let mut discounts = state.workspaces.with_untracked(|w| w.current().discounts.clone());
         match parsed.and_then(|value| discounts.set(&service, value).map_err(|e| e.to_string())) {
             Ok(()) => {
                 problem.set(None);
@@ -107,7 +107,7 @@ pub fn DiscountsEditor() -> impl IntoView {
                                     data-service=service.clone()
                                     prop:value={
                                         let service = service.clone();
-                                        move || state.discounts.with(|d| d.multiplier(&service)).to_string()
+                                        move || state.workspaces.with(|w| w.current().discounts.multiplier(&service)).to_string()
                                     }
                                     on:change={
                                         let service = service.clone();
@@ -133,12 +133,12 @@ pub fn DiscountsEditor() -> impl IntoView {
             <div class="discounts__actions">
                 <button class="button" type="button" on:click=move |_| {
                     problem.set(None);
-                    state.restore_default_discounts();
+                    state.set_discounts(Discounts::default());
                 }>"Restore defaults"</button>
                 <a
                     class="button"
                     download="ducks-discounts.json"
-                    href=move || format!("data:application/json;charset=utf-8,{}", encode(&state.discounts.with(Discounts::to_json)))
+                    href=move || format!("data:application/json;charset=utf-8,{}", encode(&state.discounts().to_json()))
                 >
                     "Export…"
                 </a>

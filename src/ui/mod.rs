@@ -1,9 +1,15 @@
 //! The page: Leptos components, one concern per file. Components read the
-//! application state and call the engine's pure functions (report, formatting,
-//! search); they never see Parquet, which only the scan workers read.
+//! application state and call the engine's pure functions (report, queries,
+//! formatting, search, SQL); they never see Parquet, which only the scan workers
+//! read.
 
+mod charts;
+mod combobox;
 mod costs_page;
+mod diagnostics;
 mod discounts_editor;
+mod explorer;
+mod exports;
 mod file_picker;
 mod file_problems;
 mod service_detail;
@@ -11,16 +17,26 @@ mod service_search;
 mod services_table;
 mod state;
 mod status_bar;
+mod tabs;
 mod totals;
+mod usage_setting;
+mod workspaces;
 
 use leptos::prelude::*;
 
 pub use state::{AppState, Status};
 
 use costs_page::CostsPage;
+use diagnostics::Diagnostics;
+use explorer::Explorer;
 use file_picker::FilePicker;
 use file_problems::FileProblems;
 use status_bar::StatusBar;
+use tabs::{TabPanel, Tabs};
+use usage_setting::UsageSetting;
+use workspaces::{WorkspaceManager, WorkspaceSwitcher};
+
+use crate::engine::view::Tab;
 
 /// The whole page.
 #[component]
@@ -29,7 +45,10 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     view! {
         <header class="masthead">
-            <h1 class="masthead__title">"ducks"</h1>
+            <div class="masthead__top">
+                <h1 class="masthead__title">"ducks"</h1>
+                <WorkspaceSwitcher/>
+            </div>
             <p class="masthead__lede">
                 "AWS Cost and Usage Report analysis that runs in this tab. "
                 <strong>"Your files never leave your computer"</strong>
@@ -40,12 +59,30 @@ pub fn App() -> impl IntoView {
             <FilePicker/>
             <StatusBar/>
             <FileProblems/>
-            <Show when=move || state.report.with(Option::is_some)>
-                <CostsPage/>
+            <Show when=move || state.analysis.with(Option::is_some)>
+                <div class="toolbar">
+                    <Tabs/>
+                    <UsageSetting/>
+                </div>
+                <TabPanel tab=Tab::Costs>
+                    <Show
+                        when=move || state.report.with(Option::is_some)
+                        fallback=|| view! { <p>"No costs to show: none of the files could be used."</p> }
+                    >
+                        <CostsPage/>
+                    </Show>
+                </TabPanel>
+                <TabPanel tab=Tab::Explore>
+                    <Explorer/>
+                </TabPanel>
+                <TabPanel tab=Tab::Diagnostics>
+                    <Diagnostics/>
+                </TabPanel>
             </Show>
+            <WorkspaceManager/>
         </main>
         <footer class="colophon">
-            "Undiscounted cost: unblended cost of Usage line items. Discounted cost: undiscounted × the service's multiplier. "
+            "Undiscounted cost: unblended cost of the line items counted as usage (by default, Usage). Discounted cost: undiscounted × the service's multiplier. "
             "Blended discount rate: discounted ÷ undiscounted."
         </footer>
     }

@@ -11,7 +11,7 @@ use crate::engine::format;
 pub fn ServiceDetail() -> impl IntoView {
     let state = expect_context::<AppState>();
     let figures = move || {
-        let selected = state.selected.get()?;
+        let selected = state.view.with(|v| v.service.clone())?;
         state.report.with(|report| report.as_ref()?.services.iter().find(|s| s.service == selected).cloned())
     };
     view! {

@@ -106,13 +106,13 @@ pub fn ServicesTable() -> impl IntoView {
                             data-rate=service.rate.to_string()
                             class:selected={
                                 let name = service.service.clone();
-                                move || state.selected.with(|s| s.as_deref() == Some(name.as_str()))
+                                move || state.view.with(|v| v.service.as_deref() == Some(name.as_str()))
                             }
                         >
                             <th scope="row">
                                 <button class="link" type="button" on:click={
                                     let name = service.service.clone();
-                                    move |_| state.selected.set(Some(name.clone()))
+                                    move |_| state.view.update(|v| v.service = Some(name.clone()))
                                 }>{service_label(&service.service)}</button>
                             </th>
                             <td class="numeric">{format::money(service.undiscounted)}</td>

@@ -5,11 +5,12 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::browser::analysis::{Analysis, Progress, Stopped, analyse};
+use crate::browser::analysis::{Analysis, Progress, Stopped, analyse, explore};
 use crate::browser::files::Chosen;
 use crate::browser::pool::Pool;
 use crate::browser::storage;
-use crate::engine::{CostReport, Discounts, UsageRule, cost_report};
+use crate::engine::view::View;
+use crate::engine::{CostReport, Cube, Discounts, UsageRule, Workspace, Workspaces, cost_report};
 
 /// What the page is doing.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +39,19 @@ pub enum Status {
     Error(String),
 }
 
+/// Where the explorer's data stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Explorer {
+    /// No files yet.
+    Idle,
+    /// The second scan is running.
+    Building(Progress),
+    /// The cube is ready.
+    Ready,
+    /// It could not be built; the text says why.
+    Failed(String),
+}
+
 /// Everything the components share. `Copy`: every field is a handle.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -49,37 +63,60 @@ pub struct AppState {
     pub status: RwSignal<Status>,
     /// The last finished analysis.
     pub analysis: RwSignal<Option<Rc<Analysis>>, LocalStorage>,
-    /// The discount table in use (saved in the browser).
-    pub discounts: RwSignal<Discounts>,
-    /// A notice about settings (a saved table that had to be ignored, a failed save).
+    /// The explorer's data.
+    pub cube: RwSignal<Option<Rc<Cube>>, LocalStorage>,
+    /// Where the explorer's data stands.
+    pub explorer: RwSignal<Explorer>,
+    /// The workspaces (discount table, usage rule, recent files), saved in the browser.
+    pub workspaces: RwSignal<Workspaces>,
+    /// A notice about settings (ignored saved settings, a failed save).
     pub settings_notice: RwSignal<Option<String>>,
-    /// The service picked in the search box.
-    pub selected: RwSignal<Option<String>>,
-    /// The figures, recomputed from the analysis whenever the discounts change.
+    /// What the page shows, mirrored in the URL.
+    pub view: RwSignal<View>,
+    /// The costs page's figures, recomputed when discounts or the usage rule change.
     pub report: Memo<Option<CostReport>>,
 }
 
 impl Default for AppState {
-    /// Starts the workers and reads the saved settings.
+    /// Starts the workers, reads the saved settings and the link's view.
     fn default() -> AppState {
-        let (discounts, notice) = storage::load_discounts();
+        let (workspaces, notice) = storage::load_workspaces();
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let mut view = View::from_query_string(&search);
+        if !search.contains("usage=") && !search.contains("type=") {
+            view.usage = workspaces.current().usage.clone();
+        }
         let analysis: RwSignal<Option<Rc<Analysis>>, LocalStorage> = RwSignal::new_local(None);
-        let discounts = RwSignal::new(discounts);
+        let workspaces = RwSignal::new(workspaces);
+        let view = RwSignal::new(view);
         let report = Memo::new(move |_| {
             analysis.with(|analysis| {
-                analysis.as_ref().filter(|a| a.files_used() > 0).map(|a| {
-                    discounts.with(|discounts| cost_report(&a.tally, a.files_used(), discounts, &UsageRule::default()))
-                })
+                let analysis = analysis.as_ref().filter(|a| a.files_used() > 0)?;
+                let usage = view.with(|v| v.usage.clone());
+                Some(
+                    workspaces
+                        .with(|w| cost_report(&analysis.tally, analysis.files_used(), &w.current().discounts, &usage)),
+                )
             })
+        });
+        // The view lives in the URL, so a link reopens it (once the files are dropped again).
+        Effect::new(move |_| {
+            let query = view.with(View::to_query_string);
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                let url = if query.is_empty() { "?".to_owned() } else { format!("?{query}") };
+                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+            }
         });
         AppState {
             pool: StoredValue::new_local(Pool::for_this_machine()),
             generation: StoredValue::new(0),
             status: RwSignal::new(Status::Idle),
             analysis,
-            discounts,
+            cube: RwSignal::new_local(None),
+            explorer: RwSignal::new(Explorer::Idle),
+            workspaces,
             settings_notice: RwSignal::new(notice),
-            selected: RwSignal::new(None),
+            view,
             report,
         }
     }
@@ -94,10 +131,11 @@ impl AppState {
             return;
         }
         let pool = self.pool.get_value();
-        pool.cancel_all();
+        pool.cancel_queued();
         let generation = self.next_generation();
         let wanted = move || self.generation.get_value() == generation;
         self.status.set(Status::Loading { progress: Progress { files: files.len(), ..Progress::default() }, started });
+        self.explorer.set(Explorer::Idle);
         let status = self.status;
         let on_progress = Rc::new(move |progress: Progress| {
             status.update(|status| {
@@ -108,7 +146,10 @@ impl AppState {
         });
         spawn_local(async move {
             match analyse(&pool, files, on_progress, wanted).await {
-                Ok(analysis) if wanted() => self.show(analysis, started),
+                Ok(analysis) if wanted() => {
+                    self.show(analysis.clone(), started);
+                    self.build_explorer(pool, analysis, wanted).await;
+                }
                 Ok(_) => {}
                 // A newer analysis (or the Cancel button) has taken over the status.
                 Err(Stopped::Cancelled) => {}
@@ -120,12 +161,12 @@ impl AppState {
     fn show(self, analysis: Analysis, started: f64) {
         let used = analysis.files_used();
         let rows = analysis.tally.rows;
-        let keep_selection = self
-            .selected
-            .with_untracked(|s| s.as_ref().is_some_and(|s| analysis.tally.cells().any(|(_, name, _)| name == s)));
-        if !keep_selection {
-            self.selected.set(None);
-        }
+        let names: Vec<String> = analysis.files.iter().map(|f| f.name.clone()).collect();
+        self.update_workspaces(|w| {
+            w.remember_files(names.iter().map(String::as_str));
+            Ok(())
+        });
+        self.cube.set(None);
         self.analysis.set(Some(Rc::new(analysis)));
         if used == 0 {
             self.status.set(Status::Error("None of the files could be used; see why below.".into()));
@@ -140,11 +181,41 @@ impl AppState {
         });
     }
 
+    /// The second scan, for the explorer, while the costs page is shown.
+    async fn build_explorer(self, pool: Pool, mut analysis: Analysis, wanted: impl Fn() -> bool) {
+        if analysis.files_used() == 0 {
+            return;
+        }
+        let explorer = self.explorer;
+        explorer.set(Explorer::Building(Progress::default()));
+        let on_progress = Rc::new(move |progress: Progress| explorer.set(Explorer::Building(progress)));
+        match explore(&pool, &mut analysis, on_progress, &wanted).await {
+            Ok(cube) if wanted() => {
+                self.cube.set(Some(Rc::new(cube)));
+                self.analysis.set(Some(Rc::new(analysis)));
+                explorer.set(Explorer::Ready);
+                // The pool's peak memory now includes the explorer's scan.
+                self.status.update(|status| {
+                    if let Status::Done { worker_memory, .. } = status {
+                        *worker_memory = pool.peak_memory();
+                    }
+                });
+            }
+            Ok(_) | Err(Stopped::Cancelled) => {}
+            Err(Stopped::Unavailable(problem)) => explorer.set(Explorer::Failed(problem)),
+        }
+    }
+
     /// Stops the analysis under way.
     pub fn cancel(self) {
         self.next_generation();
         self.pool.get_value().cancel_all();
         self.status.set(Status::Idle);
+        self.explorer.update(|explorer| {
+            if matches!(explorer, Explorer::Building(_)) {
+                *explorer = Explorer::Idle;
+            }
+        });
     }
 
     fn next_generation(self) -> u64 {
@@ -152,17 +223,56 @@ impl AppState {
         self.generation.get_value()
     }
 
-    /// Uses and saves a new discount table.
-    pub fn set_discounts(self, discounts: Discounts) {
-        self.settings_notice.set(storage::save_discounts(&discounts).err());
-        self.discounts.set(discounts);
+    /// The discount table of the current workspace.
+    pub fn discounts(self) -> Discounts {
+        self.workspaces.with(|w| w.current().discounts.clone())
     }
 
-    /// Goes back to the default discount table.
-    pub fn restore_default_discounts(self) {
-        storage::forget_discounts();
-        self.settings_notice.set(None);
-        self.discounts.set(Discounts::default());
+    /// Changes the workspaces and saves them; a refused change is shown as a notice
+    /// and changes nothing.
+    pub fn update_workspaces(self, change: impl FnOnce(&mut Workspaces) -> crate::engine::Result<()>) -> bool {
+        let mut workspaces = self.workspaces.get_untracked();
+        if let Err(error) = change(&mut workspaces) {
+            self.settings_notice.set(Some(error.to_string()));
+            return false;
+        }
+        self.settings_notice.set(storage::save_workspaces(&workspaces).err());
+        self.workspaces.set(workspaces);
+        true
+    }
+
+    /// Uses and saves a new discount table in the current workspace.
+    pub fn set_discounts(self, discounts: Discounts) {
+        self.update_workspaces(|w| {
+            w.current_mut().discounts = discounts;
+            Ok(())
+        });
+    }
+
+    /// Uses and saves a usage rule (in the view and the current workspace).
+    pub fn set_usage(self, usage: UsageRule) {
+        self.view.update(|view| view.usage = usage.clone());
+        self.update_workspaces(|w| {
+            w.current_mut().usage = usage;
+            Ok(())
+        });
+    }
+
+    /// Switches to workspace `index`, taking its usage rule.
+    pub fn switch_workspace(self, index: usize) {
+        if self.update_workspaces(|w| w.switch(index)) {
+            let usage = self.workspaces.with_untracked(|w| w.current().usage.clone());
+            self.view.update(|view| view.usage = usage);
+        }
+    }
+
+    /// Adds a workspace with default settings and switches to it.
+    pub fn add_workspace(self, name: &str) -> bool {
+        let added = self.update_workspaces(|w| w.add(Workspace::new(name)));
+        if added {
+            self.view.update(|view| view.usage = UsageRule::default());
+        }
+        added
     }
 }
 

@@ -1,0 +1,207 @@
+//! The SQL that computes the page's figures, for running the same analysis where
+//! the data lives: DuckDB over the Parquet files, or Athena over the CUR table
+//! (a billion rows in a data lake). Column names are the ones found in the files.
+
+use super::columns::{Column, CurFormat};
+use super::cube::{Dimension, Measure};
+use super::dates::format_day;
+use super::discounts::Discounts;
+use super::query::Query;
+use super::read::Outline;
+use super::usage::UsageRule;
+
+/// Where the SQL runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// DuckDB, reading the Parquet files.
+    DuckDb,
+    /// Amazon Athena (Trino), reading the CUR table.
+    Athena,
+}
+
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 { format!("{value:.1}") } else { value.to_string() }
+}
+
+fn source(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::DuckDb => "read_parquet('cur/**/*.parquet', union_by_name = true)  -- your CUR files",
+        Dialect::Athena => "cur  -- your CUR table",
+    }
+}
+
+fn usage_condition(outline: &Outline, usage: &UsageRule) -> Option<String> {
+    if usage.is_everything() {
+        return None;
+    }
+    let types: Vec<String> = usage.types().map(literal).collect();
+    Some(format!("{} IN ({})", quote(&outline.columns.line_item_type.name), types.join(", ")))
+}
+
+/// The SQL of the costs page: per service, undiscounted and discounted cost.
+pub fn costs_sql(outline: &Outline, usage: &UsageRule, discounts: &Discounts, dialect: Dialect) -> String {
+    let service = quote(&outline.columns.service.name);
+    let cost = quote(&outline.columns.cost.name);
+    let mut multiplier = format!("CASE {service}");
+    for (name, value) in discounts.entries() {
+        multiplier.push_str(&format!(" WHEN {} THEN {}", literal(name), number(value)));
+    }
+    multiplier.push_str(" ELSE 1.0 END");
+    let condition = usage_condition(outline, usage).map(|c| format!("\nWHERE {c}")).unwrap_or_default();
+    format!(
+        "SELECT {service} AS service,\n       SUM({cost}) AS undiscounted,\n       SUM({cost} * {multiplier}) AS discounted\nFROM {}{condition}\nGROUP BY 1\nORDER BY undiscounted DESC;\n",
+        source(dialect)
+    )
+}
+
+/// The SQL of an explorer view.
+pub fn explore_sql(outline: &Outline, query: &Query, usage: &UsageRule, dialect: Dialect) -> String {
+    let start = outline.explore.usage_start.as_ref().map(|c| match dialect {
+        Dialect::DuckDb => format!("CAST({} AS TIMESTAMP)", quote(&c.name)),
+        Dialect::Athena => quote(&c.name),
+    });
+    let text = |dimension: Dimension| -> Option<&Column> {
+        let columns = &outline.columns;
+        let explore = &outline.explore;
+        match dimension {
+            Dimension::Service => Some(&columns.service),
+            Dimension::LineItemType => Some(&columns.line_item_type),
+            Dimension::Account => explore.account.as_ref(),
+            Dimension::Region => explore.region.as_ref(),
+            Dimension::UsageType => explore.usage_type.as_ref(),
+            Dimension::Operation => explore.operation.as_ref(),
+            Dimension::Month | Dimension::Day => None,
+        }
+    };
+    let group = match query.group_by {
+        Dimension::Month | Dimension::Day => {
+            let unit = if query.group_by == Dimension::Month { "month" } else { "day" };
+            start.clone().map(|s| format!("date_trunc('{unit}', {s})")).unwrap_or_else(|| "NULL".into())
+        }
+        dimension => text(dimension).map(|c| quote(&c.name)).unwrap_or_else(|| "''".into()),
+    };
+    let mut conditions: Vec<String> = usage_condition(outline, usage).into_iter().collect();
+    if let Some(start) = &start {
+        if let Some(from) = query.filter.from {
+            conditions.push(format!("{start} >= TIMESTAMP '{} 00:00:00'", format_day(from)));
+        }
+        if let Some(to) = query.filter.to {
+            conditions.push(format!("{start} < TIMESTAMP '{} 00:00:00'", format_day(to + 1)));
+        }
+    }
+    for (dimension, labels) in &query.filter.labels {
+        if let Some(column) = text(*dimension) {
+            let values: Vec<String> = labels.iter().map(|l| literal(l)).collect();
+            conditions.push(format!("{} IN ({})", quote(&column.name), values.join(", ")));
+        }
+    }
+    let condition =
+        if conditions.is_empty() { String::new() } else { format!("\nWHERE {}", conditions.join("\n  AND ")) };
+    let order = if query.group_by.slot().is_some() { "cost DESC" } else { "1" };
+    format!(
+        "SELECT {group} AS {},\n       SUM({}) AS cost\nFROM {}{condition}\nGROUP BY 1\nORDER BY {order};\n",
+        quote(query.group_by.key()),
+        measure(outline, query.measure),
+        source(dialect)
+    )
+}
+
+/// The expression of a measure: a column, or the amortized cost formula of the
+/// Cloud Intelligence Dashboards.
+fn measure(outline: &Outline, measure: Measure) -> String {
+    let cost = quote(&outline.columns.cost.name);
+    let explore = &outline.explore;
+    let or_zero = |column: &Option<Column>| column.as_ref().map_or_else(|| "0".into(), |c| quote(&c.name));
+    match measure {
+        Measure::Unblended => cost,
+        Measure::NetUnblended => explore.net_unblended.as_ref().map_or(cost, |c| quote(&c.name)),
+        Measure::Amortized if outline.columns.format == CurFormat::Focus => {
+            explore.effective_cost.as_ref().map_or(cost, |c| quote(&c.name))
+        }
+        Measure::Amortized => {
+            let a = &explore.amortization;
+            let kind = quote(&outline.columns.line_item_type.name);
+            let arn =
+                a.reservation_arn.as_ref().map_or_else(|| "''".into(), |c| format!("COALESCE({}, '')", quote(&c.name)));
+            format!(
+                "CASE\n         WHEN {kind} = 'SavingsPlanCoveredUsage' THEN {}\n         WHEN {kind} = 'SavingsPlanRecurringFee' THEN {} - {}\n         WHEN {kind} IN ('SavingsPlanNegation', 'SavingsPlanUpfrontFee') THEN 0\n         WHEN {kind} = 'DiscountedUsage' THEN {}\n         WHEN {kind} = 'RIFee' THEN {} + {}\n         WHEN {kind} = 'Fee' AND {arn} <> '' THEN 0\n         ELSE {cost}\n       END",
+                or_zero(&a.savings_plan_effective_cost),
+                or_zero(&a.savings_plan_total_commitment),
+                or_zero(&a.savings_plan_used_commitment),
+                or_zero(&a.reservation_effective_cost),
+                or_zero(&a.reservation_unused_upfront),
+                or_zero(&a.reservation_unused_recurring),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::columns::{CurColumns, ExploreColumns, detect, detect_explore};
+    use crate::engine::dates::day_of;
+    use crate::engine::query::Filter;
+
+    fn outline(names: &[&str]) -> Outline {
+        let columns: CurColumns = detect(names).unwrap();
+        let explore: ExploreColumns = detect_explore(names, columns.format);
+        Outline { columns, explore, column_count: names.len(), rows: 0, row_groups: vec![], notes: vec![] }
+    }
+
+    const LEGACY: [&str; 7] = [
+        "line_item_line_item_type",
+        "product_servicecode",
+        "line_item_unblended_cost",
+        "line_item_usage_account_id",
+        "line_item_usage_start_date",
+        "reservation_effective_cost",
+        "reservation_reservation_a_r_n",
+    ];
+
+    #[test]
+    fn costs_sql_carries_the_discounts() {
+        let sql = costs_sql(&outline(&LEGACY), &UsageRule::default(), &Discounts::default(), Dialect::DuckDb);
+        assert!(sql.contains("WHEN 'AmazonS3' THEN 0.88"), "{sql}");
+        assert!(sql.contains("WHERE \"line_item_line_item_type\" IN ('Usage')"), "{sql}");
+        assert!(sql.starts_with("SELECT \"product_servicecode\" AS service"), "{sql}");
+    }
+
+    #[test]
+    fn explore_sql_groups_filters_and_amortizes() {
+        let filter = Filter { from: Some(day_of(2024, 1, 1)), to: Some(day_of(2024, 1, 31)), labels: vec![] }
+            .with_labels(Dimension::Account, vec!["O'Brien".into()]);
+        let query = Query { group_by: Dimension::Month, measure: Measure::Amortized, filter };
+        let sql =
+            explore_sql(&outline(&LEGACY), &query, &crate::engine::UsagePreset::Everything.rule(), Dialect::DuckDb);
+        assert!(
+            sql.contains("date_trunc('month', CAST(\"line_item_usage_start_date\" AS TIMESTAMP)) AS \"month\""),
+            "{sql}"
+        );
+        assert!(sql.contains("< TIMESTAMP '2024-02-01 00:00:00'"), "{sql}");
+        assert!(sql.contains("IN ('O''Brien')"), "{sql}");
+        assert!(
+            sql.contains("WHEN \"line_item_line_item_type\" = 'DiscountedUsage' THEN \"reservation_effective_cost\""),
+            "{sql}"
+        );
+        assert!(sql.contains("THEN 0 - 0"), "absent columns count as zero: {sql}");
+        assert!(sql.contains("\nWHERE CAST("), "every type counts, so the dates come first: {sql}");
+    }
+
+    #[test]
+    fn focus_uses_its_own_columns() {
+        let names = ["ChargeCategory", "x_ServiceCode", "BilledCost", "EffectiveCost", "RegionId"];
+        let query = Query { group_by: Dimension::Region, measure: Measure::Amortized, filter: Filter::default() };
+        let sql = explore_sql(&outline(&names), &query, &UsageRule::default(), Dialect::Athena);
+        assert!(sql.contains("SELECT \"RegionId\" AS \"region\",\n       SUM(\"EffectiveCost\") AS cost"), "{sql}");
+        assert!(sql.contains("FROM cur"), "{sql}");
+    }
+}

@@ -1,0 +1,223 @@
+//! What the page shows, as a link: the tab, the grouping, the measure, the
+//! filters, the usage rule and the chosen service, kept in the URL's query string
+//! so a link reopens the same view once the files are dropped again. Reading a
+//! link is lenient: what is not understood is left at its default.
+
+use super::cube::{Dimension, Measure};
+use super::dates::{format_day, parse_day};
+use super::query::{Filter, Grain, Query};
+use super::usage::{UsagePreset, UsageRule};
+
+/// The page's tabs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tab {
+    /// The costs page (the default).
+    #[default]
+    Costs,
+    /// The explorer.
+    Explore,
+    /// The diagnostics panel.
+    Diagnostics,
+}
+
+impl Tab {
+    /// A short stable name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Tab::Costs => "costs",
+            Tab::Explore => "explore",
+            Tab::Diagnostics => "diagnostics",
+        }
+    }
+}
+
+/// Everything a link carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    /// The tab shown.
+    pub tab: Tab,
+    /// The service picked on the costs page.
+    pub service: Option<String>,
+    /// The explorer's question.
+    pub query: Query,
+    /// The explorer's time axis.
+    pub grain: Grain,
+    /// Which line item types count.
+    pub usage: UsageRule,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            tab: Tab::Costs,
+            service: None,
+            query: Query::default(),
+            grain: Grain::Month,
+            usage: UsageRule::default(),
+        }
+    }
+}
+
+impl View {
+    /// The query string (without `?`); empty for the default view.
+    pub fn to_query_string(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if self.tab != Tab::Costs {
+            pairs.push(("tab", self.tab.key().into()));
+        }
+        if let Some(service) = &self.service {
+            pairs.push(("selected", service.clone()));
+        }
+        if self.query.group_by != Dimension::Service {
+            pairs.push(("by", self.query.group_by.key().into()));
+        }
+        if self.query.measure != Measure::Unblended {
+            pairs.push(("measure", self.query.measure.key().into()));
+        }
+        if self.grain == Grain::Day {
+            pairs.push(("grain", "day".into()));
+        }
+        match self.usage.preset() {
+            Some(UsagePreset::Original) => {}
+            Some(preset) => pairs.push(("usage", preset.key().into())),
+            None => pairs.extend(self.usage.types().map(|t| ("type", t.to_owned()))),
+        }
+        if let Some(from) = self.query.filter.from {
+            pairs.push(("from", format_day(from)));
+        }
+        if let Some(to) = self.query.filter.to {
+            pairs.push(("to", format_day(to)));
+        }
+        for (dimension, labels) in &self.query.filter.labels {
+            pairs.extend(labels.iter().map(|label| (dimension.key(), label.clone())));
+        }
+        pairs.iter().map(|(key, value)| format!("{key}={}", encode(value))).collect::<Vec<_>>().join("&")
+    }
+
+    /// The view a query string describes (with or without its `?`).
+    pub fn from_query_string(text: &str) -> View {
+        let mut view = View::default();
+        let mut types: Vec<String> = Vec::new();
+        let mut filter = Filter::default();
+        let mut labels: Vec<(Dimension, Vec<String>)> = Vec::new();
+        for pair in text.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = decode(value);
+            match key {
+                "tab" => {
+                    view.tab = [Tab::Costs, Tab::Explore, Tab::Diagnostics]
+                        .into_iter()
+                        .find(|t| t.key() == value)
+                        .unwrap_or_default();
+                }
+                "selected" => view.service = Some(value),
+                "by" => view.query.group_by = Dimension::from_key(&value).unwrap_or(Dimension::Service),
+                "measure" => view.query.measure = Measure::from_key(&value).unwrap_or(Measure::Unblended),
+                "grain" if value == "day" => view.grain = Grain::Day,
+                "usage" => view.usage = UsagePreset::from_key(&value).map(UsagePreset::rule).unwrap_or_default(),
+                "type" => types.push(value),
+                "from" => filter.from = parse_day(&value),
+                "to" => filter.to = parse_day(&value),
+                _ => {
+                    if let Some(dimension) = Dimension::from_key(key).filter(|d| d.slot().is_some()) {
+                        match labels.iter_mut().find(|(d, _)| *d == dimension) {
+                            Some((_, list)) => list.push(value),
+                            None => labels.push((dimension, vec![value])),
+                        }
+                    }
+                }
+            }
+        }
+        if !types.is_empty() {
+            view.usage = UsageRule::of_types(types.iter().map(String::as_str));
+        }
+        for (dimension, values) in labels {
+            filter = filter.with_labels(dimension, values);
+        }
+        view.query.filter = filter;
+        view
+    }
+}
+
+/// Percent-encodes everything but the unreserved characters of RFC 3986.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Undoes [`encode`] (and the `+` of form encoding); bad escapes are kept as they are.
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (bytes[i], escaped) {
+            (_, Some(value)) => {
+                out.push(value);
+                i += 3;
+            }
+            (b'+', None) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (other, None) => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::dates::day_of;
+
+    #[test]
+    fn the_default_view_is_an_empty_link() {
+        assert_eq!(View::default().to_query_string(), "");
+        assert_eq!(View::from_query_string(""), View::default());
+    }
+
+    #[test]
+    fn a_full_view_round_trips() {
+        let filter = Filter { from: Some(day_of(2024, 1, 1)), to: Some(day_of(2024, 1, 31)), labels: vec![] }
+            .with_labels(Dimension::Service, vec!["AmazonEC2".into()])
+            .with_labels(Dimension::Account, vec!["111".into(), "a,b & c=d".into()]);
+        let view = View {
+            tab: Tab::Explore,
+            service: Some("<Amazon S3>".into()),
+            query: Query { group_by: Dimension::UsageType, measure: Measure::Amortized, filter },
+            grain: Grain::Day,
+            usage: UsageRule::default().with("Tax", true),
+        };
+        let text = view.to_query_string();
+        assert!(!text.contains(' ') && !text.contains('<'), "{text}");
+        assert_eq!(View::from_query_string(&format!("?{text}")), view);
+        let preset = View { usage: UsagePreset::RunningUsage.rule(), ..View::default() };
+        assert_eq!(preset.to_query_string(), "usage=running");
+        assert_eq!(View::from_query_string("usage=running"), preset);
+    }
+
+    #[test]
+    fn junk_is_ignored() {
+        let view = View::from_query_string("by=colour&measure=&from=yesterday&%zz=1&tab=nope&region=%E2%82%AC+1%");
+        assert_eq!(view.query.group_by, Dimension::Service);
+        assert_eq!(view.query.filter.from, None);
+        assert_eq!(view.tab, Tab::Costs);
+        assert_eq!(view.query.filter.labels_of(Dimension::Region), Some(&["€ 1%".to_owned()][..]));
+    }
+}

@@ -1,0 +1,197 @@
+//! Charts as SVG drawn from the figures: a bar per group, and columns over time
+//! stacked by the largest groups. Colours come from the stylesheet (light and
+//! dark); each chart has a caption, a text alternative, and a title per mark.
+
+use leptos::prelude::*;
+
+use crate::engine::format;
+use crate::engine::query::{Group, OverTime};
+
+/// Bars drawn at most; the table lists every group.
+const BARS: usize = 12;
+
+/// Horizontal bars, one per group, largest first.
+#[component]
+pub fn BarChart(
+    /// What the chart shows, for its caption.
+    title: Signal<String>,
+    /// The groups, largest first.
+    groups: Signal<Vec<Group>>,
+) -> impl IntoView {
+    const WIDTH: f64 = 640.0;
+    const LABEL: f64 = 190.0;
+    const VALUE: f64 = 110.0;
+    const ROW: f64 = 26.0;
+    view! {
+        <figure class="chart" data-testid="bar-chart">
+            <figcaption id="bar-chart-title" class="chart__caption">{move || title.get()}</figcaption>
+            {move || {
+                let shown: Vec<Group> = groups.get().into_iter().take(BARS).collect();
+                let largest = shown.iter().map(|g| g.cost).fold(0.0_f64, f64::max);
+                let height = (shown.len() as f64 * ROW).max(ROW);
+                let summary = shown
+                    .iter()
+                    .map(|g| format!("{} {}", label(&g.key), format::money(g.cost)))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                view! {
+                    <svg
+                        class="chart__svg"
+                        viewBox=format!("0 0 {WIDTH} {height}")
+                        role="img"
+                        aria-labelledby="bar-chart-title"
+                        aria-describedby="bar-chart-summary"
+                    >
+                        {shown
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, group)| {
+                                let y = i as f64 * ROW;
+                                let length = if largest > 0.0 { (group.cost.max(0.0) / largest) * (WIDTH - LABEL - VALUE) } else { 0.0 };
+                                let name = label(&group.key);
+                                view! {
+                                    <g class="chart__bar" data-key=group.key.clone()>
+                                        <title>{format!("{name}: {}", format::money(group.cost))}</title>
+                                        <text class="chart__label" x=LABEL - 8.0 y=y + ROW * 0.65 text-anchor="end">
+                                            {shorten(&name, 26)}
+                                        </text>
+                                        <rect
+                                            class=format!("chart__fill chart__fill--{}", i % 6)
+                                            x=LABEL
+                                            y=y + 4.0
+                                            width=length.max(1.0)
+                                            height=ROW - 8.0
+                                            rx="3"
+                                        ></rect>
+                                        <text class="chart__value" x=LABEL + length + 6.0 y=y + ROW * 0.65>
+                                            {format::money(group.cost)}
+                                        </text>
+                                    </g>
+                                }
+                            })
+                            .collect_view()}
+                    </svg>
+                    <p id="bar-chart-summary" class="visually-hidden">{summary}</p>
+                }
+            }}
+        </figure>
+    }
+}
+
+/// Columns per period, stacked by series (the largest groups and "Other").
+#[component]
+pub fn TimeChart(
+    /// What the chart shows, for its caption.
+    title: Signal<String>,
+    /// The series.
+    over_time: Signal<OverTime>,
+) -> impl IntoView {
+    const WIDTH: f64 = 640.0;
+    const HEIGHT: f64 = 220.0;
+    const AXIS: f64 = 84.0;
+    const FOOT: f64 = 22.0;
+    view! {
+        <figure class="chart" data-testid="time-chart">
+            <figcaption id="time-chart-title" class="chart__caption">{move || title.get()}</figcaption>
+            {move || {
+                let data = over_time.get();
+                let periods = data.periods.len().max(1);
+                let totals: Vec<f64> =
+                    (0..data.periods.len()).map(|p| data.series.iter().map(|s| s.values[p].max(0.0)).sum()).collect();
+                let top = totals.iter().copied().fold(0.0_f64, f64::max);
+                let plot = HEIGHT - FOOT;
+                let slot = (WIDTH - AXIS) / periods as f64;
+                let every = (periods / 12).max(1);
+                let summary = data
+                    .periods
+                    .iter()
+                    .zip(&totals)
+                    .map(|(period, total)| format!("{period} {}", format::money(*total)))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let scale = move |value: f64| if top > 0.0 { value / top * (plot - 8.0) } else { 0.0 };
+                let columns = (0..data.periods.len())
+                    .map(|p| {
+                        let mut base = plot;
+                        let x = AXIS + p as f64 * slot + slot * 0.15;
+                        data.series
+                            .iter()
+                            .enumerate()
+                            .map(|(s, series)| {
+                                let height = scale(series.values[p].max(0.0));
+                                base -= height;
+                                view! {
+                                    <rect
+                                        class=format!("chart__fill chart__fill--{}", s % 6)
+                                        x=x
+                                        y=base
+                                        width=(slot * 0.7).max(1.0)
+                                        height=height
+                                    >
+                                        <title>{format!("{} · {}: {}", data.periods[p], label(&series.key), format::money(series.values[p]))}</title>
+                                    </rect>
+                                }
+                            })
+                            .collect_view()
+                    })
+                    .collect_view();
+                let ticks = data
+                    .periods
+                    .iter()
+                    .enumerate()
+                    .filter(|(p, _)| p % every == 0)
+                    .map(|(p, period)| {
+                        view! {
+                            <text class="chart__tick" x=AXIS + (p as f64 + 0.5) * slot y=HEIGHT - 6.0 text-anchor="middle">
+                                {period.clone()}
+                            </text>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <svg
+                        class="chart__svg"
+                        viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                        role="img"
+                        aria-labelledby="time-chart-title"
+                        aria-describedby="time-chart-summary"
+                    >
+                        <line class="chart__axis" x1=AXIS y1=plot x2=WIDTH y2=plot></line>
+                        <text class="chart__tick" x=AXIS - 6.0 y="14" text-anchor="end">{format::money(top)}</text>
+                        <text class="chart__tick" x=AXIS - 6.0 y=plot text-anchor="end">"$0.00"</text>
+                        {columns}
+                        {ticks}
+                    </svg>
+                    <ul class="chart__legend">
+                        {data
+                            .series
+                            .iter()
+                            .enumerate()
+                            .map(|(s, series)| {
+                                view! {
+                                    <li class="chart__key">
+                                        <span class=format!("chart__swatch chart__fill--{}", s % 6) aria-hidden="true"></span>
+                                        {label(&series.key)}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                    <p id="time-chart-summary" class="visually-hidden">{format!("Total per period: {summary}")}</p>
+                }
+            }}
+        </figure>
+    }
+}
+
+fn label(key: &str) -> String {
+    if key.is_empty() { "(none)".to_owned() } else { key.to_owned() }
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(max - 1).collect::<String>())
+    }
+}

@@ -1,0 +1,156 @@
+//! The diagnostics panel (the original service's logging): per file, the schema
+//! recognised, the columns used, rows read and kept, null costs, notes, and the
+//! time each phase took. Copyable as text for a bug report.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::state::{AppState, Status};
+use crate::browser::analysis::{Analysis, FileOutcome};
+use crate::browser::output;
+use crate::engine::{UsageRule, format};
+
+/// The diagnostics tab.
+#[component]
+pub fn Diagnostics() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let copied = RwSignal::new(None::<String>);
+    let report = move || {
+        let usage = state.view.with(|v| v.usage.clone());
+        let memory = match state.status.get() {
+            Status::Done { worker_memory, .. } => worker_memory,
+            _ => 0,
+        };
+        state.analysis.with(|a| a.as_ref().map(|a| text_report(a, &usage, state.pool.get_value().size(), memory)))
+    };
+    view! {
+        <div class="diagnostics">
+            <p class="diagnostics__hint">
+                "What was read from each file and how long it took. The text below holds no costs, only counts and column names: paste it into a bug report as it is."
+            </p>
+            <button
+                class="button"
+                type="button"
+                on:click=move |_| {
+                    let text = report().unwrap_or_default();
+                    spawn_local(async move {
+                        copied.set(Some(match output::copy(&text).await {
+                            Ok(()) => "Copied.".into(),
+                            Err(problem) => problem,
+                        }));
+                    });
+                }
+            >
+                "Copy diagnostics"
+            </button>
+            <span role="status">{move || copied.get()}</span>
+            {move || {
+                state.analysis.get().map(|analysis| {
+                    let usage = state.view.with(|v| v.usage.clone());
+                    analysis.files.iter().map(|file| file_card(file, &usage)).collect_view()
+                })
+            }}
+            <pre class="diagnostics__text" data-testid="diagnostics-text" tabindex="0">{report}</pre>
+        </div>
+    }
+}
+
+fn file_card(file: &FileOutcome, usage: &UsageRule) -> impl IntoView + use<> {
+    let (usage_rows, nulls) = file
+        .tally
+        .cells()
+        .filter(|(t, _, _)| usage.counts(t))
+        .fold((0, 0), |(rows, nulls), (_, _, cell)| (rows + cell.rows, nulls + cell.null_costs));
+    let rows: Vec<(&'static str, String)> = match &file.result {
+        Err(problem) => vec![("Problem", problem.clone())],
+        Ok(outline) => {
+            let c = &outline.columns;
+            let explore: Vec<String> = outline.explore.present().iter().map(|c| c.name.clone()).collect();
+            let timing = &file.timing;
+            vec![
+                (
+                    "Format",
+                    format!(
+                        "{} ({} columns, {} row groups)",
+                        c.format.label(),
+                        outline.column_count,
+                        outline.row_groups.len()
+                    ),
+                ),
+                ("Columns used", format!("{} · {} · {}", c.line_item_type.name, c.service.name, c.cost.name)),
+                ("Explorer columns", if explore.is_empty() { "none".into() } else { explore.join(", ") }),
+                (
+                    "Rows",
+                    format!(
+                        "{} read, {} counted as usage, {} with no cost",
+                        format::count(file.tally.rows),
+                        format::count(usage_rows),
+                        format::count(nulls)
+                    ),
+                ),
+                (
+                    "Time",
+                    format!(
+                        "{:.0} ms footer, {:.0} ms costs{}",
+                        timing.open,
+                        timing.costs,
+                        timing.explore.map(|ms| format!(", {ms:.0} ms explorer")).unwrap_or_default()
+                    ),
+                ),
+                ("Notes", if outline.notes.is_empty() { "none".into() } else { outline.notes.join(" · ") }),
+            ]
+        }
+    };
+    let explore_problem = file.explore_problem.clone();
+    view! {
+        <section class="diagnostics__file" data-testid="diagnostics-file">
+            <h3 class="diagnostics__name">{file.name.clone()} <span class="diagnostics__size">{format!(" {} bytes", format::count(file.bytes))}</span></h3>
+            <dl class="diagnostics__facts">
+                {rows.into_iter().map(|(term, value)| view! { <dt>{term}</dt><dd>{value}</dd> }).collect_view()}
+                {explore_problem.map(|p| view! { <dt>"Explorer"</dt><dd>{p}</dd> })}
+            </dl>
+        </section>
+    }
+}
+
+/// The panel as plain text.
+fn text_report(analysis: &Analysis, usage: &UsageRule, workers: usize, memory: u64) -> String {
+    let mut out = format!(
+        "ducks {} · {} files · {} workers · largest worker memory {} MB · usage types: {}\n",
+        env!("CARGO_PKG_VERSION"),
+        analysis.files.len(),
+        workers,
+        memory / (1 << 20),
+        if usage.is_everything() { "all".to_owned() } else { usage.types().collect::<Vec<_>>().join(", ") },
+    );
+    for file in &analysis.files {
+        out.push_str(&format!("\n{} ({} bytes)\n", file.name, file.bytes));
+        match &file.result {
+            Err(problem) => out.push_str(&format!("  refused: {problem}\n")),
+            Ok(outline) => {
+                let c = &outline.columns;
+                out.push_str(&format!(
+                    "  {} · {} columns · {} row groups · {} rows\n  columns: {}, {}, {}\n  explorer columns: {}\n  time: {:.0} ms footer, {:.0} ms costs{}\n",
+                    c.format.label(),
+                    outline.column_count,
+                    outline.row_groups.len(),
+                    outline.rows,
+                    c.line_item_type.name,
+                    c.service.name,
+                    c.cost.name,
+                    outline.explore.present().iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "),
+                    file.timing.open,
+                    file.timing.costs,
+                    file.timing.explore.map(|ms| format!(", {ms:.0} ms explorer")).unwrap_or_default(),
+                ));
+                for note in &outline.notes {
+                    out.push_str(&format!("  note: {note}\n"));
+                }
+                if let Some(problem) = &file.explore_problem {
+                    out.push_str(&format!("  explorer: {problem}\n"));
+                }
+            }
+        }
+    }
+    out
+}

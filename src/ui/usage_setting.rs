@@ -1,0 +1,86 @@
+//! Which line item types count as usage: presets from other tools, or any set of
+//! the types the files hold. Changes both the costs page and the explorer.
+
+use leptos::prelude::*;
+
+use super::state::AppState;
+use crate::engine::{UsagePreset, format};
+
+/// The setting, with the rows of each type in the files.
+#[component]
+pub fn UsageSetting() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let usage = move || state.view.with(|v| v.usage.clone());
+    // The line item types in the files, most rows first.
+    let types = Memo::new(move |_| {
+        state.analysis.with(|analysis| {
+            let mut rows: Vec<(String, u64)> = Vec::new();
+            if let Some(analysis) = analysis {
+                for (line_item_type, _, cell) in analysis.tally.cells() {
+                    match rows.iter_mut().find(|(t, _)| t == line_item_type) {
+                        Some((_, count)) => *count += cell.rows,
+                        None => rows.push((line_item_type.to_owned(), cell.rows)),
+                    }
+                }
+            }
+            rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            rows
+        })
+    });
+    let preset_key = move || usage().preset().map_or("custom", UsagePreset::key);
+    view! {
+        <div class="usage">
+            <label class="usage__label" for="usage-preset">"Counted as usage"</label>
+            <select
+                id="usage-preset"
+                class="usage__select"
+                prop:value=preset_key
+                on:change=move |event| {
+                    if let Some(preset) = UsagePreset::from_key(&event_target_value(&event)) {
+                        state.set_usage(preset.rule());
+                    }
+                }
+            >
+                {UsagePreset::ALL.map(|p| view! { <option value=p.key()>{p.label()}</option> }).collect_view()}
+                <option value="custom" disabled=true>"Chosen types"</option>
+            </select>
+            <details class="usage__types">
+                <summary>"Line item types"</summary>
+                <fieldset class="usage__fieldset">
+                    <legend class="visually-hidden">"Line item types counted as usage"</legend>
+                    <For each=move || types.get() key=|(t, rows)| (t.clone(), *rows) let:entry>
+                        {
+                            let (line_item_type, rows) = entry;
+                            let id = format!("usage-type-{}", line_item_type.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+                            let checked = {
+                                let t = line_item_type.clone();
+                                move || usage().counts(&t)
+                            };
+                            let toggle = {
+                                let t = line_item_type.clone();
+                                move |event: leptos::ev::Event| {
+                                    state.set_usage(usage().with(&t, event_target_checked(&event)));
+                                }
+                            };
+                            view! {
+                                <div class="usage__type">
+                                    <input
+                                        id=id.clone()
+                                        type="checkbox"
+                                        prop:checked=checked
+                                        prop:disabled=move || usage().is_everything()
+                                        on:change=toggle
+                                    />
+                                    <label for=id>
+                                        {if line_item_type.is_empty() { "(none)".to_owned() } else { line_item_type }}
+                                        <span class="usage__rows">{format!(" {} rows", format::count(rows))}</span>
+                                    </label>
+                                </div>
+                            }
+                        }
+                    </For>
+                </fieldset>
+            </details>
+        </div>
+    }
+}

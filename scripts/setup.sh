@@ -53,6 +53,12 @@ if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ e2e/package-lock.json -nt e2e/no
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The end-to-end tests run the SQL the page exports in DuckDB to check it gives the same figures.
+if [ "$purpose" = test ] && ! python3 -c "import duckdb" 2>/dev/null; then
+  say "python duckdb"
+  python3 -m pip install --quiet duckdb==2.0.1
+fi
+
 say "fetching crates"
 cargo fetch --locked
 cargo fetch --locked --manifest-path fuzz/Cargo.toml

@@ -1,0 +1,202 @@
+// The explorer end to end: every grouping against the costs page, filters and
+// drill-down, the charts, the exports (and the SQL, run in DuckDB), the view in
+// the URL, and workspaces.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { DEMO, serve, launch, openApp, upload, totals, tableRows, close } from './support.mjs';
+
+const MONTHS = ['cur-2024-01.parquet', 'cur-2024-02.parquet', 'cur-2024-03.parquet'].map((name) => join(DEMO, name));
+let server, browser;
+
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/**
+ * Opens the app with the demo months read and the explorer ready; `page.costs`
+ * holds the costs page's totals and rows, read before leaving it.
+ */
+async function explorer(url = server.url, options = {}) {
+  const page = await openApp(browser, url, { acceptDownloads: true, ...options });
+  assert.equal(await upload(page, MONTHS), 'done');
+  const explore = page.getByRole('tab', { name: 'Explorer' });
+  if ((await explore.getAttribute('aria-selected')) !== 'true') {
+    page.costs = { totals: await totals(page), rows: await tableRows(page) };
+    await explore.click();
+  }
+  await page.getByTestId('explore-table').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+const exploreTotal = async (page) => Number(await page.getByTestId('explore-table').getAttribute('data-total'));
+const groups = (page) => page.$$eval('[data-testid=explore-table] tbody tr', (rows) => rows.map((r) => ({ key: r.dataset.key, cost: Number(r.dataset.cost) })));
+
+test('every grouping sums to the costs page total', async () => {
+  const page = await explorer();
+  const costs = page.costs.totals.undiscounted;
+  const options = await page.locator('#group-by option').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(options, ['service', 'account', 'region', 'usage-type', 'operation', 'line-item-type', 'month', 'day']);
+  for (const by of options) {
+    await page.selectOption('#group-by', by);
+    await page.waitForFunction((by) => document.querySelector('#group-by').value === by, by);
+    const total = await exploreTotal(page);
+    assert.ok(close(total, costs), `${by}: ${total} vs ${costs}`);
+    const rows = await groups(page);
+    assert.ok(close(rows.reduce((sum, r) => sum + r.cost, 0), costs), `${by}: the rows add up`);
+  }
+  await page.selectOption('#group-by', 'month');
+  assert.deepEqual((await groups(page)).map((r) => r.key), ['2024-01', '2024-02', '2024-03']);
+  // Every line item type counted: more than usage alone.
+  await page.selectOption('#usage-preset', 'all');
+  const everything = await exploreTotal(page);
+  assert.ok(!close(everything, costs), "credits, taxes and fees change the total");
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  assert.ok(close((await totals(page)).undiscounted, everything), 'the costs page follows the setting');
+  assert.deepEqual(page.seen.errors, []);
+});
+
+test('filters and drilling down narrow the figures', async () => {
+  const page = await explorer();
+  const costRows = page.costs.rows;
+  const ec2 = costRows.find((r) => r.service === 'AmazonEC2').undiscounted;
+
+  // A service filter, picked with the keyboard.
+  const box = page.getByRole('combobox', { name: 'Filter services' });
+  await box.focus();
+  await page.keyboard.type('ec2');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('crumb').first().waitFor();
+  assert.equal(await page.getByTestId('crumb').first().textContent(), 'Service: AmazonEC2×');
+  assert.ok(close(await exploreTotal(page), ec2));
+
+  // Drill into a service from the table: its usage types.
+  await page.getByRole('button', { name: 'Remove Service: AmazonEC2' }).click();
+  await page.getByTestId('explore-table').getByRole('button', { name: 'AmazonS3', exact: true }).click();
+  assert.equal(await page.locator('#group-by').inputValue(), 'usage-type');
+  const s3 = costRows.find((r) => r.service === 'AmazonS3').undiscounted;
+  assert.ok(close(await exploreTotal(page), s3));
+  assert.ok((await groups(page)).every((g) => /TimedStorage|Requests|DataTransfer/.test(g.key)));
+
+  // A date range: February only.
+  await page.getByRole('button', { name: 'All costs' }).click();
+  await page.selectOption('#group-by', 'month');
+  await page.fill('#date-from', '2024-02-01');
+  await page.fill('#date-to', '2024-02-29');
+  await page.locator('#date-to').blur();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=explore-table] tbody tr').length === 1);
+  assert.deepEqual((await groups(page)).map((g) => g.key), ['2024-02']);
+});
+
+test('the charts are drawn, with words for those who cannot see them', async () => {
+  const page = await explorer();
+  const bars = page.locator('[data-testid=bar-chart] .chart__bar');
+  assert.equal(await bars.count(), 12);
+  assert.equal(await bars.first().getAttribute('data-key'), 'AmazonEC2');
+  assert.match(await page.locator('[data-testid=bar-chart] svg').getAttribute('role'), /img/);
+  assert.match(await page.locator('#bar-chart-summary').textContent(), /^AmazonEC2 \$/);
+  const columns = page.locator('[data-testid=time-chart] rect');
+  assert.ok((await columns.count()) >= 3 * 6, 'three months, five services and the rest');
+  const legend = await page.locator('[data-testid=time-chart] .chart__key').allTextContents();
+  assert.deepEqual(legend.slice(0, 2), ['AmazonEC2', 'AmazonS3']);
+  assert.equal(legend.at(-1), 'Other');
+});
+
+test('exports hold the table, and the SQL gives the same figures in DuckDB', async () => {
+  const page = await explorer();
+  await page.selectOption('#group-by', 'region');
+  const shown = await groups(page);
+
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  assert.equal(csvDownload.suggestedFilename(), 'ducks-unblended-by-region.csv');
+  const csv = (await readFile(await csvDownload.path(), 'utf8')).trim().split('\r\n');
+  assert.equal(csv[0], 'Region,Cost,Rows');
+  assert.deepEqual(csv.slice(1).map((line) => [line.split(',')[0], Number(line.split(',')[1])]), shown.map((g) => [g.key, g.cost]));
+
+  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
+  const json = JSON.parse(await readFile(await jsonDownload.path(), 'utf8'));
+  assert.equal(json.query.group_by, 'Region');
+  assert.ok(close(json.result.total, await exploreTotal(page)));
+
+  await page.getByText('SQL for these figures').click();
+  const sql = await page.getByTestId('sql').textContent();
+  assert.match(sql, /"product_region" AS "region"/);
+  // Run it: DuckDB over the same files must agree with the page.
+  const query = sql.replace("'cur/**/*.parquet'", `'${join(DEMO, '*.parquet')}'`);
+  const result = JSON.parse(execFileSync('python3', ['-c', 'import duckdb, json, sys; print(json.dumps(duckdb.sql(sys.argv[1]).fetchall()))', query], { encoding: 'utf8' }));
+  const fromDuckdb = Object.fromEntries(result.map(([key, cost]) => [key, cost]));
+  for (const g of shown) assert.ok(close(fromDuckdb[g.key], g.cost), `${g.key}: ${fromDuckdb[g.key]} vs ${g.cost}`);
+
+  // Amortized, by month, with every line item type: the CID formula in SQL too.
+  await page.selectOption('#measure', 'amortized');
+  await page.selectOption('#group-by', 'month');
+  await page.selectOption('#usage-preset', 'all');
+  const amortized = await groups(page);
+  const monthly = JSON.parse(execFileSync('python3', ['-c', 'import duckdb, json, sys; print(json.dumps([[str(k)[:7], v] for k, v in duckdb.sql(sys.argv[1]).fetchall()]))', (await page.getByTestId('sql').textContent()).replace("'cur/**/*.parquet'", `'${join(DEMO, '*.parquet')}'`)], { encoding: 'utf8' }));
+  assert.deepEqual(monthly.map(([k]) => k), amortized.map((g) => g.key));
+  monthly.forEach(([, cost], i) => assert.ok(close(cost, amortized[i].cost), `${amortized[i].key}`));
+});
+
+test('the view lives in the URL and comes back when the files do', async () => {
+  const page = await explorer();
+  await page.selectOption('#group-by', 'account');
+  await page.selectOption('#measure', 'net-unblended');
+  const box = page.getByRole('combobox', { name: 'Filter regions' });
+  await box.fill('eu-west-1');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('crumb').first().waitFor();
+  const url = page.url();
+  assert.match(url, /tab=explore/);
+  assert.match(url, /by=account/);
+  assert.match(url, /measure=net-unblended/);
+  assert.match(url, /region=eu-west-1/);
+  const before = await groups(page);
+
+  const again = await explorer(url);
+  assert.equal(await again.locator('#group-by').inputValue(), 'account');
+  assert.equal(await again.locator('#measure').inputValue(), 'net-unblended');
+  assert.equal(await again.getByTestId('crumb').first().textContent(), 'Region: eu-west-1×');
+  assert.deepEqual(await groups(again), before);
+});
+
+test('workspaces keep their own discounts, and travel as files', async () => {
+  const page = await openApp(browser, server.url, { acceptDownloads: true });
+  assert.equal(await upload(page, MONTHS), 'done');
+  const s3Rate = async () => (await tableRows(page)).find((r) => r.service === 'AmazonS3').rate;
+  assert.equal(await s3Rate(), 0.88);
+
+  await page.getByText('Manage workspaces').click();
+  assert.match(await page.locator('.workspaces__recent').textContent(), /cur-2024-03\.parquet/);
+  await page.fill('#new-workspace', 'Acme');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  assert.equal(await page.locator('#workspace option:checked').textContent(), 'Acme');
+  await page.getByText('Discount multipliers').click();
+  await page.locator('input[data-service="AmazonS3"]').fill('0.5');
+  await page.locator('input[data-service="AmazonS3"]').press('Enter');
+  await page.waitForFunction(() => document.querySelector('tr[data-service="AmazonS3"]')?.dataset.rate === '0.5');
+
+  await page.selectOption('#workspace', { label: 'Default' });
+  await page.waitForFunction(() => document.querySelector('tr[data-service="AmazonS3"]')?.dataset.rate === '0.88');
+  await page.selectOption('#workspace', { label: 'Acme' });
+  assert.equal(await s3Rate(), 0.5);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Acme' }).click()]);
+  const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+  assert.equal(exported.name, 'Acme');
+  assert.equal(exported.discounts.AmazonS3, 0.5);
+
+  await page.getByRole('button', { name: 'Delete Acme' }).click();
+  await page.getByRole('button', { name: 'Really delete?' }).click();
+  assert.deepEqual(await page.locator('#workspace option').allTextContents(), ['Default']);
+  await page.locator('#workspace-import').setInputFiles(await download.path());
+  await page.waitForFunction(() => document.querySelectorAll('#workspace option').length === 2);
+  assert.equal(await s3Rate(), 0.5, 'the imported workspace is in use');
+
+  // Saved: a reload brings both back.
+  await page.reload();
+  await page.getByTestId('status').waitFor();
+  assert.deepEqual(await page.locator('#workspace option').allTextContents(), ['Default', 'Acme']);
+});

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO, serve, launch, openApp, upload, tableRows, totals, cliReport, close } from './support.mjs';
+import { DEMO, DIST, serve, launch, openApp, upload, settled, tableRows, totals, cliReport, close } from './support.mjs';
 
 const MONTHS = ['cur-2024-01.parquet', 'cur-2024-02.parquet', 'cur-2024-03.parquet'].map((name) => join(DEMO, name));
 let server, browser;
@@ -88,14 +88,22 @@ test('a bad file gets a readable error and the page keeps working', async () => 
   assert.ok(close((await totals(page)).undiscounted, expected.total.undiscounted));
 });
 
-test('the demo button loads the bundled months', async () => {
-  const page = await openApp(browser, server.url);
-  await page.getByRole('button', { name: 'Try the demo data' }).click();
-  const { settled } = await import('./support.mjs');
-  assert.equal(await settled(page), 'done');
-  const expected = cliReport(MONTHS);
-  assert.ok(close((await totals(page)).undiscounted, expected.total.undiscounted));
-  assert.equal((await tableRows(page)).length, expected.services.length);
+test('the demo button loads the bundled months, also from a sub-path as on GitHub Pages', async () => {
+  const project = await serve(DIST, '/ducks/');
+  try {
+    for (const url of [server.url, project.url]) {
+      const page = await openApp(browser, url);
+      await page.getByRole('button', { name: 'Try the demo data' }).click();
+      assert.equal(await settled(page), 'done', url);
+      const expected = cliReport(MONTHS);
+      assert.ok(close((await totals(page)).undiscounted, expected.total.undiscounted), url);
+      assert.equal((await tableRows(page)).length, expected.services.length, url);
+      assert.ok(page.seen.requests.every((r) => r.startsWith(url)), `every request stays under ${url}`);
+      assert.deepEqual(page.seen.errors, [], url);
+    }
+  } finally {
+    await project.close();
+  }
 });
 
 test('discount multipliers are editable, saved, and restorable', async () => {

@@ -18,11 +18,15 @@ const TYPES = {
   '.parquet': 'application/vnd.apache.parquet', '.svg': 'image/svg+xml', '.png': 'image/png',
 };
 
-/** Serves `dir` on 127.0.0.1 (a free port); resolves to { url, close }. */
-export async function serve(dir = DIST) {
+/**
+ * Serves `dir` on 127.0.0.1 (a free port) under `prefix` (GitHub Pages serves a
+ * project at `/<repo>/`); resolves to { url, close }, `url` ending in the prefix.
+ */
+export async function serve(dir = DIST, prefix = '/') {
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
-    let file = normalize(join(dir, path));
+    if (!path.startsWith(prefix)) { response.writeHead(404).end('not found'); return; }
+    let file = normalize(join(dir, path.slice(prefix.length)));
     if (!file.startsWith(dir)) { response.writeHead(403).end(); return; }
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
@@ -35,7 +39,7 @@ export async function serve(dir = DIST) {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+  return { url: `http://127.0.0.1:${port}${prefix}`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
 /** Debian's Chromium, headless, with its background traffic turned off. */

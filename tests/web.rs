@@ -88,3 +88,13 @@ fn a_cut_blob_is_refused_with_a_clear_error() {
     let error = CurFile::open(BlobSource::new(blob(b"")).unwrap()).err().unwrap();
     assert_eq!(error, Error::Empty);
 }
+
+/// The browser build has no Brotli decoder (see `check_codec` in the engine): such
+/// a file is refused at open, by name, not with the decoder's own message.
+#[wasm_bindgen_test]
+fn brotli_is_refused_by_name() {
+    let source = BlobSource::new(blob(include_bytes!("fixtures/brotli.parquet"))).unwrap();
+    let error = CurFile::open(source).err().expect("a Brotli file is refused in the browser");
+    assert!(matches!(error, Error::Codec { codec: "Brotli", .. }), "{error}");
+    assert!(error.to_string().contains("the ducks command line reads it"), "{error}");
+}

@@ -73,6 +73,18 @@ pub enum Error {
         /// The offending text (shortened).
         value: String,
     },
+    /// A needed column is compressed with a codec this build does not decode.
+    #[error("The column {column} is compressed with {codec}, which {reader} does not decode{advice}")]
+    Codec {
+        /// The column's name in the file.
+        column: String,
+        /// The compression's name.
+        codec: &'static str,
+        /// Which ducks cannot read it ("ducks", "ducks in the browser").
+        reader: &'static str,
+        /// What to do instead, if anything.
+        advice: &'static str,
+    },
     /// Reading the bytes failed (permission, file moved, disk error).
     #[error("Could not read the file: {0}")]
     Io(String),

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use ducks::cli::LocalFile;
 use ducks::engine::{CostReport, CurFile, Discounts, Error, RowSlice, Tally, UsageRule, cost_report, plan};
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{BrotliLevel, Compression, ZstdLevel};
 
 use crate::support::{self, CostType, Names, Row, Scratch, Spec};
 
@@ -55,6 +55,20 @@ fn every_codec_dictionary_and_plain_many_row_groups_and_pages() {
             check_report(&[path], &rows, 1e-12);
         }
     }
+}
+
+/// Natively Brotli reads like any other codec; the browser build refuses it by
+/// name, which `tests/web.rs` checks on the committed fixture this writes.
+#[test]
+fn brotli_is_read_natively_and_the_browser_fixture_is_current() {
+    let scratch = Scratch::new("brotli");
+    let rows = support::rows(300, 3, false);
+    let path = scratch.path("brotli.parquet");
+    let spec = Spec { compression: Compression::BROTLI(BrotliLevel::default()), ..Spec::default() };
+    support::write(&path, &rows, &spec);
+    check_report(std::slice::from_ref(&path), &rows, 1e-12);
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/brotli.parquet");
+    assert!(std::fs::read(&fixture).unwrap() == std::fs::read(&path).unwrap(), "{} is out of date", fixture.display());
 }
 
 #[test]

@@ -10,6 +10,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::future::join_all;
+use wasm_bindgen::JsValue;
 
 use super::files::Chosen;
 use super::pool::{Done, JobError, Pool};
@@ -201,26 +202,56 @@ pub async fn explore(
     if !wanted() {
         return Err(Stopped::Cancelled);
     }
-    let mut parts: Vec<Cube> = vec![Cube::default(); analysis.files.len()];
+    // A file is in the cube only if every one of its parts arrived whole, so all
+    // parts are checked before any is merged.
+    let mut parts = Vec::with_capacity(pieces.len());
     for (piece, reply) in pieces.iter().zip(scans) {
         let outcome = &mut analysis.files[piece.file];
         *outcome.timing.explore.get_or_insert(0.0) += reply.as_ref().map_or(0.0, |done| done.elapsed);
-        let cube = match reply {
-            Ok(Done { reply: Reply::Cube(columns), .. }) => Cube::from_columns(*columns).map_err(|e| e.to_string()),
+        let part = match reply {
+            Ok(Done { reply: Reply::Cube(columns), .. }) => columns.check().map(|()| columns).map_err(|e| e.to_string()),
             other => Err(failure(other)?),
         };
-        match cube {
-            Ok(cube) => parts[piece.file].merge(&cube),
+        match part {
+            Ok(part) => parts.push((piece.file, part)),
             Err(problem) => outcome.explore_problem = Some(problem),
         }
     }
+    // Merging hashes every cell (hundreds of thousands for a month of a big
+    // account), so it goes a slice at a time, letting the page paint and answer
+    // input in between.
     let mut cube = Cube::default();
-    for (outcome, part) in analysis.files.iter().zip(&parts) {
-        if outcome.result.is_ok() && outcome.explore_problem.is_none() {
-            cube.merge(part);
+    for (file, part) in parts {
+        let outcome = &analysis.files[file];
+        if outcome.result.is_err() || outcome.explore_problem.is_some() {
+            continue;
+        }
+        let labels = cube.map_labels(&part);
+        let cells = part.cells();
+        for start in (0..cells).step_by(MERGE_CELLS_PER_TASK) {
+            cube.merge_columns(&part, &labels, start..cells.min(start + MERGE_CELLS_PER_TASK));
+            next_task().await;
+            if !wanted() {
+                return Err(Stopped::Cancelled);
+            }
         }
     }
     Ok(cube)
+}
+
+/// Cells merged per main-thread task: about 10 ms of work.
+const MERGE_CELLS_PER_TASK: usize = 16_384;
+
+/// Resolves in a later task (a message to itself: unlike a timer, never clamped
+/// to 4 ms), so the browser can paint and handle input in between.
+async fn next_task() {
+    let Ok(channel) = web_sys::MessageChannel::new() else { return };
+    let port = channel.port1();
+    let promise = js_sys::Promise::new(&mut |resolve, _| port.set_onmessage(Some(&resolve)));
+    if channel.port2().post_message(&JsValue::NULL).is_ok() {
+        // `channel` is held until the message arrives.
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
 }
 
 /// Runs a scan of every piece on the pool, counting rows into `state`.

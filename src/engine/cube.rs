@@ -4,6 +4,7 @@
 //! of grouping or filter recomputes without reading a file again.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
@@ -243,18 +244,9 @@ impl Cube {
 
     /// Folds another cube in (its label ids are mapped to this one's).
     pub fn merge(&mut self, other: &Cube) {
-        let maps: Vec<Vec<u32>> = (0..TEXT_DIMENSIONS)
-            .map(|slot| other.labels[slot].iter().map(|label| self.label_id(slot, label)).collect())
-            .collect();
-        for i in 0..other.keys.len() {
-            let key = std::array::from_fn(|slot| maps[slot][other.keys[i][slot] as usize]);
-            let cell = self.cell((key, other.days[i]));
-            self.rows[cell] += other.rows[i];
-            self.null_costs[cell] += other.null_costs[i];
-            for (sum, part) in self.sums[cell].iter_mut().zip(&other.sums[i]) {
-                sum.merge(part);
-            }
-        }
+        let part = other.to_columns();
+        let labels = self.map_labels(&part);
+        self.merge_columns(&part, &labels, 0..part.cells());
     }
 
     /// How many cells there are.
@@ -291,39 +283,37 @@ impl Cube {
 
     /// The cube back from [`to_columns`](Self::to_columns), checked for consistency.
     pub fn from_columns(columns: CubeColumns) -> Result<Cube> {
-        let cells = columns.days.len();
-        let broken = |what: &str| Error::Corrupt { detail: format!("an explorer part is inconsistent ({what})") };
-        if columns.keys.len() != cells * TEXT_DIMENSIONS
-            || columns.rows.len() != cells
-            || columns.null_costs.len() != cells
-            || columns.sums.len() != cells * 6
-        {
-            return Err(broken("column lengths differ"));
-        }
+        columns.check()?;
         let mut cube = Cube::default();
-        for (slot, labels) in columns.labels.iter().enumerate() {
-            for label in labels {
-                cube.label_id(slot, label);
-            }
-            if cube.labels[slot].len() != labels.len() {
-                return Err(broken("a label appears twice"));
-            }
-        }
-        for i in 0..cells {
-            let key: [u32; TEXT_DIMENSIONS] = std::array::from_fn(|slot| columns.keys[i * TEXT_DIMENSIONS + slot]);
-            if key.iter().enumerate().any(|(slot, &id)| id as usize >= cube.labels[slot].len()) {
-                return Err(broken("a label id is out of range"));
-            }
-            let cell = cube.cell((key, columns.days[i]));
-            cube.rows[cell] += columns.rows[i] as u64;
-            cube.null_costs[cell] += columns.null_costs[i] as u64;
-            for (m, sum) in cube.sums[cell].iter_mut().enumerate() {
-                sum.merge(&CompensatedSum::from_parts(columns.sums[i * 6 + 2 * m], columns.sums[i * 6 + 2 * m + 1]));
-            }
-        }
+        let labels = cube.map_labels(&columns);
+        cube.merge_columns(&columns, &labels, 0..columns.cells());
         Ok(cube)
     }
+
+    /// Gives every label of a part an id in this cube: per text dimension, the
+    /// part's label id → this cube's.
+    pub fn map_labels(&mut self, part: &CubeColumns) -> LabelMap {
+        std::array::from_fn(|slot| part.labels[slot].iter().map(|label| self.label_id(slot, label)).collect())
+    }
+
+    /// Adds cells `cells` of a [checked](CubeColumns::check) part, whose labels
+    /// `labels` maps. A part can be added a range at a time, so a caller that must
+    /// stay responsive (the page's main thread) can pause between ranges.
+    pub fn merge_columns(&mut self, part: &CubeColumns, labels: &LabelMap, cells: Range<usize>) {
+        for i in cells {
+            let key = std::array::from_fn(|slot| labels[slot][part.keys[i * TEXT_DIMENSIONS + slot] as usize]);
+            let cell = self.cell((key, part.days[i]));
+            self.rows[cell] += part.rows[i] as u64;
+            self.null_costs[cell] += part.null_costs[i] as u64;
+            for (m, sum) in self.sums[cell].iter_mut().enumerate() {
+                sum.merge(&CompensatedSum::from_parts(part.sums[i * 6 + 2 * m], part.sums[i * 6 + 2 * m + 1]));
+            }
+        }
+    }
 }
+
+/// Per text dimension, a part's label ids mapped to a cube's.
+pub type LabelMap = [Vec<u32>; TEXT_DIMENSIONS];
 
 /// A cube as flat columns: per cell, six label ids, a day, rows, null costs and
 /// three (value, carried error) pairs.
@@ -341,6 +331,40 @@ pub struct CubeColumns {
     pub null_costs: Vec<f64>,
     /// Six numbers per cell: (value, error) of unblended, net unblended, amortized.
     pub sums: Vec<f64>,
+}
+
+impl CubeColumns {
+    /// How many cells the part holds.
+    pub fn cells(&self) -> usize {
+        self.days.len()
+    }
+
+    /// Checks that the columns agree with each other (they cross a worker
+    /// boundary): lengths match, labels are unique, label ids exist.
+    pub fn check(&self) -> Result<()> {
+        let broken = |what: &str| Err(Error::Corrupt { detail: format!("an explorer part is inconsistent ({what})") });
+        let cells = self.cells();
+        if self.keys.len() != cells * TEXT_DIMENSIONS
+            || self.rows.len() != cells
+            || self.null_costs.len() != cells
+            || self.sums.len() != cells * 6
+        {
+            return broken("column lengths differ");
+        }
+        for labels in &self.labels {
+            let distinct: std::collections::HashSet<&String> = labels.iter().collect();
+            if distinct.len() != labels.len() {
+                return broken("a label appears twice");
+            }
+        }
+        let out_of_range = self.keys.chunks_exact(TEXT_DIMENSIONS).any(|key| {
+            key.iter().zip(&self.labels).any(|(&id, labels)| id as usize >= labels.len())
+        });
+        if out_of_range {
+            return broken("a label id is out of range");
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

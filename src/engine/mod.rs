@@ -31,7 +31,7 @@ pub mod view;
 mod workspaces;
 
 pub use columns::{Amortization, Column, CurColumns, CurFormat, ExploreColumns, canonical};
-pub use cube::{Cube, CubeColumns, Dimension, Measure, TEXT_DIMENSIONS};
+pub use cube::{Cube, CubeColumns, Dimension, LabelMap, Measure, TEXT_DIMENSIONS};
 pub use discounts::{DEFAULT_MULTIPLIERS, Discounts, MAX_MULTIPLIER};
 pub use error::{Error, Result, panic_message};
 pub use plan::{Piece, plan};

@@ -209,7 +209,9 @@ pub async fn explore(
         let outcome = &mut analysis.files[piece.file];
         *outcome.timing.explore.get_or_insert(0.0) += reply.as_ref().map_or(0.0, |done| done.elapsed);
         let part = match reply {
-            Ok(Done { reply: Reply::Cube(columns), .. }) => columns.check().map(|()| columns).map_err(|e| e.to_string()),
+            Ok(Done { reply: Reply::Cube(columns), .. }) => {
+                columns.check().map(|()| columns).map_err(|e| e.to_string())
+            }
             other => Err(failure(other)?),
         };
         match part {

@@ -4,8 +4,8 @@
 //! of grouping or filter recomputes without reading a file again.
 
 use std::collections::HashMap;
-use std::ops::Range;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
@@ -357,9 +357,10 @@ impl CubeColumns {
                 return broken("a label appears twice");
             }
         }
-        let out_of_range = self.keys.chunks_exact(TEXT_DIMENSIONS).any(|key| {
-            key.iter().zip(&self.labels).any(|(&id, labels)| id as usize >= labels.len())
-        });
+        let out_of_range = self
+            .keys
+            .chunks_exact(TEXT_DIMENSIONS)
+            .any(|key| key.iter().zip(&self.labels).any(|(&id, labels)| id as usize >= labels.len()));
         if out_of_range {
             return broken("a label id is out of range");
         }

@@ -6,7 +6,7 @@
 //! A file that cannot be used is reported and left out; the others still give
 //! their figures. Only Cancel stops the whole analysis.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures::future::join_all;
@@ -15,7 +15,7 @@ use wasm_bindgen::JsValue;
 use super::files::Chosen;
 use super::pool::{Done, JobError, Pool};
 use super::protocol::{FileKey, Reply, Request};
-use crate::engine::{Cube, Outline, Piece, ScanKind, Tally, plan};
+use crate::engine::{Cube, CubeColumns, Outline, Piece, ScanKind, Tally, plan, split};
 
 /// Where the time went for one file, in milliseconds of worker time.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -156,7 +156,9 @@ pub async fn analyse(
     state.set(now);
     on_progress(now);
 
-    let scans = scan_pieces(pool, &files, &keys, &pieces, ScanKind::Costs, state, on_progress).await;
+    let scans =
+        scan_pieces(pool, &files, &keys, &pieces, ScanKind::Costs, state, on_progress, |_, reply| async { reply })
+            .await;
     if !wanted() {
         return Err(Stopped::Cancelled);
     }
@@ -182,63 +184,111 @@ pub async fn analyse(
 
 /// Builds the explorer's cube of the files `analysis` used, by a second scan of
 /// its pieces; records each file's explorer time (and any failure) in `analysis`.
+///
+/// Each part is merged into its file's cube as it arrives and then dropped, so
+/// the page holds a few parts at a time, not all of them; a file whose part
+/// fails is left out of the cube whole.
 pub async fn explore(
     pool: &Pool,
     analysis: &mut Analysis,
     on_progress: Rc<dyn Fn(Progress)>,
     wanted: impl Fn() -> bool,
 ) -> Result<Cube, Stopped> {
-    let pieces: Vec<Piece> =
+    let used: Vec<Piece> =
         analysis.pieces.iter().copied().filter(|piece| analysis.files[piece.file].result.is_ok()).collect();
-    let used = analysis.files_used();
+    let pieces = split(&used, EXPLORE_PIECE_ROWS);
+    let files_used = analysis.files_used();
     let state = Rc::new(Cell::new(Progress {
-        files: used,
-        files_opened: used,
+        files: files_used,
+        files_opened: files_used,
         rows_done: 0,
         rows_total: pieces.iter().map(|piece| piece.slice.rows).sum(),
     }));
-    let scans =
-        scan_pieces(pool, &analysis.chosen, &analysis.keys, &pieces, ScanKind::Explore, state, on_progress).await;
+    let count = analysis.files.len();
+    let cubes = RefCell::new(vec![Cube::default(); count]);
+    let problems = RefCell::new(vec![None::<String>; count]);
+    let times = RefCell::new(vec![None::<f64>; count]);
+    let (cubes_ref, problems_ref, times_ref, wanted_ref) = (&cubes, &problems, &times, &wanted);
+    let merged = scan_pieces(
+        pool,
+        &analysis.chosen,
+        &analysis.keys,
+        &pieces,
+        ScanKind::Explore,
+        state,
+        on_progress,
+        |piece: Piece, reply| async move {
+            *times_ref.borrow_mut()[piece.file].get_or_insert(0.0) += reply.as_ref().map_or(0.0, |done| done.elapsed);
+            let part = match reply {
+                Ok(Done { reply: Reply::Cube(columns), .. }) => {
+                    columns.check().map(|()| columns).map_err(|e| e.to_string())
+                }
+                other => Err(failure(other)?),
+            };
+            match part {
+                Ok(_) if problems_ref.borrow()[piece.file].is_some() => Ok(()),
+                Ok(part) => merge_in_tasks(cubes_ref, piece.file, &part, wanted_ref).await,
+                Err(problem) => {
+                    problems_ref.borrow_mut()[piece.file] = Some(problem);
+                    Ok(())
+                }
+            }
+        },
+    )
+    .await;
+    merged.into_iter().collect::<Result<(), Stopped>>()?;
     if !wanted() {
         return Err(Stopped::Cancelled);
     }
-    // A file is in the cube only if every one of its parts arrived whole, so all
-    // parts are checked before any is merged.
-    let mut parts = Vec::with_capacity(pieces.len());
-    for (piece, reply) in pieces.iter().zip(scans) {
-        let outcome = &mut analysis.files[piece.file];
-        *outcome.timing.explore.get_or_insert(0.0) += reply.as_ref().map_or(0.0, |done| done.elapsed);
-        let part = match reply {
-            Ok(Done { reply: Reply::Cube(columns), .. }) => {
-                columns.check().map(|()| columns).map_err(|e| e.to_string())
-            }
-            other => Err(failure(other)?),
-        };
-        match part {
-            Ok(part) => parts.push((piece.file, part)),
-            Err(problem) => outcome.explore_problem = Some(problem),
+
+    let mut good = Vec::new();
+    let outcomes = analysis.files.iter_mut();
+    for ((outcome, cube), (problem, time)) in
+        outcomes.zip(cubes.into_inner()).zip(problems.into_inner().into_iter().zip(times.into_inner()))
+    {
+        outcome.timing.explore = time;
+        outcome.explore_problem = problem;
+        if outcome.result.is_ok() && outcome.explore_problem.is_none() {
+            good.push(cube);
         }
     }
-    // Merging hashes every cell (hundreds of thousands for a month of a big
-    // account), so it goes a slice at a time, letting the page paint and answer
-    // input in between.
-    let mut cube = Cube::default();
-    for (file, part) in parts {
-        let outcome = &analysis.files[file];
-        if outcome.result.is_err() || outcome.explore_problem.is_some() {
-            continue;
-        }
-        let labels = cube.map_labels(&part);
-        let cells = part.cells();
-        for start in (0..cells).step_by(MERGE_CELLS_PER_TASK) {
-            cube.merge_columns(&part, &labels, start..cells.min(start + MERGE_CELLS_PER_TASK));
-            next_task().await;
-            if !wanted() {
-                return Err(Stopped::Cancelled);
-            }
+    // One file (the common case) is its own cube; several are merged, again a
+    // slice at a time.
+    if good.len() == 1 {
+        return Ok(good.remove(0));
+    }
+    let total = RefCell::new(vec![Cube::default()]);
+    for cube in good {
+        let part = cube.to_columns();
+        drop(cube);
+        merge_in_tasks(&total, 0, &part, &wanted).await?;
+    }
+    Ok(total.into_inner().remove(0))
+}
+
+/// Rows per explorer piece. The explorer's parts grow with the rows scanned (a
+/// cell per distinct labels and day), so pieces are bounded to keep a worker's
+/// memory small on files of tens of millions of rows.
+const EXPLORE_PIECE_ROWS: u64 = 1 << 19;
+
+/// Merges a checked part into `cubes[index]` a slice of cells per task, letting the
+/// page paint and answer input in between.
+async fn merge_in_tasks(
+    cubes: &RefCell<Vec<Cube>>,
+    index: usize,
+    part: &CubeColumns,
+    wanted: &impl Fn() -> bool,
+) -> Result<(), Stopped> {
+    let labels = cubes.borrow_mut()[index].map_labels(part);
+    let cells = part.cells();
+    for start in (0..cells).step_by(MERGE_CELLS_PER_TASK) {
+        cubes.borrow_mut()[index].merge_columns(part, &labels, start..cells.min(start + MERGE_CELLS_PER_TASK));
+        next_task().await;
+        if !wanted() {
+            return Err(Stopped::Cancelled);
         }
     }
-    Ok(cube)
+    Ok(())
 }
 
 /// Cells merged per main-thread task: about 10 ms of work.
@@ -256,8 +306,11 @@ async fn next_task() {
     }
 }
 
-/// Runs a scan of every piece on the pool, counting rows into `state`.
-async fn scan_pieces(
+/// Runs a scan of every piece on the pool, counting rows into `state`, and hands
+/// each reply to `on_reply` as it arrives; returns what it made of each, in
+/// piece order.
+#[allow(clippy::too_many_arguments)]
+async fn scan_pieces<T, F: Future<Output = T>>(
     pool: &Pool,
     files: &[Chosen],
     keys: &[FileKey],
@@ -265,8 +318,10 @@ async fn scan_pieces(
     kind: ScanKind,
     state: Rc<Cell<Progress>>,
     on_progress: Rc<dyn Fn(Progress)>,
-) -> Vec<Result<Done, JobError>> {
-    join_all(pieces.iter().map(|piece| {
+    on_reply: impl Fn(Piece, Result<Done, JobError>) -> F,
+) -> Vec<T> {
+    let on_reply = &on_reply;
+    join_all(pieces.iter().map(|&piece| {
         let reported = Rc::new(Cell::new(0u64));
         let advance = {
             let (state, on_progress, reported) = (Rc::clone(&state), Rc::clone(&on_progress), Rc::clone(&reported));
@@ -285,7 +340,7 @@ async fn scan_pieces(
             let reply = pool.run(key, blob, Request::Scan(piece.slice, kind), Some(on_rows)).await;
             // Rows the worker did not get to report before it finished.
             advance(piece.slice.rows.saturating_sub(reported.get()));
-            reply
+            on_reply(piece, reply).await
         }
     }))
     .await

@@ -38,8 +38,10 @@ use super::tally::Tally;
 /// vanishes, small enough that a batch of three columns stays around a megabyte.
 const BATCH_ROWS: usize = 64 * 1024;
 
-/// At most this much is read ahead for one scan; the rest is read as needed.
+/// At most this much is read ahead for one scan; the rest is read as needed. The
+/// explorer's scan holds a cube beside its bytes, so it reads ahead less.
 const MAX_PREFETCH: u64 = 160 << 20;
+const MAX_EXPLORE_PREFETCH: u64 = 32 << 20;
 
 /// Read ahead past the estimated end of a slice, for its last page.
 const PREFETCH_SLACK: u64 = 256 << 10;
@@ -235,7 +237,10 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         let Some(group) = self.metadata.row_groups().get(slice.row_group) else { return Vec::new() };
         let rows = group.num_rows().max(1) as u64;
         let reach = (slice.first_row + slice.rows).min(rows);
-        let mut budget = MAX_PREFETCH;
+        let mut budget = match kind {
+            ScanKind::Costs => MAX_PREFETCH,
+            ScanKind::Explore => MAX_EXPLORE_PREFETCH,
+        };
         self.projection(kind)
             .leaves
             .iter()

@@ -3,12 +3,13 @@
 
 use leptos::prelude::*;
 
-use super::state::{AppState, Status, now};
+use super::state::{AppState, Explorer, Status, now};
 use crate::engine::format;
 
-/// The status line. Its `data-state`, `data-ms` and `data-worker-memory` (the
-/// largest scan worker's wasm memory, in bytes) are stable hooks for tests and
-/// benchmarks.
+/// The status line. Its `data-state`, `data-ms`, `data-worker-memory` (the
+/// largest scan worker's wasm memory, in bytes) and `data-explorer` (the second
+/// scan's stage: `idle`, `building`, `ready` or `failed`) are stable hooks for
+/// tests and benchmarks.
 #[component]
 pub fn StatusBar() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -27,6 +28,12 @@ pub fn StatusBar() -> impl IntoView {
         Status::Done { worker_memory, .. } => Some(worker_memory.to_string()),
         _ => None,
     };
+    let data_explorer = move || match state.explorer.get() {
+        Explorer::Idle => "idle",
+        Explorer::Building(_) => "building",
+        Explorer::Ready => "ready",
+        Explorer::Failed(_) => "failed",
+    };
     view! {
         <section
             class="status"
@@ -34,6 +41,7 @@ pub fn StatusBar() -> impl IntoView {
             data-state=data_state
             data-ms=data_ms
             data-worker-memory=data_memory
+            data-explorer=data_explorer
             role="status"
             aria-live="polite"
         >

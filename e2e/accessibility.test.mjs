@@ -74,6 +74,43 @@ test('everything can be done with the keyboard alone', async () => {
   assert.deepEqual(unreachable, []);
 });
 
+test('the explorer works from the keyboard alone', async () => {
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, MONTHS), 'done');
+  await page.getByRole('tab', { name: 'Costs' }).focus();
+  await page.keyboard.press('ArrowRight');
+  const table = page.getByTestId('explore-table');
+  await table.waitFor({ timeout: 60_000 });
+  const total = async () => Number(await table.getAttribute('data-total'));
+  const all = await total();
+
+  // The grouping is a select: the arrow keys change it, and the view follows.
+  const groupBy = page.locator('#group-by');
+  await groupBy.focus();
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await groupBy.inputValue(), 'account');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('by') === 'account');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await groupBy.inputValue(), 'service');
+
+  // Drill into a service with Enter, then back out through the trail.
+  await table.getByRole('button', { name: 'AmazonS3', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await groupBy.inputValue(), 'usage-type');
+  assert.equal(await page.getByTestId('crumb').count(), 1);
+  assert.ok((await total()) < all);
+  await page.getByRole('button', { name: 'All costs' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getByTestId('crumb').count(), 0);
+  assert.equal(await total(), all);
+
+  // Exports are buttons and a disclosure: Space opens the SQL.
+  await page.getByText('SQL for these figures').focus();
+  await page.keyboard.press('Space');
+  await page.getByTestId('sql').waitFor();
+  assert.deepEqual(page.seen.errors, []);
+});
+
 test('a 375 px wide screen needs no sideways scrolling of the page', async () => {
   const page = await openApp(browser, server.url, { viewport: { width: 375, height: 740 } });
   assert.equal(await upload(page, MONTHS), 'done');

@@ -128,9 +128,10 @@ pub fn Combobox(
                 aria-label=label
                 hidden=move || !open.get() || matches.with(Vec::is_empty)
             >
+                // Options exist only while the list is open: a closed list costs nothing to render.
                 {move || {
-                    matches
-                        .get()
+                    let listed = if open.get() { matches.get() } else { Vec::new() };
+                    listed
                         .into_iter()
                         .enumerate()
                         .map(|(index, (value, detail))| {

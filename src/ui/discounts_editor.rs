@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlDetailsElement, HtmlInputElement};
 
 use super::costs_page::service_label;
 use super::state::AppState;
@@ -72,8 +72,17 @@ pub fn DiscountsEditor() -> impl IntoView {
         });
     };
 
+    // The table (a row per service) is built when first opened, not with every
+    // costs page: most visits never open it.
+    let opened = RwSignal::new(false);
+    let on_toggle = move |event: ev::Event| {
+        if event_target::<HtmlDetailsElement>(&event).open() {
+            opened.set(true);
+        }
+    };
+
     view! {
-        <details class="discounts">
+        <details class="discounts" on:toggle=on_toggle>
             <summary class="discounts__summary">"Discount multipliers"</summary>
             <p class="discounts__hint">
                 {format!(
@@ -83,6 +92,7 @@ pub fn DiscountsEditor() -> impl IntoView {
             <Show when=move || problem.with(Option::is_some)>
                 <p class="discounts__problem" role="alert">{move || problem.get()}</p>
             </Show>
+            <Show when=move || opened.get()>
             <table class="discounts__table" data-testid="discounts">
                 <thead>
                     <tr>
@@ -119,6 +129,7 @@ pub fn DiscountsEditor() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
+            </Show>
             <form class="discounts__add" on:submit=add>
                 <label for="new-service">"Another service"</label>
                 <input

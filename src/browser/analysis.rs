@@ -205,7 +205,7 @@ pub async fn explore(
         rows_total: pieces.iter().map(|piece| piece.slice.rows).sum(),
     }));
     let count = analysis.files.len();
-    let cubes = RefCell::new(vec![Cube::default(); count]);
+    let cubes: Vec<RefCell<Cube>> = (0..count).map(|_| RefCell::default()).collect();
     let problems = RefCell::new(vec![None::<String>; count]);
     let times = RefCell::new(vec![None::<f64>; count]);
     let (cubes_ref, problems_ref, times_ref, wanted_ref) = (&cubes, &problems, &times, &wanted);
@@ -227,7 +227,7 @@ pub async fn explore(
             };
             match part {
                 Ok(_) if problems_ref.borrow()[piece.file].is_some() => Ok(()),
-                Ok(part) => merge_in_tasks(cubes_ref, piece.file, &part, wanted_ref).await,
+                Ok(part) => merge_in_tasks(&cubes_ref[piece.file], &part, wanted_ref).await,
                 Err(problem) => {
                     problems_ref.borrow_mut()[piece.file] = Some(problem);
                     Ok(())
@@ -243,8 +243,9 @@ pub async fn explore(
 
     let mut good = Vec::new();
     let outcomes = analysis.files.iter_mut();
-    for ((outcome, cube), (problem, time)) in
-        outcomes.zip(cubes.into_inner()).zip(problems.into_inner().into_iter().zip(times.into_inner()))
+    for ((outcome, cube), (problem, time)) in outcomes
+        .zip(cubes.into_iter().map(RefCell::into_inner))
+        .zip(problems.into_inner().into_iter().zip(times.into_inner()))
     {
         outcome.timing.explore = time;
         outcome.explore_problem = problem;
@@ -257,13 +258,13 @@ pub async fn explore(
     if good.len() == 1 {
         return Ok(good.remove(0));
     }
-    let total = RefCell::new(vec![Cube::default()]);
+    let total = RefCell::default();
     for cube in good {
         let part = cube.to_columns();
         drop(cube);
-        merge_in_tasks(&total, 0, &part, &wanted).await?;
+        merge_in_tasks(&total, &part, &wanted).await?;
     }
-    Ok(total.into_inner().remove(0))
+    Ok(total.into_inner())
 }
 
 /// Rows per explorer piece. The explorer's parts grow with the rows scanned (a
@@ -271,18 +272,14 @@ pub async fn explore(
 /// memory small on files of tens of millions of rows.
 const EXPLORE_PIECE_ROWS: u64 = 1 << 19;
 
-/// Merges a checked part into `cubes[index]` a slice of cells per task, letting the
-/// page paint and answer input in between.
-async fn merge_in_tasks(
-    cubes: &RefCell<Vec<Cube>>,
-    index: usize,
-    part: &CubeColumns,
-    wanted: &impl Fn() -> bool,
-) -> Result<(), Stopped> {
-    let labels = cubes.borrow_mut()[index].map_labels(part);
+/// Merges a checked part into `cube` a slice of cells per task, letting the page
+/// paint and answer input in between (other parts may merge into the same cube
+/// in the pauses).
+async fn merge_in_tasks(cube: &RefCell<Cube>, part: &CubeColumns, wanted: &impl Fn() -> bool) -> Result<(), Stopped> {
+    let labels = cube.borrow_mut().map_labels(part);
     let cells = part.cells();
     for start in (0..cells).step_by(MERGE_CELLS_PER_TASK) {
-        cubes.borrow_mut()[index].merge_columns(part, &labels, start..cells.min(start + MERGE_CELLS_PER_TASK));
+        cube.borrow_mut().merge_columns(part, &labels, start..cells.min(start + MERGE_CELLS_PER_TASK));
         next_task().await;
         if !wanted() {
             return Err(Stopped::Cancelled);

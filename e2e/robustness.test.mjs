@@ -80,6 +80,37 @@ test('a reader that crashes loses only its file; a fresh one reads the next', as
   assert.equal((await totals(page)).undiscounted, 7.5);
 });
 
+test('Cancel stops the work at once: busy workers are ended and replaced, and the next files read right', async () => {
+  const dir = await scratch();
+  const page = await openApp(browser, server.url);
+  await page.waitForTimeout(1000);
+  // Every current worker spins forever on one file name, as a scan of a huge file
+  // would keep it busy: only terminating the worker stops that.
+  const workers = page.workers();
+  assert.ok(workers.length > 0);
+  for (const worker of workers) {
+    await worker.evaluate(() => {
+      const serve = self.onmessage;
+      self.onmessage = (event) => {
+        if (event.data.file?.name === 'endless.parquet') for (;;);
+        return serve.call(self, event);
+      };
+    });
+  }
+  const ended = Promise.all(workers.map((worker) => new Promise((ok) => worker.once('close', ok))));
+  const endless = await writeCur(join(dir, 'endless.parquet'), [['Usage', 'AmazonS3', 1]]);
+  await page.locator('input#file-input').setInputFiles(endless);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'idle', null, { timeout: 2_000 });
+  const late = new Promise((_, fail) => setTimeout(() => fail(new Error('a busy worker was not ended')), 5_000));
+  await Promise.race([ended, late]);
+
+  const fine = await writeCur(join(dir, 'fine.parquet'), [['Usage', 'AmazonEC2', 2.5], ['Usage', 'AmazonS3', 4]]);
+  assert.equal(await upload(page, [fine]), 'done', 'fresh workers read the next file');
+  assert.equal((await totals(page)).undiscounted, 6.5);
+  assert.deepEqual(await problems(page), []);
+});
+
 test('a damaged saved discount table falls back to the defaults with a notice', async () => {
   const page = await openApp(browser, server.url);
   await page.evaluate(() => localStorage.setItem('ducks.discounts.v1', '{"AmazonS3": "free", '));

@@ -9,13 +9,15 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use futures::StreamExt;
+use futures::channel::mpsc;
 use futures::future::join_all;
 use wasm_bindgen::JsValue;
 
 use super::files::Chosen;
-use super::pool::{Done, JobError, Pool};
+use super::pool::{Done, JobError, OnPartial, Partial, Pool};
 use super::protocol::{FileKey, Reply, Request};
-use crate::engine::{Cube, CubeColumns, Outline, Piece, ScanKind, Tally, plan, split};
+use crate::engine::{Cube, CubeColumns, Outline, Piece, ScanKind, Tally, plan};
 
 /// Where the time went for one file, in milliseconds of worker time.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -157,8 +159,10 @@ pub async fn analyse(
     on_progress(now);
 
     let scans =
-        scan_pieces(pool, &files, &keys, &pieces, ScanKind::Costs, state, on_progress, |_, reply| async { reply })
-            .await;
+        scan_pieces(pool, &files, &keys, &pieces, ScanKind::Costs, state, on_progress, None, |_, reply| async {
+            reply
+        })
+        .await;
     if !wanted() {
         return Err(Stopped::Cancelled);
     }
@@ -185,58 +189,77 @@ pub async fn analyse(
 /// Builds the explorer's cube of the files `analysis` used, by a second scan of
 /// its pieces; records each file's explorer time (and any failure) in `analysis`.
 ///
-/// Each part is merged into its file's cube as it arrives and then dropped, so
-/// the page holds a few parts at a time, not all of them; a file whose part
-/// fails is left out of the cube whole.
+/// Workers send a piece's cube in parts as it grows (so a worker holds one part
+/// at a time), and each part is merged into its file's cube as it arrives and
+/// then dropped. A file whose piece fails is left out of the cube whole.
 pub async fn explore(
     pool: &Pool,
     analysis: &mut Analysis,
     on_progress: Rc<dyn Fn(Progress)>,
     wanted: impl Fn() -> bool,
 ) -> Result<Cube, Stopped> {
-    let used: Vec<Piece> =
+    let pieces: Vec<Piece> =
         analysis.pieces.iter().copied().filter(|piece| analysis.files[piece.file].result.is_ok()).collect();
-    let pieces = split(&used, EXPLORE_PIECE_ROWS);
-    let files_used = analysis.files_used();
+    let used = analysis.files_used();
     let state = Rc::new(Cell::new(Progress {
-        files: files_used,
-        files_opened: files_used,
+        files: used,
+        files_opened: used,
         rows_done: 0,
         rows_total: pieces.iter().map(|piece| piece.slice.rows).sum(),
     }));
     let count = analysis.files.len();
-    let cubes: Vec<RefCell<Cube>> = (0..count).map(|_| RefCell::default()).collect();
     let problems = RefCell::new(vec![None::<String>; count]);
     let times = RefCell::new(vec![None::<f64>; count]);
-    let (cubes_ref, problems_ref, times_ref, wanted_ref) = (&cubes, &problems, &times, &wanted);
-    let merged = scan_pieces(
-        pool,
-        &analysis.chosen,
-        &analysis.keys,
-        &pieces,
-        ScanKind::Explore,
-        state,
-        on_progress,
-        |piece: Piece, reply| async move {
-            *times_ref.borrow_mut()[piece.file].get_or_insert(0.0) += reply.as_ref().map_or(0.0, |done| done.elapsed);
-            let part = match reply {
-                Ok(Done { reply: Reply::Cube(columns), .. }) => {
-                    columns.check().map(|()| columns).map_err(|e| e.to_string())
+    let (parts_in, mut parts_out) = mpsc::unbounded::<(usize, Box<CubeColumns>)>();
+
+    let scan = async {
+        let on_part: OnPart = {
+            let parts_in = parts_in.clone();
+            Rc::new(move |file, part| {
+                let _ = parts_in.unbounded_send((file, part));
+            })
+        };
+        let (problems, times, parts_in) = (&problems, &times, &parts_in);
+        let replies = scan_pieces(
+            pool,
+            &analysis.chosen,
+            &analysis.keys,
+            &pieces,
+            ScanKind::Explore,
+            state,
+            on_progress,
+            Some(on_part),
+            |piece: Piece, reply| async move {
+                *times.borrow_mut()[piece.file].get_or_insert(0.0) += reply.as_ref().map_or(0.0, |done| done.elapsed);
+                match reply {
+                    Ok(Done { reply: Reply::Cube(last), .. }) => {
+                        let _ = parts_in.unbounded_send((piece.file, last));
+                    }
+                    other => problems.borrow_mut()[piece.file] = Some(failure(other)?),
                 }
-                other => Err(failure(other)?),
-            };
-            match part {
-                Ok(_) if problems_ref.borrow()[piece.file].is_some() => Ok(()),
-                Ok(part) => merge_in_tasks(&cubes_ref[piece.file], &part, wanted_ref).await,
-                Err(problem) => {
-                    problems_ref.borrow_mut()[piece.file] = Some(problem);
-                    Ok(())
-                }
+                Ok(())
+            },
+        )
+        .await;
+        parts_in.close_channel();
+        replies.into_iter().collect::<Result<(), Stopped>>()
+    };
+    let merge = async {
+        let cubes: Vec<RefCell<Cube>> = (0..count).map(|_| RefCell::default()).collect();
+        while let Some((file, part)) = parts_out.next().await {
+            if problems.borrow()[file].is_some() {
+                continue;
             }
-        },
-    )
-    .await;
-    merged.into_iter().collect::<Result<(), Stopped>>()?;
+            match part.check() {
+                Ok(()) => merge_in_tasks(&cubes[file], &part, &wanted).await?,
+                Err(error) => problems.borrow_mut()[file] = Some(error.to_string()),
+            }
+        }
+        Ok(cubes)
+    };
+    let (scanned, merged) = futures::join!(scan, merge);
+    scanned?;
+    let cubes = merged?;
     if !wanted() {
         return Err(Stopped::Cancelled);
     }
@@ -267,10 +290,8 @@ pub async fn explore(
     Ok(total.into_inner())
 }
 
-/// Rows per explorer piece. The explorer's parts grow with the rows scanned (a
-/// cell per distinct labels and day), so pieces are bounded to keep a worker's
-/// memory small on files of tens of millions of rows.
-const EXPLORE_PIECE_ROWS: u64 = 1 << 19;
+/// Where the parts of a piece's cube go (with the piece's file), as they come.
+type OnPart = Rc<dyn Fn(usize, Box<CubeColumns>)>;
 
 /// Merges a checked part into `cube` a slice of cells per task, letting the page
 /// paint and answer input in between (other parts may merge into the same cube
@@ -303,9 +324,9 @@ async fn next_task() {
     }
 }
 
-/// Runs a scan of every piece on the pool, counting rows into `state`, and hands
-/// each reply to `on_reply` as it arrives; returns what it made of each, in
-/// piece order.
+/// Runs a scan of every piece on the pool, counting rows into `state`, handing
+/// cube parts to `on_part` and each final reply to `on_reply` as they arrive;
+/// returns what `on_reply` made of each, in piece order.
 #[allow(clippy::too_many_arguments)]
 async fn scan_pieces<T, F: Future<Output = T>>(
     pool: &Pool,
@@ -315,6 +336,7 @@ async fn scan_pieces<T, F: Future<Output = T>>(
     kind: ScanKind,
     state: Rc<Cell<Progress>>,
     on_progress: Rc<dyn Fn(Progress)>,
+    on_part: Option<OnPart>,
     on_reply: impl Fn(Piece, Result<Done, JobError>) -> F,
 ) -> Vec<T> {
     let on_reply = &on_reply;
@@ -332,9 +354,18 @@ async fn scan_pieces<T, F: Future<Output = T>>(
         };
         let blob = files[piece.file].blob.clone();
         let key = keys[piece.file];
+        let on_part = on_part.clone();
         async move {
-            let on_rows: Rc<dyn Fn(u64)> = advance.clone();
-            let reply = pool.run(key, blob, Request::Scan(piece.slice, kind), Some(on_rows)).await;
+            let told = Rc::clone(&advance);
+            let partial: OnPartial = Rc::new(move |partial| match partial {
+                Partial::Rows(rows) => told(rows),
+                Partial::Cube(part) => {
+                    if let Some(on_part) = &on_part {
+                        on_part(piece.file, part);
+                    }
+                }
+            });
+            let reply = pool.run(key, blob, Request::Scan(piece.slice, kind), Some(partial)).await;
             // Rows the worker did not get to report before it finished.
             advance(piece.slice.rows.saturating_sub(reported.get()));
             on_reply(piece, reply).await

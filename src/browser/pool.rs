@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 
 use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request};
+use crate::engine::CubeColumns;
 
 /// The script trunk writes for the worker binary (`data-loader-shim`).
 const WORKER_SCRIPT: &str = "ducks-worker_loader.js";
@@ -46,8 +47,16 @@ pub struct Done {
     pub elapsed: f64,
 }
 
-/// Called with the rows a scan has done since its last report.
-pub type OnProgress = Rc<dyn Fn(u64)>;
+/// What a running job tells before its final reply.
+pub enum Partial {
+    /// Rows scanned since the last report.
+    Rows(u64),
+    /// A part of an explorer scan's cube.
+    Cube(Box<CubeColumns>),
+}
+
+/// Called with what a job tells before its final reply.
+pub type OnPartial = Rc<dyn Fn(Partial)>;
 
 struct Job {
     /// The worker that must run it, if it matters.
@@ -56,7 +65,7 @@ struct Job {
     file: Blob,
     request: Request,
     done: oneshot::Sender<Result<Done, JobError>>,
-    progress: Option<OnProgress>,
+    partial: Option<OnPartial>,
 }
 
 struct Slot {
@@ -155,9 +164,9 @@ impl Pool {
         key: FileKey,
         file: Blob,
         request: Request,
-        progress: Option<OnProgress>,
+        partial: Option<OnPartial>,
     ) -> Result<Done, JobError> {
-        self.run_on(None, key, file, request, progress).await
+        self.run_on(None, key, file, request, partial).await
     }
 
     /// Runs `request` on every worker at once, so each has the file open (its
@@ -176,7 +185,7 @@ impl Pool {
         key: FileKey,
         file: Blob,
         request: Request,
-        progress: Option<OnProgress>,
+        partial: Option<OnPartial>,
     ) -> Result<Done, JobError> {
         let (done, reply) = oneshot::channel();
         {
@@ -184,7 +193,7 @@ impl Pool {
             if let Some(problem) = &inner.broken {
                 return Err(JobError::Unavailable(problem.clone()));
             }
-            inner.queue.push_back(Job { worker, key, file, request, done, progress });
+            inner.queue.push_back(Job { worker, key, file, request, done, partial });
         }
         dispatch(&self.0);
         reply.await.unwrap_or(Err(JobError::Cancelled))
@@ -309,11 +318,15 @@ fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &
             Ok(()) => Reply::Cube(columns),
             Err(problem) => Reply::Failed(problem),
         },
+        Ok(Reply::CubePart(mut columns)) => match cube_arrays(message, &mut columns) {
+            Ok(()) => Reply::CubePart(columns),
+            Err(problem) => Reply::Failed(problem),
+        },
         Ok(reply) => reply,
         Err(error) => Reply::Failed(format!("the worker's answer was not understood ({error})")),
     };
     let mut finished = None;
-    let mut progress = None;
+    let mut partial = None;
     {
         let mut inner = pool.borrow_mut();
         if !current(&inner, index, worker) {
@@ -326,13 +339,8 @@ fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &
                 inner.slots[index].ready = true;
                 inner.ever_ready = true;
             }
-            Reply::Progress(rows) => {
-                if let Some((running, job)) = &inner.slots[index].job
-                    && *running == id
-                {
-                    progress = job.progress.clone().map(|callback| (callback, rows));
-                }
-            }
+            Reply::Progress(rows) => partial = running_job(&inner, index, id).map(|c| (c, Partial::Rows(rows))),
+            Reply::CubePart(columns) => partial = running_job(&inner, index, id).map(|c| (c, Partial::Cube(columns))),
             Reply::Crashed(message) => {
                 if let Some((_, job)) = inner.slots[index].job.take() {
                     finished = Some((job, Err(JobError::Crashed(message))));
@@ -347,13 +355,19 @@ fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &
             }
         }
     }
-    if let Some((callback, rows)) = progress {
-        callback(rows);
+    if let Some((callback, told)) = partial {
+        callback(told);
     }
     if let Some((job, outcome)) = finished {
         let _ = job.done.send(outcome);
     }
     dispatch(pool);
+}
+
+/// The callback of job `id`, if it is the one running in slot `index` and wants
+/// to hear before it is done.
+fn running_job(inner: &Inner, index: usize, id: u32) -> Option<OnPartial> {
+    inner.slots[index].job.as_ref().filter(|(running, _)| *running == id).and_then(|(_, job)| job.partial.clone())
 }
 
 fn died(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: String) {

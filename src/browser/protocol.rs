@@ -33,6 +33,9 @@ pub enum Reply {
     Tally(Tally),
     /// The cube of a slice (an explorer scan); its numeric columns come as typed arrays.
     Cube(Box<CubeColumns>),
+    /// A part of the cube of a slice still being scanned, sent when it has grown
+    /// large so the worker holds one part at a time; typed arrays as for `Cube`.
+    CubePart(Box<CubeColumns>),
     /// The file cannot be used; the text is for people.
     Failed(String),
     /// The engine panicked; the worker is dead after this.

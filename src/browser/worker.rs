@@ -15,7 +15,7 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::blob_source::BlobSource;
 use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request};
-use crate::engine::{CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
+use crate::engine::{Cube, CubeColumns, CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
 
 /// Opened files kept between requests, so the slices of one file pay for its
 /// footer once. Small: each holds only metadata.
@@ -26,6 +26,11 @@ type Kept = Rc<RefCell<Vec<(FileKey, Rc<CurFile<BlobSource>>)>>>;
 
 /// Reads ahead are split into parts of this size, read concurrently.
 const PREFETCH_PART: u64 = 4 << 20;
+
+/// An explorer scan sends its cube on once it holds this many cells (about 25 MB
+/// as columns), so a slice of tens of millions of rows needs no more memory than
+/// one of a million.
+const CUBE_PART_CELLS: usize = 1 << 18;
 
 /// How often a long scan reports progress.
 const PROGRESS_EVERY_MS: f64 = 100.0;
@@ -101,21 +106,23 @@ fn post(id: u32, reply: Reply, elapsed: Option<f64>) {
         let _ = js_sys::Reflect::set(&message, &key.into(), value);
     };
     let transfer = js_sys::Array::new();
-    let reply = match reply {
-        Reply::Cube(mut columns) => {
-            let arrays: [js_sys::Object; 5] = [
-                js_sys::Uint32Array::from(std::mem::take(&mut columns.keys).as_slice()).into(),
-                js_sys::Int32Array::from(std::mem::take(&mut columns.days).as_slice()).into(),
-                js_sys::Float64Array::from(std::mem::take(&mut columns.rows).as_slice()).into(),
-                js_sys::Float64Array::from(std::mem::take(&mut columns.null_costs).as_slice()).into(),
-                js_sys::Float64Array::from(std::mem::take(&mut columns.sums).as_slice()).into(),
-            ];
-            for (name, array) in CUBE_ARRAYS.iter().zip(arrays) {
-                transfer.push(&js_sys::Reflect::get(&array, &"buffer".into()).unwrap_or(JsValue::UNDEFINED));
-                set(name, &array);
-            }
-            Reply::Cube(columns)
+    let with_arrays = |mut columns: Box<CubeColumns>| {
+        let arrays: [js_sys::Object; 5] = [
+            js_sys::Uint32Array::from(std::mem::take(&mut columns.keys).as_slice()).into(),
+            js_sys::Int32Array::from(std::mem::take(&mut columns.days).as_slice()).into(),
+            js_sys::Float64Array::from(std::mem::take(&mut columns.rows).as_slice()).into(),
+            js_sys::Float64Array::from(std::mem::take(&mut columns.null_costs).as_slice()).into(),
+            js_sys::Float64Array::from(std::mem::take(&mut columns.sums).as_slice()).into(),
+        ];
+        for (name, array) in CUBE_ARRAYS.iter().zip(arrays) {
+            transfer.push(&js_sys::Reflect::get(&array, &"buffer".into()).unwrap_or(JsValue::UNDEFINED));
+            set(name, &array);
         }
+        columns
+    };
+    let reply = match reply {
+        Reply::Cube(columns) => Reply::Cube(with_arrays(columns)),
+        Reply::CubePart(columns) => Reply::CubePart(with_arrays(columns)),
         reply => reply,
     };
     let body = serde_json::to_string(&reply).unwrap_or_else(|error| {
@@ -240,9 +247,11 @@ fn scan(file: &CurFile<BlobSource>, slice: RowSlice, kind: ScanKind, prefetched:
     };
     let result = match kind {
         ScanKind::Costs => file.scan_prefetched(slice, prefetched, &mut progress).map(|(tally, _)| Reply::Tally(tally)),
-        ScanKind::Explore => file
-            .explore_prefetched(slice, prefetched, &mut progress)
-            .map(|(cube, _)| Reply::Cube(Box::new(cube.to_columns()))),
+        ScanKind::Explore => {
+            let mut part = |cube: Cube| post(id, Reply::CubePart(Box::new(cube.to_columns())), None);
+            file.explore_prefetched(slice, prefetched, &mut progress, CUBE_PART_CELLS, &mut part)
+                .map(|(cube, _)| Reply::Cube(Box::new(cube.to_columns())))
+        }
     };
     result.unwrap_or_else(|error| Reply::Failed(error.to_string()))
 }

@@ -245,15 +245,22 @@ impl CubeKernel {
         Ok(())
     }
 
-    /// The cube of everything folded in.
-    pub fn finish(mut self) -> Cube {
+    /// How many cells the cube folded in since the last part holds.
+    pub fn cells(&self) -> usize {
+        self.cube.len()
+    }
+
+    /// The cube of what was folded in since the last part; folding goes on into an
+    /// empty one. Parts merge to what one cube of everything would have been.
+    pub fn take_part(&mut self) -> Cube {
+        let mut cube = std::mem::take(&mut self.cube);
         // The cube's label ids are the interners' ids: add the labels in id order.
         for (slot, interner) in self.labels.iter().enumerate() {
             for id in 0..interner.len() {
-                self.cube.label_id(slot, interner.label(id));
+                cube.label_id(slot, interner.label(id));
             }
         }
-        self.cube
+        cube
     }
 }
 

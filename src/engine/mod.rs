@@ -34,7 +34,7 @@ pub use columns::{Amortization, Column, CurColumns, CurFormat, ExploreColumns, c
 pub use cube::{Cube, CubeColumns, Dimension, LabelMap, Measure, TEXT_DIMENSIONS};
 pub use discounts::{DEFAULT_MULTIPLIERS, Discounts, MAX_MULTIPLIER};
 pub use error::{Error, Result, panic_message};
-pub use plan::{Piece, plan, split};
+pub use plan::{Piece, plan};
 pub use read::{CurFile, Outline, RowGroupOutline, RowSlice, ScanKind};
 pub use report::{CostReport, ServiceCost, Total, cost_report};
 pub use source::{ReadStats, footer_ranges};

@@ -55,28 +55,6 @@ pub fn plan(files: &[(usize, &Outline)], workers: usize) -> Vec<Piece> {
     pieces
 }
 
-/// The same pieces cut into row ranges of at most `max_rows`, in the same order:
-/// for a scan whose memory grows with the rows of a piece (the explorer's, whose
-/// parts hold a cell per distinct combination of labels and day).
-pub fn split(pieces: &[Piece], max_rows: u64) -> Vec<Piece> {
-    let max_rows = max_rows.max(1);
-    pieces
-        .iter()
-        .flat_map(|piece| {
-            let parts = piece.slice.rows.div_ceil(max_rows).max(1);
-            let RowSlice { row_group, first_row, rows } = piece.slice;
-            (0..parts).map(move |part| {
-                let (start, end) = (rows * part / parts, rows * (part + 1) / parts);
-                Piece {
-                    file: piece.file,
-                    slice: RowSlice { row_group, first_row: first_row + start, rows: end - start },
-                    bytes: piece.bytes * (end - start) / rows.max(1),
-                }
-            })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,29 +127,5 @@ mod tests {
         assert_eq!(pieces.len(), 3);
         assert_eq!(pieces[0].slice.rows, 40_000, "largest first");
         assert_covers(&pieces, &files);
-    }
-
-    #[test]
-    fn split_cuts_pieces_into_bounded_ranges_that_cover_them() {
-        let pieces = plan(&[(0, &outline(&[(2_500_000, 250_000_000), (10, 1_000)]))], 2);
-        let parts = split(&pieces, 1 << 20);
-        assert!(parts.iter().all(|p| p.slice.rows <= 1 << 20 && p.slice.rows > 0));
-        for piece in &pieces {
-            let inside: Vec<&Piece> = parts
-                .iter()
-                .filter(|p| {
-                    p.slice.row_group == piece.slice.row_group
-                        && p.slice.first_row >= piece.slice.first_row
-                        && p.slice.first_row < piece.slice.first_row + piece.slice.rows
-                })
-                .collect();
-            assert_eq!(inside.iter().map(|p| p.slice.rows).sum::<u64>(), piece.slice.rows);
-            let mut next = piece.slice.first_row;
-            for p in inside {
-                assert_eq!(p.slice.first_row, next, "ranges are contiguous");
-                next += p.slice.rows;
-            }
-        }
-        assert_eq!(split(&pieces, u64::MAX), pieces);
     }
 }

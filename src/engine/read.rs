@@ -274,19 +274,31 @@ impl<R: ChunkReader + 'static> CurFile<R> {
 
     /// Scans one slice for the explorer, starting with bytes already read (as from
     /// [`prefetch_ranges`](Self::prefetch_ranges) with [`ScanKind::Explore`]).
+    ///
+    /// The cube grows with the distinct labels and days it meets, so whenever it
+    /// holds `part_cells` cells it goes to `part` and a new one starts: a slice of
+    /// any size is scanned in one pass with bounded memory. The parts and the cube
+    /// returned merge to the slice's cube; if the scan fails, the parts already
+    /// given are of an incomplete slice.
     pub fn explore_prefetched(
         &self,
         slice: RowSlice,
         prefetched: Vec<(u64, Bytes)>,
         progress: &mut dyn FnMut(u64),
+        part_cells: usize,
+        part: &mut dyn FnMut(Cube),
     ) -> Result<(Cube, ReadStats)> {
         let mut kernel = CubeKernel::default();
         let cost_name = &self.outline.columns.cost.name;
         let stats = self.read(slice, &self.explore, prefetched, progress, &mut |[t, s, c], rest| {
             let extras: [Option<&ArrayRef>; EXTRAS] = std::array::from_fn(|i| rest.get(i).copied().flatten());
-            kernel.add(t.as_ref(), s.as_ref(), c.as_ref(), &extras, cost_name)
+            kernel.add(t.as_ref(), s.as_ref(), c.as_ref(), &extras, cost_name)?;
+            if kernel.cells() >= part_cells {
+                part(kernel.take_part());
+            }
+            Ok(())
         })?;
-        Ok((kernel.finish(), stats))
+        Ok((kernel.take_part(), stats))
     }
 
     /// Reads the rows of `slice` in the columns of `projection`, handing each batch

@@ -11,9 +11,11 @@ use arrow_array::{Array, RecordBatch};
 use ducks::cli::LocalFile;
 use ducks::engine::query::{Filter, Grain, Query, group, over_time};
 use ducks::engine::{
-    Cube, CurFile, Dimension, Discounts, Measure, ScanKind, Tally, UsagePreset, UsageRule, cost_report, plan,
+    Cube, CurFile, Dimension, Discounts, Measure, RowSlice, ScanKind, Tally, UsagePreset, UsageRule, cost_report, plan,
 };
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::support;
 
 fn demo() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("public/demo");
@@ -30,7 +32,7 @@ fn scan(paths: &[PathBuf], workers: usize) -> (Cube, Tally) {
     for piece in plan(&outlines, workers) {
         let file = &files[piece.file];
         assert!(!file.prefetch_ranges(piece.slice, ScanKind::Explore).is_empty());
-        cube.merge(&file.explore_prefetched(piece.slice, Vec::new(), &mut |_| {}).unwrap().0);
+        cube.merge(&file.explore_prefetched(piece.slice, Vec::new(), &mut |_| {}, usize::MAX, &mut |_| {}).unwrap().0);
         tally.merge(&file.scan(piece.slice, &mut |_| {}).unwrap());
     }
     (cube, tally)
@@ -154,4 +156,40 @@ fn months_days_and_drill_down() {
     assert_eq!(over.series.len(), 4, "three regions and the rest");
     let stacked: f64 = over.series.iter().flat_map(|s| &s.values).sum();
     assert!((stacked - months.total).abs() < 1e-6);
+}
+
+/// A slice scanned in small parts (bounded memory in a worker) merges to the cube
+/// of one pass, under every grouping and measure.
+#[test]
+fn parts_merge_to_the_cube_of_one_pass() {
+    // Parts are cut between batches, so the slice spans several.
+    let scratch = support::Scratch::new("explore-parts");
+    let path = scratch.path("big.parquet");
+    let spec = support::Spec { row_group_rows: 300_000, ..support::Spec::default() };
+    support::write(&path, &support::rows(300_000, 9, true), &spec);
+    let file = CurFile::open(LocalFile::open(&path).unwrap()).unwrap();
+    let slice = RowSlice { row_group: 0, first_row: 0, rows: 300_000 };
+    let (whole, _) = file.explore_prefetched(slice, Vec::new(), &mut |_| {}, usize::MAX, &mut |_| {}).unwrap();
+    let mut parts = Vec::new();
+    let (last, _) = file.explore_prefetched(slice, Vec::new(), &mut |_| {}, 10, &mut |part| parts.push(part)).unwrap();
+    assert!(parts.len() >= 3, "{} parts", parts.len());
+    assert!(parts.iter().all(|part| part.len() >= 10));
+    let mut merged = Cube::default();
+    for part in parts.iter().chain([&last]) {
+        merged.merge(part);
+    }
+    assert_eq!(merged.len(), whole.len());
+    let usage = UsageRule::everything();
+    for measure in Measure::ALL {
+        for dimension in Dimension::ALL {
+            let query = Query { group_by: dimension, measure, ..Query::default() };
+            let (a, b) = (group(&whole, &query, &usage), group(&merged, &query, &usage));
+            assert_eq!(a.rows, b.rows, "{dimension:?}");
+            assert_eq!(a.groups.len(), b.groups.len(), "{dimension:?}");
+            for (x, y) in a.groups.iter().zip(&b.groups) {
+                assert_eq!(x.key, y.key, "{dimension:?}");
+                assert!((x.cost - y.cost).abs() <= 1e-9 * x.cost.abs().max(1.0), "{dimension:?} {}", x.key);
+            }
+        }
+    }
 }

@@ -313,15 +313,10 @@ fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &
     let body = js_sys::Reflect::get(message, &"body".into()).ok().and_then(|body| body.as_string()).unwrap_or_default();
     let number = |key: &str| js_sys::Reflect::get(message, &key.into()).ok().and_then(|m| m.as_f64());
     let (memory, elapsed) = (number("memory").unwrap_or(0.0), number("elapsed").unwrap_or(0.0));
+    let with_arrays = |mut columns: Box<CubeColumns>| cube_arrays(message, &mut columns).map(|()| columns);
     let reply: Reply = match serde_json::from_str(&body) {
-        Ok(Reply::Cube(mut columns)) => match cube_arrays(message, &mut columns) {
-            Ok(()) => Reply::Cube(columns),
-            Err(problem) => Reply::Failed(problem),
-        },
-        Ok(Reply::CubePart(mut columns)) => match cube_arrays(message, &mut columns) {
-            Ok(()) => Reply::CubePart(columns),
-            Err(problem) => Reply::Failed(problem),
-        },
+        Ok(Reply::Cube(columns)) => with_arrays(columns).map_or_else(Reply::Failed, Reply::Cube),
+        Ok(Reply::CubePart(columns)) => with_arrays(columns).map_or_else(Reply::Failed, Reply::CubePart),
         Ok(reply) => reply,
         Err(error) => Reply::Failed(format!("the worker's answer was not understood ({error})")),
     };
@@ -415,7 +410,7 @@ fn unresponsive(pool: &Rc<RefCell<Inner>>) {
 }
 
 /// Moves a cube's numeric columns from the message's typed arrays into `columns`.
-fn cube_arrays(message: &JsValue, columns: &mut crate::engine::CubeColumns) -> Result<(), String> {
+fn cube_arrays(message: &JsValue, columns: &mut CubeColumns) -> Result<(), String> {
     let array = |name: &str| {
         js_sys::Reflect::get(message, &name.into())
             .ok()

@@ -11,25 +11,13 @@ use std::time::{Duration, Instant};
 use ducks::cli::LocalFile;
 use ducks::engine::{CurFile, Error, Tally, plan};
 
-use crate::alloc;
+use crate::{alloc, shared};
 
 /// Every file must be answered within this.
 const DEADLINE: Duration = Duration::from_secs(2);
 
-fn corpus() -> PathBuf {
-    let root = std::env::var_os("DUCKS_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/parquet-corpus"));
-    assert!(
-        root.join("made/EXPECTED.json").is_file(),
-        "the shared Parquet corpus is missing at {} (set DUCKS_CORPUS to its directory)",
-        root.display()
-    );
-    root
-}
-
 /// Every data file of the corpus (not its scripts, notes or licences), in name order.
-fn corpus_files() -> Vec<PathBuf> {
+fn corpus_files(root: &Path) -> Vec<PathBuf> {
     fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -43,7 +31,7 @@ fn corpus_files() -> Vec<PathBuf> {
         }
     }
     let mut found = Vec::new();
-    walk(&corpus(), &mut found);
+    walk(root, &mut found);
     found.sort();
     assert!(found.len() > 200, "the corpus looks incomplete: {} files", found.len());
     found
@@ -87,8 +75,9 @@ fn is_clear(message: &str) -> bool {
 
 #[test]
 fn every_file_is_answered_quickly_clearly_and_within_its_memory() {
+    let Some(root) = shared::corpus("every_file_is_answered_quickly_clearly_and_within_its_memory") else { return };
     let mut problems = Vec::new();
-    for path in corpus_files() {
+    for path in corpus_files(&root) {
         let size = std::fs::metadata(&path).unwrap().len() as usize;
         let Some(run) = run(&path) else {
             problems.push(format!("{}: no answer within {DEADLINE:?}", path.display()));
@@ -194,7 +183,8 @@ const MADE: &[(&str, Expect)] = &[
 
 #[test]
 fn made_cases_meet_their_expectations() {
-    let made = corpus().join("made");
+    let Some(root) = shared::corpus("made_cases_meet_their_expectations") else { return };
+    let made = root.join("made");
     let expected: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(made.join("EXPECTED.json")).unwrap()).unwrap();
     let listed: Vec<&str> = expected["files"].as_object().unwrap().keys().map(String::as_str).collect();
@@ -232,8 +222,9 @@ fn made_cases_meet_their_expectations() {
 
 #[test]
 fn the_cli_answers_every_file_in_time_with_json_or_one_line() {
+    let Some(root) = shared::corpus("the_cli_answers_every_file_in_time_with_json_or_one_line") else { return };
     let mut problems = Vec::new();
-    for path in corpus_files() {
+    for path in corpus_files(&root) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ducks"))
             .args(["costs", "--json"])
             .arg(&path)

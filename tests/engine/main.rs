@@ -22,6 +22,9 @@ mod explore;
 /// Counting what the engine allocates, to hold it to what a file justifies.
 mod alloc;
 
+/// Finding `../shared/`, and skipping clearly without it.
+mod shared;
+
 /// The shared corpus of valid, broken and lying Parquet files.
 mod corpus;
 

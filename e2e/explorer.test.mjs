@@ -37,7 +37,7 @@ test('every grouping sums to the costs page total', async () => {
   const page = await explorer();
   const costs = page.costs.totals.undiscounted;
   const options = await page.locator('#group-by option').evaluateAll((os) => os.map((o) => o.value));
-  assert.deepEqual(options, ['service', 'account', 'region', 'usage-type', 'operation', 'line-item-type', 'month', 'day']);
+  assert.deepEqual(options, ['service', 'account', 'region', 'usage-type', 'operation', 'line-item-type', 'currency', 'month', 'day']);
   for (const by of options) {
     await page.selectOption('#group-by', by);
     await page.waitForFunction((by) => document.querySelector('#group-by').value === by, by);
@@ -112,13 +112,15 @@ test('exports hold the table, and the SQL gives the same figures in DuckDB', asy
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   assert.equal(csvDownload.suggestedFilename(), 'ducks-unblended-by-region.csv');
   const csv = (await readFile(await csvDownload.path(), 'utf8')).trim().split('\r\n');
-  assert.equal(csv[0], 'Region,Cost,Rows');
+  assert.equal(csv[0], 'Region,Cost,Currency,Rows');
+  assert.ok(csv.slice(1).every((line) => line.split(',')[2] === 'USD'), 'each row carries its currency');
   assert.deepEqual(csv.slice(1).map((line) => [line.split(',')[0], Number(line.split(',')[1])]), shown.map((g) => [g.key, g.cost]));
 
   const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
   const json = JSON.parse(await readFile(await jsonDownload.path(), 'utf8'));
   assert.equal(json.query.group_by, 'Region');
-  assert.ok(close(json.result.total, await exploreTotal(page)));
+  assert.deepEqual(json.result.totals.map((t) => t.currency), ['USD']);
+  assert.ok(close(json.result.totals[0].cost, await exploreTotal(page)));
 
   await page.getByText('SQL for these figures').click();
   const sql = await page.getByTestId('sql').textContent();

@@ -13,14 +13,14 @@ step "formatting"
 cargo fmt --all -- --check
 
 step "lints (native and wasm32)"
-cargo clippy --locked --offline --all-targets -- -D warnings
+cargo clippy --locked --offline --workspace --all-targets -- -D warnings
 cargo clippy --locked --offline --target wasm32-unknown-unknown --lib --bins -- -D warnings
 
 step "the fuzz target still builds (run it with scripts/fuzz.sh)"
 cargo check --locked --offline --manifest-path fuzz/Cargo.toml --target-dir target
 
 step "native tests: engine, CLI, the shared corpus"
-cargo test --locked --offline
+cargo test --locked --offline --workspace
 
 step "demo and warm-up data are what the generator writes"
 made=$(mktemp -d)

@@ -73,6 +73,46 @@ pub enum Error {
         /// The offending text (shortened).
         value: String,
     },
+    /// A file that is not cost data at all: a manifest, Athena's text output, notes.
+    #[error("This file is {what}, not cost data: {advice}")]
+    NotCostData {
+        /// What it is.
+        what: String,
+        /// What to do instead.
+        advice: String,
+    },
+    /// CSV text that breaks the format (a record of the wrong width, say).
+    #[error("This CSV file is malformed at line {line}: {detail}")]
+    Csv {
+        /// The line (from 1) where the record starts.
+        line: u64,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A number field of a CSV file holds something that is not a number.
+    #[error("The {column} column holds {value:?} at line {line}, which is not a number")]
+    CsvNumber {
+        /// The column's name in the header.
+        column: String,
+        /// The line (from 1) where the record starts.
+        line: u64,
+        /// The offending text (shortened).
+        value: String,
+    },
+    /// Compressed data that does not decompress: damaged or cut short.
+    #[error("This file's {container} compression is damaged or cut short: {detail}")]
+    Damaged {
+        /// "gzip" or "ZIP".
+        container: &'static str,
+        /// What the decompressor said.
+        detail: String,
+    },
+    /// A ZIP archive that is not one CSV report.
+    #[error("This ZIP archive {detail}")]
+    Archive {
+        /// What it holds instead.
+        detail: String,
+    },
     /// A needed column is compressed with a codec this build does not decode.
     #[error("The column {column} is compressed with {codec}, which {reader} does not decode{advice}")]
     Codec {
@@ -85,6 +125,9 @@ pub enum Error {
         /// What to do instead, if anything.
         advice: &'static str,
     },
+    /// ducks itself went wrong: the file is not to blame.
+    #[error("ducks went wrong reading this file (a bug in ducks, not a problem with the file): {0}")]
+    Internal(String),
     /// Reading the bytes failed (permission, file moved, disk error).
     #[error("Could not read the file: {0}")]
     Io(String),

@@ -1,44 +1,49 @@
-//! The engine: pure Rust, no web APIs. Parquet bytes in, cost figures out.
+//! The ducks engine: pure Rust, no web APIs. Cost and Usage Report files in,
+//! cost figures out; the page's workers and the `ducks` command both run it.
 //!
 //! The flow is [`CurFile::open`] (footer, checks, columns) → [`plan`] (pieces for
 //! the workers) → [`CurFile::scan`] (a [`Tally`] per piece) → [`Tally::merge`] →
 //! [`cost_report`] (discounts and rates). Everything after the scan is cheap, so
 //! changing a discount or the usage rule never reads a file again.
+//!
+//! The rooms, each a module of the tree:
+//! - `read`: opening files, the checks made before a size or count is trusted,
+//!   reading by ranges, planning the work;
+//! - `schema`: which columns hold what, in every flavour of the report;
+//! - `fold`: batches into sums: the kernels, tallies, the explorer's cube;
+//! - `answer`: the figures people read: the report, queries, search, dates;
+//! - `settings`: discounts, the usage rule, workspaces, the view;
+//! - `export`: CSV, SQL and number formatting.
+//!
+//! This file is the one way in: everything outside the engine uses the names
+//! below, never a room's path.
 
-mod columns;
-mod cube;
-mod cube_kernel;
-pub mod dates;
-mod discounts;
+#![forbid(unsafe_code)]
+
+mod answer;
 mod error;
-pub mod export;
-mod footer_guard;
-pub mod format;
-mod kernel;
-mod page_guard;
-mod plan;
-pub mod query;
+mod export;
+mod fold;
 mod read;
-mod report;
-pub mod search;
-mod source;
-pub mod sql;
-mod sum;
-mod tally;
-mod thrift;
-mod usage;
-pub mod view;
-mod workspaces;
+mod schema;
+mod settings;
 
-pub use columns::{Amortization, Column, CurColumns, CurFormat, ExploreColumns, canonical};
-pub use cube::{Cube, CubeColumns, Dimension, LabelMap, Measure, TEXT_DIMENSIONS};
-pub use discounts::{DEFAULT_MULTIPLIERS, Discounts, MAX_MULTIPLIER};
+pub use answer::report::{CostReport, ServiceCost, Total, cost_report};
+pub use answer::{dates, query, search};
 pub use error::{Error, Result, panic_message};
-pub use plan::{Piece, plan};
-pub use read::{CurFile, Outline, RowGroupOutline, RowSlice, ScanKind};
-pub use report::{CostReport, ServiceCost, Total, cost_report};
-pub use source::{ReadStats, footer_ranges};
-pub use sum::CompensatedSum;
-pub use tally::{Cell, CellTotals, Tally};
-pub use usage::{UsagePreset, UsageRule};
-pub use workspaces::{Workspace, Workspaces};
+pub use export::{format, sql, table};
+pub use fold::cube::{Cube, CubeColumns, Dimension, LabelMap, Measure, TEXT_DIMENSIONS};
+pub use fold::kernel::ASSUMED_CURRENCY;
+pub use fold::sum::CompensatedSum;
+pub use fold::tally::{Cell, CellTotals, Tally};
+pub use read::delivery;
+pub use read::file::{CurFile, Delivery, Outline, RowGroupOutline, RowSlice, ScanKind};
+pub use read::plan::{Piece, plan};
+pub use read::source::{ReadStats, footer_ranges};
+pub use read::text::Container;
+pub use schema::catalogue::{Field, Holds};
+pub use schema::columns::{Column, CurColumns, CurFormat, OptionalColumns, canonical};
+pub use settings::discounts::{DEFAULT_MULTIPLIERS, Discounts, MAX_MULTIPLIER};
+pub use settings::usage::{UsagePreset, UsageRule};
+pub use settings::view;
+pub use settings::workspaces::{Workspace, Workspaces};

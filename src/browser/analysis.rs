@@ -65,6 +65,15 @@ impl Analysis {
         self.files.iter().filter(|file| file.result.is_ok()).count()
     }
 
+    /// Why the explorer left out files the costs page used: one sentence each.
+    pub fn explore_problems(&self) -> Vec<String> {
+        self.files
+            .iter()
+            .filter(|file| file.result.is_ok())
+            .filter_map(|file| Some(format!("{}: {}", file.name, file.explore_problem.as_ref()?)))
+            .collect()
+    }
+
     /// The outlines of the files used.
     pub fn outlines(&self) -> impl Iterator<Item = &Outline> {
         self.files.iter().filter_map(|file| file.result.as_ref().ok())
@@ -78,10 +87,10 @@ pub struct Progress {
     pub files_opened: usize,
     /// Files in the analysis.
     pub files: usize,
-    /// Rows scanned so far.
-    pub rows_done: u64,
-    /// Rows to scan (known once every footer is read).
-    pub rows_total: u64,
+    /// Work done so far: rows of Parquet files, bytes of CSV files (see `Piece::work`).
+    pub work_done: u64,
+    /// Work to do (known once every file is opened).
+    pub work_total: u64,
 }
 
 /// Why an analysis stopped before the end.
@@ -154,7 +163,7 @@ pub async fn analyse(
         .collect();
     let pieces = plan(&usable, pool.size());
     let mut now = state.get();
-    now.rows_total = pieces.iter().map(|piece| piece.slice.rows).sum();
+    now.work_total = pieces.iter().map(|piece| piece.work).sum();
     state.set(now);
     on_progress(now);
 
@@ -204,8 +213,8 @@ pub async fn explore(
     let state = Rc::new(Cell::new(Progress {
         files: used,
         files_opened: used,
-        rows_done: 0,
-        rows_total: pieces.iter().map(|piece| piece.slice.rows).sum(),
+        work_done: 0,
+        work_total: pieces.iter().map(|piece| piece.work).sum(),
     }));
     let count = analysis.files.len();
     let problems = RefCell::new(vec![None::<String>; count]);
@@ -347,7 +356,7 @@ async fn scan_pieces<T, F: Future<Output = T>>(
             Rc::new(move |rows: u64| {
                 reported.set(reported.get() + rows);
                 let mut now = state.get();
-                now.rows_done += rows;
+                now.work_done += rows;
                 state.set(now);
                 on_progress(now);
             })
@@ -367,7 +376,7 @@ async fn scan_pieces<T, F: Future<Output = T>>(
             });
             let reply = pool.run(key, blob, Request::Scan(piece.slice, kind), Some(partial)).await;
             // Rows the worker did not get to report before it finished.
-            advance(piece.slice.rows.saturating_sub(reported.get()));
+            advance(piece.work.saturating_sub(reported.get()));
             on_reply(piece, reply).await
         }
     }))

@@ -1,13 +1,17 @@
 //! Where files come from: the file picker, a drop (files or whole folders of
 //! months), and the demo data bundled with the page.
 
+use std::collections::BTreeMap;
+
 use js_sys::{Array, Promise};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Blob, DataTransfer, FileList, FileSystemDirectoryEntry, FileSystemDirectoryReader, FileSystemEntry,
+    Blob, DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemDirectoryReader, FileSystemEntry,
     FileSystemFileEntry, Response,
 };
+
+use crate::engine::delivery::{self, Kind, Listed};
 
 /// A file to analyse and the name to show for it.
 #[derive(Debug, Clone)]
@@ -22,24 +26,59 @@ pub struct Chosen {
 /// `examples/gen_cur.rs` into `public/demo/`.
 pub const DEMO_FILES: [&str; 3] = ["demo/cur-2024-01.parquet", "demo/cur-2024-02.parquet", "demo/cur-2024-03.parquet"];
 
-fn is_parquet(name: &str) -> bool {
-    name.rsplit('.').next().is_some_and(|ext| ext.eq_ignore_ascii_case("parquet"))
+/// What was picked: the files to read, and the files of folders left out, each
+/// with why (for the diagnostics).
+#[derive(Debug, Clone, Default)]
+pub struct Picked {
+    /// The files to read.
+    pub files: Vec<Chosen>,
+    /// One line per file of a folder that is not read.
+    pub skipped: Vec<String>,
 }
 
-/// The files of a file input. Files picked from a folder (`webkitdirectory`) are
-/// kept only if they are Parquet, since a delivery folder also holds manifests.
-pub fn from_list(list: &FileList) -> Vec<Chosen> {
-    let mut chosen = Vec::new();
+/// The files of a file input. Files picked from a folder (`webkitdirectory`)
+/// are a report folder: chosen so that every billing period counts once.
+pub async fn from_list(list: &FileList) -> Result<Picked, String> {
+    let mut picked = Picked::default();
+    let mut in_folders = Vec::new();
     for index in 0..list.length() {
         let Some(file) = list.item(index) else { continue };
         let relative = js_sys::Reflect::get(&file, &"webkitRelativePath".into()).ok().and_then(|p| p.as_string());
         match relative.filter(|path| !path.is_empty()) {
-            Some(path) if is_parquet(&path) => chosen.push(Chosen { name: path, blob: file.into() }),
-            Some(_) => {}
-            None => chosen.push(Chosen { name: file.name(), blob: file.into() }),
+            Some(path) => in_folders.push((path, file)),
+            None => picked.files.push(Chosen { name: file.name(), blob: file.into() }),
         }
     }
-    chosen
+    let folder = choose(in_folders).await?;
+    picked.files.extend(folder.files);
+    picked.skipped = folder.skipped;
+    Ok(picked)
+}
+
+/// Chooses among the files of report folders (paths with their folders) which
+/// to read: see [`delivery::select`]. Manifests are read here, as text.
+async fn choose(mut files: Vec<(String, File)>) -> Result<Picked, String> {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let listing: Vec<Listed> =
+        files.iter().map(|(path, file)| Listed { path: path.clone(), modified: Some(file.last_modified()) }).collect();
+    let mut manifests = BTreeMap::new();
+    for (index, (path, file)) in files.iter().enumerate() {
+        if delivery::kind(path) == Kind::Manifest {
+            // A manifest that cannot be read is left out; the folder is chosen from without it.
+            if let Ok(text) = JsFuture::from(file.text()).await {
+                manifests.insert(index, text.as_string().unwrap_or_default());
+            }
+        }
+    }
+    let selection = delivery::select(&listing, &manifests);
+    let skipped =
+        selection.skipped.iter().map(|(index, why)| format!("Skipped {}: {why}", listing[*index].path)).collect();
+    let files = selection
+        .counted
+        .iter()
+        .map(|&index| Chosen { name: files[index].0.clone(), blob: files[index].1.clone().into() })
+        .collect();
+    Ok(Picked { files, skipped })
 }
 
 /// What was dropped, taken while the drop event lasts (the browser empties the
@@ -64,9 +103,10 @@ pub fn dropped(transfer: &DataTransfer) -> Dropped {
     Dropped(entries, plain)
 }
 
-/// The files of a drop: dropped files as they are, and the `*.parquet` files of
-/// dropped folders, searched recursively, in path order.
-pub async fn files_of(dropped: Dropped) -> Result<Vec<Chosen>, String> {
+/// The files of a drop: dropped files as they are, and the data files of
+/// dropped folders, searched recursively and chosen so that every billing
+/// period counts once.
+pub async fn files_of(dropped: Dropped) -> Result<Picked, String> {
     let Dropped(entries, mut chosen) = dropped;
     let mut folders = Vec::new();
     for entry in entries {
@@ -74,7 +114,7 @@ pub async fn files_of(dropped: Dropped) -> Result<Vec<Chosen>, String> {
             folders.push(entry.unchecked_into::<FileSystemDirectoryEntry>());
         } else if entry.is_file() {
             let name = entry.name();
-            chosen.push(Chosen { name, blob: file_of(entry.unchecked_ref()).await? });
+            chosen.push(Chosen { name, blob: file_of(entry.unchecked_ref()).await?.into() });
         }
     }
     let mut from_folders = Vec::new();
@@ -88,16 +128,16 @@ pub async fn files_of(dropped: Dropped) -> Result<Vec<Chosen>, String> {
             for entry in batch {
                 if entry.is_directory() {
                     folders.push(entry.unchecked_into());
-                } else if entry.is_file() && is_parquet(&entry.name()) {
+                } else if entry.is_file() {
                     let name = entry.full_path().trim_start_matches('/').to_owned();
-                    from_folders.push(Chosen { name, blob: file_of(entry.unchecked_ref()).await? });
+                    from_folders.push((name, file_of(entry.unchecked_ref()).await?));
                 }
             }
         }
     }
-    from_folders.sort_by(|a, b| a.name.cmp(&b.name));
-    chosen.extend(from_folders);
-    Ok(chosen)
+    let folder = choose(from_folders).await?;
+    chosen.extend(folder.files);
+    Ok(Picked { files: chosen, skipped: folder.skipped })
 }
 
 async fn read_entries(reader: &FileSystemDirectoryReader) -> Result<Vec<FileSystemEntry>, String> {
@@ -110,7 +150,7 @@ async fn read_entries(reader: &FileSystemDirectoryReader) -> Result<Vec<FileSyst
     Ok(entries.unchecked_into::<Array>().iter().map(|entry| entry.unchecked_into()).collect())
 }
 
-async fn file_of(entry: &FileSystemFileEntry) -> Result<Blob, String> {
+async fn file_of(entry: &FileSystemFileEntry) -> Result<File, String> {
     let promise = Promise::new(&mut |resolve, reject| entry.file_with_callback_and_callback(&resolve, &reject));
     let file = JsFuture::from(promise).await.map_err(|_| format!("{} could not be read", entry.name()))?;
     Ok(file.unchecked_into())

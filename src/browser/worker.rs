@@ -79,7 +79,7 @@ fn warm_up() {
     let started = js_sys::Date::now();
     for _ in 0..30 {
         let Ok(source) = BlobSource::new(blob.clone()) else { return };
-        let Ok(file) = CurFile::open_prefetched(source, whole()) else { return };
+        let Ok(file) = CurFile::open_prefetched(source, None, whole()) else { return };
         for (row_group, group) in file.outline().row_groups.iter().enumerate() {
             let slice = RowSlice { row_group, first_row: 0, rows: group.rows };
             let _ = file.scan_prefetched(slice, whole(), &mut |_| {});
@@ -224,7 +224,10 @@ async fn opened(files: &Kept, key: FileKey, blob: Blob) -> Result<Rc<CurFile<Blo
         }
     }
     let footer = prefetch(&blob, &footer_ranges(blob.size() as u64)).await?;
-    let file = Rc::new(CurFile::open_prefetched(BlobSource::new(blob)?, footer).map_err(|error| error.to_string())?);
+    // A picked or dropped file has a name (a `.parquet` must hold Parquet); the demo's blobs are read by content.
+    let name = blob.dyn_ref::<web_sys::File>().map(web_sys::File::name);
+    let source = BlobSource::new(blob)?;
+    let file = Rc::new(CurFile::open_prefetched(source, name.as_deref(), footer).map_err(|error| error.to_string())?);
     let mut files = files.borrow_mut();
     if files.len() == KEPT_FILES {
         files.remove(0);

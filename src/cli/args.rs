@@ -7,12 +7,14 @@ use std::path::PathBuf;
 pub const USAGE: &str = "\
 Usage: ducks costs [--json] [--discounts FILE] PATH...
 
-Reads AWS Cost and Usage Report Parquet files (legacy CUR, CUR 2.0 or FOCUS)
-and prints each service's undiscounted cost (unblended cost of Usage rows),
+Reads AWS Cost and Usage Report files (legacy CUR, CUR 2.0 or FOCUS; Parquet,
+or CSV as .csv, .csv.gz or .csv.zip) and prints each service's undiscounted cost (unblended cost of Usage rows),
 its discount multiplier, its discounted cost and the blended discount rate.
 
 Arguments:
-  PATH...             Parquet files, or directories searched for *.parquet
+  PATH...             Files, or report folders: searched recursively, with each
+                      billing period counted once (its newest manifest, or else
+                      its newest delivery); what is skipped is noted on stderr
 
 Options:
   --json              Print one JSON object instead of a table

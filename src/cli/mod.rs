@@ -1,8 +1,8 @@
 //! The `ducks` command: the same engine as the page, for scripts.
 //!
-//! `ducks costs [--json] [--discounts FILE] PATH...` reads Parquet files (a
-//! directory is searched recursively for `*.parquet`) on every core and prints the
-//! costs report. Any unusable input ends the run with one line on stderr that
+//! `ducks costs [--json] [--discounts FILE] PATH...` reads Parquet and CSV files
+//! (plain, `.gz`, `.zip`; a directory is a report folder, whose files are chosen
+//! so each billing period counts once) on every core and prints the costs report. Any unusable input ends the run with one line on stderr that
 //! names the file and the problem, and exit status 1.
 
 mod args;
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 pub use args::{Command, CostsOptions, parse};
 pub use local_file::LocalFile;
-pub use run::{Analysis, Failure, analyse, find_parquet_files};
+pub use run::{Analysis, Failure, Found, analyse, find_files};
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `out` and problems to `err`; returns the exit code.

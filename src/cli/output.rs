@@ -17,23 +17,26 @@ pub fn table(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
         .services
         .iter()
         .map(|s| {
-            let name = if s.service.is_empty() { "(no service)".to_owned() } else { s.service.clone() };
             [
-                name,
-                format::money(s.undiscounted),
+                format::label(&s.service).into_owned(),
+                format::money(s.undiscounted, &s.currency),
                 format::rate(s.multiplier),
-                format::money(s.discounted),
+                format::money(s.discounted, &s.currency),
                 format::rate(s.rate),
             ]
         })
         .collect();
-    rows.push([
-        "Total".into(),
-        format::money(report.total.undiscounted),
-        String::new(),
-        format::money(report.total.discounted),
-        report.total.blended_rate.map_or_else(|| "—".into(), format::rate),
-    ]);
+    let total_rows = rows.len();
+    for total in &report.totals {
+        let label = if report.totals.len() == 1 { "Total".to_owned() } else { format!("Total {}", total.currency) };
+        rows.push([
+            label,
+            format::money(total.undiscounted, &total.currency),
+            String::new(),
+            format::money(total.discounted, &total.currency),
+            total.blended_rate.map_or_else(|| "—".into(), format::rate),
+        ]);
+    }
     let mut widths = header.map(|h| h.chars().count());
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -48,21 +51,31 @@ pub fn table(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
         text.trim_end().to_owned()
     };
     writeln!(out, "{}", line(&header.map(String::from)))?;
-    let total_row = rows.len() - 1;
     for (index, row) in rows.iter().enumerate() {
-        if index == total_row {
+        if index == total_rows {
             writeln!(out, "{}", "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)))?;
         }
         writeln!(out, "{}", line(row))?;
     }
+    let rate = match &report.total {
+        Some(total) => {
+            format!(
+                "blended discount rate {}",
+                total.blended_rate.map_or_else(|| "— (nothing spent)".into(), format::rate)
+            )
+        }
+        None => {
+            let currencies: Vec<&str> = report.totals.iter().map(|t| t.currency.as_str()).collect();
+            format!("the files mix currencies ({}), which are never added", currencies.join(", "))
+        }
+    };
     writeln!(
         out,
-        "\n{} {}, {} rows, {} usage rows, {} usage rows with a null cost; blended discount rate {}",
+        "\n{} {}, {} rows, {} usage rows, {} usage rows with a null cost; {rate}",
         report.files,
         if report.files == 1 { "file" } else { "files" },
         format::count(report.rows),
         format::count(report.usage_rows),
         format::count(report.null_costs),
-        report.total.blended_rate.map_or_else(|| "— (nothing spent)".into(), format::rate),
     )
 }

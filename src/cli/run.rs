@@ -2,6 +2,7 @@
 //! every core, then merged in a fixed order so the figures do not depend on
 //! which thread finished first.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -10,7 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::args::CostsOptions;
 use super::local_file::LocalFile;
-use crate::engine::{CostReport, CurFile, Discounts, Error, Tally, UsageRule, cost_report, panic_message, plan};
+use crate::engine::{
+    CostReport, CurFile, Discounts, Error, Tally, UsageRule, cost_report, delivery, panic_message, plan,
+};
 
 /// A finished analysis.
 #[derive(Debug)]
@@ -51,12 +54,12 @@ pub fn analyse(options: &CostsOptions) -> Result<Analysis, Failure> {
             Discounts::from_json(&text).map_err(|error| Failure::new(path, error))?
         }
     };
-    let paths = find_parquet_files(&options.paths)?;
+    let Found { files: paths, skipped } = find_files(&options.paths)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
 
     let opened = in_parallel(&paths, threads, |path| {
         let file = LocalFile::open(path).map_err(|error| Error::Io(io_message(&error)))?;
-        CurFile::open(file)
+        CurFile::open_named(file, &path.to_string_lossy())
     });
     let files: Vec<CurFile<LocalFile>> = opened
         .into_iter()
@@ -81,37 +84,56 @@ pub fn analyse(options: &CostsOptions) -> Result<Analysis, Failure> {
 
     let usage = UsageRule::default();
     let report = cost_report(&tally, files.len(), &discounts, &usage);
-    let mut notes: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = skipped;
     for (file, path) in files.iter().zip(&paths) {
         for note in &file.outline().notes {
             notes.push(format!("{}: {note}", path.display()));
         }
     }
-    let invalid: u64 = tally
-        .cells()
-        .filter(|(line_item_type, _, _)| usage.counts(line_item_type))
-        .map(|(_, _, c)| c.invalid_costs)
-        .sum();
+    let invalid: u64 =
+        tally.cells().filter(|(key, _)| usage.counts(key.line_item_type)).map(|(_, c)| c.invalid_costs).sum();
     if invalid > 0 {
         notes.push(format!("{invalid} usage rows have a cost that is not a number (NaN or infinite); they count as 0"));
     }
     Ok(Analysis { report, notes })
 }
 
-/// Expands `paths`: files are taken as given, directories are searched
-/// recursively for `*.parquet` (in name order, so runs are repeatable).
-pub fn find_parquet_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
-    let mut found = Vec::new();
+/// The files to read, and what was left out of the folders and why.
+#[derive(Debug, Default, PartialEq)]
+pub struct Found {
+    /// The files, in the order given (a folder's in path order).
+    pub files: Vec<PathBuf>,
+    /// One line per file of a folder that is not read, with the reason.
+    pub skipped: Vec<String>,
+}
+
+/// Expands `paths`: files are taken as given; a directory is a report folder,
+/// searched recursively, whose data files are chosen so that every billing
+/// period counts once (see [`delivery::select`]).
+pub fn find_files(paths: &[PathBuf]) -> Result<Found, Failure> {
+    let mut found = Found::default();
     for path in paths {
         let metadata = std::fs::metadata(path).map_err(|error| Failure::new(path, io_message(&error)))?;
-        if metadata.is_dir() {
-            let before = found.len();
-            walk(path, &mut found, 0)?;
-            if found.len() == before {
-                return Err(Failure::new(path, "this directory holds no .parquet files"));
-            }
-        } else {
-            found.push(path.clone());
+        if !metadata.is_dir() {
+            found.files.push(path.clone());
+            continue;
+        }
+        let mut listed = Vec::new();
+        walk(path, path, &mut listed, 0)?;
+        let manifests: BTreeMap<usize, String> = listed
+            .iter()
+            .enumerate()
+            .filter(|(_, file)| delivery::kind(&file.path) == delivery::Kind::Manifest)
+            // An unreadable manifest is left out; the folder is then chosen from without it.
+            .filter_map(|(index, file)| Some((index, std::fs::read_to_string(path.join(&file.path)).ok()?)))
+            .collect();
+        let selection = delivery::select(&listed, &manifests);
+        if selection.counted.is_empty() {
+            return Err(Failure::new(path, "this directory holds no Parquet or CSV data files"));
+        }
+        found.files.extend(selection.counted.iter().map(|&index| path.join(&listed[index].path)));
+        for (index, why) in &selection.skipped {
+            found.skipped.push(format!("skipped {}: {why}", path.join(&listed[*index].path).display()));
         }
     }
     Ok(found)
@@ -120,7 +142,8 @@ pub fn find_parquet_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
 /// Deeper than any real delivery layout; stops symlink loops.
 const MAX_DEPTH: usize = 32;
 
-fn walk(directory: &Path, found: &mut Vec<PathBuf>, depth: usize) -> Result<(), Failure> {
+/// Lists the files under `directory`, as paths relative to `root` with `/`.
+fn walk(root: &Path, directory: &Path, listed: &mut Vec<delivery::Listed>, depth: usize) -> Result<(), Failure> {
     if depth > MAX_DEPTH {
         return Err(Failure::new(directory, "directories nest too deeply (a symbolic link loop?)"));
     }
@@ -132,9 +155,17 @@ fn walk(directory: &Path, found: &mut Vec<PathBuf>, depth: usize) -> Result<(), 
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            walk(&path, found, depth + 1)?;
-        } else if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("parquet")) {
-            found.push(path);
+            walk(root, &path, listed, depth + 1)?;
+        } else {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let parts: Vec<String> =
+                relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let modified = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs_f64() * 1000.0);
+            listed.push(delivery::Listed { path: parts.join("/"), modified });
         }
     }
     Ok(())

@@ -31,7 +31,7 @@ pub fn BarChart(
                 let height = (shown.len() as f64 * ROW).max(ROW);
                 let summary = shown
                     .iter()
-                    .map(|g| format!("{} {}", label(&g.key), format::money(g.cost)))
+                    .map(|g| format!("{} {}", label(&g.key), format::money(g.cost, &g.currency)))
                     .collect::<Vec<_>>()
                     .join("; ");
                 view! {
@@ -51,7 +51,7 @@ pub fn BarChart(
                                 let name = label(&group.key);
                                 view! {
                                     <g class="chart__bar" data-key=group.key.clone()>
-                                        <title>{format!("{name}: {}", format::money(group.cost))}</title>
+                                        <title>{format!("{name}: {}", format::money(group.cost, &group.currency))}</title>
                                         <text class="chart__label" x=LABEL - 8.0 y=y + ROW * 0.65 text-anchor="end">
                                             {shorten(&name, 26)}
                                         </text>
@@ -64,7 +64,7 @@ pub fn BarChart(
                                             rx="3"
                                         ></rect>
                                         <text class="chart__value" x=LABEL + length + 6.0 y=y + ROW * 0.65>
-                                            {format::money(group.cost)}
+                                            {format::money(group.cost, &group.currency)}
                                         </text>
                                     </g>
                                 }
@@ -95,6 +95,8 @@ pub fn TimeChart(
             <figcaption id="time-chart-title" class="chart__caption">{move || title.get()}</figcaption>
             {move || {
                 let data = over_time.get();
+                let currency = data.currency.clone().unwrap_or_else(|| crate::engine::ASSUMED_CURRENCY.to_owned());
+                let money = |amount: f64| format::money(amount, &currency);
                 let periods = data.periods.len().max(1);
                 let totals: Vec<f64> =
                     (0..data.periods.len()).map(|p| data.series.iter().map(|s| s.values[p].max(0.0)).sum()).collect();
@@ -106,7 +108,7 @@ pub fn TimeChart(
                     .periods
                     .iter()
                     .zip(&totals)
-                    .map(|(period, total)| format!("{period} {}", format::money(*total)))
+                    .map(|(period, total)| format!("{period} {}", money(*total)))
                     .collect::<Vec<_>>()
                     .join("; ");
                 let scale = move |value: f64| if top > 0.0 { value / top * (plot - 8.0) } else { 0.0 };
@@ -128,7 +130,7 @@ pub fn TimeChart(
                                         width=(slot * 0.7).max(1.0)
                                         height=height
                                     >
-                                        <title>{format!("{} · {}: {}", data.periods[p], label(&series.key), format::money(series.values[p]))}</title>
+                                        <title>{format!("{} · {}: {}", data.periods[p], label(&series.key), money(series.values[p]))}</title>
                                     </rect>
                                 }
                             })
@@ -157,8 +159,8 @@ pub fn TimeChart(
                         aria-describedby="time-chart-summary"
                     >
                         <line class="chart__axis" x1=AXIS y1=plot x2=WIDTH y2=plot></line>
-                        <text class="chart__tick" x=AXIS - 6.0 y="14" text-anchor="end">{format::money(top)}</text>
-                        <text class="chart__tick" x=AXIS - 6.0 y=plot text-anchor="end">"$0.00"</text>
+                        <text class="chart__tick" x=AXIS - 6.0 y="14" text-anchor="end">{money(top)}</text>
+                        <text class="chart__tick" x=AXIS - 6.0 y=plot text-anchor="end">{money(0.0)}</text>
                         {columns}
                         {ticks}
                     </svg>
@@ -185,7 +187,7 @@ pub fn TimeChart(
 }
 
 fn label(key: &str) -> String {
-    if key.is_empty() { "(none)".to_owned() } else { key.to_owned() }
+    format::label(key).into_owned()
 }
 
 fn shorten(text: &str, max: usize) -> String {

@@ -10,9 +10,9 @@ use crate::engine::search;
 /// More options than this are not read by anyone; typing narrows the list.
 const MAX_OPTIONS: usize = 50;
 
-/// How an empty label is shown.
+/// How a label is shown (the one spelling of an empty label is the engine's).
 pub fn shown(label: &str) -> String {
-    if label.is_empty() { "(none)".to_owned() } else { label.to_owned() }
+    crate::engine::format::label(label).into_owned()
 }
 
 /// A text box with a list of matching options.

@@ -10,8 +10,8 @@ use super::service_search::ServiceSearch;
 use super::services_table::ServicesTable;
 use super::state::AppState;
 use super::totals::Totals;
-use crate::engine::export::{Cell, csv};
 use crate::engine::sql::costs_sql;
+use crate::engine::table::{Cell, csv};
 
 /// Shown once a report exists.
 #[component]
@@ -55,9 +55,4 @@ pub fn CostsPage() -> impl IntoView {
             <Exports export=export/>
         </div>
     }
-}
-
-/// How a service is shown: the raw code, or a placeholder when the files leave it empty.
-pub fn service_label(service: &str) -> String {
-    if service.is_empty() { "(no service)".to_owned() } else { service.to_owned() }
 }

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use super::state::{AppState, Status};
 use crate::browser::analysis::{Analysis, FileOutcome};
 use crate::browser::output;
-use crate::engine::{UsageRule, format};
+use crate::engine::{Delivery, Outline, UsageRule, format};
 
 /// The diagnostics tab.
 #[component]
@@ -21,7 +21,16 @@ pub fn Diagnostics() -> impl IntoView {
             Status::Done { worker_memory, .. } => worker_memory,
             _ => 0,
         };
-        state.analysis.with(|a| a.as_ref().map(|a| text_report(a, &usage, state.pool.get_value().size(), memory)))
+        let skipped = state.skipped.get();
+        state.analysis.with(|a| {
+            a.as_ref().map(|a| {
+                let mut text = text_report(a, &usage, state.pool.get_value().size(), memory);
+                for line in &skipped {
+                    text.push_str(&format!("{line}\n"));
+                }
+                text
+            })
+        })
     };
     view! {
         <div class="diagnostics">
@@ -45,6 +54,17 @@ pub fn Diagnostics() -> impl IntoView {
             </button>
             <span role="status">{move || copied.get()}</span>
             {move || {
+                let skipped = state.skipped.get();
+                (!skipped.is_empty()).then(|| {
+                    view! {
+                        <section class="diagnostics__file" data-testid="diagnostics-skipped">
+                            <h3 class="diagnostics__name">{format!("{} files of the folder left out", skipped.len())}</h3>
+                            <ul class="diagnostics__skipped">{skipped.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                        </section>
+                    }
+                })
+            }}
+            {move || {
                 state.analysis.get().map(|analysis| {
                     let usage = state.view.with(|v| v.usage.clone());
                     analysis.files.iter().map(|file| file_card(file, &usage)).collect_view()
@@ -59,24 +79,16 @@ fn file_card(file: &FileOutcome, usage: &UsageRule) -> impl IntoView + use<> {
     let (usage_rows, nulls) = file
         .tally
         .cells()
-        .filter(|(t, _, _)| usage.counts(t))
-        .fold((0, 0), |(rows, nulls), (_, _, cell)| (rows + cell.rows, nulls + cell.null_costs));
+        .filter(|(key, _)| usage.counts(key.line_item_type))
+        .fold((0, 0), |(rows, nulls), (_, cell)| (rows + cell.rows, nulls + cell.null_costs));
     let rows: Vec<(&'static str, String)> = match &file.result {
         Err(problem) => vec![("Problem", problem.clone())],
         Ok(outline) => {
             let c = &outline.columns;
-            let explore: Vec<String> = outline.explore.present().iter().map(|c| c.name.clone()).collect();
+            let explore: Vec<String> = outline.optional.present().map(|(_, c)| c.name.clone()).collect();
             let timing = &file.timing;
             vec![
-                (
-                    "Format",
-                    format!(
-                        "{} ({} columns, {} row groups)",
-                        c.format.label(),
-                        outline.column_count,
-                        outline.row_groups.len()
-                    ),
-                ),
+                ("Format", format!("{} as {} ({} columns)", c.format.label(), layout(outline), outline.column_count)),
                 ("Columns used", format!("{} · {} · {}", c.line_item_type.name, c.service.name, c.cost.name)),
                 ("Explorer columns", if explore.is_empty() { "none".into() } else { explore.join(", ") }),
                 (
@@ -113,6 +125,14 @@ fn file_card(file: &FileOutcome, usage: &UsageRule) -> impl IntoView + use<> {
     }
 }
 
+/// How a file is laid out: Parquet's row groups, or how CSV is wrapped.
+fn layout(outline: &Outline) -> String {
+    match outline.delivery {
+        Delivery::Parquet => format!("Parquet, {} row groups", outline.row_groups.len()),
+        csv => csv.label().to_owned(),
+    }
+}
+
 /// The panel as plain text.
 fn text_report(analysis: &Analysis, usage: &UsageRule, workers: usize, memory: u64) -> String {
     let mut out = format!(
@@ -130,15 +150,15 @@ fn text_report(analysis: &Analysis, usage: &UsageRule, workers: usize, memory: u
             Ok(outline) => {
                 let c = &outline.columns;
                 out.push_str(&format!(
-                    "  {} · {} columns · {} row groups · {} rows\n  columns: {}, {}, {}\n  explorer columns: {}\n  time: {:.0} ms footer, {:.0} ms costs{}\n",
+                    "  {} · {} · {} columns · {} rows\n  columns: {}, {}, {}\n  explorer columns: {}\n  time: {:.0} ms footer, {:.0} ms costs{}\n",
                     c.format.label(),
+                    layout(outline),
                     outline.column_count,
-                    outline.row_groups.len(),
-                    outline.rows,
+                    file.tally.rows,
                     c.line_item_type.name,
                     c.service.name,
                     c.cost.name,
-                    outline.explore.present().iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "),
+                    outline.optional.present().map(|(_, c)| c.name.as_str()).collect::<Vec<_>>().join(", "),
                     file.timing.open,
                     file.timing.costs,
                     file.timing.explore.map(|ms| format!(", {ms:.0} ms explorer")).unwrap_or_default(),

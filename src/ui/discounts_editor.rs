@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlDetailsElement, HtmlInputElement};
 
-use super::costs_page::service_label;
+use super::combobox::shown;
 use super::state::AppState;
 use crate::engine::{Discounts, MAX_MULTIPLIER};
 
@@ -42,7 +42,7 @@ pub fn DiscountsEditor() -> impl IntoView {
                 problem.set(None);
                 state.set_discounts(discounts);
             }
-            Err(message) => problem.set(Some(format!("{}: {message}", service_label(&service)))),
+            Err(message) => problem.set(Some(format!("{}: {message}", shown(&service)))),
         }
     };
     let add = move |event: ev::SubmitEvent| {
@@ -104,7 +104,7 @@ pub fn DiscountsEditor() -> impl IntoView {
                     <For each=services key=|service| service.clone() let:service>
                         <tr>
                             <th scope="row">
-                                <label for=format!("multiplier-{service}")>{service_label(&service)}</label>
+                                <label for=format!("multiplier-{service}")>{shown(&service)}</label>
                             </th>
                             <td class="numeric">
                                 <input

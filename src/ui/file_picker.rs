@@ -23,7 +23,12 @@ pub fn FilePicker() -> impl IntoView {
         let started = now();
         let input: HtmlInputElement = event.target().expect("an input fired it").unchecked_into();
         if let Some(list) = input.files() {
-            state.analyse(files::from_list(&list), started);
+            spawn_local(async move {
+                match files::from_list(&list).await {
+                    Ok(picked) => state.analyse(picked, started),
+                    Err(problem) => state.status.set(Status::Error(problem)),
+                }
+            });
         }
         // Clearing lets the same file be chosen again after it was fixed on disk.
         input.set_value("");
@@ -36,7 +41,7 @@ pub fn FilePicker() -> impl IntoView {
         let dropped = files::dropped(&transfer);
         spawn_local(async move {
             match files::files_of(dropped).await {
-                Ok(chosen) => state.analyse(chosen, started),
+                Ok(picked) => state.analyse(picked, started),
                 Err(problem) => state.status.set(Status::Error(problem)),
             }
         });
@@ -46,7 +51,7 @@ pub fn FilePicker() -> impl IntoView {
         state.status.set(Status::Loading { progress: Default::default(), started });
         spawn_local(async move {
             match files::demo().await {
-                Ok(chosen) => state.analyse(chosen, started),
+                Ok(files) => state.analyse(files::Picked { files, skipped: Vec::new() }, started),
                 Err(problem) => state.status.set(Status::Error(problem)),
             }
         });
@@ -66,7 +71,7 @@ pub fn FilePicker() -> impl IntoView {
         >
             <h2 id="picker-title" class="picker__title">"Open your Cost and Usage Report"</h2>
             <p class="picker__hint">
-                "Drop CUR, CUR 2.0 or FOCUS Parquet files here (or a whole folder of months), or choose them:"
+                "Drop CUR, CUR 2.0 or FOCUS exports here (Parquet, CSV, .csv.gz or .csv.zip; or a whole report folder), or choose them:"
             </p>
             <div class="picker__actions">
                 <label class="button button--primary" for="file-input">"Choose files…"</label>
@@ -75,7 +80,7 @@ pub fn FilePicker() -> impl IntoView {
                     class="visually-hidden"
                     type="file"
                     multiple
-                    accept=".parquet,application/vnd.apache.parquet"
+                    accept=".parquet,.csv,.gz,.zip,application/vnd.apache.parquet,text/csv,application/gzip,application/zip"
                     on:change=from_input
                 />
                 <button class="button" type="button" on:click=move |_| {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::costs_page::service_label;
+use super::combobox::shown;
 use super::state::AppState;
 use crate::engine::format;
 
@@ -12,6 +12,7 @@ pub fn ServiceDetail() -> impl IntoView {
     let state = expect_context::<AppState>();
     let figures = move || {
         let selected = state.view.with(|v| v.service.clone())?;
+        // A service billed in two currencies shows its figures in the larger (the report's order).
         state.report.with(|report| report.as_ref()?.services.iter().find(|s| s.service == selected).cloned())
     };
     view! {
@@ -19,12 +20,12 @@ pub fn ServiceDetail() -> impl IntoView {
             {move || match figures() {
                 None => view! { <p class="detail__empty">"Pick a service to see its figures."</p> }.into_any(),
                 Some(service) => view! {
-                    <h3 class="detail__name" data-testid="detail-service">{service_label(&service.service)}</h3>
+                    <h3 class="detail__name" data-testid="detail-service">{shown(&service.service)}</h3>
                     <dl class="figures">
                         <div class="figures__item">
                             <dt>"Undiscounted"</dt>
                             <dd data-testid="detail-undiscounted" data-value=service.undiscounted.to_string()>
-                                {format::money(service.undiscounted)}
+                                {format::money(service.undiscounted, &service.currency)}
                             </dd>
                         </div>
                         <div class="figures__item">
@@ -36,7 +37,7 @@ pub fn ServiceDetail() -> impl IntoView {
                         <div class="figures__item">
                             <dt>"Discounted"</dt>
                             <dd data-testid="detail-discounted" data-value=service.discounted.to_string()>
-                                {format::money(service.discounted)}
+                                {format::money(service.discounted, &service.currency)}
                             </dd>
                         </div>
                         <div class="figures__item">

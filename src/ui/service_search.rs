@@ -13,7 +13,12 @@ pub fn ServiceSearch() -> impl IntoView {
     let options = Signal::derive(move || {
         state.report.with(|report| {
             report.as_ref().map_or_else(Vec::new, |r| {
-                r.services.iter().map(|s| (s.service.clone(), format::money(s.undiscounted))).collect()
+                let mut seen = std::collections::HashSet::new();
+                r.services
+                    .iter()
+                    .filter(|s| seen.insert(s.service.as_str()))
+                    .map(|s| (s.service.clone(), format::money(s.undiscounted, &s.currency)))
+                    .collect()
             })
         })
     });

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::costs_page::service_label;
+use super::combobox::shown;
 use super::state::AppState;
 use crate::engine::{ServiceCost, format};
 
@@ -50,7 +50,8 @@ pub fn ServicesTable() -> impl IntoView {
         let (column, ascending) = sort.get();
         let mut services = state.report.with(|report| report.as_ref().map(|r| r.services.clone()).unwrap_or_default());
         services.sort_by(|a, b| {
-            let order = column.compare(a, b).then_with(|| a.service.cmp(&b.service));
+            let order =
+                column.compare(a, b).then_with(|| a.service.cmp(&b.service)).then_with(|| a.currency.cmp(&b.currency));
             if ascending { order } else { order.reverse() }
         });
         services
@@ -98,9 +99,10 @@ pub fn ServicesTable() -> impl IntoView {
                     <tr>{Column::ALL.map(header)}</tr>
                 </thead>
                 <tbody>
-                    <For each=rows key=|s| (s.service.clone(), s.undiscounted.to_bits(), s.multiplier.to_bits()) let:service>
+                    <For each=rows key=|s| (s.service.clone(), s.currency.clone(), s.undiscounted.to_bits(), s.multiplier.to_bits()) let:service>
                         <tr
                             data-service=service.service.clone()
+                            data-currency=service.currency.clone()
                             data-undiscounted=service.undiscounted.to_string()
                             data-discounted=service.discounted.to_string()
                             data-rate=service.rate.to_string()
@@ -113,11 +115,11 @@ pub fn ServicesTable() -> impl IntoView {
                                 <button class="link" type="button" on:click={
                                     let name = service.service.clone();
                                     move |_| state.view.update(|v| v.service = Some(name.clone()))
-                                }>{service_label(&service.service)}</button>
+                                }>{shown(&service.service)}</button>
                             </th>
-                            <td class="numeric">{format::money(service.undiscounted)}</td>
+                            <td class="numeric">{format::money(service.undiscounted, &service.currency)}</td>
                             <td class="numeric">{format::rate(service.multiplier)}</td>
-                            <td class="numeric">{format::money(service.discounted)}</td>
+                            <td class="numeric">{format::money(service.discounted, &service.currency)}</td>
                             <td class="numeric">{format::rate(service.rate)}</td>
                         </tr>
                     </For>

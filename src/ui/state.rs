@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser::analysis::{Analysis, Progress, Stopped, analyse, explore};
-use crate::browser::files::Chosen;
+use crate::browser::files::Picked;
 use crate::browser::pool::Pool;
 use crate::browser::storage;
 use crate::engine::view::View;
@@ -75,6 +75,8 @@ pub struct AppState {
     pub view: RwSignal<View>,
     /// The costs page's figures, recomputed when discounts or the usage rule change.
     pub report: Memo<Option<CostReport>>,
+    /// The files of dropped or picked folders that were left out, and why.
+    pub skipped: RwSignal<Vec<String>>,
 }
 
 impl Default for AppState {
@@ -118,6 +120,7 @@ impl Default for AppState {
             settings_notice: RwSignal::new(notice),
             view,
             report,
+            skipped: RwSignal::new(Vec::new()),
         }
     }
 }
@@ -125,9 +128,13 @@ impl Default for AppState {
 impl AppState {
     /// Analyses `files`, chosen at `started` (`performance.now()`), replacing any
     /// analysis under way.
-    pub fn analyse(self, files: Vec<Chosen>, started: f64) {
+    pub fn analyse(self, picked: Picked, started: f64) {
+        let Picked { files, skipped } = picked;
+        self.skipped.set(skipped);
         if files.is_empty() {
-            self.status.set(Status::Error("No Parquet files were found in what was dropped.".into()));
+            self.status.set(Status::Error(
+                "No data files (Parquet, CSV, .csv.gz or .csv.zip) were found in what was chosen.".into(),
+            ));
             return;
         }
         let pool = self.pool.get_value();
@@ -191,9 +198,15 @@ impl AppState {
         let on_progress = Rc::new(move |progress: Progress| explorer.set(Explorer::Building(progress)));
         match explore(&pool, &mut analysis, on_progress, &wanted).await {
             Ok(cube) if wanted() => {
+                let problems = analysis.explore_problems();
+                let all_failed = problems.len() == analysis.files_used();
                 self.cube.set(Some(Rc::new(cube)));
                 self.analysis.set(Some(Rc::new(analysis)));
-                explorer.set(Explorer::Ready);
+                explorer.set(if all_failed {
+                    Explorer::Failed(format!("The explorer could not be built. {}", problems.join(" ")))
+                } else {
+                    Explorer::Ready
+                });
                 // The pool's peak memory now includes the explorer's scan.
                 self.status.update(|status| {
                     if let Status::Done { worker_memory, .. } = status {

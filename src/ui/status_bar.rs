@@ -48,8 +48,8 @@ pub fn StatusBar() -> impl IntoView {
             {move || match status.get() {
                 Status::Idle => view! { <p class="status__text">"No files read yet."</p> }.into_any(),
                 Status::Loading { progress, started } => {
-                    let fraction = if progress.rows_total > 0 {
-                        progress.rows_done as f64 / progress.rows_total as f64
+                    let fraction = if progress.work_total > 0 {
+                        progress.work_done as f64 / progress.work_total as f64
                     } else {
                         0.0
                     };
@@ -60,15 +60,11 @@ pub fn StatusBar() -> impl IntoView {
                     } else {
                         String::new()
                     };
-                    let text = if progress.rows_total == 0 {
+                    let text = if progress.work_total == 0 {
                         format!("Reading the footers of {} of {} files…", progress.files_opened, progress.files)
                     } else {
-                        format!(
-                            "Reading {} of {} rows ({:.0}%){estimate}…",
-                            format::count(progress.rows_done),
-                            format::count(progress.rows_total),
-                            fraction * 100.0
-                        )
+                        let files = if progress.files == 1 { "1 file".to_owned() } else { format!("{} files", progress.files) };
+                        format!("Reading {files} ({:.0}%){estimate}…", fraction * 100.0)
                     };
                     view! {
                         <progress class="status__bar" max="1" value=fraction aria-label="Progress"></progress>

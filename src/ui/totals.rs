@@ -5,11 +5,31 @@ use leptos::prelude::*;
 use super::state::AppState;
 use crate::engine::format;
 
-/// Overall undiscounted and discounted cost and the blended discount rate.
+/// Overall undiscounted and discounted cost and the blended discount rate: one
+/// set per currency, as amounts in different currencies are never added.
 #[component]
 pub fn Totals() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let total = move || state.report.with(|report| report.as_ref().map(|r| r.total.clone()));
+    // The one total of files in one currency (`None` when they mix currencies).
+    let total = move || state.report.with(|report| report.as_ref().and_then(|r| r.total.clone()));
+    let totals = move || {
+        state.report.with(|report| {
+            report.as_ref().map_or_else(Vec::new, |r| {
+                if r.totals.is_empty() { r.total.iter().cloned().collect() } else { r.totals.clone() }
+            })
+        })
+    };
+    let mixed = move || {
+        let totals = totals();
+        (totals.len() > 1).then(|| {
+            let codes: Vec<&str> = totals.iter().map(|t| t.currency.as_str()).collect();
+            format!(
+                "These files bill in {} currencies ({}). Amounts in different currencies are never added: each has its own totals.",
+                codes.len(),
+                codes.join(", ")
+            )
+        })
+    };
     let counts = move || {
         state.report.with(|report| {
             report.as_ref().map_or_else(String::new, |r| {
@@ -27,27 +47,43 @@ pub fn Totals() -> impl IntoView {
         <div
             class="totals"
             data-testid="totals"
+            data-currency=move || total().map(|t| t.currency)
             data-undiscounted=move || total().map(|t| t.undiscounted.to_string())
             data-discounted=move || total().map(|t| t.discounted.to_string())
             data-blended-rate=move || total().map(|t| t.blended_rate.map(|r| r.to_string()).unwrap_or_default())
         >
             <h3 class="totals__title">"All services"</h3>
-            <dl class="figures">
-                <div class="figures__item">
-                    <dt>"Undiscounted"</dt>
-                    <dd>{move || total().map(|t| format::money(t.undiscounted))}</dd>
-                </div>
-                <div class="figures__item">
-                    <dt>"Discounted"</dt>
-                    <dd>{move || total().map(|t| format::money(t.discounted))}</dd>
-                </div>
-                <div class="figures__item figures__item--key">
-                    <dt>"Blended discount rate"</dt>
-                    <dd data-testid="blended-rate">
-                        {move || total().map(|t| t.blended_rate.map_or_else(|| "— (nothing spent)".into(), format::rate))}
-                    </dd>
-                </div>
-            </dl>
+            {move || mixed().map(|text| view! { <p class="totals__mixed" role="note" data-testid="mixed-currencies">{text}</p> })}
+            {move || {
+                let several = totals().len() > 1;
+                totals()
+                    .into_iter()
+                    .map(|t| {
+                        let money = |amount: f64| format::money(amount, &t.currency);
+                        view! {
+                            <div class="totals__currency" data-testid="currency-total" data-currency=t.currency.clone() data-undiscounted=t.undiscounted.to_string()>
+                            {several.then(|| view! { <h4 class="totals__code">{t.currency.clone()}</h4> })}
+                            <dl class="figures">
+                                <div class="figures__item">
+                                    <dt>"Undiscounted"</dt>
+                                    <dd>{money(t.undiscounted)}</dd>
+                                </div>
+                                <div class="figures__item">
+                                    <dt>"Discounted"</dt>
+                                    <dd>{money(t.discounted)}</dd>
+                                </div>
+                                <div class="figures__item figures__item--key">
+                                    <dt>"Blended discount rate"</dt>
+                                    <dd data-testid="blended-rate">
+                                        {t.blended_rate.map_or_else(|| "— (nothing spent)".into(), format::rate)}
+                                    </dd>
+                                </div>
+                            </dl>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
             <p class="totals__counts">{counts}</p>
         </div>
     }

@@ -13,19 +13,7 @@ pub fn UsageSetting() -> impl IntoView {
     let usage = move || state.view.with(|v| v.usage.clone());
     // The line item types in the files, most rows first.
     let types = Memo::new(move |_| {
-        state.analysis.with(|analysis| {
-            let mut rows: Vec<(String, u64)> = Vec::new();
-            if let Some(analysis) = analysis {
-                for (line_item_type, _, cell) in analysis.tally.cells() {
-                    match rows.iter_mut().find(|(t, _)| t == line_item_type) {
-                        Some((_, count)) => *count += cell.rows,
-                        None => rows.push((line_item_type.to_owned(), cell.rows)),
-                    }
-                }
-            }
-            rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            rows
-        })
+        state.analysis.with(|analysis| analysis.as_ref().map(|a| a.tally.line_item_types()).unwrap_or_default())
     });
     let preset_key = move || usage().preset().map_or("custom", UsagePreset::key);
     view! {
@@ -72,7 +60,7 @@ pub fn UsageSetting() -> impl IntoView {
                                         on:change=toggle
                                     />
                                     <label for=id>
-                                        {if line_item_type.is_empty() { "(none)".to_owned() } else { line_item_type }}
+                                        {format::label(&line_item_type).into_owned()}
                                         <span class="usage__rows">{format!(" {} rows", format::count(rows))}</span>
                                     </label>
                                 </div>

@@ -43,15 +43,21 @@ fn json_has_the_documented_shape() {
     let path = scratch.path("a.parquet");
     support::write(&path, &rows, &Spec::default());
     let (report, raw) = costs_json_text(&[path.to_str().unwrap()]);
-    assert_eq!(report.as_object().unwrap().len(), 6);
-    assert_key_order(&raw, &["files", "rows", "usage_rows", "null_costs", "services", "total"]);
-    assert_key_order(&raw, &["service", "undiscounted", "multiplier", "discounted", "rate"]);
-    assert_key_order(&raw[raw.find("\"total\"").unwrap()..], &["undiscounted", "discounted", "blended_rate"]);
+    assert_eq!(report.as_object().unwrap().len(), 8);
+    assert_key_order(&raw, &["files", "rows", "usage_rows", "null_costs", "currency", "services", "total", "totals"]);
+    let services_text = &raw[raw.find("\"services\"").unwrap()..];
+    assert_key_order(services_text, &["service", "currency", "undiscounted", "multiplier", "discounted", "rate"]);
+    assert_key_order(
+        &raw[raw.find("\"total\"").unwrap()..],
+        &["currency", "undiscounted", "discounted", "blended_rate"],
+    );
+    assert_eq!(report["currency"], "USD", "a file without a currency column is taken to be in USD");
+    assert_eq!(report["totals"].as_array().unwrap(), &[report["total"].clone()]);
     assert_eq!(report["files"], 1);
     assert_eq!(report["rows"], 2_000);
     let services = report["services"].as_array().unwrap();
     for service in services {
-        assert_eq!(service.as_object().unwrap().len(), 5);
+        assert_eq!(service.as_object().unwrap().len(), 6);
         let (undiscounted, multiplier) =
             (service["undiscounted"].as_f64().unwrap(), service["multiplier"].as_f64().unwrap());
         assert_eq!(service["discounted"].as_f64().unwrap(), undiscounted * multiplier);
@@ -59,7 +65,7 @@ fn json_has_the_documented_shape() {
     let costs: Vec<f64> = services.iter().map(|s| s["undiscounted"].as_f64().unwrap()).collect();
     assert!(costs.windows(2).all(|w| w[0] >= w[1]), "sorted by cost: {costs:?}");
     assert!(services.iter().any(|s| s["service"] == ""), "an empty service code stays \"\"");
-    assert_eq!(report["total"].as_object().unwrap().len(), 3);
+    assert_eq!(report["total"].as_object().unwrap().len(), 4);
     let expected = support::exact_usage_micros(&rows);
     for (service, micros) in expected {
         let got = services.iter().find(|s| s["service"] == service.as_str()).unwrap()["undiscounted"].as_f64().unwrap();
@@ -83,6 +89,50 @@ fn directories_are_searched_recursively_and_files_counted() {
     let report = costs_json(&[scratch.path("report").to_str().unwrap()]);
     assert_eq!(report["files"], 2);
     assert_eq!(report["rows"], 1_000);
+}
+
+/// A legacy report folder that keeps versions: two deliveries of March (the
+/// newer restates it with other figures), April, the period's manifest naming
+/// the newer delivery's files, and the helpers AWS writes. March counts once.
+#[test]
+fn report_folders_count_each_period_once_and_say_what_they_skip() {
+    let scratch = Scratch::new("cli-delivery");
+    let report = scratch.path("cur/report");
+    let csv = |rows: &[(&str, f64)]| {
+        let mut text = String::from("lineItem/LineItemType,product/servicecode,lineItem/UnblendedCost\n");
+        for (service, cost) in rows {
+            text.push_str(&format!("Usage,{service},{cost}\n"));
+        }
+        support::gzip(text.as_bytes())
+    };
+    let put = |path: &str, bytes: &[u8]| {
+        let path = report.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    put("20240301-20240401/old-assembly/report-1.csv.gz", &csv(&[("AmazonS3", 100.0)]));
+    put("20240301-20240401/new-assembly/report-1.csv.gz", &csv(&[("AmazonS3", 10.0)]));
+    put("20240301-20240401/new-assembly/report-2.csv.gz", &csv(&[("AmazonEC2", 20.0)]));
+    let manifest = r#"{"assemblyId":"new-assembly","reportKeys":["p/report/20240301-20240401/new-assembly/report-1.csv.gz","p/report/20240301-20240401/new-assembly/report-2.csv.gz"]}"#;
+    put("20240301-20240401/report-Manifest.json", manifest.as_bytes());
+    put("20240401-20240501/only-assembly/report-1.csv.gz", &csv(&[("AWSGlue", 40.0)]));
+    put("report-create-table.sql", b"CREATE TABLE ...");
+    put("crawler-cfn.yml", b"AWSTemplateFormatVersion: 2010-09-09");
+    let output = ducks(&["costs", "--json", scratch.path("cur").to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report_json: Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+    assert_eq!(report_json["files"], 3, "the old delivery of March is left out");
+    assert_eq!(report_json["total"]["undiscounted"], 70.0);
+    let stderr = text(&output.stderr);
+    let skipped: Vec<&str> = stderr.lines().filter(|l| l.starts_with("ducks: note: skipped ")).collect();
+    assert_eq!(skipped.len(), 4, "{stderr}");
+    assert!(
+        skipped.iter().any(|l| l.contains("old-assembly/report-1.csv.gz: not in")
+            && l.contains("newest manifest of period 20240301-20240401")),
+        "{stderr}"
+    );
+    assert!(skipped.iter().any(|l| l.contains("report-create-table.sql: an SQL helper")), "{stderr}");
+    assert!(skipped.iter().any(|l| l.contains("report-Manifest.json: a delivery manifest")), "{stderr}");
 }
 
 #[test]
@@ -131,7 +181,7 @@ fn bad_inputs_end_with_one_line_naming_the_file() {
 
     let empty_dir = scratch.path("empty");
     std::fs::create_dir_all(&empty_dir).unwrap();
-    assert_refused(&["costs", empty_dir.to_str().unwrap()], &empty_dir, "holds no .parquet files");
+    assert_refused(&["costs", empty_dir.to_str().unwrap()], &empty_dir, "holds no Parquet or CSV data files");
 
     let table = scratch.path("discounts.json");
     std::fs::write(&table, r#"{"AmazonS3": "cheap"}"#).unwrap();
@@ -159,7 +209,7 @@ fn table_output_is_aligned_and_totalled() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].starts_with("Service") && lines[0].ends_with("Rate"), "{stdout}");
     assert!(stdout.contains("\nTotal "), "{stdout}");
-    assert!(stdout.contains("(no service)"), "{stdout}");
+    assert!(stdout.contains("(none)"), "{stdout}");
     assert!(stdout.contains("1 file, 1,000 rows"), "{stdout}");
     // Every money cell is to the cent.
     assert!(lines[1].split_whitespace().nth(1).unwrap().starts_with('$'));

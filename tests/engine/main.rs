@@ -28,6 +28,12 @@ mod shared;
 /// The shared corpus of valid, broken and lying Parquet files.
 mod corpus;
 
+/// CSV deliveries, plain, gzip'd and zipped.
+mod csv;
+
+/// The real public exports, against DuckDB's figures.
+mod real_exports;
+
 /// What the fuzzer found.
 mod regression;
 

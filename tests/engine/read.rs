@@ -154,7 +154,7 @@ fn zero_rows() {
     let (tally, report) = analyse(&[path], 2).unwrap();
     assert_eq!(tally.rows, 0);
     assert!(report.services.is_empty());
-    assert_eq!(report.total.blended_rate, None);
+    assert_eq!(report.total.unwrap().blended_rate, None);
 }
 
 /// The reference rows of the original service, through a real Parquet file.
@@ -177,9 +177,10 @@ fn reference_case() {
     let path = scratch.path("reference.parquet");
     support::write(&path, &rows, &Spec::default());
     let (_, report) = analyse(&[path], 1).unwrap();
-    assert_eq!(report.total.undiscounted, 150.0);
-    assert!((report.total.discounted - 90.3).abs() < 1e-12);
-    assert!((report.total.blended_rate.unwrap() - 0.602).abs() < 1e-12);
+    let total = report.total.unwrap();
+    assert_eq!((total.currency.as_str(), total.undiscounted), ("USD", 150.0));
+    assert!((total.discounted - 90.3).abs() < 1e-12);
+    assert!((total.blended_rate.unwrap() - 0.602).abs() < 1e-12);
     let s3 = report.services.iter().find(|s| s.service == "AmazonS3").unwrap();
     assert_eq!((s3.undiscounted, s3.discounted), (10.0, 10.0 * 0.88));
 }
@@ -227,7 +228,8 @@ fn slices_add_up_to_the_row_group() {
         parts.merge(&file.scan(slice, &mut |_| {}).unwrap());
     }
     let totals = |t: &Tally| {
-        let mut cells: Vec<_> = t.cells().map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.rows, c.null_costs)).collect();
+        let mut cells: Vec<_> =
+            t.cells().map(|(k, c)| (k.line_item_type.to_owned(), k.service.to_owned(), c.rows, c.null_costs)).collect();
         cells.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
         cells
     };
@@ -292,8 +294,17 @@ fn not_parquet_says_what_it_is() {
         error.to_string(),
         "This Parquet file is incomplete: it is only 4 bytes long, too short to hold a footer"
     );
-    let error = CurFile::open(bytes::Bytes::from_static(b"a,b,c\n1,2,3\n4,5,6\n")).err().unwrap();
-    assert_eq!(error.to_string(), "This file is not Parquet: it is CSV text starting with \"a,b,c\"");
+    // CSV named .parquet claims to be what it is not; unnamed, it is read as CSV.
+    let csv = || bytes::Bytes::from_static(b"a,b,c\n1,2,3\n4,5,6\n");
+    let error = CurFile::open_named(csv(), "costs.parquet").err().unwrap();
+    assert!(
+        error.to_string().starts_with("This file is not Parquet: it is CSV text starting with \"a,b,c\""),
+        "{error}"
+    );
+    let error = CurFile::open(csv()).err().unwrap();
+    assert!(error.to_string().starts_with("No line item type column found"), "{error}");
+    let error = CurFile::open(bytes::Bytes::from_static(b"\x00\x01\x02\x03 binary")).err().unwrap();
+    assert!(error.to_string().starts_with("This file is not Parquet: it starts with the bytes 00 01 02 03"), "{error}");
     let error = CurFile::open(bytes::Bytes::new()).err().unwrap();
     assert_eq!(error, Error::Empty);
 }

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::cube::{Cube, Dimension, Measure, TEXT_DIMENSIONS};
-use super::dates::{NO_DAY, format_day, format_month, month_start};
-use super::sum::CompensatedSum;
-use super::usage::UsageRule;
+use crate::answer::dates::{NO_DAY, format_day, format_month, month_start};
+use crate::fold::cube::{Cube, CubeCell, Dimension, Measure, TEXT_DIMENSIONS};
+use crate::fold::sum::CompensatedSum;
+use crate::settings::usage::UsageRule;
 
 /// Which rows a view keeps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,21 +62,55 @@ impl Default for Query {
 pub struct Group {
     /// The label ("" when the files leave it empty; a date for months and days).
     pub key: String,
+    /// The currency of `cost`: a group of rows in two currencies is two groups.
+    pub currency: String,
     /// The summed measure.
     pub cost: f64,
     /// Rows in the group.
     pub rows: u64,
 }
 
+/// The sum of the kept rows of one currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrencyTotal {
+    /// The currency.
+    pub currency: String,
+    /// The summed measure.
+    pub cost: f64,
+    /// Rows kept in this currency.
+    pub rows: u64,
+}
+
 /// The answer to a [`Query`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Grouped {
-    /// The groups: by cost, highest first (by date for months and days).
+    /// The groups: by currency (the largest first), then by cost, highest first
+    /// (by date for months and days).
     pub groups: Vec<Group>,
-    /// The sum over every group.
-    pub total: f64,
+    /// The sum over every group, per currency, the largest first.
+    pub totals: Vec<CurrencyTotal>,
     /// Rows kept.
     pub rows: u64,
+}
+
+impl Grouped {
+    /// The sum over every group, when they are all of one currency (0 when
+    /// nothing is kept); `None` when they mix currencies, which are never added.
+    pub fn total(&self) -> Option<f64> {
+        match self.totals.as_slice() {
+            [] => Some(0.0),
+            [one] => Some(one.cost),
+            _ => None,
+        }
+    }
+
+    /// The one currency of the groups, if there is one.
+    pub fn currency(&self) -> Option<&str> {
+        match self.totals.as_slice() {
+            [one] => Some(&one.currency),
+            _ => None,
+        }
+    }
 }
 
 /// How fine a time axis is.
@@ -88,13 +122,17 @@ pub enum Grain {
     Day,
 }
 
-/// Costs over time, one series per top group and one for the rest.
+/// Costs over time, one series per top group and one for the rest, in one currency.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OverTime {
     /// The periods, in order (`2024-03` or `2024-03-15`).
     pub periods: Vec<String>,
     /// The series, largest first; the last may be "Other".
     pub series: Vec<Series>,
+    /// The currency of every value (the filter's, or the kept rows' largest).
+    pub currency: Option<String>,
+    /// Currencies of kept rows that the series leave out, as they cannot be added.
+    pub left_out: Vec<String>,
 }
 
 /// One series of [`OverTime`].
@@ -109,6 +147,16 @@ pub struct Series {
 /// The label of the series that gathers the groups beyond the top ones.
 pub const OTHER: &str = "Other";
 
+const TYPE: usize = match Dimension::LineItemType.slot() {
+    Some(slot) => slot,
+    None => panic!("the line item type is a text dimension"),
+};
+
+const CURRENCY: usize = match Dimension::Currency.slot() {
+    Some(slot) => slot,
+    None => panic!("the currency is a text dimension"),
+};
+
 /// Which cells a filter and usage rule keep, decided once per label, not per cell.
 struct Keep {
     labels: [Option<Vec<bool>>; TEXT_DIMENSIONS],
@@ -120,27 +168,32 @@ struct Keep {
 impl Keep {
     fn new(cube: &Cube, filter: &Filter, usage: &UsageRule) -> Keep {
         let labels = std::array::from_fn(|slot| {
-            let dimension = Dimension::ALL.into_iter().find(|d| d.slot() == Some(slot))?;
-            let wanted = filter.labels_of(dimension)?;
+            let wanted = filter.labels_of(Dimension::LABELS[slot])?;
             Some(cube.labels(slot).iter().map(|label| wanted.contains(label)).collect())
         });
-        let types = cube.labels(5).iter().map(|label| usage.counts(label)).collect();
+        let types = cube.labels(TYPE).iter().map(|label| usage.counts(label)).collect();
         Keep { labels, types, from: filter.from.unwrap_or(i32::MIN), to: filter.to.unwrap_or(i32::MAX) }
     }
 
-    fn keeps(&self, key: &[u32; TEXT_DIMENSIONS], day: i32) -> bool {
+    fn keeps(&self, cell: &CubeCell<'_>) -> bool {
+        let day = cell.day;
         let dated =
             self.from == i32::MIN && self.to == i32::MAX || (day != NO_DAY && self.from <= day && day <= self.to);
         dated
-            && self.types[key[5] as usize]
-            && self.labels.iter().enumerate().all(|(slot, keep)| keep.as_ref().is_none_or(|k| k[key[slot] as usize]))
+            && self.types[cell.labels[TYPE] as usize]
+            && self
+                .labels
+                .iter()
+                .enumerate()
+                .all(|(slot, keep)| keep.as_ref().is_none_or(|k| k[cell.labels[slot] as usize]))
     }
 }
 
 /// The group id of a cell under `dimension`: a label id, or a day or month start.
-fn group_id(dimension: Dimension, key: &[u32; TEXT_DIMENSIONS], day: i32, months: &mut HashMap<i32, i32>) -> i64 {
-    match dimension.slot() {
-        Some(slot) => i64::from(key[slot]),
+fn group_id(dimension: Dimension, cell: &CubeCell<'_>, months: &mut HashMap<i32, i32>) -> i64 {
+    let day = cell.day;
+    match cell.label(dimension) {
+        Some(id) => i64::from(id),
         None if day == NO_DAY => i64::from(NO_DAY),
         None if dimension == Dimension::Day => i64::from(day),
         None => i64::from(*months.entry(day).or_insert_with(|| month_start(day))),
@@ -160,12 +213,12 @@ fn group_label(cube: &Cube, dimension: Dimension, id: i64) -> String {
 /// `query.group_by` and break it down by the next natural dimension (a service
 /// into its usage types, a usage type into its operations, a month into its days).
 pub fn drill(query: &Query, key: &str) -> Query {
-    use super::dates::{day_of, parse_day};
+    use crate::answer::dates::{day_of, parse_day};
     let mut next = query.clone();
     match query.group_by {
         Dimension::Month => {
             if let Some(first) = parse_day(&format!("{key}-01")) {
-                let (year, month, _) = super::dates::civil(first);
+                let (year, month, _) = crate::answer::dates::civil(first);
                 let (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
                 next.filter.from = Some(first);
                 next.filter.to = Some(day_of(year, month, 1) - 1);
@@ -194,43 +247,74 @@ pub fn drill(query: &Query, key: &str) -> Query {
 pub fn group(cube: &Cube, query: &Query, usage: &UsageRule) -> Grouped {
     let keep = Keep::new(cube, &query.filter, usage);
     let mut months = HashMap::new();
-    let mut sums: HashMap<i64, (CompensatedSum, u64)> = HashMap::new();
+    // (group id, currency id) → (sum, rows)
+    let mut sums: HashMap<(i64, u32), (CompensatedSum, u64)> = HashMap::new();
     for i in 0..cube.len() {
-        let (key, day, rows, _, _) = cube.get(i, query.measure);
-        if !keep.keeps(key, day) {
+        let cell = cube.at(i);
+        if !keep.keeps(&cell) {
             continue;
         }
-        let entry = sums.entry(group_id(query.group_by, key, day, &mut months)).or_default();
+        let entry = sums.entry((group_id(query.group_by, &cell, &mut months), cell.labels[CURRENCY])).or_default();
         entry.0.merge(cube.sum(i, query.measure));
-        entry.1 += rows;
+        entry.1 += cell.rows;
     }
-    let mut total = CompensatedSum::default();
-    let mut rows = 0;
-    let mut groups: Vec<(i64, Group)> = sums
+    let mut per_currency: HashMap<u32, (CompensatedSum, u64)> = HashMap::new();
+    let mut groups: Vec<(i64, u32, Group)> = sums
         .into_iter()
-        .map(|(id, (sum, count))| {
-            total.merge(&sum);
-            rows += count;
-            (id, Group { key: group_label(cube, query.group_by, id), cost: sum.value(), rows: count })
+        .map(|((id, currency), (sum, count))| {
+            let total = per_currency.entry(currency).or_default();
+            total.0.merge(&sum);
+            total.1 += count;
+            let group = Group {
+                key: group_label(cube, query.group_by, id),
+                currency: cube.labels(CURRENCY)[currency as usize].clone(),
+                cost: sum.value(),
+                rows: count,
+            };
+            (id, currency, group)
         })
         .collect();
+    let mut totals: Vec<(u32, CurrencyTotal)> = per_currency
+        .into_iter()
+        .map(|(id, (sum, rows))| {
+            (id, CurrencyTotal { currency: cube.labels(CURRENCY)[id as usize].clone(), cost: sum.value(), rows })
+        })
+        .collect();
+    totals.sort_by(|(_, a), (_, b)| b.cost.total_cmp(&a.cost).then_with(|| a.currency.cmp(&b.currency)));
+    let rank = |currency: u32| totals.iter().position(|(id, _)| *id == currency);
     if query.group_by.slot().is_some() {
-        groups.sort_by(|(_, a), (_, b)| b.cost.total_cmp(&a.cost).then_with(|| a.key.cmp(&b.key)));
+        groups.sort_by(|(_, c, a), (_, d, b)| {
+            rank(*c).cmp(&rank(*d)).then_with(|| b.cost.total_cmp(&a.cost)).then_with(|| a.key.cmp(&b.key))
+        });
     } else {
-        groups.sort_by_key(|(id, _)| *id);
+        groups.sort_by_key(|(id, currency, _)| (rank(*currency), *id));
     }
-    Grouped { groups: groups.into_iter().map(|(_, group)| group).collect(), total: total.value(), rows }
+    Grouped {
+        rows: totals.iter().map(|(_, t)| t.rows).sum(),
+        groups: groups.into_iter().map(|(_, _, group)| group).collect(),
+        totals: totals.into_iter().map(|(_, total)| total).collect(),
+    }
 }
 
 /// `query` over time: one series for each of the `top` largest groups of
 /// `query.group_by` and one for the rest, per period of `grain`. Cells without a
 /// date are left out. Grouping by time itself gives one series, "Total".
+///
+/// The series are of one currency: the filter's if it keeps one, otherwise the
+/// one with the largest total; the others are named in `left_out`.
 pub fn over_time(cube: &Cube, query: &Query, usage: &UsageRule, grain: Grain, top: usize) -> OverTime {
     let by_time = matches!(query.group_by, Dimension::Month | Dimension::Day);
+    let grouped = group(cube, query, usage);
+    let Some(currency) = grouped.totals.first().map(|t| t.currency.clone()) else {
+        return OverTime::default();
+    };
+    let left_out: Vec<String> = grouped.totals.iter().skip(1).map(|t| t.currency.clone()).collect();
+    let query =
+        &Query { filter: query.filter.with_labels(Dimension::Currency, vec![currency.clone()]), ..query.clone() };
     let leaders: Vec<String> = if by_time {
         Vec::new()
     } else {
-        group(cube, query, usage).groups.into_iter().take(top).map(|g| g.key).collect()
+        grouped.groups.into_iter().filter(|g| g.currency == currency).take(top).map(|g| g.key).collect()
     };
     let period_dimension = if grain == Grain::Month { Dimension::Month } else { Dimension::Day };
     let keep = Keep::new(cube, &query.filter, usage);
@@ -246,15 +330,15 @@ pub fn over_time(cube: &Cube, query: &Query, usage: &UsageRule, grain: Grain, to
         _ => HashMap::new(),
     };
     for i in 0..cube.len() {
-        let (key, day, _, _, _) = cube.get(i, query.measure);
-        if day == NO_DAY || !keep.keeps(key, day) {
+        let cell = cube.at(i);
+        if cell.day == NO_DAY || !keep.keeps(&cell) {
             continue;
         }
-        let period = group_id(period_dimension, key, day, &mut months);
+        let period = group_id(period_dimension, &cell, &mut months);
         let series = if by_time {
             0
         } else {
-            let id = group_id(query.group_by, key, day, &mut months);
+            let id = group_id(query.group_by, &cell, &mut months);
             leader_ids.get(&id).copied().unwrap_or(leaders.len())
         };
         sums.entry((period, series)).or_default().merge(cube.sum(i, query.measure));
@@ -276,25 +360,30 @@ pub fn over_time(cube: &Cube, query: &Query, usage: &UsageRule, grain: Grain, to
         })
         .filter(|series| series.key != OTHER || series.values.iter().any(|&v| v != 0.0))
         .collect();
-    OverTime { periods: periods.iter().map(|&p| group_label(cube, period_dimension, p)).collect(), series }
+    OverTime {
+        periods: periods.iter().map(|&p| group_label(cube, period_dimension, p)).collect(),
+        series,
+        currency: Some(currency),
+        left_out,
+    }
 }
 
 /// The first and last day with costs, if any cell has a date.
 pub fn date_span(cube: &Cube) -> Option<(i32, i32)> {
     (0..cube.len())
-        .map(|i| cube.get(i, Measure::Unblended).1)
+        .map(|i| cube.at(i).day)
         .filter(|&day| day != NO_DAY)
         .fold(None, |span, day| Some(span.map_or((day, day), |(a, b): (i32, i32)| (a.min(day), b.max(day)))))
 }
 
 /// The line item types in the cube, with their row counts, most rows first.
 pub fn line_item_types(cube: &Cube) -> Vec<(String, u64)> {
-    let mut rows = vec![0u64; cube.labels(5).len()];
+    let mut rows = vec![0u64; cube.labels(TYPE).len()];
     for i in 0..cube.len() {
-        let (key, _, count, _, _) = cube.get(i, Measure::Unblended);
-        rows[key[5] as usize] += count;
+        let cell = cube.at(i);
+        rows[cell.labels[TYPE] as usize] += cell.rows;
     }
-    let mut types: Vec<(String, u64)> = cube.labels(5).iter().cloned().zip(rows).collect();
+    let mut types: Vec<(String, u64)> = cube.labels(TYPE).iter().cloned().zip(rows).filter(|(_, n)| *n > 0).collect();
     types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     types
 }
@@ -302,8 +391,8 @@ pub fn line_item_types(cube: &Cube) -> Vec<(String, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::dates::day_of;
-    use crate::engine::usage::UsagePreset;
+    use crate::answer::dates::day_of;
+    use crate::settings::usage::UsagePreset;
 
     /// (service, account, region, type, day, unblended, amortized)
     fn cube(rows: &[(&str, &str, &str, &str, i32, f64, f64)]) -> Cube {
@@ -316,8 +405,9 @@ mod tests {
                 cube.label_id(3, ""),
                 cube.label_id(4, ""),
                 cube.label_id(5, line_item_type),
+                cube.label_id(6, "USD"),
             ];
-            let cell = cube.cell((key, day));
+            let cell = cube.cell_index((key, day));
             cube.add(cell, [unblended, unblended, amortized], false);
         }
         cube
@@ -345,7 +435,7 @@ mod tests {
         let usage = UsageRule::default();
         for dimension in Dimension::ALL {
             let grouped = group(&cube, &Query { group_by: dimension, ..Query::default() }, &usage);
-            assert_eq!(grouped.total, 18.0, "{dimension:?}");
+            assert_eq!(grouped.total(), Some(18.0), "{dimension:?}");
             assert_eq!(grouped.groups.iter().map(|g| g.cost).sum::<f64>(), 18.0);
         }
         let by_service = group(&cube, &Query::default(), &usage);
@@ -366,7 +456,7 @@ mod tests {
         let grouped = group(&cube, &query, &UsagePreset::RunningUsage.rule());
         assert_eq!(keys(&grouped), [("AmazonEC2", 8.0)], "dated rows only, amortized, RI usage counted");
         let everything = group(&cube, &Query::default(), &UsagePreset::Everything.rule());
-        assert_eq!(everything.total, 18.5);
+        assert_eq!(everything.total(), Some(18.5));
     }
 
     #[test]

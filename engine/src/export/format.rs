@@ -1,15 +1,62 @@
-//! How figures are written for people: currency to the cent, rates to four places.
-//! The full-precision numbers stay underneath (and in the page's data attributes).
+//! How figures are written for people: amounts in their currency, rates to four
+//! places. The page and the command line write them the same way, from here; the
+//! full-precision numbers stay underneath (and in the page's data attributes).
 
-/// An amount in dollars, to the cent, with thousands separators: `-$1,234.50`.
-pub fn money(amount: f64) -> String {
+/// An amount in `currency` (an ISO 4217 code), to the currency's own minor unit,
+/// with thousands separators and its symbol where it has a common one:
+/// `-$1,234.50`, `€1,843.27`, `¥243,054`, `1,000.500 KWD`.
+pub fn money(amount: f64, currency: &str) -> String {
     if !amount.is_finite() {
         return "—".into();
     }
-    let cents = format!("{:.2}", amount.abs());
-    let (whole, fraction) = cents.split_once('.').unwrap_or((&cents, "00"));
-    let sign = if amount < 0.0 && cents.bytes().any(|b| b.is_ascii_digit() && b != b'0') { "-" } else { "" };
-    format!("{sign}${}.{fraction}", group_thousands(whole))
+    let places = minor_units(currency);
+    let fixed = format!("{:.*}", places, amount.abs());
+    let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, ""));
+    let sign = if amount < 0.0 && fixed.bytes().any(|b| b.is_ascii_digit() && b != b'0') { "-" } else { "" };
+    let number =
+        if fraction.is_empty() { group_thousands(whole) } else { format!("{}.{fraction}", group_thousands(whole)) };
+    match symbol(currency) {
+        Some(symbol) => format!("{sign}{symbol}{number}"),
+        None => format!("{sign}{number} {currency}"),
+    }
+}
+
+/// The digits after the decimal point of a currency's amounts (ISO 4217).
+pub fn minor_units(currency: &str) -> usize {
+    match currency {
+        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "UYI" | "VND"
+        | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+/// The symbol of the currencies AWS bills in most often.
+fn symbol(currency: &str) -> Option<&'static str> {
+    Some(match currency {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        "JPY" => "¥",
+        "INR" => "₹",
+        "KRW" => "₩",
+        "CNY" => "CN¥",
+        "AUD" => "A$",
+        "CAD" => "CA$",
+        "NZD" => "NZ$",
+        "HKD" => "HK$",
+        "BRL" => "R$",
+        _ => return None,
+    })
+}
+
+/// How an empty label (a service, account or region the files leave blank) is
+/// shown: the one spelling used everywhere.
+pub const EMPTY_LABEL: &str = "(none)";
+
+/// A label as shown to people: itself, or [`EMPTY_LABEL`] when blank.
+pub fn label(label: &str) -> std::borrow::Cow<'_, str> {
+    if label.is_empty() { EMPTY_LABEL.into() } else { label.into() }
 }
 
 /// A rate or multiplier to four decimal places: `0.5375`.
@@ -39,14 +86,23 @@ mod tests {
 
     #[test]
     fn money_to_the_cent() {
-        assert_eq!(money(0.0), "$0.00");
-        assert_eq!(money(80.625), "$80.62");
-        assert_eq!(money(80.6251), "$80.63");
-        assert_eq!(money(1234567.891), "$1,234,567.89");
-        assert_eq!(money(-12.5), "-$12.50");
-        assert_eq!(money(-0.001), "$0.00");
-        assert_eq!(money(999.999), "$1,000.00");
-        assert_eq!(money(f64::NAN), "—");
+        assert_eq!(money(0.0, "USD"), "$0.00");
+        assert_eq!(money(80.625, "USD"), "$80.62");
+        assert_eq!(money(80.6251, "USD"), "$80.63");
+        assert_eq!(money(1234567.891, "USD"), "$1,234,567.89");
+        assert_eq!(money(-12.5, "USD"), "-$12.50");
+        assert_eq!(money(-0.001, "USD"), "$0.00");
+        assert_eq!(money(999.999, "USD"), "$1,000.00");
+        assert_eq!(money(f64::NAN, "USD"), "—");
+    }
+
+    #[test]
+    fn money_in_its_own_currency() {
+        assert_eq!(money(1843.27, "EUR"), "€1,843.27");
+        assert_eq!(money(243_054.0, "JPY"), "¥243,054");
+        assert_eq!(money(-0.4, "JPY"), "¥0");
+        assert_eq!(money(1000.5, "KWD"), "1,000.500 KWD");
+        assert_eq!(money(12.0, "CHF"), "12.00 CHF");
     }
 
     #[test]

@@ -2,13 +2,15 @@
 //! the data lives: DuckDB over the Parquet files, or Athena over the CUR table
 //! (a billion rows in a data lake). Column names are the ones found in the files.
 
-use super::columns::{Column, CurFormat};
-use super::cube::{Dimension, Measure};
-use super::dates::format_day;
-use super::discounts::Discounts;
-use super::query::Query;
-use super::read::Outline;
-use super::usage::UsageRule;
+use crate::answer::dates::format_day;
+use crate::answer::query::Query;
+use crate::fold::amortize::{self, Amortize};
+use crate::fold::cube::{Dimension, Measure};
+use crate::read::file::{Delivery, Outline};
+use crate::schema::catalogue::Field;
+use crate::schema::columns::{Column, CurFormat};
+use crate::settings::discounts::Discounts;
+use crate::settings::usage::UsageRule;
 
 /// Where the SQL runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,10 +33,15 @@ fn number(value: f64) -> String {
     if value.fract() == 0.0 { format!("{value:.1}") } else { value.to_string() }
 }
 
-fn source(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::DuckDb => "read_parquet('cur/**/*.parquet', union_by_name = true)  -- your CUR files",
-        Dialect::Athena => "cur  -- your CUR table",
+fn source(outline: &Outline, dialect: Dialect) -> &'static str {
+    match (dialect, outline.delivery) {
+        (Dialect::DuckDb, Delivery::Parquet) => {
+            "read_parquet('cur/**/*.parquet', union_by_name = true)  -- your CUR files"
+        }
+        (Dialect::DuckDb, Delivery::Csv(_)) => {
+            "read_csv('cur/**/*.csv*', union_by_name = true, nullstr = ['', 'NULL'])  -- your CUR files"
+        }
+        (Dialect::Athena, _) => "cur  -- your CUR table",
     }
 }
 
@@ -58,27 +65,21 @@ pub fn costs_sql(outline: &Outline, usage: &UsageRule, discounts: &Discounts, di
     let condition = usage_condition(outline, usage).map(|c| format!("\nWHERE {c}")).unwrap_or_default();
     format!(
         "SELECT {service} AS service,\n       SUM({cost}) AS undiscounted,\n       SUM({cost} * {multiplier}) AS discounted\nFROM {}{condition}\nGROUP BY 1\nORDER BY undiscounted DESC;\n",
-        source(dialect)
+        source(outline, dialect)
     )
 }
 
 /// The SQL of an explorer view.
 pub fn explore_sql(outline: &Outline, query: &Query, usage: &UsageRule, dialect: Dialect) -> String {
-    let start = outline.explore.usage_start.as_ref().map(|c| match dialect {
+    let start = outline.optional.get(Field::UsageStart).map(|c| match dialect {
         Dialect::DuckDb => format!("CAST({} AS TIMESTAMP)", quote(&c.name)),
         Dialect::Athena => quote(&c.name),
     });
     let text = |dimension: Dimension| -> Option<&Column> {
-        let columns = &outline.columns;
-        let explore = &outline.explore;
         match dimension {
-            Dimension::Service => Some(&columns.service),
-            Dimension::LineItemType => Some(&columns.line_item_type),
-            Dimension::Account => explore.account.as_ref(),
-            Dimension::Region => explore.region.as_ref(),
-            Dimension::UsageType => explore.usage_type.as_ref(),
-            Dimension::Operation => explore.operation.as_ref(),
-            Dimension::Month | Dimension::Day => None,
+            Dimension::Service => Some(&outline.columns.service),
+            Dimension::LineItemType => Some(&outline.columns.line_item_type),
+            other => outline.optional.get(other.field()?),
         }
     };
     let group = match query.group_by {
@@ -110,36 +111,40 @@ pub fn explore_sql(outline: &Outline, query: &Query, usage: &UsageRule, dialect:
         "SELECT {group} AS {},\n       SUM({}) AS cost\nFROM {}{condition}\nGROUP BY 1\nORDER BY {order};\n",
         quote(query.group_by.key()),
         measure(outline, query.measure),
-        source(dialect)
+        source(outline, dialect)
     )
 }
 
-/// The expression of a measure: a column, or the amortized cost formula of the
-/// Cloud Intelligence Dashboards.
+/// The expression of a measure: a column, or the amortized cost formula of
+/// [`amortize::RULES`] (the Cloud Intelligence Dashboards').
 fn measure(outline: &Outline, measure: Measure) -> String {
     let cost = quote(&outline.columns.cost.name);
-    let explore = &outline.explore;
-    let or_zero = |column: &Option<Column>| column.as_ref().map_or_else(|| "0".into(), |c| quote(&c.name));
+    let optional = &outline.optional;
+    let column = |field: Field| optional.get(field).map_or_else(|| "0".into(), |c| quote(&c.name));
     match measure {
         Measure::Unblended => cost,
-        Measure::NetUnblended => explore.net_unblended.as_ref().map_or(cost, |c| quote(&c.name)),
+        Measure::NetUnblended => optional.get(Field::NetUnblended).map_or(cost, |c| quote(&c.name)),
         Measure::Amortized if outline.columns.format == CurFormat::Focus => {
-            explore.effective_cost.as_ref().map_or(cost, |c| quote(&c.name))
+            optional.get(Field::EffectiveCost).map_or(cost, |c| quote(&c.name))
         }
         Measure::Amortized => {
-            let a = &explore.amortization;
             let kind = quote(&outline.columns.line_item_type.name);
-            let arn =
-                a.reservation_arn.as_ref().map_or_else(|| "''".into(), |c| format!("COALESCE({}, '')", quote(&c.name)));
-            format!(
-                "CASE\n         WHEN {kind} = 'SavingsPlanCoveredUsage' THEN {}\n         WHEN {kind} = 'SavingsPlanRecurringFee' THEN {} - {}\n         WHEN {kind} IN ('SavingsPlanNegation', 'SavingsPlanUpfrontFee') THEN 0\n         WHEN {kind} = 'DiscountedUsage' THEN {}\n         WHEN {kind} = 'RIFee' THEN {} + {}\n         WHEN {kind} = 'Fee' AND {arn} <> '' THEN 0\n         ELSE {cost}\n       END",
-                or_zero(&a.savings_plan_effective_cost),
-                or_zero(&a.savings_plan_total_commitment),
-                or_zero(&a.savings_plan_used_commitment),
-                or_zero(&a.reservation_effective_cost),
-                or_zero(&a.reservation_unused_upfront),
-                or_zero(&a.reservation_unused_recurring),
-            )
+            let arn = optional
+                .get(Field::ReservationArn)
+                .map_or_else(|| "''".into(), |c| format!("COALESCE({}, '')", quote(&c.name)));
+            let mut case = "CASE".to_owned();
+            for (line_item_type, rule) in amortize::RULES {
+                let when = format!("\n         WHEN {kind} = {}", literal(line_item_type));
+                case.push_str(&match rule {
+                    Amortize::Unblended => format!("{when} THEN {cost}"),
+                    Amortize::Zero => format!("{when} THEN 0"),
+                    Amortize::Column(a) => format!("{when} THEN {}", column(a)),
+                    Amortize::Difference(a, b) => format!("{when} THEN {} - {}", column(a), column(b)),
+                    Amortize::Sum(a, b) => format!("{when} THEN {} + {}", column(a), column(b)),
+                    Amortize::FeeUnlessReservation => format!("{when} AND {arn} <> '' THEN 0"),
+                });
+            }
+            format!("{case}\n         ELSE {cost}\n       END")
         }
     }
 }
@@ -147,14 +152,23 @@ fn measure(outline: &Outline, measure: Measure) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::columns::{CurColumns, ExploreColumns, detect, detect_explore};
-    use crate::engine::dates::day_of;
-    use crate::engine::query::Filter;
+    use crate::answer::dates::day_of;
+    use crate::answer::query::Filter;
+    use crate::schema::columns::{CurColumns, OptionalColumns, detect, detect_optional};
 
     fn outline(names: &[&str]) -> Outline {
         let columns: CurColumns = detect(names).unwrap();
-        let explore: ExploreColumns = detect_explore(names, columns.format);
-        Outline { columns, explore, column_count: names.len(), rows: 0, row_groups: vec![], notes: vec![] }
+        let optional: OptionalColumns = detect_optional(names, columns.format);
+        Outline {
+            delivery: Delivery::Parquet,
+            columns,
+            optional,
+            column_count: names.len(),
+            rows: 0,
+            row_groups: vec![],
+            bytes: 0,
+            notes: vec![],
+        }
     }
 
     const LEGACY: [&str; 7] = [
@@ -180,8 +194,7 @@ mod tests {
         let filter = Filter { from: Some(day_of(2024, 1, 1)), to: Some(day_of(2024, 1, 31)), labels: vec![] }
             .with_labels(Dimension::Account, vec!["O'Brien".into()]);
         let query = Query { group_by: Dimension::Month, measure: Measure::Amortized, filter };
-        let sql =
-            explore_sql(&outline(&LEGACY), &query, &crate::engine::UsagePreset::Everything.rule(), Dialect::DuckDb);
+        let sql = explore_sql(&outline(&LEGACY), &query, &crate::UsagePreset::Everything.rule(), Dialect::DuckDb);
         assert!(
             sql.contains("date_trunc('month', CAST(\"line_item_usage_start_date\" AS TIMESTAMP)) AS \"month\""),
             "{sql}"

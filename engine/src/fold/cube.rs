@@ -4,16 +4,16 @@
 //! of grouping or filter recomputes without reading a file again.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Error, Result};
-use super::sum::CompensatedSum;
+use crate::error::{Error, Result};
+use crate::fold::sum::CompensatedSum;
+use crate::schema::catalogue::Field;
 
-/// The text dimensions of a cell key, in this order.
-pub const TEXT_DIMENSIONS: usize = 6;
+/// How many text labels a cell key has: one per [`Dimension::LABELS`].
+pub const TEXT_DIMENSIONS: usize = 7;
 
 /// What costs can be grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -30,6 +30,8 @@ pub enum Dimension {
     Operation,
     /// The line item type (FOCUS: charge category).
     LineItemType,
+    /// The currency of the amounts.
+    Currency,
     /// The calendar month of the usage.
     Month,
     /// The day of the usage.
@@ -38,19 +40,31 @@ pub enum Dimension {
 
 impl Dimension {
     /// Every dimension, in the order a picker shows them.
-    pub const ALL: [Dimension; 8] = [
+    pub const ALL: [Dimension; 9] = [
         Dimension::Service,
         Dimension::Account,
         Dimension::Region,
         Dimension::UsageType,
         Dimension::Operation,
         Dimension::LineItemType,
+        Dimension::Currency,
         Dimension::Month,
         Dimension::Day,
     ];
 
-    /// Its slot in a cell key, for the text dimensions.
-    pub fn slot(self) -> Option<usize> {
+    /// The text dimensions, in the order of a cell key's labels.
+    pub const LABELS: [Dimension; TEXT_DIMENSIONS] = [
+        Dimension::Service,
+        Dimension::Account,
+        Dimension::Region,
+        Dimension::UsageType,
+        Dimension::Operation,
+        Dimension::LineItemType,
+        Dimension::Currency,
+    ];
+
+    /// Its slot in a cell key, for the text dimensions (its place in [`LABELS`](Self::LABELS)).
+    pub const fn slot(self) -> Option<usize> {
         match self {
             Dimension::Service => Some(0),
             Dimension::Account => Some(1),
@@ -58,7 +72,21 @@ impl Dimension {
             Dimension::UsageType => Some(3),
             Dimension::Operation => Some(4),
             Dimension::LineItemType => Some(5),
+            Dimension::Currency => Some(6),
             Dimension::Month | Dimension::Day => None,
+        }
+    }
+
+    /// The optional column a text dimension is read from; `None` for the service
+    /// and the line item type (required columns) and for the dates.
+    pub const fn field(self) -> Option<Field> {
+        match self {
+            Dimension::Account => Some(Field::Account),
+            Dimension::Region => Some(Field::Region),
+            Dimension::UsageType => Some(Field::UsageType),
+            Dimension::Operation => Some(Field::Operation),
+            Dimension::Currency => Some(Field::Currency),
+            Dimension::Service | Dimension::LineItemType | Dimension::Month | Dimension::Day => None,
         }
     }
 
@@ -71,6 +99,7 @@ impl Dimension {
             Dimension::UsageType => "Usage type",
             Dimension::Operation => "Operation",
             Dimension::LineItemType => "Line item type",
+            Dimension::Currency => "Currency",
             Dimension::Month => "Month",
             Dimension::Day => "Day",
         }
@@ -85,6 +114,7 @@ impl Dimension {
             Dimension::UsageType => "usage-type",
             Dimension::Operation => "operation",
             Dimension::LineItemType => "line-item-type",
+            Dimension::Currency => "currency",
             Dimension::Month => "month",
             Dimension::Day => "day",
         }
@@ -146,38 +176,7 @@ impl Measure {
 
 /// rustc's Fx hash: the cell index is looked up once per row, and SipHash would
 /// cost more than the rest of the row's work.
-#[derive(Default)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
-        }
-    }
-
-    fn write_u32(&mut self, value: u32) {
-        self.write_u64(u64::from(value));
-    }
-
-    fn write_i32(&mut self, value: i32) {
-        self.write_u64(value as u32 as u64);
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, value: usize) {
-        self.write_u64(value as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Fx = BuildHasherDefault<FxHasher>;
+type Fx = rustc_hash::FxBuildHasher;
 
 /// A cell's key: the ids of its six text labels and its day.
 pub type CellKey = ([u32; TEXT_DIMENSIONS], i32);
@@ -218,7 +217,7 @@ impl Cube {
     }
 
     /// The index of the cell with this key, adding an empty one if new.
-    pub fn cell(&mut self, key: CellKey) -> usize {
+    pub fn cell_index(&mut self, key: CellKey) -> usize {
         if let Some(&index) = self.index.get(&key) {
             return index as usize;
         }
@@ -259,9 +258,9 @@ impl Cube {
         self.keys.is_empty()
     }
 
-    /// Cell `i`: its label ids, day, rows, null costs, and measure `measure`.
-    pub fn get(&self, i: usize, measure: Measure) -> (&[u32; TEXT_DIMENSIONS], i32, u64, u64, f64) {
-        (&self.keys[i], self.days[i], self.rows[i], self.null_costs[i], self.sums[i][measure.index()].value())
+    /// Cell `i`: its labels, day and counts (its sums: [`sum`](Self::sum)).
+    pub fn at(&self, i: usize) -> CubeCell<'_> {
+        CubeCell { labels: &self.keys[i], day: self.days[i], rows: self.rows[i], null_costs: self.null_costs[i] }
     }
 
     /// The cell's sum of `measure`, with its carried error (for exact totals).
@@ -293,13 +292,33 @@ impl Cube {
     pub fn merge_columns(&mut self, part: &CubeColumns, labels: &LabelMap, cells: Range<usize>) {
         for i in cells {
             let key = std::array::from_fn(|slot| labels[slot][part.keys[i * TEXT_DIMENSIONS + slot] as usize]);
-            let cell = self.cell((key, part.days[i]));
+            let cell = self.cell_index((key, part.days[i]));
             self.rows[cell] += part.rows[i] as u64;
             self.null_costs[cell] += part.null_costs[i] as u64;
             for (m, sum) in self.sums[cell].iter_mut().enumerate() {
                 sum.merge(&CompensatedSum::from_parts(part.sums[i * 6 + 2 * m], part.sums[i * 6 + 2 * m + 1]));
             }
         }
+    }
+}
+
+/// One cell of a [`Cube`], as [`Cube::at`] gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CubeCell<'a> {
+    /// The label id of each text dimension, in [`Dimension::LABELS`] order.
+    pub labels: &'a [u32; TEXT_DIMENSIONS],
+    /// The day (days since 1970-01-01), or `NO_DAY`.
+    pub day: i32,
+    /// Rows folded into the cell.
+    pub rows: u64,
+    /// Of those, rows whose cost was null.
+    pub null_costs: u64,
+}
+
+impl CubeCell<'_> {
+    /// The label id of `dimension` (a text dimension).
+    pub fn label(&self, dimension: Dimension) -> Option<u32> {
+        dimension.slot().map(|slot| self.labels[slot])
     }
 }
 
@@ -373,8 +392,9 @@ mod tests {
                 cube.label_id(3, ""),
                 cube.label_id(4, ""),
                 cube.label_id(5, "Usage"),
+                cube.label_id(6, "USD"),
             ];
-            let cell = cube.cell((key, day));
+            let cell = cube.cell_index((key, day));
             cube.add(cell, [cost, cost, cost], false);
         }
         cube
@@ -384,7 +404,7 @@ mod tests {
     fn same_key_same_cell() {
         let cube = cube(&[("AmazonS3", "1", 5, 1.0), ("AmazonS3", "1", 5, 2.0), ("AmazonS3", "1", 6, 4.0)]);
         assert_eq!(cube.len(), 2);
-        assert_eq!(cube.get(0, Measure::Unblended).4, 3.0);
+        assert_eq!(cube.sum(0, Measure::Unblended).value(), 3.0);
     }
 
     #[test]
@@ -394,9 +414,9 @@ mod tests {
         a.merge(&b);
         assert_eq!(a.len(), 2);
         let s3 = a.find_label(0, "AmazonS3").unwrap();
-        let cell = (0..a.len()).find(|&i| a.get(i, Measure::Unblended).0[0] == s3).unwrap();
-        assert_eq!(a.get(cell, Measure::Amortized).4, 5.0);
-        assert_eq!(a.get(cell, Measure::Amortized).2, 2);
+        let cell = (0..a.len()).find(|&i| a.at(i).label(Dimension::Service) == Some(s3)).unwrap();
+        assert_eq!(a.sum(cell, Measure::Amortized).value(), 5.0);
+        assert_eq!(a.at(cell).rows, 2);
     }
 
     #[test]
@@ -417,6 +437,15 @@ mod tests {
         let mut broken = columns;
         broken.labels[0].push(broken.labels[0][0].clone());
         assert!(broken.check().is_err());
+    }
+
+    #[test]
+    fn label_slots_follow_the_label_order() {
+        for (slot, dimension) in Dimension::LABELS.into_iter().enumerate() {
+            assert_eq!(dimension.slot(), Some(slot), "{dimension:?}");
+        }
+        let text = Dimension::ALL.iter().filter(|d| d.slot().is_some()).count();
+        assert_eq!(text, TEXT_DIMENSIONS);
     }
 
     #[test]

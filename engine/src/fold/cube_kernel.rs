@@ -1,4 +1,4 @@
-//! The explorer's kernel: folds record batches into a [`Cube`] keyed by six text
+//! The explorer's kernel: folds record batches into a [`Cube`] keyed by its text
 //! labels and a day, summing three measures (unblended, net unblended,
 //! amortized) per cell.
 //!
@@ -6,210 +6,121 @@
 //! entry; the line item type decides, once per distinct type, how a row's
 //! amortized cost is made.
 
-use std::collections::HashMap;
-
+use arrow_array::Array;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Date64Type, Int32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef};
 use arrow_schema::{DataType, TimeUnit};
 
-use super::cube::{Cube, TEXT_DIMENSIONS};
-use super::dates::{NO_DAY, parse_day};
-use super::error::Result;
-use super::kernel::{Interner, Texts, cost_values};
-
-/// The optional columns of an explore scan, in the order a batch hands them over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Extra {
-    /// Cube text slot 1.
-    Account,
-    /// Cube text slot 2.
-    Region,
-    /// Cube text slot 3.
-    UsageType,
-    /// Cube text slot 4.
-    Operation,
-    /// The day.
-    UsageStart,
-    /// Net unblended cost.
-    NetUnblended,
-    /// FOCUS amortized cost.
-    EffectiveCost,
-    /// Amortization inputs (legacy CUR, CUR 2.0).
-    SavingsPlanEffectiveCost,
-    /// Amortization input.
-    SavingsPlanTotalCommitment,
-    /// Amortization input.
-    SavingsPlanUsedCommitment,
-    /// Amortization input.
-    ReservationEffectiveCost,
-    /// Amortization input.
-    ReservationUnusedUpfront,
-    /// Amortization input.
-    ReservationUnusedRecurring,
-    /// Amortization input (text: empty for non-RI fees).
-    ReservationArn,
-}
-
-/// How many [`Extra`] columns there are.
-pub const EXTRAS: usize = 14;
-
-impl Extra {
-    /// Every extra column, in batch order.
-    pub const ALL: [Extra; EXTRAS] = [
-        Extra::Account,
-        Extra::Region,
-        Extra::UsageType,
-        Extra::Operation,
-        Extra::UsageStart,
-        Extra::NetUnblended,
-        Extra::EffectiveCost,
-        Extra::SavingsPlanEffectiveCost,
-        Extra::SavingsPlanTotalCommitment,
-        Extra::SavingsPlanUsedCommitment,
-        Extra::ReservationEffectiveCost,
-        Extra::ReservationUnusedUpfront,
-        Extra::ReservationUnusedRecurring,
-        Extra::ReservationArn,
-    ];
-
-    /// Whether the column holds text (read as a dictionary).
-    pub fn is_text(self) -> bool {
-        matches!(self, Extra::Account | Extra::Region | Extra::UsageType | Extra::Operation | Extra::ReservationArn)
-    }
-}
-
-/// How a line item type's rows get their amortized cost (the CID formula).
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Amortize {
-    Unblended,
-    SavingsPlanEffective,
-    SavingsPlanUnused,
-    Zero,
-    ReservationEffective,
-    ReservationUnused,
-    /// A fee: zero when it belongs to a reservation (its cost is amortized over the
-    /// usage), the unblended cost otherwise.
-    FeeUnlessReservation,
-}
-
-impl Amortize {
-    fn of(line_item_type: &str) -> Amortize {
-        match line_item_type {
-            "SavingsPlanCoveredUsage" => Amortize::SavingsPlanEffective,
-            "SavingsPlanRecurringFee" => Amortize::SavingsPlanUnused,
-            "SavingsPlanNegation" | "SavingsPlanUpfrontFee" => Amortize::Zero,
-            "DiscountedUsage" => Amortize::ReservationEffective,
-            "RIFee" => Amortize::ReservationUnused,
-            "Fee" => Amortize::FeeUnlessReservation,
-            _ => Amortize::Unblended,
-        }
-    }
-}
+use crate::answer::dates::{NO_DAY, parse_day};
+use crate::error::Result;
+use crate::fold::amortize::{self, Amortize, INPUTS};
+use crate::fold::batch::Batch;
+use crate::fold::cube::{Cube, Dimension, TEXT_DIMENSIONS};
+use crate::fold::kernel::{Interner, Texts, cost_values, encode_currency};
+use crate::schema::catalogue::Field;
 
 /// Accumulates the batches of one explore scan.
 #[derive(Default)]
 pub struct CubeKernel {
-    /// Text labels by cube slot: service, account, region, usage type, operation, type.
+    /// Text labels, in [`Dimension::LABELS`] order.
     labels: [Interner; TEXT_DIMENSIONS],
     arns: Interner,
     cube: Cube,
-    modes: Vec<Amortize>,
+    /// The amortization rule of each line item type id.
+    rules: Vec<Amortize>,
     ids: [Vec<u32>; TEXT_DIMENSIONS],
     arn_ids: Vec<u32>,
     days: Vec<i32>,
+    /// Per row: unblended, net unblended, amortized (in [`Measure::ALL`] order).
     amounts: [Vec<f64>; 3],
+    /// Per row, the amortization inputs, in [`INPUTS`] order.
+    inputs: [Vec<f64>; INPUTS.len()],
     scratch: Vec<f64>,
 }
 
-/// The slot of each text [`Extra`] in a cube key.
-const TEXT_SLOTS: [(Extra, usize); 4] =
-    [(Extra::Account, 1), (Extra::Region, 2), (Extra::UsageType, 3), (Extra::Operation, 4)];
+const TYPE: usize = slot(Dimension::LineItemType);
+
+const fn slot(dimension: Dimension) -> usize {
+    match dimension.slot() {
+        Some(slot) => slot,
+        None => panic!("not a text dimension"),
+    }
+}
 
 impl CubeKernel {
-    /// Folds one batch in: the three costs-page columns, then the extra ones
-    /// (in [`Extra::ALL`] order, `None` where the file lacks them).
-    pub fn add(
-        &mut self,
-        line_item_type: &dyn Array,
-        service: &dyn Array,
-        cost: &dyn Array,
-        extras: &[Option<&ArrayRef>; EXTRAS],
-        cost_column: &str,
-    ) -> Result<()> {
-        let rows = cost.len();
-        let extra = |which: Extra| extras[Extra::ALL.iter().position(|&e| e == which).unwrap_or(0)];
-
-        self.labels[0].encode(service, &mut self.ids[0])?;
-        self.labels[5].encode(line_item_type, &mut self.ids[5])?;
-        for (which, slot) in TEXT_SLOTS {
-            match extra(which) {
-                Some(column) => self.labels[slot].encode(column.as_ref(), &mut self.ids[slot])?,
+    /// Folds one batch in.
+    pub fn add(&mut self, batch: &Batch<'_>) -> Result<()> {
+        let rows = batch.rows();
+        for (slot, dimension) in Dimension::LABELS.into_iter().enumerate() {
+            let (interner, ids) = (&mut self.labels[slot], &mut self.ids[slot]);
+            let column = match dimension {
+                Dimension::Service => Some(batch.service),
+                Dimension::LineItemType => Some(batch.line_item_type),
+                Dimension::Currency => {
+                    encode_currency(interner, batch, ids)?;
+                    continue;
+                }
+                other => other.field().and_then(|field| batch.get(field)),
+            };
+            match column {
+                Some(column) => interner.encode(column, ids)?,
                 None => {
-                    let empty = self.labels[slot].id(None);
-                    self.ids[slot].clear();
-                    self.ids[slot].resize(rows, empty);
+                    let empty = interner.id(None);
+                    ids.clear();
+                    ids.resize(rows, empty);
                 }
             }
         }
-        days(extra(Extra::UsageStart).map(|c| c.as_ref()), rows, &mut self.days);
-        while self.modes.len() < self.labels[5].len() {
-            let id = self.modes.len();
-            self.modes.push(Amortize::of(self.labels[5].label(id)));
+        days(batch.get(Field::UsageStart), rows, &mut self.days);
+        while self.rules.len() < self.labels[TYPE].len() {
+            let id = self.rules.len();
+            self.rules.push(amortize::rule(self.labels[TYPE].label(id)));
         }
 
         // Unblended, with its nulls (counted, and 0).
-        let nulls = cost.logical_nulls();
-        let values = cost_values(cost, cost_column, &mut self.scratch)?;
+        let nulls = batch.cost.logical_nulls();
+        let values = cost_values(batch.cost, batch.cost_name, &mut self.scratch)?;
         amounts_into(values, nulls.as_ref(), &mut self.amounts[0]);
         // Net unblended: its own column where there is one.
-        match extra(Extra::NetUnblended) {
-            Some(column) => amount_column(column.as_ref(), &mut self.scratch, &mut self.amounts[1])?,
+        match batch.get(Field::NetUnblended) {
+            Some(column) => amount_column(column, &mut self.scratch, &mut self.amounts[1])?,
             None => {
                 let [unblended, net, _] = &mut self.amounts;
                 net.clone_from(unblended);
             }
         }
-        self.amortized(extras, rows)?;
+        self.amortized(batch, rows)?;
 
         for row in 0..rows {
             let key = std::array::from_fn(|slot| self.ids[slot][row]);
-            let cell = self.cube.cell((key, self.days[row]));
+            let cell = self.cube.cell_index((key, self.days[row]));
             let null = nulls.as_ref().is_some_and(|n| n.is_null(row));
             self.cube.add(cell, [self.amounts[0][row], self.amounts[1][row], self.amounts[2][row]], null);
         }
         Ok(())
     }
 
-    /// Fills `amounts[2]` with each row's amortized cost.
-    fn amortized(&mut self, extras: &[Option<&ArrayRef>; EXTRAS], rows: usize) -> Result<()> {
-        let position = |which: Extra| Extra::ALL.iter().position(|&e| e == which).unwrap_or(0);
-        if let Some(column) = extras[position(Extra::EffectiveCost)] {
-            return amount_column(column.as_ref(), &mut self.scratch, &mut self.amounts[2]);
+    /// Fills `amounts[2]` with each row's amortized cost: FOCUS's own column, or
+    /// the [rule](amortize::RULES) of the row's line item type.
+    fn amortized(&mut self, batch: &Batch<'_>, rows: usize) -> Result<()> {
+        if let Some(column) = batch.get(Field::EffectiveCost) {
+            return amount_column(column, &mut self.scratch, &mut self.amounts[2]);
         }
-        let mut inputs: HashMap<usize, Vec<f64>> = HashMap::new();
-        for which in [
-            Extra::SavingsPlanEffectiveCost,
-            Extra::SavingsPlanTotalCommitment,
-            Extra::SavingsPlanUsedCommitment,
-            Extra::ReservationEffectiveCost,
-            Extra::ReservationUnusedUpfront,
-            Extra::ReservationUnusedRecurring,
-        ] {
-            let mut values = Vec::new();
-            match extras[position(which)] {
-                Some(column) => amount_column(column.as_ref(), &mut self.scratch, &mut values)?,
-                None => values.resize(rows, 0.0),
+        for (field, values) in INPUTS.into_iter().zip(&mut self.inputs) {
+            match batch.get(field) {
+                Some(column) => amount_column(column, &mut self.scratch, values)?,
+                None => {
+                    values.clear();
+                    values.resize(rows, 0.0);
+                }
             }
-            inputs.insert(position(which), values);
         }
-        let input = |which: Extra, row: usize| inputs[&position(which)][row];
-        let arn_empty: Vec<bool> = match extras[position(Extra::ReservationArn)] {
+        let arn_empty: Vec<bool> = match batch.get(Field::ReservationArn) {
             Some(column) => {
-                self.arns.encode(column.as_ref(), &mut self.arn_ids)?;
+                self.arns.encode(column, &mut self.arn_ids)?;
                 (0..self.arns.len()).map(|id| self.arns.label(id).is_empty()).collect()
             }
             None => {
@@ -218,21 +129,20 @@ impl CubeKernel {
                 vec![true]
             }
         };
-        let [unblendeds, _, out] = &mut self.amounts;
+        let input = |field: Field, row: usize| {
+            let index = INPUTS.iter().position(|&f| f == field).expect("a rule reads only INPUTS (a test checks it)");
+            self.inputs[index][row]
+        };
+        let mut out = std::mem::take(&mut self.amounts[2]);
         out.clear();
         for row in 0..rows {
-            let unblended = unblendeds[row];
-            out.push(match self.modes[self.ids[5][row] as usize] {
+            let unblended = self.amounts[0][row];
+            out.push(match self.rules[self.ids[TYPE][row] as usize] {
                 Amortize::Unblended => unblended,
-                Amortize::SavingsPlanEffective => input(Extra::SavingsPlanEffectiveCost, row),
-                Amortize::SavingsPlanUnused => {
-                    input(Extra::SavingsPlanTotalCommitment, row) - input(Extra::SavingsPlanUsedCommitment, row)
-                }
                 Amortize::Zero => 0.0,
-                Amortize::ReservationEffective => input(Extra::ReservationEffectiveCost, row),
-                Amortize::ReservationUnused => {
-                    input(Extra::ReservationUnusedUpfront, row) + input(Extra::ReservationUnusedRecurring, row)
-                }
+                Amortize::Column(field) => input(field, row),
+                Amortize::Difference(a, b) => input(a, row) - input(b, row),
+                Amortize::Sum(a, b) => input(a, row) + input(b, row),
                 Amortize::FeeUnlessReservation => {
                     if arn_empty[self.arn_ids[row] as usize] {
                         unblended
@@ -242,6 +152,7 @@ impl CubeKernel {
                 }
             });
         }
+        self.amounts[2] = out;
         Ok(())
     }
 

@@ -1,5 +1,5 @@
-//! The columnar kernel: folds record batches of (line item type, service, cost)
-//! into per-cell sums.
+//! The columnar kernel: folds record batches of (line item type, service, cost,
+//! currency) into per-cell sums.
 //!
 //! Strings are never materialised per row. A dictionary-encoded column (how CUR
 //! writers store these low-cardinality columns, and how the reader is asked to
@@ -16,8 +16,14 @@ use arrow_array::types::{
 use arrow_array::{Array, ArrowPrimitiveType, LargeStringArray, StringArray, StringViewArray};
 use arrow_schema::DataType;
 
-use super::error::{Error, Result, shorten};
-use super::tally::{CellTotals, Tally};
+use crate::error::{Error, Result, shorten};
+use crate::fold::batch::Batch;
+use crate::fold::tally::{CellKey, CellTotals, Tally};
+use crate::schema::catalogue::Field;
+
+/// The currency of amounts in a file without a currency column, or whose rows
+/// leave it blank: AWS bills in US dollars unless the account chose otherwise.
+pub const ASSUMED_CURRENCY: &str = "USD";
 
 /// Accumulates batches of one scan.
 #[derive(Default)]
@@ -25,43 +31,43 @@ pub struct Kernel {
     rows: u64,
     line_item_types: Interner,
     services: Interner,
-    /// `cells[type id][service id]`.
-    cells: Vec<Vec<CellTotals>>,
+    currencies: Interner,
+    /// `cells[currency id][type id][service id]`.
+    cells: Vec<Vec<Vec<CellTotals>>>,
     type_ids: Vec<u32>,
     service_ids: Vec<u32>,
+    currency_ids: Vec<u32>,
     costs: Vec<f64>,
 }
 
 impl Kernel {
-    /// Folds one batch in. The three arrays have the same length; `cost_column`
-    /// names the cost column in errors.
-    pub fn add(
-        &mut self,
-        line_item_type: &dyn Array,
-        service: &dyn Array,
-        cost: &dyn Array,
-        cost_column: &str,
-    ) -> Result<()> {
-        self.line_item_types.encode(line_item_type, &mut self.type_ids)?;
-        self.services.encode(service, &mut self.service_ids)?;
+    /// Folds one batch in: its type, service, cost and (if the file has one) currency.
+    pub fn add(&mut self, batch: &Batch<'_>) -> Result<()> {
+        self.line_item_types.encode(batch.line_item_type, &mut self.type_ids)?;
+        self.services.encode(batch.service, &mut self.service_ids)?;
+        encode_currency(&mut self.currencies, batch, &mut self.currency_ids)?;
+        let cost = batch.cost;
         let nulls = cost.logical_nulls();
-        let values = cost_values(cost, cost_column, &mut self.costs)?;
+        let values = cost_values(cost, batch.cost_name, &mut self.costs)?;
 
-        self.cells.resize_with(self.line_item_types.len(), Vec::new);
-        for row in &mut self.cells {
-            row.resize_with(self.services.len(), CellTotals::default);
+        self.cells.resize_with(self.currencies.len(), Vec::new);
+        for by_type in &mut self.cells {
+            by_type.resize_with(self.line_item_types.len(), Vec::new);
+            for row in by_type {
+                row.resize_with(self.services.len(), CellTotals::default);
+            }
         }
 
-        let ids = self.type_ids.iter().zip(&self.service_ids);
+        let ids = self.currency_ids.iter().zip(&self.type_ids).zip(&self.service_ids);
         match nulls.as_ref().filter(|nulls| nulls.null_count() > 0) {
             None => {
-                for ((&t, &s), &x) in ids.zip(values) {
-                    fold(&mut self.cells[t as usize][s as usize], x);
+                for (((&c, &t), &s), &x) in ids.zip(values) {
+                    fold(&mut self.cells[c as usize][t as usize][s as usize], x);
                 }
             }
             Some(nulls) => {
-                for (row, ((&t, &s), &x)) in ids.zip(values).enumerate() {
-                    let cell = &mut self.cells[t as usize][s as usize];
+                for (row, (((&c, &t), &s), &x)) in ids.zip(values).enumerate() {
+                    let cell = &mut self.cells[c as usize][t as usize][s as usize];
                     if nulls.is_valid(row) {
                         fold(cell, x);
                     } else {
@@ -75,16 +81,41 @@ impl Kernel {
         Ok(())
     }
 
-    /// The totals of every (line item type, service) pair seen.
+    /// The totals of every (line item type, service, currency) seen.
     pub fn finish(self) -> Tally {
         let mut tally = Tally::new(self.rows);
-        for (t, row) in self.cells.iter().enumerate() {
-            for (s, cell) in row.iter().enumerate().filter(|(_, cell)| cell.rows > 0) {
-                tally.add(self.line_item_types.label(t), self.services.label(s), cell);
+        for (c, by_type) in self.cells.iter().enumerate() {
+            for (t, row) in by_type.iter().enumerate() {
+                for (s, cell) in row.iter().enumerate().filter(|(_, cell)| cell.rows > 0) {
+                    let key = CellKey {
+                        line_item_type: self.line_item_types.label(t),
+                        service: self.services.label(s),
+                        currency: self.currencies.label(c),
+                    };
+                    tally.add(key, cell);
+                }
             }
         }
         tally
     }
+}
+
+/// Writes the currency id of every row of `batch` to `out`: the file's currency
+/// column, with blanks (and a file without the column) read as [`ASSUMED_CURRENCY`].
+pub(crate) fn encode_currency(interner: &mut Interner, batch: &Batch<'_>, out: &mut Vec<u32>) -> Result<()> {
+    let assumed = interner.id(Some(ASSUMED_CURRENCY));
+    match batch.get(Field::Currency) {
+        Some(column) => {
+            interner.encode(column, out)?;
+            let blank = interner.id(None);
+            out.iter_mut().filter(|id| **id == blank).for_each(|id| *id = assumed);
+        }
+        None => {
+            out.clear();
+            out.resize(batch.rows(), assumed);
+        }
+    }
+    Ok(())
 }
 
 #[inline(always)]

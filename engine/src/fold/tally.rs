@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::sum::CompensatedSum;
+use crate::fold::sum::CompensatedSum;
 
 /// Cost and row counts of the rows that share one line item type and one service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -33,6 +33,18 @@ impl CellTotals {
     }
 }
 
+/// Which rows a cell of a tally holds: those sharing a line item type, a service
+/// and a currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellKey<'a> {
+    /// The line item type (FOCUS: charge category) as written in the file; null reads as "".
+    pub line_item_type: &'a str,
+    /// The service as written in the file; null reads as "".
+    pub service: &'a str,
+    /// The currency code (`USD` where the file has none).
+    pub currency: &'a str,
+}
+
 /// One cell of a tally, as sent between workers and the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
@@ -40,18 +52,20 @@ pub struct Cell {
     pub line_item_type: String,
     /// The service as written in the file; null reads as "".
     pub service: String,
+    /// The currency code.
+    pub currency: String,
     /// The totals.
     #[serde(flatten)]
     pub totals: CellTotals,
 }
 
-/// Per (line item type, service) totals of some rows, mergeable in any order.
+/// Per (line item type, service, currency) totals of some rows, mergeable in any order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(from = "TallyWire", into = "TallyWire")]
 pub struct Tally {
     /// Rows scanned.
     pub rows: u64,
-    cells: HashMap<(String, String), CellTotals>,
+    cells: HashMap<(String, String, String), CellTotals>,
 }
 
 impl Tally {
@@ -60,12 +74,13 @@ impl Tally {
         Tally { rows, cells: HashMap::new() }
     }
 
-    /// Adds totals for one (line item type, service) pair.
-    pub fn add(&mut self, line_item_type: &str, service: &str, totals: &CellTotals) {
-        match self.cells.get_mut(&(line_item_type.to_owned(), service.to_owned())) {
+    /// Adds totals for one cell.
+    pub fn add(&mut self, key: CellKey<'_>, totals: &CellTotals) {
+        let owned = (key.line_item_type.to_owned(), key.service.to_owned(), key.currency.to_owned());
+        match self.cells.get_mut(&owned) {
             Some(cell) => cell.merge(totals),
             None => {
-                self.cells.insert((line_item_type.to_owned(), service.to_owned()), totals.clone());
+                self.cells.insert(owned, totals.clone());
             }
         }
     }
@@ -73,18 +88,39 @@ impl Tally {
     /// Folds another tally into this one.
     pub fn merge(&mut self, other: &Tally) {
         self.rows += other.rows;
-        for ((line_item_type, service), totals) in &other.cells {
-            self.add(line_item_type, service, totals);
+        for (key, totals) in other.cells() {
+            self.add(key, totals);
         }
     }
 
     /// The cells, in no particular order.
-    pub fn cells(&self) -> impl Iterator<Item = (&str, &str, &CellTotals)> {
-        self.cells.iter().map(|((line_item_type, service), totals)| (line_item_type.as_str(), service.as_str(), totals))
+    pub fn cells(&self) -> impl Iterator<Item = (CellKey<'_>, &CellTotals)> {
+        self.cells.iter().map(|((line_item_type, service, currency), totals)| {
+            (CellKey { line_item_type, service, currency }, totals)
+        })
+    }
+
+    /// The currencies of the cells, in order.
+    pub fn currencies(&self) -> Vec<&str> {
+        let mut currencies: Vec<&str> = self.cells.keys().map(|(_, _, currency)| currency.as_str()).collect();
+        currencies.sort_unstable();
+        currencies.dedup();
+        currencies
+    }
+
+    /// The line item types, with their row counts, most rows first (then by name).
+    pub fn line_item_types(&self) -> Vec<(String, u64)> {
+        let mut rows: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+        for (key, cell) in self.cells() {
+            *rows.entry(key.line_item_type).or_default() += cell.rows;
+        }
+        let mut types: Vec<(String, u64)> = rows.into_iter().map(|(t, n)| (t.to_owned(), n)).collect();
+        types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        types
     }
 }
 
-/// The serialised form: a list is both smaller than a map keyed by pairs and
+/// The serialised form: a list is both smaller than a map keyed by tuples and
 /// representable in JSON.
 #[derive(Serialize, Deserialize)]
 struct TallyWire {
@@ -96,7 +132,9 @@ impl From<TallyWire> for Tally {
     fn from(wire: TallyWire) -> Self {
         let mut tally = Tally { rows: wire.rows, cells: HashMap::with_capacity(wire.cells.len()) };
         for cell in wire.cells {
-            tally.add(&cell.line_item_type, &cell.service, &cell.totals);
+            let key =
+                CellKey { line_item_type: &cell.line_item_type, service: &cell.service, currency: &cell.currency };
+            tally.add(key, &cell.totals);
         }
         tally
     }
@@ -107,9 +145,11 @@ impl From<Tally> for TallyWire {
         let mut cells: Vec<Cell> = tally
             .cells
             .into_iter()
-            .map(|((line_item_type, service), totals)| Cell { line_item_type, service, totals })
+            .map(|((line_item_type, service, currency), totals)| Cell { line_item_type, service, currency, totals })
             .collect();
-        cells.sort_by(|a, b| (&a.line_item_type, &a.service).cmp(&(&b.line_item_type, &b.service)));
+        cells.sort_by(|a, b| {
+            (&a.line_item_type, &a.service, &a.currency).cmp(&(&b.line_item_type, &b.service, &b.currency))
+        });
         TallyWire { rows: tally.rows, cells }
     }
 }
@@ -117,6 +157,10 @@ impl From<Tally> for TallyWire {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key<'a>(line_item_type: &'a str, service: &'a str) -> CellKey<'a> {
+        CellKey { line_item_type, service, currency: "USD" }
+    }
 
     fn totals(rows: u64, cost: f64) -> CellTotals {
         let mut sum = CompensatedSum::default();
@@ -127,30 +171,33 @@ mod tests {
     #[test]
     fn merge_adds_matching_cells_and_keeps_the_rest() {
         let mut a = Tally::new(3);
-        a.add("Usage", "AmazonS3", &totals(2, 1.5));
-        a.add("Tax", "AmazonS3", &totals(1, 0.1));
-        let mut b = Tally::new(2);
-        b.add("Usage", "AmazonS3", &totals(1, 2.25));
-        b.add("Usage", "AmazonEC2", &totals(1, 4.0));
+        a.add(key("Usage", "AmazonS3"), &totals(2, 1.5));
+        a.add(key("Tax", "AmazonS3"), &totals(1, 0.1));
+        let mut b = Tally::new(3);
+        b.add(key("Usage", "AmazonS3"), &totals(1, 2.25));
+        b.add(key("Usage", "AmazonEC2"), &totals(1, 4.0));
+        b.add(CellKey { currency: "EUR", ..key("Usage", "AmazonEC2") }, &totals(1, 3.0));
         a.merge(&b);
-        assert_eq!(a.rows, 5);
-        let mut cells: Vec<_> =
-            a.cells().map(|(t, s, c)| (t.to_owned(), s.to_owned(), c.rows, c.cost.value())).collect();
-        cells.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+        assert_eq!(a.rows, 6);
+        let mut cells: Vec<_> = a.cells().map(|(k, c)| (k, c.rows, c.cost.value())).collect();
+        cells.sort_by_key(|cell| cell.0);
         assert_eq!(
             cells,
             [
-                ("Tax".into(), "AmazonS3".into(), 1, 0.1),
-                ("Usage".into(), "AmazonEC2".into(), 1, 4.0),
-                ("Usage".into(), "AmazonS3".into(), 3, 3.75),
+                (key("Tax", "AmazonS3"), 1, 0.1),
+                (CellKey { currency: "EUR", ..key("Usage", "AmazonEC2") }, 1, 3.0),
+                (key("Usage", "AmazonEC2"), 1, 4.0),
+                (key("Usage", "AmazonS3"), 3, 3.75),
             ]
         );
+        assert_eq!(a.currencies(), ["EUR", "USD"], "currencies are kept apart");
+        assert_eq!(a.line_item_types(), [("Usage".to_owned(), 5), ("Tax".to_owned(), 1)]);
     }
 
     #[test]
     fn survives_a_json_round_trip() {
         let mut tally = Tally::new(7);
-        tally.add("Usage", "", &totals(7, 0.1 + 0.2));
+        tally.add(key("Usage", ""), &totals(7, 0.1 + 0.2));
         let text = serde_json::to_string(&tally).unwrap();
         assert_eq!(serde_json::from_str::<Tally>(&text).unwrap(), tally);
     }

@@ -4,8 +4,8 @@
 //! whose groups claim more children than it has elements (a root with two billion
 //! children), would have it reserve gigabytes. Both are refused here.
 
-use super::error::{Error, Result};
-use super::thrift::{Compact, Parsed, Thrift, wire};
+use crate::error::{Error, Result};
+use crate::read::thrift::{Compact, Parsed, Thrift, wire};
 
 /// Checks the footer bytes (the Thrift `FileMetaData`, without the length and magic).
 pub fn check(footer: &[u8]) -> Result<()> {

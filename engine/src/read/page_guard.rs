@@ -7,8 +7,8 @@
 use parquet::basic::{Compression, Type as PhysicalType};
 use parquet::file::metadata::ColumnChunkMetaData;
 
-use super::error::{Error, Result};
-use super::thrift::{Compact, Parsed, Thrift, wire};
+use crate::error::{Error, Result};
+use crate::read::thrift::{Compact, Parsed, Thrift, wire};
 
 /// No honest writer makes pages this large (the usual limit is 1 MiB); refusing
 /// larger ones bounds what a lying header can make the decoder allocate.

@@ -9,8 +9,8 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::{DataType, Field as ArrowField, Schema, SchemaRef};
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection, RowSelector,
@@ -22,17 +22,19 @@ use parquet::file::metadata::{
 };
 use parquet::file::reader::{ChunkReader, Length};
 use parquet::schema::types::{ColumnDescriptor, SchemaDescriptor};
-use serde::{Deserialize, Serialize};
 
-use super::columns::{self, Column, CurColumns, CurFormat, ExploreColumns};
-use super::cube::Cube;
-use super::cube_kernel::{CubeKernel, EXTRAS, Extra};
-use super::error::{Error, Result};
-use super::footer_guard;
-use super::kernel::Kernel;
-use super::page_guard::ChunkGuard;
-use super::source::{FooterSource, ReadStats, ScanSource};
-use super::tally::Tally;
+use crate::error::{Error, Result};
+use crate::fold::batch::Batch;
+use crate::fold::cube::Cube;
+use crate::fold::cube_kernel::CubeKernel;
+use crate::fold::kernel::Kernel;
+use crate::fold::tally::Tally;
+use crate::read::file::{Delivery, Outline, RowGroupOutline, RowSlice, ScanKind};
+use crate::read::footer_guard;
+use crate::read::page_guard::ChunkGuard;
+use crate::read::source::{FooterSource, ReadStats, ScanSource};
+use crate::schema::catalogue::{Field, Holds};
+use crate::schema::columns::{self, Column, CurColumns, OptionalColumns};
 
 /// Rows decoded per batch: large enough that per-batch work (dictionary mapping)
 /// vanishes, small enough that a batch of three columns stays around a megabyte.
@@ -46,85 +48,58 @@ const MAX_EXPLORE_PREFETCH: u64 = 32 << 20;
 /// Read ahead past the estimated end of a slice, for its last page.
 const PREFETCH_SLACK: u64 = 256 << 10;
 
-/// What opening a file learned: enough to plan the work and to explain the file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Outline {
-    /// The columns the costs page reads, and the report's flavour.
-    pub columns: CurColumns,
-    /// The columns the explorer reads besides them (those the file has and ducks can use).
-    pub explore: ExploreColumns,
-    /// How many top-level columns the file has.
-    pub column_count: usize,
-    /// Rows in the file.
-    pub rows: u64,
-    /// The row groups, in file order.
-    pub row_groups: Vec<RowGroupOutline>,
-    /// Things the reader of the figures should know about this file.
-    pub notes: Vec<String>,
-}
-
-/// One row group, as the planner sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct RowGroupOutline {
-    /// Rows in the row group.
-    pub rows: u64,
-    /// Compressed bytes of the three needed column chunks: the I/O a scan costs.
-    pub bytes: u64,
-}
-
-/// A run of rows inside one row group: the unit of work of a scan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowSlice {
-    /// Index of the row group in the file.
-    pub row_group: usize,
-    /// First row, counted from the start of the row group.
-    pub first_row: u64,
-    /// Number of rows.
-    pub rows: u64,
-}
-
-/// What a scan computes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ScanKind {
-    /// Per (line item type, service) sums of the cost: the costs page.
-    Costs,
-    /// The explorer's [`Cube`]: more columns, more measures.
-    Explore,
-}
-
-/// The columns one kind of scan reads: the three of the costs page first, then
-/// (for the explorer) the [`Extra`] ones in their order, absent ones as `None`.
+/// The columns one kind of scan reads: the three required ones, then optional ones.
 struct Projection {
-    columns: Vec<Option<Column>>,
-    /// Leaf column indices of the present columns.
+    /// The required columns (type, service, cost).
+    required: [Column; 3],
+    /// The optional columns read, by field.
+    optional: Vec<(Field, Column)>,
+    /// Leaf column indices of the distinct columns read.
     leaves: Vec<usize>,
     mask: ProjectionMask,
-    /// Where each of `columns` sits in a decoded batch.
-    positions: Vec<Option<usize>>,
+    /// Where each required column sits in a decoded batch.
+    required_at: [usize; 3],
+    /// Where each optional column sits in a decoded batch.
+    optional_at: Vec<usize>,
 }
 
 impl Projection {
-    fn new(schema: &SchemaDescriptor, columns: Vec<Option<Column>>) -> Result<Projection> {
-        let present: Vec<&Column> = columns.iter().flatten().collect();
-        let mut by_index: Vec<usize> = present.iter().map(|column| column.index).collect();
+    fn new(schema: &SchemaDescriptor, required: [Column; 3], optional: Vec<(Field, Column)>) -> Result<Projection> {
+        // A column may serve two roles (FOCUS's BilledCost is both the cost and the
+        // net cost): it is read once, and both roles point at it.
+        let mut by_index: Vec<usize> =
+            required.iter().chain(optional.iter().map(|(_, c)| c)).map(|column| column.index).collect();
         by_index.sort_unstable();
-        let positions = columns
+        by_index.dedup();
+        let at = |column: &Column| by_index.binary_search(&column.index).unwrap_or(0);
+        let required_at = [at(&required[0]), at(&required[1]), at(&required[2])];
+        let optional_at = optional.iter().map(|(_, column)| at(column)).collect();
+        let columns: Vec<&Column> = by_index
             .iter()
-            .map(|column| column.as_ref().and_then(|c| by_index.iter().position(|&i| i == c.index)))
+            .map(|&index| {
+                required
+                    .iter()
+                    .chain(optional.iter().map(|(_, c)| c))
+                    .find(|c| c.index == index)
+                    .expect("every index came from a column")
+            })
             .collect();
-        let leaves = present.iter().map(|column| flat_leaf(schema, column, "explorer")).collect::<Result<_>>()?;
+        let leaves = columns.iter().map(|column| flat_leaf(schema, column, "explorer")).collect::<Result<_>>()?;
         let mask = ProjectionMask::roots(schema, by_index);
-        Ok(Projection { columns, leaves, mask, positions })
+        Ok(Projection { required, optional, leaves, mask, required_at, optional_at })
     }
 
-    fn names(&self) -> impl Iterator<Item = &str> + Clone {
-        self.columns.iter().flatten().map(|column| column.name.as_str())
+    /// The names of the distinct columns read, in leaf order.
+    fn names(&self) -> Vec<&str> {
+        let mut columns: Vec<&Column> = self.required.iter().chain(self.optional.iter().map(|(_, c)| c)).collect();
+        columns.sort_by_key(|c| c.index);
+        columns.dedup_by_key(|c| c.index);
+        columns.into_iter().map(|c| c.name.as_str()).collect()
     }
 }
 
-/// An opened CUR file, ready to scan. `R` is where the bytes come from: a file on
-/// disk, bytes in memory, or (in the browser) a `Blob` read by ranges.
-pub struct CurFile<R: ChunkReader> {
+/// An opened CUR Parquet file, ready to scan.
+pub(crate) struct ParquetFile<R: ChunkReader> {
     reader: Arc<R>,
     metadata: Arc<ParquetMetaData>,
     outline: Outline,
@@ -135,15 +110,10 @@ pub struct CurFile<R: ChunkReader> {
     arrow_metadata: ArrowReaderMetadata,
 }
 
-impl<R: ChunkReader + 'static> CurFile<R> {
-    /// Reads and checks the footer and finds the columns to use.
-    pub fn open(reader: R) -> Result<Self> {
-        Self::open_prefetched(reader, Vec::new())
-    }
-
-    /// [`open`](Self::open), with some of the [`footer_ranges`](super::footer_ranges)
-    /// already read (start offset, bytes).
-    pub fn open_prefetched(reader: R, prefetched: Vec<(u64, Bytes)>) -> Result<Self> {
+impl<R: ChunkReader + 'static> ParquetFile<R> {
+    /// Reads and checks the footer and finds the columns to use, with some of the
+    /// [`footer_ranges`](crate::read::source::footer_ranges) already read (start offset, bytes).
+    pub(crate) fn open_prefetched(reader: R, prefetched: Vec<(u64, Bytes)>) -> Result<Self> {
         if reader.len() == 0 {
             return Err(Error::Empty);
         }
@@ -176,16 +146,20 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         }
         check_column_types(&schema, &columns, leaves)?;
         let required = [columns.line_item_type.clone(), columns.service.clone(), columns.cost.clone()];
-        let costs = Projection::new(&schema, required.iter().cloned().map(Some).collect())?;
-        check_row_groups(&metadata, &costs.leaves, costs.names(), footer_start)?;
+        let required_names: Vec<&str> = required.iter().map(|c| c.name.as_str()).collect();
+        check_row_groups(&metadata, &leaves, required_names.iter().copied(), footer_start)?;
 
-        // The explorer's columns are a bonus: one the file has but ducks cannot
-        // use (a nested field, an odd type, a chunk whose metadata lies) is left
-        // out with a note, and the costs still come.
-        let mut notes = notes(&columns);
-        let explore_columns = usable_explore_columns(&schema, &metadata, &columns, footer_start, &mut notes);
-        let extras = extra_columns(&explore_columns);
-        let explore = Projection::new(&schema, required.into_iter().map(Some).chain(extras).collect())?;
+        // The optional columns are a bonus: one the file has but ducks cannot use
+        // (a nested field, an odd type, a chunk whose metadata lies) is left out
+        // with a note, and the costs still come.
+        let mut refused = Vec::new();
+        let optional = usable_optional_columns(&schema, &metadata, &columns, footer_start, &mut refused);
+        let mut notes = columns::notes(&columns, &optional);
+        notes.extend(refused);
+        let present: Vec<(Field, Column)> = optional.present().map(|(f, c)| (f, c.clone())).collect();
+        let currency = present.iter().filter(|(field, _)| *field == Field::Currency).cloned().collect();
+        let costs = Projection::new(&schema, required.clone(), currency)?;
+        let explore = Projection::new(&schema, required, present)?;
 
         let metadata = Arc::new(metadata);
         let options = ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &explore)?);
@@ -200,18 +174,20 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             })
             .collect();
         let outline = Outline {
+            delivery: Delivery::Parquet,
+            bytes: reader.len(),
             notes,
-            explore: explore_columns,
+            optional,
             column_count: names.len(),
             rows: metadata.file_metadata().num_rows() as u64,
             row_groups,
             columns,
         };
-        Ok(CurFile { reader: Arc::new(reader), metadata, outline, costs, explore, arrow_metadata })
+        Ok(ParquetFile { reader: Arc::new(reader), metadata, outline, costs, explore, arrow_metadata })
     }
 
     /// What opening the file learned.
-    pub fn outline(&self) -> &Outline {
+    pub(crate) fn outline(&self) -> &Outline {
         &self.outline
     }
 
@@ -222,18 +198,12 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         }
     }
 
-    /// Scans one slice for the costs page, calling `progress` with the rows done
-    /// after each batch.
-    pub fn scan(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Tally> {
-        self.scan_prefetched(slice, Vec::new(), progress).map(|(tally, _)| tally)
-    }
-
     /// The byte ranges (start, length) a scan of `slice` will most likely read: each
     /// needed column chunk from its start (the page headers before the slice are
     /// read to find it) to a little past where the slice's rows should end. A
     /// caller that can read them faster ahead of time (in parallel) passes them to
     /// [`scan_prefetched`](Self::scan_prefetched); anything missed is read then.
-    pub fn prefetch_ranges(&self, slice: RowSlice, kind: ScanKind) -> Vec<(u64, u64)> {
+    pub(crate) fn prefetch_ranges(&self, slice: RowSlice, kind: ScanKind) -> Vec<(u64, u64)> {
         let Some(group) = self.metadata.row_groups().get(slice.row_group) else { return Vec::new() };
         let rows = group.num_rows().max(1) as u64;
         let reach = (slice.first_row + slice.rows).min(rows);
@@ -258,17 +228,14 @@ impl<R: ChunkReader + 'static> CurFile<R> {
 
     /// [`scan`](Self::scan), starting with bytes already read (start offset, bytes),
     /// and telling how many more reads it made.
-    pub fn scan_prefetched(
+    pub(crate) fn scan_prefetched(
         &self,
         slice: RowSlice,
         prefetched: Vec<(u64, Bytes)>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(Tally, ReadStats)> {
         let mut kernel = Kernel::default();
-        let cost_name = &self.outline.columns.cost.name;
-        let stats = self.read(slice, &self.costs, prefetched, progress, &mut |[t, s, c], _| {
-            kernel.add(t.as_ref(), s.as_ref(), c.as_ref(), cost_name)
-        })?;
+        let stats = self.read(slice, &self.costs, prefetched, progress, &mut |batch| kernel.add(batch))?;
         Ok((kernel.finish(), stats))
     }
 
@@ -280,7 +247,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     /// any size is scanned in one pass with bounded memory. The parts and the cube
     /// returned merge to the slice's cube; if the scan fails, the parts already
     /// given are of an incomplete slice.
-    pub fn explore_prefetched(
+    pub(crate) fn explore_prefetched(
         &self,
         slice: RowSlice,
         prefetched: Vec<(u64, Bytes)>,
@@ -289,10 +256,8 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         part: &mut dyn FnMut(Cube),
     ) -> Result<(Cube, ReadStats)> {
         let mut kernel = CubeKernel::default();
-        let cost_name = &self.outline.columns.cost.name;
-        let stats = self.read(slice, &self.explore, prefetched, progress, &mut |[t, s, c], rest| {
-            let extras: [Option<&ArrayRef>; EXTRAS] = std::array::from_fn(|i| rest.get(i).copied().flatten());
-            kernel.add(t.as_ref(), s.as_ref(), c.as_ref(), &extras, cost_name)?;
+        let stats = self.read(slice, &self.explore, prefetched, progress, &mut |batch| {
+            kernel.add(batch)?;
             if kernel.cells() >= part_cells {
                 part(kernel.take_part());
             }
@@ -302,7 +267,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     }
 
     /// Reads the rows of `slice` in the columns of `projection`, handing each batch
-    /// to `fold` as the three costs-page columns and the rest (absent ones `None`).
+    /// to `fold`.
     fn read(
         &self,
         slice: RowSlice,
@@ -345,12 +310,25 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         let mut rows_read = 0;
         for batch in batches {
             let batch: RecordBatch = batch.map_err(|error| failed(error.into()))?;
-            let columns: Vec<Option<&ArrayRef>> =
-                projection.positions.iter().map(|position| position.map(|p| batch.column(p))).collect();
-            let [Some(t), Some(s), Some(c), rest @ ..] = columns.as_slice() else {
-                return Err(Error::Corrupt { detail: "a batch came without its cost columns".into() });
+            let column = |at: usize| -> Result<&dyn Array> {
+                batch.columns().get(at).map(|c| c.as_ref()).ok_or_else(|| {
+                    Error::Internal(format!("a batch of {} columns has none at {at}", batch.num_columns()))
+                })
             };
-            fold([t, s, c], rest)?;
+            let [t, s, c] = projection.required_at;
+            let optional = projection
+                .optional
+                .iter()
+                .zip(&projection.optional_at)
+                .map(|((field, _), &at)| Ok((*field, column(at)?)))
+                .collect::<Result<_>>()?;
+            fold(&Batch {
+                line_item_type: column(t)?,
+                service: column(s)?,
+                cost: column(c)?,
+                optional,
+                cost_name: &self.outline.columns.cost.name,
+            })?;
             rows_read += batch.num_rows() as u64;
             progress(batch.num_rows() as u64);
         }
@@ -366,9 +344,9 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     }
 }
 
-/// Whether a column of this type can serve as `extra`: text for the labels, a
-/// timestamp, date or ISO text for the day, a number (or numeric text) for amounts.
-fn fits(extra: Extra, descriptor: &ColumnDescriptor) -> bool {
+/// Whether a column of this type can hold `holds`: text for labels, a timestamp,
+/// date or ISO text for the day, a number (or numeric text) for amounts.
+fn fits(holds: Holds, descriptor: &ColumnDescriptor) -> bool {
     use parquet::basic::{ConvertedType, LogicalType};
     let temporal = matches!(
         descriptor.logical_type_ref(),
@@ -381,10 +359,11 @@ fn fits(extra: Extra, descriptor: &ColumnDescriptor) -> bool {
             | ConvertedType::TIME_MILLIS
             | ConvertedType::TIME_MICROS
     );
-    match (extra, descriptor.physical_type()) {
-        (extra, physical) if extra.is_text() => physical == PhysicalType::BYTE_ARRAY,
-        (Extra::UsageStart, PhysicalType::INT96 | PhysicalType::BYTE_ARRAY) => true,
-        (Extra::UsageStart, PhysicalType::INT32 | PhysicalType::INT64) => temporal,
+    match (holds, descriptor.physical_type()) {
+        (Holds::Label | Holds::Text, physical) => physical == PhysicalType::BYTE_ARRAY,
+        (Holds::Day, PhysicalType::INT96 | PhysicalType::BYTE_ARRAY) => true,
+        (Holds::Day, PhysicalType::INT32 | PhysicalType::INT64) => temporal,
+        (Holds::Day, _) => false,
         (_, PhysicalType::DOUBLE | PhysicalType::FLOAT | PhysicalType::BYTE_ARRAY) => true,
         (_, PhysicalType::INT32 | PhysicalType::INT64) => !temporal,
         (_, PhysicalType::FIXED_LEN_BYTE_ARRAY) => {
@@ -395,81 +374,44 @@ fn fits(extra: Extra, descriptor: &ColumnDescriptor) -> bool {
     }
 }
 
-/// What a scan does with each batch: the three costs-page columns, then the rest.
-type Fold<'a> = dyn FnMut([&ArrayRef; 3], &[Option<&ArrayRef>]) -> Result<()> + 'a;
+/// What a scan does with each batch.
+type Fold<'a> = dyn FnMut(&Batch<'_>) -> Result<()> + 'a;
 
-/// The explorer's columns in [`Extra::ALL`] order.
-fn extra_columns(explore: &ExploreColumns) -> Vec<Option<Column>> {
-    let a = &explore.amortization;
-    Extra::ALL
-        .iter()
-        .map(|extra| match extra {
-            Extra::Account => explore.account.clone(),
-            Extra::Region => explore.region.clone(),
-            Extra::UsageType => explore.usage_type.clone(),
-            Extra::Operation => explore.operation.clone(),
-            Extra::UsageStart => explore.usage_start.clone(),
-            Extra::NetUnblended => explore.net_unblended.clone(),
-            Extra::EffectiveCost => explore.effective_cost.clone(),
-            Extra::SavingsPlanEffectiveCost => a.savings_plan_effective_cost.clone(),
-            Extra::SavingsPlanTotalCommitment => a.savings_plan_total_commitment.clone(),
-            Extra::SavingsPlanUsedCommitment => a.savings_plan_used_commitment.clone(),
-            Extra::ReservationEffectiveCost => a.reservation_effective_cost.clone(),
-            Extra::ReservationUnusedUpfront => a.reservation_unused_upfront.clone(),
-            Extra::ReservationUnusedRecurring => a.reservation_unused_recurring.clone(),
-            Extra::ReservationArn => a.reservation_arn.clone(),
-        })
-        .collect()
-}
-
-/// The explorer's columns the file has, less those ducks cannot read (nested,
-/// an unusable type, a column chunk whose metadata does not add up), each left
-/// out with a note.
-fn usable_explore_columns(
+/// The optional columns the file has, less those ducks cannot read (nested, an
+/// unusable type, a column chunk whose metadata does not add up), each left out
+/// with a note.
+fn usable_optional_columns(
     schema: &SchemaDescriptor,
     metadata: &ParquetMetaData,
     columns: &CurColumns,
     data_end: u64,
     notes: &mut Vec<String>,
-) -> ExploreColumns {
-    let mut explore = columns::detect_explore(
+) -> OptionalColumns {
+    let mut optional = columns::detect_optional(
         &schema.root_schema().get_fields().iter().map(|f| f.name()).collect::<Vec<_>>(),
         columns.format,
     );
-    let usable = |column: &Column, extra: Extra| -> std::result::Result<(), String> {
+    let usable = |column: &Column, holds: Holds| -> std::result::Result<(), String> {
         let leaf = flat_leaf(schema, column, "explorer").map_err(|e| e.to_string())?;
         let descriptor = schema.column(leaf);
-        if !fits(extra, &descriptor) {
+        if !fits(holds, &descriptor) {
             return Err(format!("it holds {}", describe_type(&descriptor)));
         }
         check_row_groups(metadata, &[leaf], std::iter::once(column.name.as_str()), data_end).map_err(|e| e.to_string())
     };
-    let extras = extra_columns(&explore);
-    for (extra, column) in Extra::ALL.into_iter().zip(extras) {
-        let Some(column) = column else { continue };
-        if let Err(why) = usable(&column, extra) {
-            notes.push(format!("The explorer leaves out column {} ({why})", column.name));
-            let a = &mut explore.amortization;
-            let slot = match extra {
-                Extra::Account => &mut explore.account,
-                Extra::Region => &mut explore.region,
-                Extra::UsageType => &mut explore.usage_type,
-                Extra::Operation => &mut explore.operation,
-                Extra::UsageStart => &mut explore.usage_start,
-                Extra::NetUnblended => &mut explore.net_unblended,
-                Extra::EffectiveCost => &mut explore.effective_cost,
-                Extra::SavingsPlanEffectiveCost => &mut a.savings_plan_effective_cost,
-                Extra::SavingsPlanTotalCommitment => &mut a.savings_plan_total_commitment,
-                Extra::SavingsPlanUsedCommitment => &mut a.savings_plan_used_commitment,
-                Extra::ReservationEffectiveCost => &mut a.reservation_effective_cost,
-                Extra::ReservationUnusedUpfront => &mut a.reservation_unused_upfront,
-                Extra::ReservationUnusedRecurring => &mut a.reservation_unused_recurring,
-                Extra::ReservationArn => &mut a.reservation_arn,
-            };
-            *slot = None;
-        }
+    let refused: Vec<(Field, String)> = optional
+        .present()
+        .filter_map(|(field, column)| {
+            usable(column, field.holds())
+                .err()
+                .map(|why| (field, format!("The explorer leaves out column {} ({why})", column.name)))
+        })
+        .collect();
+    for (field, note) in refused {
+        notes.push(note);
+        optional.remove(field);
     }
-    explore
+    optional
 }
 
 /// Checks the `PAR1` marks and the footer length against the file's size, and
@@ -527,7 +469,7 @@ fn looks_like(head: &[u8]) -> String {
             Ok(text) if !text.trim().is_empty() && text.chars().all(|c| !c.is_control() || c.is_whitespace()) => {
                 let first_line = text.lines().next().unwrap_or("").trim();
                 let kind = if first_line.contains(',') { "CSV text" } else { "text" };
-                format!("it is {kind} starting with {:?}", super::error::shorten(first_line, 40))
+                format!("it is {kind} starting with {:?}", crate::error::shorten(first_line, 40))
             }
             _ => {
                 let hex: Vec<String> = prefix.iter().map(|byte| format!("{byte:02x}")).collect();
@@ -688,15 +630,19 @@ fn check_codec(compression: Compression, column: &str) -> Result<()> {
 fn arrow_schema(schema: &SchemaDescriptor, explore: &Projection) -> Result<SchemaRef> {
     let arrow = parquet_to_arrow_schema(schema, None)
         .map_err(|error| Error::Corrupt { detail: format!("its schema cannot be read: {error}") })?;
-    // The type and service columns, and the explorer's text columns.
-    let text_columns: Vec<usize> = explore
-        .columns
+    // The type and service columns, and the optional text columns.
+    let text_columns: Vec<usize> = explore.required[..2]
         .iter()
-        .enumerate()
-        .filter(|(i, _)| *i < 2 || i.checked_sub(3).and_then(|j| Extra::ALL.get(j)).is_some_and(|e| e.is_text()))
-        .filter_map(|(_, column)| column.as_ref().map(|c| c.index))
+        .map(|c| c.index)
+        .chain(
+            explore
+                .optional
+                .iter()
+                .filter(|(field, _)| matches!(field.holds(), Holds::Label | Holds::Text))
+                .map(|(_, c)| c.index),
+        )
         .collect();
-    let fields: Vec<Arc<Field>> = arrow
+    let fields: Vec<Arc<ArrowField>> = arrow
         .fields()
         .iter()
         .enumerate()
@@ -707,33 +653,13 @@ fn arrow_schema(schema: &SchemaDescriptor, explore: &Projection) -> Result<Schem
             );
             if text_columns.contains(&index) && is_text {
                 let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
-                Arc::new(Field::new(field.name(), dictionary, field.is_nullable()))
+                Arc::new(ArrowField::new(field.name(), dictionary, field.is_nullable()))
             } else {
                 Arc::clone(field)
             }
         })
         .collect();
     Ok(Arc::new(Schema::new(fields)))
-}
-
-fn notes(columns: &CurColumns) -> Vec<String> {
-    let mut notes = Vec::new();
-    if columns.format == CurFormat::Focus {
-        notes.push(
-            "FOCUS data has no AWSDataTransfer service: transfer costs are counted under the service that moved the data"
-                .into(),
-        );
-        if columns::canonical(&columns.service.name) == "service_name" {
-            notes.push(
-                "Services are FOCUS display names (no x_ServiceCode column); discounts are matched to them by name"
-                    .into(),
-            );
-        }
-    }
-    if columns::canonical(&columns.service.name) == "line_item_product_code" {
-        notes.push(format!("No product_servicecode column: services are taken from {}", columns.service.name));
-    }
-    notes
 }
 
 /// A reader shared by the scans of one file (the builder wants one by value).

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::read::{Outline, RowSlice};
+use crate::read::file::{Delivery, Outline, RowSlice};
 
 /// A piece smaller than this costs more in setup (a page walk, a reader) than the
 /// parallelism wins back.
@@ -18,6 +18,9 @@ pub struct Piece {
     pub slice: RowSlice,
     /// An estimate of the compressed bytes the piece reads.
     pub bytes: u64,
+    /// The work the scan's progress counts to: its rows for Parquet, the file's
+    /// bytes for CSV.
+    pub work: u64,
 }
 
 /// Splits every row group of `files` (pairs of the caller's file index and its
@@ -31,11 +34,18 @@ pub struct Piece {
 pub fn plan(files: &[(usize, &Outline)], workers: usize) -> Vec<Piece> {
     let workers = workers.max(1) as u64;
     let total_bytes: u64 =
-        files.iter().flat_map(|(_, outline)| &outline.row_groups).map(|group| group.bytes.max(1)).sum();
+        files.iter().flat_map(|(_, outline)| &outline.row_groups).map(|group| group.bytes.max(1)).sum::<u64>()
+            + files.iter().filter(|(_, o)| o.delivery != Delivery::Parquet).map(|(_, o)| o.bytes).sum::<u64>();
     let share = if workers == 1 { u64::MAX } else { total_bytes.div_ceil(workers).max(1) };
 
     let mut pieces = Vec::new();
     for &(file, outline) in files {
+        // A CSV file is one stream, read whole by one worker: several files are
+        // read in parallel, one file is not cut.
+        if outline.delivery != Delivery::Parquet {
+            pieces.push(Piece { file, slice: RowSlice::WHOLE, bytes: outline.bytes, work: outline.bytes });
+            continue;
+        }
         for (row_group, group) in outline.row_groups.iter().enumerate().filter(|(_, group)| group.rows > 0) {
             let wanted = group.bytes.max(1).div_ceil(share);
             let parts = wanted.min(group.rows / MIN_PIECE_ROWS).max(1);
@@ -46,6 +56,7 @@ pub fn plan(files: &[(usize, &Outline)], workers: usize) -> Vec<Piece> {
                     file,
                     slice: RowSlice { row_group, first_row, rows: end - first_row },
                     bytes: group.bytes * (end - first_row) / group.rows,
+                    work: end - first_row,
                 });
                 first_row = end;
             }
@@ -58,19 +69,21 @@ pub fn plan(files: &[(usize, &Outline)], workers: usize) -> Vec<Piece> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::columns::{Column, CurColumns, CurFormat};
-    use crate::engine::read::RowGroupOutline;
+    use crate::read::file::RowGroupOutline;
+    use crate::schema::columns::{Column, CurColumns, CurFormat};
 
     fn outline(groups: &[(u64, u64)]) -> Outline {
         let column = |name: &str| Column { index: 0, name: name.into() };
         Outline {
+            delivery: Delivery::Parquet,
+            bytes: groups.iter().map(|g| g.1).sum(),
             columns: CurColumns {
                 format: CurFormat::LegacyCur,
                 line_item_type: column("t"),
                 service: column("s"),
                 cost: column("c"),
             },
-            explore: Default::default(),
+            optional: Default::default(),
             column_count: 3,
             rows: groups.iter().map(|g| g.0).sum(),
             row_groups: groups.iter().map(|&(rows, bytes)| RowGroupOutline { rows, bytes }).collect(),
@@ -127,5 +140,15 @@ mod tests {
         assert_eq!(pieces.len(), 3);
         assert_eq!(pieces[0].slice.rows, 40_000, "largest first");
         assert_covers(&pieces, &files);
+    }
+
+    #[test]
+    fn a_csv_file_is_one_piece_read_whole() {
+        let mut csv = outline(&[]);
+        (csv.delivery, csv.bytes) = (Delivery::Csv(crate::read::text::Container::Gzip), 5_000_000);
+        let parquet = outline(&[(100_000, 1_000_000)]);
+        let pieces = plan(&[(0, &csv), (1, &parquet)], 4);
+        assert_eq!(pieces[0], Piece { file: 0, slice: RowSlice::WHOLE, bytes: 5_000_000, work: 5_000_000 });
+        assert_eq!(pieces.iter().filter(|p| p.file == 1).map(|p| p.work).sum::<u64>(), 100_000);
     }
 }

@@ -11,7 +11,7 @@
 //! asynchronous `Blob` reads are several times faster than synchronous ones), the
 //! caller hands the scan its bytes already read: see [`ScanSource::new`].
 //!
-//! The scan source is also where the [page guard](super::page_guard) sits: the
+//! The scan source is also where the [page guard](crate::read::page_guard) sits: the
 //! parquet crate asks for every page header through `get_read`, and the header is
 //! checked before the crate sees it.
 
@@ -22,8 +22,8 @@ use bytes::Bytes;
 use parquet::errors::{ParquetError, Result};
 use parquet::file::reader::{ChunkReader, Length};
 
-use super::error::Error;
-use super::page_guard::{ChunkGuard, Decoded, MAX_HEADER_BYTES};
+use crate::error::Error;
+use crate::read::page_guard::{ChunkGuard, Decoded, MAX_HEADER_BYTES};
 
 /// Bytes fetched at a time for a column chunk: large enough that the per-read
 /// cost vanishes, small enough that three windows are a modest amount of memory.

@@ -10,7 +10,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Error, Result};
+use super::catalogue::{CATALOGUE, Field};
+use crate::error::{Error, Result};
+use crate::fold::kernel::ASSUMED_CURRENCY;
 
 /// The flavour of a Cost and Usage Report, told from its column names
 /// (the rules of `cid/helpers/cur.py`, see docs in ARCHITECTURE.md).
@@ -150,6 +152,30 @@ pub fn detect(names: &[&str]) -> Result<CurColumns> {
     Ok(CurColumns { format, line_item_type: find(&LINE_ITEM_TYPE)?, service: find(&SERVICE)?, cost: find(&COST)? })
 }
 
+/// What the reader of the figures should know about a file's columns.
+pub fn notes(columns: &CurColumns, optional: &OptionalColumns) -> Vec<String> {
+    let mut notes = Vec::new();
+    if columns.format == CurFormat::Focus {
+        notes.push(
+            "FOCUS data has no AWSDataTransfer service: transfer costs are counted under the service that moved the data"
+                .into(),
+        );
+        if canonical(&columns.service.name) == "service_name" {
+            notes.push(
+                "Services are FOCUS display names (no x_ServiceCode column); discounts are matched to them by name"
+                    .into(),
+            );
+        }
+    }
+    if canonical(&columns.service.name) == "line_item_product_code" {
+        notes.push(format!("No product_servicecode column: services are taken from {}", columns.service.name));
+    }
+    if optional.get(Field::Currency).is_none() {
+        notes.push(format!("No currency column: the amounts are taken to be in {ASSUMED_CURRENCY}"));
+    }
+    notes
+}
+
 /// The one spelling names are compared in: snake case, lower case, separators as `_`.
 ///
 /// `lineItem/UnblendedCost`, `Line_Item_Unblended_Cost` and `line_item_unblended_cost`
@@ -194,119 +220,45 @@ fn describe(names: &[&str], what: &str) -> String {
     format!("{count}: {}{tail}", listed.join(", "))
 }
 
-/// The columns the explorer reads besides the three of the costs page; each may
-/// be absent (old exports lack some, FOCUS names them differently).
+/// The optional columns a file has (see the [catalogue](super::catalogue)), each
+/// where the file holds it. Old exports lack some; FOCUS names them differently.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExploreColumns {
-    /// The account that used the resource.
-    pub account: Option<Column>,
-    /// The region code.
-    pub region: Option<Column>,
-    /// The usage type (`BoxUsage:m5.large`).
-    pub usage_type: Option<Column>,
-    /// The API operation.
-    pub operation: Option<Column>,
-    /// When the usage started (a timestamp, a date, or ISO 8601 text).
-    pub usage_start: Option<Column>,
-    /// Net unblended cost (after private pricing); FOCUS `BilledCost` already is.
-    pub net_unblended: Option<Column>,
-    /// FOCUS `EffectiveCost`: the amortized cost, ready made.
-    pub effective_cost: Option<Column>,
-    /// Legacy CUR and CUR 2.0: the inputs of the amortized cost formula.
-    pub amortization: Amortization,
+pub struct OptionalColumns {
+    /// In [`Field`] order, each field at most once.
+    columns: Vec<(Field, Column)>,
 }
 
-/// The columns of the amortized cost formula of legacy CUR and CUR 2.0 (the
-/// Cloud Intelligence Dashboards' `amortized_cost`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Amortization {
-    /// `savings_plan_savings_plan_effective_cost`.
-    pub savings_plan_effective_cost: Option<Column>,
-    /// `savings_plan_total_commitment_to_date`.
-    pub savings_plan_total_commitment: Option<Column>,
-    /// `savings_plan_used_commitment`.
-    pub savings_plan_used_commitment: Option<Column>,
-    /// `reservation_effective_cost`.
-    pub reservation_effective_cost: Option<Column>,
-    /// `reservation_unused_amortized_upfront_fee_for_billing_period`.
-    pub reservation_unused_upfront: Option<Column>,
-    /// `reservation_unused_recurring_fee`.
-    pub reservation_unused_recurring: Option<Column>,
-    /// `reservation_reservation_a_r_n`.
-    pub reservation_arn: Option<Column>,
-}
+impl OptionalColumns {
+    /// The column holding `field`, if the file has one.
+    pub fn get(&self, field: Field) -> Option<&Column> {
+        self.columns.iter().find(|(f, _)| *f == field).map(|(_, column)| column)
+    }
 
-impl ExploreColumns {
-    /// Every column that is present, in a fixed order.
-    pub fn present(&self) -> Vec<&Column> {
-        let a = &self.amortization;
-        [
-            &self.account,
-            &self.region,
-            &self.usage_type,
-            &self.operation,
-            &self.usage_start,
-            &self.net_unblended,
-            &self.effective_cost,
-            &a.savings_plan_effective_cost,
-            &a.savings_plan_total_commitment,
-            &a.savings_plan_used_commitment,
-            &a.reservation_effective_cost,
-            &a.reservation_unused_upfront,
-            &a.reservation_unused_recurring,
-            &a.reservation_arn,
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
+    /// Every column that is present, in [`Field`] order.
+    pub fn present(&self) -> impl Iterator<Item = (Field, &Column)> {
+        self.columns.iter().map(|(field, column)| (*field, column))
+    }
+
+    /// Leaves `field` out (the file has it, but it cannot be used).
+    pub fn remove(&mut self, field: Field) {
+        self.columns.retain(|(f, _)| *f != field);
     }
 }
 
-/// Finds the explorer's columns among `names`, for a report of `format`. A name
+/// Finds the optional columns among `names`, for a report of `format`. A name
 /// that appears twice is taken at its first place.
-pub fn detect_explore(names: &[&str], format: CurFormat) -> ExploreColumns {
+pub fn detect_optional(names: &[&str], format: CurFormat) -> OptionalColumns {
     let canonical_names: Vec<String> = names.iter().map(|name| canonical(name)).collect();
-    let find = |candidates: &[&str]| {
-        candidates.iter().find_map(|wanted| {
-            let index = canonical_names.iter().position(|name| name == wanted)?;
-            Some(Column { index, name: names[index].to_owned() })
+    let columns = CATALOGUE
+        .iter()
+        .filter_map(|entry| {
+            entry.names(format).iter().find_map(|wanted| {
+                let index = canonical_names.iter().position(|name| name == wanted)?;
+                Some((entry.field, Column { index, name: names[index].to_owned() }))
+            })
         })
-    };
-    if format == CurFormat::Focus {
-        return ExploreColumns {
-            account: find(&["sub_account_id"]),
-            region: find(&["region_id"]),
-            usage_type: find(&["x_usage_type", "sku_meter"]),
-            operation: find(&["x_operation"]),
-            usage_start: find(&["charge_period_start"]),
-            net_unblended: find(&["billed_cost"]),
-            effective_cost: find(&["effective_cost"]),
-            amortization: Amortization::default(),
-        };
-    }
-    let region: &[&str] = if format == CurFormat::Cur2 {
-        &["product_region_code", "product_region"]
-    } else {
-        &["product_region", "product_region_code"]
-    };
-    ExploreColumns {
-        account: find(&["line_item_usage_account_id"]),
-        region: find(region),
-        usage_type: find(&["line_item_usage_type"]),
-        operation: find(&["line_item_operation"]),
-        usage_start: find(&["line_item_usage_start_date"]),
-        net_unblended: find(&["line_item_net_unblended_cost"]),
-        effective_cost: None,
-        amortization: Amortization {
-            savings_plan_effective_cost: find(&["savings_plan_savings_plan_effective_cost"]),
-            savings_plan_total_commitment: find(&["savings_plan_total_commitment_to_date"]),
-            savings_plan_used_commitment: find(&["savings_plan_used_commitment"]),
-            reservation_effective_cost: find(&["reservation_effective_cost"]),
-            reservation_unused_upfront: find(&["reservation_unused_amortized_upfront_fee_for_billing_period"]),
-            reservation_unused_recurring: find(&["reservation_unused_recurring_fee"]),
-            reservation_arn: find(&["reservation_reservation_a_r_n"]),
-        },
-    }
+        .collect();
+    OptionalColumns { columns }
 }
 
 #[cfg(test)]
@@ -417,25 +369,25 @@ mod tests {
 
     #[test]
     fn explore_columns_follow_the_format() {
-        let legacy = detect_explore(
+        let legacy = detect_optional(
             &["lineItem/UsageAccountId", "product/region", "lineItem/UsageType", "lineItem/UsageStartDate"],
             CurFormat::LegacyCurCsvNames,
         );
-        assert_eq!(legacy.account.unwrap().name, "lineItem/UsageAccountId");
-        assert_eq!(legacy.region.unwrap().name, "product/region");
-        assert_eq!(legacy.usage_start.unwrap().index, 3);
-        assert!(legacy.operation.is_none() && legacy.net_unblended.is_none());
+        assert_eq!(legacy.get(Field::Account).unwrap().name, "lineItem/UsageAccountId");
+        assert_eq!(legacy.get(Field::Region).unwrap().name, "product/region");
+        assert_eq!(legacy.get(Field::UsageStart).unwrap().index, 3);
+        assert!(legacy.get(Field::Operation).is_none() && legacy.get(Field::NetUnblended).is_none());
 
-        let cur2 = detect_explore(&["product_region", "product_region_code"], CurFormat::Cur2);
-        assert_eq!(cur2.region.unwrap().name, "product_region_code", "CUR 2.0 renamed the region column");
+        let cur2 = detect_optional(&["product_region", "product_region_code"], CurFormat::Cur2);
+        assert_eq!(cur2.get(Field::Region).unwrap().name, "product_region_code", "CUR 2.0 renamed the region column");
 
-        let focus = detect_explore(
+        let focus = detect_optional(
             &["SubAccountId", "RegionId", "SkuMeter", "ChargePeriodStart", "BilledCost", "EffectiveCost"],
             CurFormat::Focus,
         );
-        assert_eq!(focus.usage_type.as_ref().unwrap().name, "SkuMeter");
-        assert_eq!(focus.effective_cost.as_ref().unwrap().name, "EffectiveCost");
-        assert_eq!(focus.present().len(), 6);
+        assert_eq!(focus.get(Field::UsageType).unwrap().name, "SkuMeter");
+        assert_eq!(focus.get(Field::EffectiveCost).unwrap().name, "EffectiveCost");
+        assert_eq!(focus.present().count(), 6);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Error, Result};
+use crate::error::{Error, Result};
 
 /// The table the original service shipped with. Services not listed pay full price.
 pub const DEFAULT_MULTIPLIERS: [(&str, f64); 5] =

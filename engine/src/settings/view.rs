@@ -3,10 +3,10 @@
 //! so a link reopens the same view once the files are dropped again. Reading a
 //! link is lenient: what is not understood is left at its default.
 
-use super::cube::{Dimension, Measure};
-use super::dates::{format_day, parse_day};
-use super::query::{Filter, Grain, Query};
-use super::usage::{UsagePreset, UsageRule};
+use crate::answer::dates::{format_day, parse_day};
+use crate::answer::query::{Filter, Grain, Query};
+use crate::fold::cube::{Dimension, Measure};
+use crate::settings::usage::{UsagePreset, UsageRule};
 
 /// The page's tabs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -184,7 +184,7 @@ fn decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::dates::day_of;
+    use crate::answer::dates::day_of;
 
     #[test]
     fn the_default_view_is_an_empty_link() {

@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::discounts::Discounts;
-use super::error::{Error, Result};
-use super::usage::UsageRule;
+use crate::error::{Error, Result};
+use crate::settings::discounts::Discounts;
+use crate::settings::usage::UsageRule;
 
 /// File names remembered per workspace.
 const RECENT_FILES: usize = 12;

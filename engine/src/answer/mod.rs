@@ -1,0 +1,6 @@
+//! The figures people read, computed from tallies and cubes without reading files.
+
+pub mod dates;
+pub mod query;
+pub mod report;
+pub mod search;

@@ -1,0 +1,9 @@
+//! Folding decoded batches into sums: the kernels, tallies and the explorer's cube.
+
+pub mod amortize;
+pub mod batch;
+pub mod cube;
+pub mod cube_kernel;
+pub mod kernel;
+pub mod sum;
+pub mod tally;

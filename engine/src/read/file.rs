@@ -1,0 +1,205 @@
+//! The one face of every delivery: a [`CurFile`] is a Parquet file or a CSV
+//! report (plain, gzip'd or zipped), told apart by its first bytes, never by its
+//! name alone. Either is opened, outlined, planned and scanned the same way.
+
+use bytes::Bytes;
+use parquet::file::reader::ChunkReader;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fold::cube::Cube;
+use crate::fold::tally::Tally;
+use crate::read::parquet::ParquetFile;
+use crate::read::source::ReadStats;
+use crate::read::text::{Container, TextFile};
+use crate::schema::columns::{CurColumns, OptionalColumns};
+
+/// What opening a file learned: enough to plan the work and to explain the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outline {
+    /// How the file is delivered.
+    pub delivery: Delivery,
+    /// The columns the costs page reads, and the report's flavour.
+    pub columns: CurColumns,
+    /// The optional columns the file has and ducks can use (currency, and the explorer's).
+    pub optional: OptionalColumns,
+    /// How many top-level columns the file has.
+    pub column_count: usize,
+    /// Rows in the file; 0 for CSV, whose rows are known only once read.
+    pub rows: u64,
+    /// The row groups, in file order (none for CSV).
+    pub row_groups: Vec<RowGroupOutline>,
+    /// The file's size in bytes.
+    pub bytes: u64,
+    /// Things the reader of the figures should know about this file.
+    pub notes: Vec<String>,
+}
+
+/// How a file is delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delivery {
+    /// Apache Parquet: read by column and by row group, in slices.
+    Parquet,
+    /// CSV text, read as one stream from start to end.
+    Csv(Container),
+}
+
+impl Delivery {
+    /// How people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Delivery::Parquet => "Parquet",
+            Delivery::Csv(Container::Plain) => "CSV",
+            Delivery::Csv(Container::Gzip) => "gzip'd CSV",
+            Delivery::Csv(Container::Zip) => "CSV in a ZIP archive",
+        }
+    }
+}
+
+/// One row group, as the planner sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RowGroupOutline {
+    /// Rows in the row group.
+    pub rows: u64,
+    /// Compressed bytes of the three needed column chunks: the I/O a scan costs.
+    pub bytes: u64,
+}
+
+/// A run of rows inside one row group: the unit of work of a scan. A CSV file is
+/// read whole, as [`RowSlice::WHOLE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowSlice {
+    /// Index of the row group in the file.
+    pub row_group: usize,
+    /// First row, counted from the start of the row group.
+    pub first_row: u64,
+    /// Number of rows.
+    pub rows: u64,
+}
+
+impl RowSlice {
+    /// The whole of a file read as one stream (CSV).
+    pub const WHOLE: RowSlice = RowSlice { row_group: 0, first_row: 0, rows: 0 };
+}
+
+/// What a scan computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ScanKind {
+    /// Per (line item type, service, currency) sums of the cost: the costs page.
+    Costs,
+    /// The explorer's [`Cube`]: more columns, more measures.
+    Explore,
+}
+
+/// An opened CUR or FOCUS file, ready to scan. `R` is where the bytes come from:
+/// a file on disk, bytes in memory, or (in the browser) a `Blob` read by ranges.
+///
+/// Progress is told in units of work: rows for Parquet, bytes of the file for
+/// CSV (whose rows are unknown until read); [`Piece::work`](crate::read::plan::Piece)
+/// is the total of the same units.
+pub struct CurFile<R: ChunkReader> {
+    inner: Inner<R>,
+}
+
+// One file is opened once and kept: the size of the larger variant is of no account.
+#[allow(clippy::large_enum_variant)]
+enum Inner<R: ChunkReader> {
+    Parquet(ParquetFile<R>),
+    Text(TextFile<R>),
+}
+
+/// Bytes read from the start of a file to tell what it is.
+const HEAD: usize = 64;
+
+impl<R: ChunkReader + 'static> CurFile<R> {
+    /// Opens a file by what its bytes are.
+    pub fn open(reader: R) -> Result<Self> {
+        Self::open_prefetched(reader, None, Vec::new())
+    }
+
+    /// Opens a file called `name`: a name ending in `.parquet` must hold Parquet
+    /// (a CSV renamed `.parquet` is refused, rather than read as something it
+    /// does not claim to be); any other name is read by what its bytes are.
+    pub fn open_named(reader: R, name: &str) -> Result<Self> {
+        Self::open_prefetched(reader, Some(name), Vec::new())
+    }
+
+    /// [`open_named`](Self::open_named) (or [`open`](Self::open) without a name),
+    /// with some of the [`footer_ranges`](crate::read::source::footer_ranges)
+    /// already read (start offset, bytes).
+    pub fn open_prefetched(reader: R, name: Option<&str>, prefetched: Vec<(u64, Bytes)>) -> Result<Self> {
+        let length = reader.len();
+        if length == 0 {
+            return Err(Error::Empty);
+        }
+        let head = reader.get_bytes(0, length.min(HEAD as u64) as usize)?;
+        let named_parquet = name.is_some_and(|name| name.to_ascii_lowercase().ends_with(".parquet"));
+        let inner = match Container::of(&head) {
+            Some(container) if !named_parquet => Inner::Text(TextFile::open(reader, container)?),
+            Some(_) => {
+                let found = crate::read::text::describe(&head);
+                return Err(Error::NotParquet {
+                    found: format!(
+                        "{found}, though its name ends in .parquet (rename it to .csv, .csv.gz or .csv.zip to read it as CSV)"
+                    ),
+                });
+            }
+            None => Inner::Parquet(ParquetFile::open_prefetched(reader, prefetched)?),
+        };
+        Ok(CurFile { inner })
+    }
+
+    /// What opening the file learned.
+    pub fn outline(&self) -> &Outline {
+        match &self.inner {
+            Inner::Parquet(file) => file.outline(),
+            Inner::Text(file) => file.outline(),
+        }
+    }
+
+    /// Scans one slice for the costs page, calling `progress` with the work done
+    /// (rows, or bytes for CSV) since the last call.
+    pub fn scan(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Tally> {
+        self.scan_prefetched(slice, Vec::new(), progress).map(|(tally, _)| tally)
+    }
+
+    /// The byte ranges (start, length) a scan of `slice` will most likely read,
+    /// to read ahead of time (in parallel); none for CSV, which is read as a stream.
+    pub fn prefetch_ranges(&self, slice: RowSlice, kind: ScanKind) -> Vec<(u64, u64)> {
+        match &self.inner {
+            Inner::Parquet(file) => file.prefetch_ranges(slice, kind),
+            Inner::Text(_) => Vec::new(),
+        }
+    }
+
+    /// [`scan`](Self::scan), starting with bytes already read (start offset, bytes),
+    /// and telling how many more reads it made.
+    pub fn scan_prefetched(
+        &self,
+        slice: RowSlice,
+        prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Tally, ReadStats)> {
+        match &self.inner {
+            Inner::Parquet(file) => file.scan_prefetched(slice, prefetched, progress),
+            Inner::Text(file) => file.scan(slice, progress),
+        }
+    }
+
+    /// Scans one slice for the explorer. The cube goes to `part` whenever it
+    /// holds `part_cells` cells, so a slice of any size is scanned with bounded
+    /// memory; the parts and the cube returned merge to the slice's cube.
+    pub fn explore_prefetched(
+        &self,
+        slice: RowSlice,
+        prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+        part_cells: usize,
+        part: &mut dyn FnMut(Cube),
+    ) -> Result<(Cube, ReadStats)> {
+        match &self.inner {
+            Inner::Parquet(file) => file.explore_prefetched(slice, prefetched, progress, part_cells, part),
+            Inner::Text(file) => file.explore(slice, progress, part_cells, part),
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Reading files: opening and checking them, reading by ranges, planning the work.
+
+pub mod delivery;
+pub mod file;
+pub mod footer_guard;
+pub mod page_guard;
+pub mod parquet;
+pub mod plan;
+pub mod source;
+pub mod text;
+pub mod thrift;

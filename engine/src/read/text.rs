@@ -1,0 +1,634 @@
+//! CSV deliveries: legacy CUR (`.csv.gz` by default, or `.csv.zip`) and Data
+//! Exports (CUR 2.0, FOCUS) as plain or gzip'd CSV.
+//!
+//! A file is read as one stream, a chunk of bytes at a time, through the
+//! decompressor (flate2, pure Rust) and the CSV parser (the `csv` crate, RFC 4180:
+//! quotes, commas and newlines in fields, CRLF, a BOM) into batches of the needed
+//! columns, which go to the same kernels as Parquet's. Memory follows one chunk
+//! and one batch, never the size of the file.
+//!
+//! Only the needed fields of a record are looked at: labels become text arrays
+//! (the kernels intern them), amounts are parsed here so a bad number is named by
+//! its line and column. An empty field is null; so is the literal `NULL` that
+//! FOCUS writes (in amounts it is null in any flavour, as it cannot be a number).
+
+use std::cell::Cell;
+use std::io::{self, Cursor, Read, Seek, SeekFrom};
+
+use arrow_array::ArrayRef;
+use arrow_array::builder::{Float64Builder, StringBuilder};
+use bytes::Bytes;
+use parquet::file::reader::ChunkReader;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result, shorten};
+use crate::fold::batch::Batch;
+use crate::fold::cube::Cube;
+use crate::fold::cube_kernel::CubeKernel;
+use crate::fold::kernel::Kernel;
+use crate::fold::tally::Tally;
+use crate::read::file::{Delivery, Outline, RowSlice};
+use crate::read::source::ReadStats;
+use crate::schema::catalogue::{Field, Holds};
+use crate::schema::columns::{self, Column, CurFormat};
+
+/// Bytes fetched from the file at a time (one `FileReaderSync` read in the browser).
+const CHUNK: usize = 4 << 20;
+
+/// Records per batch handed to the kernels.
+const BATCH_ROWS: usize = 64 * 1024;
+
+/// Text read ahead to tell what the file holds before it is parsed.
+const SNIFF: usize = 64 << 10;
+
+/// How the CSV text is wrapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Container {
+    /// Plain text.
+    Plain,
+    /// gzip (one member or several, as `MultiGzDecoder` reads them).
+    Gzip,
+    /// A ZIP archive holding one CSV file.
+    Zip,
+}
+
+impl Container {
+    /// The container a file starting with `head` is in, if it is text at all;
+    /// `None` for anything else (Parquet among it).
+    pub(crate) fn of(head: &[u8]) -> Option<Container> {
+        match head {
+            [0x1f, 0x8b, ..] => Some(Container::Gzip),
+            [b'P', b'K', 3, 4, ..] => Some(Container::Zip),
+            [b'P', b'A', b'R', b'1' | b'E', ..] => None,
+            _ if is_text(head) => Some(Container::Plain),
+            _ => None,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Container::Plain => "text",
+            Container::Gzip => "gzip",
+            Container::Zip => "ZIP",
+        }
+    }
+}
+
+/// Whether `head` (the first bytes of a file, perhaps cut mid-character) is text.
+fn is_text(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let valid = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // Cut inside a character at the end is still text.
+        Err(error) => error.error_len().is_none(),
+    };
+    valid
+        && !head.trim_ascii().is_empty()
+        && head.iter().all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\r' | b'\n' | 0x01))
+}
+
+/// A few words on what a text-like file is, from its first bytes.
+pub(crate) fn describe(head: &[u8]) -> String {
+    match Container::of(head) {
+        Some(Container::Gzip) => "it is gzip-compressed (a .csv.gz report?)".into(),
+        Some(Container::Zip) => "it is a ZIP archive (a .csv.zip report?)".into(),
+        _ => {
+            let text = String::from_utf8_lossy(head);
+            let first_line = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("").trim().to_owned();
+            let kind = if first_line.contains(',') { "CSV text" } else { "text" };
+            format!("it is {kind} starting with {:?}", shorten(&first_line, 40))
+        }
+    }
+}
+
+/// An opened CSV delivery.
+pub(crate) struct TextFile<R> {
+    reader: R,
+    container: Container,
+    /// For a ZIP archive, the index of the CSV entry.
+    entry: usize,
+    outline: Outline,
+    costs: Projection,
+    explore: Projection,
+}
+
+/// The fields one kind of scan takes from each record.
+struct Projection {
+    /// Field indices of the line item type, service and cost.
+    required: [usize; 3],
+    /// The optional fields: what each is, its index and how it is read.
+    optional: Vec<(Field, usize, Holds)>,
+}
+
+impl<R: ChunkReader> TextFile<R> {
+    /// Reads the header (and whatever it takes to reach it) and finds the columns.
+    pub(crate) fn open(reader: R, container: Container) -> Result<Self> {
+        let entry = match container {
+            Container::Zip => zip_entry(&reader)?,
+            _ => 0,
+        };
+        let counter = Counter::default();
+        let names = with_stream(&reader, container, entry, &counter, |stream| {
+            let (head, stream) = sniff(stream, container)?;
+            let mut csv = csv_reader(Cursor::new(head).chain(stream));
+            let header = csv.byte_headers().map_err(|error| csv_error(error, container))?;
+            Ok(header
+                .iter()
+                .map(|name| String::from_utf8_lossy(name).trim_start_matches('\u{feff}').trim().to_owned())
+                .collect::<Vec<String>>())
+        })?;
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let found = columns::detect(&refs)?;
+        let optional = columns::detect_optional(&refs, found.format);
+        let required = [found.line_item_type.index, found.service.index, found.cost.index];
+        let fields = |keep: &dyn Fn(Field) -> bool| Projection {
+            required,
+            optional: optional
+                .present()
+                .filter(|(field, _)| keep(*field))
+                .map(|(field, column): (Field, &Column)| (field, column.index, field.holds()))
+                .collect(),
+        };
+        let costs = fields(&|field| field == Field::Currency);
+        let explore = fields(&|_| true);
+        let outline = Outline {
+            delivery: Delivery::Csv(container),
+            notes: columns::notes(&found, &optional),
+            optional,
+            column_count: names.len(),
+            rows: 0,
+            row_groups: Vec::new(),
+            bytes: reader.len(),
+            columns: found,
+        };
+        Ok(TextFile { reader, container, entry, outline, costs, explore })
+    }
+
+    pub(crate) fn outline(&self) -> &Outline {
+        &self.outline
+    }
+
+    /// Reads the whole file for the costs page.
+    pub(crate) fn scan(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<(Tally, ReadStats)> {
+        let mut kernel = Kernel::default();
+        let stats = self.read(slice, &self.costs, progress, &mut |batch| kernel.add(batch))?;
+        Ok((kernel.finish(), stats))
+    }
+
+    /// Reads the whole file for the explorer, a part at a time.
+    pub(crate) fn explore(
+        &self,
+        slice: RowSlice,
+        progress: &mut dyn FnMut(u64),
+        part_cells: usize,
+        part: &mut dyn FnMut(Cube),
+    ) -> Result<(Cube, ReadStats)> {
+        let mut kernel = CubeKernel::default();
+        let stats = self.read(slice, &self.explore, progress, &mut |batch| {
+            kernel.add(batch)?;
+            if kernel.cells() >= part_cells {
+                part(kernel.take_part());
+            }
+            Ok(())
+        })?;
+        Ok((kernel.take_part(), stats))
+    }
+
+    fn read(
+        &self,
+        slice: RowSlice,
+        projection: &Projection,
+        progress: &mut dyn FnMut(u64),
+        fold: &mut dyn FnMut(&Batch<'_>) -> Result<()>,
+    ) -> Result<ReadStats> {
+        if slice != RowSlice::WHOLE {
+            return Err(Error::Internal(format!("a CSV file is read whole, not as {slice:?}")));
+        }
+        let counter = Counter::default();
+        let focus = self.outline.columns.format == CurFormat::Focus;
+        let cost_name = &self.outline.columns.cost.name;
+        let name_of = |index: usize| {
+            [&self.outline.columns.line_item_type, &self.outline.columns.service, &self.outline.columns.cost]
+                .into_iter()
+                .chain(self.outline.optional.present().map(|(_, c)| c))
+                .find(|c| c.index == index)
+                .map_or_else(|| format!("number {}", index + 1), |c| c.name.clone())
+        };
+        with_stream(&self.reader, self.container, self.entry, &counter, |stream| {
+            let mut csv = csv_reader(stream);
+            csv.byte_headers().map_err(|error| csv_error(error, self.container))?;
+            let mut batch = Builders::new(projection);
+            let mut record = csv::ByteRecord::new();
+            let mut reported = 0;
+            loop {
+                let more = csv.read_byte_record(&mut record).map_err(|error| csv_error(error, self.container))?;
+                if more {
+                    let line = record.position().map_or(0, |p| p.line());
+                    batch.push(&record, projection, focus).map_err(|index| Error::CsvNumber {
+                        column: name_of(index),
+                        line,
+                        value: shorten(&String::from_utf8_lossy(record.get(index).unwrap_or_default()), 40),
+                    })?;
+                }
+                if batch.rows == BATCH_ROWS || (!more && batch.rows > 0) {
+                    batch.flush(projection, cost_name, fold)?;
+                    let fetched = counter.bytes.get();
+                    progress(fetched - reported);
+                    reported = fetched;
+                }
+                if !more {
+                    break;
+                }
+            }
+            let fetched = counter.bytes.get();
+            if fetched > reported {
+                progress(fetched - reported);
+            }
+            Ok(())
+        })?;
+        Ok(ReadStats { reads: counter.reads.get(), bytes: counter.bytes.get() })
+    }
+}
+
+/// The arrays of one batch being filled.
+struct Builders {
+    rows: usize,
+    line_item_type: StringBuilder,
+    service: StringBuilder,
+    cost: Float64Builder,
+    optional: Vec<Builder>,
+}
+
+enum Builder {
+    Text(StringBuilder),
+    Amount(Float64Builder),
+}
+
+impl Builders {
+    fn new(projection: &Projection) -> Builders {
+        let text = || StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 8);
+        Builders {
+            rows: 0,
+            line_item_type: text(),
+            service: text(),
+            cost: Float64Builder::with_capacity(BATCH_ROWS),
+            optional: projection
+                .optional
+                .iter()
+                .map(|(_, _, holds)| match holds {
+                    Holds::Amount => Builder::Amount(Float64Builder::with_capacity(BATCH_ROWS)),
+                    Holds::Label | Holds::Day | Holds::Text => Builder::Text(text()),
+                })
+                .collect(),
+        }
+    }
+
+    /// Appends one record; on a bad number, the index of its field.
+    fn push(
+        &mut self,
+        record: &csv::ByteRecord,
+        projection: &Projection,
+        focus: bool,
+    ) -> std::result::Result<(), usize> {
+        let field = |index: usize| record.get(index).unwrap_or_default();
+        let [t, s, c] = projection.required;
+        push_text(&mut self.line_item_type, field(t), focus);
+        push_text(&mut self.service, field(s), focus);
+        self.cost.append_option(number(field(c)).ok_or(c)?);
+        for (builder, &(_, index, _)) in self.optional.iter_mut().zip(&projection.optional) {
+            match builder {
+                Builder::Text(text) => push_text(text, field(index), focus),
+                Builder::Amount(amounts) => amounts.append_option(number(field(index)).ok_or(index)?),
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Hands the batch to `fold` and starts the next.
+    fn flush(
+        &mut self,
+        projection: &Projection,
+        cost_name: &str,
+        fold: &mut dyn FnMut(&Batch<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let line_item_type: ArrayRef = std::sync::Arc::new(self.line_item_type.finish());
+        let service: ArrayRef = std::sync::Arc::new(self.service.finish());
+        let cost: ArrayRef = std::sync::Arc::new(self.cost.finish());
+        let optional: Vec<ArrayRef> = self
+            .optional
+            .iter_mut()
+            .map(|builder| -> ArrayRef {
+                match builder {
+                    Builder::Text(text) => std::sync::Arc::new(text.finish()),
+                    Builder::Amount(amounts) => std::sync::Arc::new(amounts.finish()),
+                }
+            })
+            .collect();
+        self.rows = 0;
+        fold(&Batch {
+            line_item_type: line_item_type.as_ref(),
+            service: service.as_ref(),
+            cost: cost.as_ref(),
+            optional: projection
+                .optional
+                .iter()
+                .zip(&optional)
+                .map(|((field, _, _), a)| (*field, a.as_ref()))
+                .collect(),
+            cost_name,
+        })
+    }
+}
+
+fn push_text(builder: &mut StringBuilder, field: &[u8], focus: bool) {
+    if focus && field == b"NULL" {
+        builder.append_null();
+        return;
+    }
+    match std::str::from_utf8(field) {
+        Ok(text) => builder.append_value(text),
+        // A stray byte in a label should not cost the figures: shown as U+FFFD.
+        Err(_) => builder.append_value(String::from_utf8_lossy(field)),
+    }
+}
+
+/// An amount: `Some(None)` for empty or `NULL`, `None` when it is not a number.
+fn number(field: &[u8]) -> Option<Option<f64>> {
+    let text = std::str::from_utf8(field).ok()?.trim();
+    if text.is_empty() || text == "NULL" {
+        return Some(None);
+    }
+    text.parse::<f64>().ok().map(Some)
+}
+
+fn csv_reader<S: Read>(stream: S) -> csv::Reader<S> {
+    csv::ReaderBuilder::new().has_headers(true).flexible(false).buffer_capacity(256 << 10).from_reader(stream)
+}
+
+/// Reads ahead what tells a CSV file from the other texts people drop (a
+/// manifest, Athena's text output), and refuses those with a sentence on what
+/// they are. Returns the bytes read and the stream to go on with.
+fn sniff(stream: &mut dyn Read, container: Container) -> Result<(Vec<u8>, &mut dyn Read)> {
+    let mut head = Vec::with_capacity(SNIFF);
+    let mut buffer = [0u8; 8192];
+    while head.len() < SNIFF && !head.contains(&b'\n') {
+        let read = stream.read(&mut buffer).map_err(|error| io_error(error, container))?;
+        if read == 0 {
+            break;
+        }
+        head.extend_from_slice(&buffer[..read]);
+    }
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+    let first_line = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    let has = |needle: &[u8]| text.windows(needle.len()).any(|window| window == needle);
+    if text.trim_ascii().is_empty() {
+        return Err(Error::NotCostData { what: "empty text".into(), advice: "it has no header and no rows".into() });
+    }
+    if !is_text(&head[..head.len().min(SNIFF)]) && !first_line.contains(&0x01) {
+        return Err(Error::NotCostData {
+            what: format!("{} data that is not text", container.label()),
+            advice: "ducks reads CUR and FOCUS exports as Parquet or CSV (plain, .gz or .zip)".into(),
+        });
+    }
+    if matches!(text.trim_ascii_start().first(), Some(b'{' | b'[')) {
+        let manifest =
+            [&b"\"reportKeys\""[..], b"\"assemblyId\"", b"\"dataFiles\"", b"\"exportArn\""].iter().any(|key| has(key));
+        return Err(if manifest {
+            Error::NotCostData {
+                what: "the manifest of an AWS report delivery (JSON that lists the report's files and columns)".into(),
+                advice: "drop the report's data files, or its whole folder, instead".into(),
+            }
+        } else {
+            Error::NotCostData {
+                what: "JSON".into(),
+                advice: "ducks reads CUR and FOCUS exports as Parquet or CSV (plain, .gz or .zip)".into(),
+            }
+        });
+    }
+    if first_line.contains(&0x01) {
+        return Err(Error::NotCostData {
+            what: "Athena's text output (Hive format: fields separated by \\x01, nulls written \\N)".into(),
+            advice: "it is a query result, not a file AWS delivers; read the report's own Parquet or CSV files, or have Athena write CSV or Parquet".into(),
+        });
+    }
+    if !first_line.contains(&b',') {
+        let line = String::from_utf8_lossy(first_line);
+        return Err(Error::NotCostData {
+            what: format!("text whose first line has no commas ({:?})", shorten(line.trim(), 40)),
+            advice: "a CSV export starts with a header of comma-separated column names".into(),
+        });
+    }
+    Ok((head, stream))
+}
+
+/// For a ZIP archive: the index of the one CSV file in it.
+fn zip_entry<R: ChunkReader>(reader: &R) -> Result<usize> {
+    let counter = Counter::default();
+    let mut archive = zip::ZipArchive::new(Sequential::new(reader, &counter)).map_err(zip_error)?;
+    let mut files: Vec<(usize, String)> = Vec::new();
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index).map_err(zip_error)?;
+        let name = entry.name().map_err(zip_error)?.into_owned();
+        // Finder adds __MACOSX/ entries beside what was zipped.
+        if entry.is_file() && !name.starts_with("__MACOSX/") {
+            files.push((index, name));
+        }
+    }
+    let csv: Vec<&(usize, String)> =
+        files.iter().filter(|(_, name)| name.to_ascii_lowercase().ends_with(".csv")).collect();
+    match (files.as_slice(), csv.as_slice()) {
+        ([(index, _)], _) | (_, [(index, _)]) => Ok(*index),
+        ([], _) => Err(Error::Archive { detail: "holds no files".into() }),
+        _ => Err(Error::Archive {
+            detail: format!(
+                "holds {} files ({}); ducks reads a ZIP that holds one CSV report: unzip it and drop the folder",
+                files.len(),
+                shorten(&files.iter().map(|(_, name)| name.as_str()).collect::<Vec<_>>().join(", "), 80)
+            ),
+        }),
+    }
+}
+
+/// Runs `work` on the decompressed text of the file.
+fn with_stream<R: ChunkReader, T>(
+    reader: &R,
+    container: Container,
+    entry: usize,
+    counter: &Counter,
+    work: impl FnOnce(&mut dyn Read) -> Result<T>,
+) -> Result<T> {
+    let mut source = Sequential::new(reader, counter);
+    match container {
+        Container::Plain => work(&mut source),
+        Container::Gzip => work(&mut flate2::read::MultiGzDecoder::new(source)),
+        Container::Zip => {
+            let mut archive = zip::ZipArchive::new(source).map_err(zip_error)?;
+            let mut file = archive.by_index(entry).map_err(zip_error)?;
+            work(&mut file)
+        }
+    }
+}
+
+/// What a stream fetched from its file, for progress and the diagnostics.
+#[derive(Default)]
+struct Counter {
+    reads: Cell<u64>,
+    bytes: Cell<u64>,
+}
+
+/// A [`ChunkReader`] read front to back (and, for a ZIP's directory, by seeking),
+/// a chunk at a time.
+struct Sequential<'a, R> {
+    reader: &'a R,
+    /// Where the next chunk starts.
+    next: u64,
+    chunk: Bytes,
+    at: usize,
+    counter: &'a Counter,
+}
+
+impl<'a, R: ChunkReader> Sequential<'a, R> {
+    fn new(reader: &'a R, counter: &'a Counter) -> Self {
+        Sequential { reader, next: 0, chunk: Bytes::new(), at: 0, counter }
+    }
+
+    fn position(&self) -> u64 {
+        self.next - (self.chunk.len() - self.at) as u64
+    }
+}
+
+impl<R: ChunkReader> Read for Sequential<'_, R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        if self.at == self.chunk.len() {
+            let length = self.reader.len();
+            if self.next >= length || buffer.is_empty() {
+                return Ok(0);
+            }
+            let take = (length - self.next).min(CHUNK as u64) as usize;
+            let chunk =
+                self.reader.get_bytes(self.next, take).map_err(|error| io::Error::other(SourceFailed(error.into())))?;
+            if chunk.is_empty() {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            self.next += chunk.len() as u64;
+            self.counter.reads.set(self.counter.reads.get() + 1);
+            self.counter.bytes.set(self.counter.bytes.get() + chunk.len() as u64);
+            self.chunk = chunk;
+            self.at = 0;
+        }
+        let n = buffer.len().min(self.chunk.len() - self.at);
+        buffer[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+impl<R: ChunkReader> Seek for Sequential<'_, R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(offset) => Some(offset),
+            SeekFrom::End(delta) => self.reader.len().checked_add_signed(delta),
+            SeekFrom::Current(delta) => self.position().checked_add_signed(delta),
+        }
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "a seek before the start of the file"))?;
+        let chunk_start = self.next - self.chunk.len() as u64;
+        if (chunk_start..self.next).contains(&target) {
+            self.at = (target - chunk_start) as usize;
+        } else {
+            (self.next, self.chunk, self.at) = (target, Bytes::new(), 0);
+        }
+        Ok(target)
+    }
+}
+
+/// A failure of the byte source, carried through `io::Error` to be told apart
+/// from damaged data.
+#[derive(Debug)]
+struct SourceFailed(Error);
+
+impl std::fmt::Display for SourceFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for SourceFailed {}
+
+fn io_error(error: io::Error, container: Container) -> Error {
+    if error.get_ref().and_then(|inner| inner.downcast_ref::<SourceFailed>()).is_some() {
+        let inner = error.into_inner().and_then(|inner| inner.downcast::<SourceFailed>().ok());
+        return inner.map_or_else(|| Error::Io("the file could not be read".into()), |failed| failed.0);
+    }
+    match container {
+        Container::Plain => Error::Io(error.to_string()),
+        _ => Error::Damaged { container: container.label(), detail: error.to_string() },
+    }
+}
+
+fn csv_error(error: csv::Error, container: Container) -> Error {
+    let line = error.position().map_or(0, |p| p.line());
+    match error.into_kind() {
+        csv::ErrorKind::Io(error) => io_error(error, container),
+        csv::ErrorKind::UnequalLengths { expected_len, len, pos } => Error::Csv {
+            line: pos.map_or(line, |p| p.line()),
+            detail: format!("it has {len} fields where the header has {expected_len}"),
+        },
+        other => Error::Csv { line, detail: format!("{other:?}") },
+    }
+}
+
+fn zip_error(error: zip::result::ZipError) -> Error {
+    match error {
+        zip::result::ZipError::Io(error) => io_error(error, Container::Zip),
+        zip::result::ZipError::UnsupportedArchive(what) => {
+            Error::Archive { detail: format!("uses what ducks cannot read ({what})") }
+        }
+        other => Error::Damaged { container: "ZIP", detail: other.to_string() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn containers_are_told_by_their_first_bytes() {
+        assert_eq!(Container::of(b"\x1f\x8b\x08\x00"), Some(Container::Gzip));
+        assert_eq!(Container::of(b"PK\x03\x04"), Some(Container::Zip));
+        assert_eq!(Container::of(b"PAR1\x15\x04"), None);
+        assert_eq!(Container::of(b"\xef\xbb\xbfidentity/LineItemId,"), Some(Container::Plain));
+        assert_eq!(Container::of(b"a,b\r\n1,\xc3"), Some(Container::Plain), "cut inside a character");
+        assert_eq!(Container::of(b"\x00\x01\x02\x03"), None);
+        assert_eq!(Container::of(b"   \n"), None);
+    }
+
+    #[test]
+    fn numbers_in_every_spelling_aws_writes() {
+        assert_eq!(number(b"8.9E-9"), Some(Some(8.9e-9)));
+        assert_eq!(number(b"-1.3333E-6"), Some(Some(-1.3333e-6)));
+        assert_eq!(number(b" 0.0100000000 "), Some(Some(0.01)));
+        assert_eq!(number(b""), Some(None));
+        assert_eq!(number(b"NULL"), Some(None));
+        assert_eq!(number(b"12,5"), None);
+        assert_eq!(number(b"\xff"), None);
+    }
+
+    #[test]
+    fn a_sequential_read_seeks_within_and_beyond_its_chunk() {
+        let data = Bytes::from((0..=255u8).cycle().take(10_000).collect::<Vec<u8>>());
+        let counter = Counter::default();
+        let mut source = Sequential::new(&data, &counter);
+        let mut buffer = [0u8; 10];
+        source.read_exact(&mut buffer).unwrap();
+        assert_eq!(buffer[9], 9);
+        source.seek(SeekFrom::Start(300)).unwrap();
+        source.read_exact(&mut buffer).unwrap();
+        assert_eq!(buffer[0], 44);
+        source.seek(SeekFrom::End(-1)).unwrap();
+        source.read_exact(&mut buffer[..1]).unwrap();
+        assert_eq!(buffer[0], (9_999 % 256) as u8);
+        assert_eq!(source.read(&mut buffer).unwrap(), 0);
+        assert!(source.seek(SeekFrom::Current(-20_000)).is_err());
+    }
+}

@@ -1,0 +1,155 @@
+//! The optional columns, in one table: what each holds and the names it goes by
+//! in each flavour of the report. Detection, the projection of a scan, the
+//! kernels and the SQL export all read this table; a new column is one row here.
+//!
+//! Names are in the canonical spelling of [`canonical`](super::columns::canonical),
+//! so `lineItem/UsageAccountId` and `line_item_usage_account_id` both match the
+//! first entry.
+
+use serde::{Deserialize, Serialize};
+
+use super::columns::CurFormat;
+
+/// An optional column's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Field {
+    /// The currency the amounts are in (`USD`, `EUR`, `JPY`).
+    Currency,
+    /// The account that used the resource.
+    Account,
+    /// The region code.
+    Region,
+    /// The usage type (`BoxUsage:m5.large`).
+    UsageType,
+    /// The API operation.
+    Operation,
+    /// When the usage started (a timestamp, a date, or ISO 8601 text).
+    UsageStart,
+    /// Net unblended cost (after private pricing); FOCUS `BilledCost` already is.
+    NetUnblended,
+    /// FOCUS `EffectiveCost`: the amortized cost, ready made.
+    EffectiveCost,
+    /// Amortization input: `savings_plan_savings_plan_effective_cost`.
+    SavingsPlanEffectiveCost,
+    /// Amortization input: `savings_plan_total_commitment_to_date`.
+    SavingsPlanTotalCommitment,
+    /// Amortization input: `savings_plan_used_commitment`.
+    SavingsPlanUsedCommitment,
+    /// Amortization input: `reservation_effective_cost`.
+    ReservationEffectiveCost,
+    /// Amortization input: `reservation_unused_amortized_upfront_fee_for_billing_period`.
+    ReservationUnusedUpfront,
+    /// Amortization input: `reservation_unused_recurring_fee`.
+    ReservationUnusedRecurring,
+    /// Amortization input: the reservation's ARN (empty for fees of no reservation).
+    ReservationArn,
+}
+
+/// What a column holds, which decides how it is decoded and which types fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    /// Text the explorer groups by (read as a dictionary).
+    Label,
+    /// A point in time, folded to its day.
+    Day,
+    /// An amount of money.
+    Amount,
+    /// Text used by a rule, not grouped by.
+    Text,
+}
+
+/// One row of the catalogue.
+#[derive(Debug)]
+pub struct Entry {
+    /// The role.
+    pub field: Field,
+    /// What it holds.
+    pub holds: Holds,
+    /// Names in legacy CUR (Athena and CSV headers), best first.
+    pub legacy: &'static [&'static str],
+    /// Names in CUR 2.0, best first.
+    pub cur2: &'static [&'static str],
+    /// Names in FOCUS, best first.
+    pub focus: &'static [&'static str],
+}
+
+impl Entry {
+    /// The names this column may have in a report of `format`, best first.
+    pub fn names(&self, format: CurFormat) -> &'static [&'static str] {
+        match format {
+            CurFormat::LegacyCur | CurFormat::LegacyCurCsvNames => self.legacy,
+            CurFormat::Cur2 => self.cur2,
+            CurFormat::Focus => self.focus,
+        }
+    }
+}
+
+/// A column with the same names in legacy CUR and CUR 2.0.
+const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: &'static [&'static str]) -> Entry {
+    Entry { field, holds, legacy: names, cur2: names, focus }
+}
+
+/// Every optional column, in [`Field`] order.
+pub const CATALOGUE: [Entry; 15] = [
+    cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
+    cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
+    // CUR 2.0 renamed product_region to product_region_code.
+    Entry {
+        field: Field::Region,
+        holds: Holds::Label,
+        legacy: &["product_region", "product_region_code"],
+        cur2: &["product_region_code", "product_region"],
+        focus: &["region_id"],
+    },
+    cur(Field::UsageType, Holds::Label, &["line_item_usage_type"], &["x_usage_type", "sku_meter"]),
+    cur(Field::Operation, Holds::Label, &["line_item_operation"], &["x_operation"]),
+    cur(Field::UsageStart, Holds::Day, &["line_item_usage_start_date"], &["charge_period_start"]),
+    cur(Field::NetUnblended, Holds::Amount, &["line_item_net_unblended_cost"], &["billed_cost"]),
+    cur(Field::EffectiveCost, Holds::Amount, &[], &["effective_cost"]),
+    cur(Field::SavingsPlanEffectiveCost, Holds::Amount, &["savings_plan_savings_plan_effective_cost"], &[]),
+    cur(Field::SavingsPlanTotalCommitment, Holds::Amount, &["savings_plan_total_commitment_to_date"], &[]),
+    cur(Field::SavingsPlanUsedCommitment, Holds::Amount, &["savings_plan_used_commitment"], &[]),
+    cur(Field::ReservationEffectiveCost, Holds::Amount, &["reservation_effective_cost"], &[]),
+    cur(
+        Field::ReservationUnusedUpfront,
+        Holds::Amount,
+        &["reservation_unused_amortized_upfront_fee_for_billing_period"],
+        &[],
+    ),
+    cur(Field::ReservationUnusedRecurring, Holds::Amount, &["reservation_unused_recurring_fee"], &[]),
+    cur(Field::ReservationArn, Holds::Text, &["reservation_reservation_a_r_n"], &[]),
+];
+
+impl Field {
+    /// Its row of the catalogue.
+    pub fn entry(self) -> &'static Entry {
+        // The catalogue is in `Field` order (a test checks it).
+        &CATALOGUE[self as usize]
+    }
+
+    /// What it holds.
+    pub fn holds(self) -> Holds {
+        self.entry().holds
+    }
+
+    /// Every field, in catalogue order.
+    pub fn all() -> impl Iterator<Item = Field> {
+        CATALOGUE.iter().map(|entry| entry.field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::columns::canonical;
+
+    #[test]
+    fn the_catalogue_is_in_field_order_with_canonical_names() {
+        for (index, entry) in CATALOGUE.iter().enumerate() {
+            assert_eq!(entry.field as usize, index, "{:?}", entry.field);
+            for name in entry.legacy.iter().chain(entry.cur2).chain(entry.focus) {
+                assert_eq!(canonical(name), *name, "{:?}", entry.field);
+            }
+        }
+    }
+}

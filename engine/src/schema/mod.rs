@@ -1,0 +1,4 @@
+//! Which columns hold what, in every flavour of the report.
+
+pub mod catalogue;
+pub mod columns;

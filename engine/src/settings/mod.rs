@@ -1,0 +1,6 @@
+//! What a person chooses: discounts, the usage rule, workspaces, the view.
+
+pub mod discounts;
+pub mod usage;
+pub mod view;
+pub mod workspaces;

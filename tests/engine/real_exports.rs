@@ -1,0 +1,147 @@
+//! The real public exports in `../shared/real-cur/` (see its README for sources
+//! and licences), read as a user would read them, against the figures DuckDB
+//! 2.0.1 gives for the same files (`sum(...) filter (where <usage>)`, per file).
+
+use std::path::{Path, PathBuf};
+
+use ducks::cli::{CostsOptions, LocalFile, analyse};
+use ducks::engine::query::{Query, group};
+use ducks::engine::{Cube, CurFile, Dimension, Discounts, ScanKind, Tally, UsageRule, cost_report, plan};
+
+use crate::shared;
+
+/// What DuckDB says about one file: rows, usage rows, their cost, and the
+/// largest service with its cost.
+struct Expected {
+    path: &'static str,
+    rows: u64,
+    usage_rows: u64,
+    usage_cost: f64,
+    services: usize,
+    top: (&'static str, f64),
+}
+
+const PARQUET: [Expected; 5] = [
+    Expected {
+        path: "cur-legacy-wal/WorkshopCUR/year=2018/month=10/Oct2018-WorkshopCUR-00001.snappy.parquet",
+        rows: 119_307,
+        usage_rows: 110_953,
+        usage_cost: 3914.707752536397,
+        services: 17,
+        top: ("AWSGlue", 2389.3281275712066),
+    },
+    Expected {
+        path: "cur-legacy-wal/WorkshopCUR/year=2018/month=11/Nov2018-WorkshopCUR-00001.snappy.parquet",
+        rows: 124_340,
+        usage_rows: 117_129,
+        usage_cost: 3357.94296812745,
+        services: 17,
+        top: ("AWSGlue", 2005.382931200022),
+    },
+    Expected {
+        path: "cur-legacy-wal/WorkshopCUR/year=2018/month=12/Dec2018-WorkshopCUR-00001.snappy.parquet",
+        rows: 91_264,
+        usage_rows: 84_488,
+        usage_cost: 256.07919243542017,
+        services: 17,
+        top: ("AmazonEC2", 186.70972202252645),
+    },
+    Expected {
+        path: "derived/focus-converters-aws-cur-athena-names.snappy.parquet",
+        rows: 1_281,
+        usage_rows: 1_269,
+        usage_cost: 1.6023086974000027,
+        services: 12,
+        top: ("AmazonS3", 1.370497674400002),
+    },
+    Expected {
+        path: "derived/focus_sample.snappy.parquet",
+        rows: 1_000,
+        usage_rows: 997,
+        usage_cost: 22.861926728990014,
+        services: 0,
+        top: ("", 0.0),
+    },
+];
+
+#[track_caller]
+fn close(got: f64, want: f64, what: &str) {
+    assert!((got - want).abs() <= 1e-9 * want.abs().max(1.0), "{what}: {got} vs DuckDB's {want}");
+}
+
+fn check(root: &Path, expected: &Expected) {
+    let path = root.join(expected.path);
+    let options = CostsOptions { json: false, discounts: None, paths: vec![path.clone()] };
+    let analysis = analyse(&options).unwrap_or_else(|failure| panic!("{failure}"));
+    let report = analysis.report;
+    let what = expected.path;
+    assert_eq!((report.rows, report.usage_rows), (expected.rows, expected.usage_rows), "{what}");
+    let total = report.total.as_ref().unwrap_or_else(|| panic!("{what}: one currency"));
+    assert_eq!(total.currency, "USD", "{what}");
+    close(total.undiscounted, expected.usage_cost, what);
+    if expected.services > 0 {
+        assert_eq!(report.services.len(), expected.services, "{what}");
+        let top = &report.services[0];
+        assert_eq!(top.service, expected.top.0, "{what}");
+        close(top.undiscounted, expected.top.1, what);
+    }
+}
+
+#[test]
+fn parquet_exports_give_duckdbs_figures() {
+    let Some(root) = shared::real_cur("parquet_exports_give_duckdbs_figures") else { return };
+    for expected in &PARQUET {
+        check(&root, expected);
+    }
+}
+
+/// The three WAL months together: their columns differ, their figures add.
+#[test]
+fn months_with_differing_columns_add_up() {
+    let Some(root) = shared::real_cur("months_with_differing_columns_add_up") else { return };
+    let months = &PARQUET[..3];
+    let options = CostsOptions { json: false, discounts: None, paths: vec![root.join("cur-legacy-wal")] };
+    let report = analyse(&options).unwrap_or_else(|failure| panic!("{failure}")).report;
+    assert_eq!(report.files, 3);
+    assert_eq!(report.rows, months.iter().map(|m| m.rows).sum::<u64>());
+    close(report.total.unwrap().undiscounted, months.iter().map(|m| m.usage_cost).sum(), "three months");
+}
+
+/// The cube and tally of one file, as the page's workers build them.
+fn explore(path: &Path) -> (Cube, Tally) {
+    let file = CurFile::open(LocalFile::open(path).unwrap()).unwrap();
+    let (mut cube, mut tally) = (Cube::default(), Tally::default());
+    for piece in plan(&[(0, file.outline())], 2) {
+        let ranges = file.prefetch_ranges(piece.slice, ScanKind::Explore);
+        assert!(!ranges.is_empty());
+        let (part, _) = file.explore_prefetched(piece.slice, Vec::new(), &mut |_| {}, usize::MAX, &mut |_| {}).unwrap();
+        cube.merge(&part);
+        tally.merge(&file.scan(piece.slice, &mut |_| {}).unwrap());
+    }
+    (cube, tally)
+}
+
+/// The explorer's total, grouped any way, is the costs page's total: on FOCUS
+/// (whose cost and net cost are one column) and on legacy CUR.
+#[test]
+fn explorer_totals_are_the_costs_totals() {
+    let Some(root) = shared::real_cur("explorer_totals_are_the_costs_totals") else { return };
+    let files: [PathBuf; 3] = [
+        root.join("derived/focus_sample.snappy.parquet"),
+        root.join("derived/focus-converters-aws-cur-athena-names.snappy.parquet"),
+        root.join(PARQUET[2].path),
+    ];
+    for path in &files {
+        let (cube, tally) = explore(path);
+        let usage = UsageRule::default();
+        let report = cost_report(&tally, 1, &Discounts::default(), &usage);
+        let want = report.total.as_ref().unwrap().undiscounted;
+        assert!(want > 0.0, "{}", path.display());
+        for dimension in Dimension::ALL {
+            let grouped = group(&cube, &Query { group_by: dimension, ..Query::default() }, &usage);
+            let got = grouped.total().unwrap();
+            assert!((got - want).abs() <= 1e-9 * want, "{} by {dimension:?}: {got} vs {want}", path.display());
+            assert_eq!(grouped.rows, report.usage_rows, "{} by {dimension:?}", path.display());
+        }
+    }
+}

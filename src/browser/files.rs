@@ -38,7 +38,10 @@ pub struct Picked {
 
 /// The files of a file input. Files picked from a folder (`webkitdirectory`)
 /// are a report folder: chosen so that every billing period counts once.
-pub async fn from_list(list: &FileList) -> Result<Picked, String> {
+///
+/// The files are taken from the list at once (the input is cleared right after,
+/// which empties it); only reading the manifests waits.
+pub fn from_list(list: &FileList) -> impl std::future::Future<Output = Result<Picked, String>> + use<> {
     let mut picked = Picked::default();
     let mut in_folders = Vec::new();
     for index in 0..list.length() {
@@ -49,10 +52,12 @@ pub async fn from_list(list: &FileList) -> Result<Picked, String> {
             None => picked.files.push(Chosen { name: file.name(), blob: file.into() }),
         }
     }
-    let folder = choose(in_folders).await?;
-    picked.files.extend(folder.files);
-    picked.skipped = folder.skipped;
-    Ok(picked)
+    async move {
+        let folder = choose(in_folders).await?;
+        picked.files.extend(folder.files);
+        picked.skipped = folder.skipped;
+        Ok(picked)
+    }
 }
 
 /// Chooses among the files of report folders (paths with their folders) which

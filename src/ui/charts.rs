@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::browser::intl::money;
 use crate::engine::format;
 use crate::engine::query::{Group, OverTime};
 
@@ -31,7 +32,7 @@ pub fn BarChart(
                 let height = (shown.len() as f64 * ROW).max(ROW);
                 let summary = shown
                     .iter()
-                    .map(|g| format!("{} {}", label(&g.key), format::money(g.cost, &g.currency)))
+                    .map(|g| format!("{} {}", label(&g.key), money(g.cost, &g.currency)))
                     .collect::<Vec<_>>()
                     .join("; ");
                 view! {
@@ -51,7 +52,7 @@ pub fn BarChart(
                                 let name = label(&group.key);
                                 view! {
                                     <g class="chart__bar" data-key=group.key.clone()>
-                                        <title>{format!("{name}: {}", format::money(group.cost, &group.currency))}</title>
+                                        <title>{format!("{name}: {}", money(group.cost, &group.currency))}</title>
                                         <text class="chart__label" x=LABEL - 8.0 y=y + ROW * 0.65 text-anchor="end">
                                             {shorten(&name, 26)}
                                         </text>
@@ -64,7 +65,7 @@ pub fn BarChart(
                                             rx="3"
                                         ></rect>
                                         <text class="chart__value" x=LABEL + length + 6.0 y=y + ROW * 0.65>
-                                            {format::money(group.cost, &group.currency)}
+                                            {money(group.cost, &group.currency)}
                                         </text>
                                     </g>
                                 }
@@ -96,7 +97,7 @@ pub fn TimeChart(
             {move || {
                 let data = over_time.get();
                 let currency = data.currency.clone().unwrap_or_else(|| crate::engine::ASSUMED_CURRENCY.to_owned());
-                let money = |amount: f64| format::money(amount, &currency);
+                let in_currency = |amount: f64| money(amount, &currency);
                 let periods = data.periods.len().max(1);
                 let totals: Vec<f64> =
                     (0..data.periods.len()).map(|p| data.series.iter().map(|s| s.values[p].max(0.0)).sum()).collect();
@@ -108,7 +109,7 @@ pub fn TimeChart(
                     .periods
                     .iter()
                     .zip(&totals)
-                    .map(|(period, total)| format!("{period} {}", money(*total)))
+                    .map(|(period, total)| format!("{period} {}", in_currency(*total)))
                     .collect::<Vec<_>>()
                     .join("; ");
                 let scale = move |value: f64| if top > 0.0 { value / top * (plot - 8.0) } else { 0.0 };
@@ -130,7 +131,7 @@ pub fn TimeChart(
                                         width=(slot * 0.7).max(1.0)
                                         height=height
                                     >
-                                        <title>{format!("{} · {}: {}", data.periods[p], label(&series.key), money(series.values[p]))}</title>
+                                        <title>{format!("{} · {}: {}", data.periods[p], label(&series.key), in_currency(series.values[p]))}</title>
                                     </rect>
                                 }
                             })
@@ -159,8 +160,8 @@ pub fn TimeChart(
                         aria-describedby="time-chart-summary"
                     >
                         <line class="chart__axis" x1=AXIS y1=plot x2=WIDTH y2=plot></line>
-                        <text class="chart__tick" x=AXIS - 6.0 y="14" text-anchor="end">{money(top)}</text>
-                        <text class="chart__tick" x=AXIS - 6.0 y=plot text-anchor="end">{money(0.0)}</text>
+                        <text class="chart__tick" x=AXIS - 6.0 y="14" text-anchor="end">{in_currency(top)}</text>
+                        <text class="chart__tick" x=AXIS - 6.0 y=plot text-anchor="end">{in_currency(0.0)}</text>
                         {columns}
                         {ticks}
                     </svg>

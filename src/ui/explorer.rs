@@ -10,6 +10,7 @@ use super::charts::{BarChart, TimeChart};
 use super::combobox::{Combobox, shown};
 use super::exports::{Export, Exports};
 use super::state::{AppState, Explorer as Stage};
+use crate::browser::intl::money;
 use crate::engine::dates::{format_day, parse_day};
 use crate::engine::query::{Filter, Grain, Grouped, OverTime, Query, date_span, drill, group, over_time};
 use crate::engine::sql::explore_sql;
@@ -217,7 +218,7 @@ fn FilterPicker(dimension: Dimension, id: &'static str, label: &'static str) -> 
                 .groups
                 .into_iter()
                 .filter(|g| !taken.contains(&g.key) && seen.insert(g.key.clone()))
-                .map(|g| (g.key, format::money(g.cost, &g.currency)))
+                .map(|g| (g.key, money(g.cost, &g.currency)))
                 .collect()
         })
     });
@@ -311,9 +312,8 @@ fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
     let data_total = move || grouped.with(|g| g.total().map(|t| t.to_string()).unwrap_or_default());
     let in_all = move || {
         grouped.with(|g| {
-            let sums: Vec<String> = g.totals.iter().map(|t| format::money(t.cost, &t.currency)).collect();
-            let sums =
-                if sums.is_empty() { format::money(0.0, crate::engine::ASSUMED_CURRENCY) } else { sums.join(" and ") };
+            let sums: Vec<String> = g.totals.iter().map(|t| money(t.cost, &t.currency)).collect();
+            let sums = if sums.is_empty() { money(0.0, crate::engine::ASSUMED_CURRENCY) } else { sums.join(" and ") };
             format!("{} groups, {sums} in all", g.groups.len())
         })
     };
@@ -352,7 +352,7 @@ fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
                                                 {shown(&g.key)}
                                             </button>
                                         </th>
-                                        <td class="numeric">{format::money(g.cost, &g.currency)}</td>
+                                        <td class="numeric">{money(g.cost, &g.currency)}</td>
                                         <td class="numeric">{format!("{share:.1}%")}</td>
                                         <td class="numeric">{format::count(g.rows)}</td>
                                     </tr>

@@ -23,8 +23,9 @@ pub fn FilePicker() -> impl IntoView {
         let started = now();
         let input: HtmlInputElement = event.target().expect("an input fired it").unchecked_into();
         if let Some(list) = input.files() {
+            let picked = files::from_list(&list);
             spawn_local(async move {
-                match files::from_list(&list).await {
+                match picked.await {
                     Ok(picked) => state.analyse(picked, started),
                     Err(problem) => state.status.set(Status::Error(problem)),
                 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::combobox::shown;
 use super::state::AppState;
+use crate::browser::intl::money;
 use crate::engine::format;
 
 /// Undiscounted cost, multiplier, discounted cost and rate of one service.
@@ -25,7 +26,7 @@ pub fn ServiceDetail() -> impl IntoView {
                         <div class="figures__item">
                             <dt>"Undiscounted"</dt>
                             <dd data-testid="detail-undiscounted" data-value=service.undiscounted.to_string()>
-                                {format::money(service.undiscounted, &service.currency)}
+                                {money(service.undiscounted, &service.currency)}
                             </dd>
                         </div>
                         <div class="figures__item">
@@ -37,7 +38,7 @@ pub fn ServiceDetail() -> impl IntoView {
                         <div class="figures__item">
                             <dt>"Discounted"</dt>
                             <dd data-testid="detail-discounted" data-value=service.discounted.to_string()>
-                                {format::money(service.discounted, &service.currency)}
+                                {money(service.discounted, &service.currency)}
                             </dd>
                         </div>
                         <div class="figures__item">

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::combobox::Combobox;
 use super::state::AppState;
-use crate::engine::format;
+use crate::browser::intl::money;
 
 /// The service picker: its options are the report's services with their cost.
 #[component]
@@ -17,7 +17,7 @@ pub fn ServiceSearch() -> impl IntoView {
                 r.services
                     .iter()
                     .filter(|s| seen.insert(s.service.as_str()))
-                    .map(|s| (s.service.clone(), format::money(s.undiscounted, &s.currency)))
+                    .map(|s| (s.service.clone(), money(s.undiscounted, &s.currency)))
                     .collect()
             })
         })

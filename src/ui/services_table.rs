@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::combobox::shown;
 use super::state::AppState;
+use crate::browser::intl::money;
 use crate::engine::{ServiceCost, format};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -117,9 +118,9 @@ pub fn ServicesTable() -> impl IntoView {
                                     move |_| state.view.update(|v| v.service = Some(name.clone()))
                                 }>{shown(&service.service)}</button>
                             </th>
-                            <td class="numeric">{format::money(service.undiscounted, &service.currency)}</td>
+                            <td class="numeric">{money(service.undiscounted, &service.currency)}</td>
                             <td class="numeric">{format::rate(service.multiplier)}</td>
-                            <td class="numeric">{format::money(service.discounted, &service.currency)}</td>
+                            <td class="numeric">{money(service.discounted, &service.currency)}</td>
                             <td class="numeric">{format::rate(service.rate)}</td>
                         </tr>
                     </For>

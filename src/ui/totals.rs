@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::state::AppState;
+use crate::browser::intl::money;
 use crate::engine::format;
 
 /// Overall undiscounted and discounted cost and the blended discount rate: one
@@ -59,18 +60,18 @@ pub fn Totals() -> impl IntoView {
                 totals()
                     .into_iter()
                     .map(|t| {
-                        let money = |amount: f64| format::money(amount, &t.currency);
+                        let in_currency = |amount: f64| money(amount, &t.currency);
                         view! {
                             <div class="totals__currency" data-testid="currency-total" data-currency=t.currency.clone() data-undiscounted=t.undiscounted.to_string()>
                             {several.then(|| view! { <h4 class="totals__code">{t.currency.clone()}</h4> })}
                             <dl class="figures">
                                 <div class="figures__item">
                                     <dt>"Undiscounted"</dt>
-                                    <dd>{money(t.undiscounted)}</dd>
+                                    <dd>{in_currency(t.undiscounted)}</dd>
                                 </div>
                                 <div class="figures__item">
                                     <dt>"Discounted"</dt>
-                                    <dd>{money(t.discounted)}</dd>
+                                    <dd>{in_currency(t.discounted)}</dd>
                                 </div>
                                 <div class="figures__item figures__item--key">
                                     <dt>"Blended discount rate"</dt>

@@ -1,0 +1,42 @@
+//! Amounts as the person's browser writes them: `Intl.NumberFormat` in their
+//! locale, with the currency's symbol and its own number of decimals (two for
+//! euros, none for yen, three for dinars).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use js_sys::Intl::{NumberFormat, NumberFormatOptions, NumberFormatStyle};
+use wasm_bindgen::JsValue;
+
+use crate::engine::format;
+
+thread_local! {
+    /// One formatter per currency: making one costs far more than using it.
+    static FORMATS: RefCell<HashMap<String, Option<NumberFormat>>> = RefCell::new(HashMap::new());
+}
+
+/// `amount` in `currency` (an ISO 4217 code), for people. Falls back to the
+/// engine's formatting for a code `Intl` would refuse (it throws on a malformed
+/// one) and for amounts that are not finite.
+pub fn money(amount: f64, currency: &str) -> String {
+    let formatted = amount.is_finite().then(|| {
+        FORMATS.with(|formats| {
+            let mut formats = formats.borrow_mut();
+            let formatter = formats.entry(currency.to_owned()).or_insert_with(|| formatter(currency));
+            let function = formatter.as_ref()?.format();
+            function.call1(&JsValue::UNDEFINED, &JsValue::from_f64(amount)).ok()?.as_string()
+        })
+    });
+    formatted.flatten().unwrap_or_else(|| format::money(amount, currency))
+}
+
+fn formatter(currency: &str) -> Option<NumberFormat> {
+    // Intl accepts any well-formed code (three letters) and throws on anything else.
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let options = NumberFormatOptions::new();
+    options.set_style(NumberFormatStyle::Currency);
+    options.set_currency(currency);
+    Some(NumberFormat::new(&js_sys::Array::new(), &options))
+}

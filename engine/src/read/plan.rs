@@ -33,10 +33,16 @@ pub struct Piece {
 /// cut no finer than the workers need.
 pub fn plan(files: &[(usize, &Outline)], workers: usize) -> Vec<Piece> {
     let workers = workers.max(1) as u64;
-    let total_bytes: u64 =
-        files.iter().flat_map(|(_, outline)| &outline.row_groups).map(|group| group.bytes.max(1)).sum::<u64>()
-            + files.iter().filter(|(_, o)| o.delivery != Delivery::Parquet).map(|(_, o)| o.bytes).sum::<u64>();
-    let share = if workers == 1 { u64::MAX } else { total_bytes.div_ceil(workers).max(1) };
+    // Rows and bytes are what files claim: sums and products are taken in u128
+    // (and saturate), so no claim can wrap them.
+    let total_bytes: u128 = files
+        .iter()
+        .flat_map(|(_, outline)| &outline.row_groups)
+        .map(|group| u128::from(group.bytes.max(1)))
+        .chain(files.iter().filter(|(_, o)| o.delivery != Delivery::Parquet).map(|(_, o)| u128::from(o.bytes)))
+        .sum();
+    let share = if workers == 1 { u128::MAX } else { total_bytes.div_ceil(u128::from(workers)).max(1) };
+    let narrow = |value: u128| u64::try_from(value).unwrap_or(u64::MAX);
 
     let mut pieces = Vec::new();
     for &(file, outline) in files {
@@ -47,16 +53,17 @@ pub fn plan(files: &[(usize, &Outline)], workers: usize) -> Vec<Piece> {
             continue;
         }
         for (row_group, group) in outline.row_groups.iter().enumerate().filter(|(_, group)| group.rows > 0) {
-            let wanted = group.bytes.max(1).div_ceil(share);
+            let wanted = narrow(u128::from(group.bytes.max(1)).div_ceil(share));
             let parts = wanted.min(group.rows / MIN_PIECE_ROWS).max(1);
             let mut first_row = 0;
             for part in 0..parts {
-                let end = group.rows * (part + 1) / parts;
+                let end = narrow(u128::from(group.rows) * u128::from(part + 1) / u128::from(parts));
+                let rows = end - first_row;
                 pieces.push(Piece {
                     file,
-                    slice: RowSlice { row_group, first_row, rows: end - first_row },
-                    bytes: group.bytes * (end - first_row) / group.rows,
-                    work: end - first_row,
+                    slice: RowSlice { row_group, first_row, rows },
+                    bytes: narrow(u128::from(group.bytes) * u128::from(rows) / u128::from(group.rows)),
+                    work: rows,
                 });
                 first_row = end;
             }
@@ -76,7 +83,7 @@ mod tests {
         let column = |name: &str| Column { index: 0, name: name.into() };
         Outline {
             delivery: Delivery::Parquet,
-            bytes: groups.iter().map(|g| g.1).sum(),
+            bytes: groups.iter().fold(0, |sum, g| sum.saturating_add(g.1)),
             columns: CurColumns {
                 format: CurFormat::LegacyCur,
                 line_item_type: column("t"),
@@ -85,7 +92,7 @@ mod tests {
             },
             optional: Default::default(),
             column_count: 3,
-            rows: groups.iter().map(|g| g.0).sum(),
+            rows: groups.iter().fold(0, |sum, g| sum.saturating_add(g.0)),
             row_groups: groups.iter().map(|&(rows, bytes)| RowGroupOutline { rows, bytes }).collect(),
             notes: vec![],
         }
@@ -150,5 +157,15 @@ mod tests {
         let pieces = plan(&[(0, &csv), (1, &parquet)], 4);
         assert_eq!(pieces[0], Piece { file: 0, slice: RowSlice::WHOLE, bytes: 5_000_000, work: 5_000_000 });
         assert_eq!(pieces.iter().filter(|p| p.file == 1).map(|p| p.work).sum::<u64>(), 100_000);
+    }
+
+    /// Counts no file could hold (as a lying footer claims them) neither wrap nor panic.
+    #[test]
+    fn claimed_counts_at_the_limit_do_not_wrap() {
+        let huge = outline(&[(u64::MAX, u64::MAX), (u64::MAX / 3, u64::MAX - 1)]);
+        let files = [(0, &huge)];
+        let pieces = plan(&files, 8);
+        assert!(pieces.len() > 2);
+        assert_covers(&pieces, &files);
     }
 }

@@ -2,6 +2,11 @@
 //! structures needs: page headers (see `page_guard`) and the footer (see
 //! `footer_guard`). Reading here never allocates: counts and lengths are checked
 //! against the bytes that are actually there.
+//!
+//! This is hand-written on purpose, and should stay so: a Thrift library decodes
+//! by trusting the counts and lengths it reads (and allocates for them), which is
+//! exactly what a lying file exploits. This walker's whole point is not to trust
+//! a claimed count before the bytes to back it are there.
 
 /// Why bytes could not be read as Thrift.
 pub enum Thrift {
@@ -101,7 +106,11 @@ impl Compact<'_> {
             return Ok(None);
         }
         let delta = i64::from(byte >> 4);
-        let id = if delta == 0 { self.zigzag()? } else { *last_id + delta };
+        let id = if delta == 0 {
+            self.zigzag()?
+        } else {
+            last_id.checked_add(delta).ok_or(Thrift::Invalid("a field id is out of range"))?
+        };
         *last_id = id;
         Ok(Some((id, field_type)))
     }
@@ -161,5 +170,29 @@ impl Compact<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A field id near the top of i64 followed by a delta would wrap (and panic
+    /// under the fuzzer); it is refused.
+    #[test]
+    fn field_ids_that_would_overflow_are_refused() {
+        // Field with an explicit id (delta 0, type i32) of i64::MAX, zigzag-encoded, then a delta of 1.
+        let mut bytes = vec![0x05];
+        let mut zigzag = u64::MAX - 1; // zigzag(i64::MAX)
+        while zigzag >= 0x80 {
+            bytes.push((zigzag as u8 & 0x7f) | 0x80);
+            zigzag >>= 7;
+        }
+        bytes.push(zigzag as u8);
+        bytes.push(0x15);
+        let mut cursor = Compact { bytes: &bytes, at: 0 };
+        let mut last = 0;
+        assert!(matches!(cursor.field(&mut last), Ok(Some((i64::MAX, wire::I32)))));
+        assert!(matches!(cursor.field(&mut last), Err(Thrift::Invalid("a field id is out of range"))));
     }
 }

@@ -48,10 +48,10 @@ fn analyse(path: &Path) -> Result<Tally, Error> {
     Ok(tally)
 }
 
-/// What reading one file gave, how long it took and what it allocated.
+/// What reading one file gave and what it allocated (the deadline is
+/// `recv_timeout`'s: a run that comes back came back in time).
 struct Run {
     outcome: Result<Tally, Error>,
-    elapsed: Duration,
     peak: usize,
     largest: usize,
 }
@@ -61,9 +61,8 @@ fn run(path: &Path) -> Option<Run> {
     let (send, receive) = mpsc::channel();
     let owned = path.to_owned();
     std::thread::spawn(move || {
-        let started = Instant::now();
         let (outcome, peak, largest) = alloc::measure(|| analyse(&owned));
-        let _ = send.send(Run { outcome, elapsed: started.elapsed(), peak, largest });
+        let _ = send.send(Run { outcome, peak, largest });
     });
     receive.recv_timeout(DEADLINE).ok()
 }
@@ -100,7 +99,6 @@ fn every_file_is_answered_quickly_clearly_and_within_its_memory() {
         {
             problems.push(format!("{}: unclear error {:?}", path.display(), error.to_string()));
         }
-        assert!(run.elapsed <= DEADLINE);
     }
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }

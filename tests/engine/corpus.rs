@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use ducks::cli::LocalFile;
-use ducks::engine::{CurFile, Error, Tally, plan};
+use ducks::engine::{CurFile, Error, Tally};
 
 use crate::{alloc, shared};
 
@@ -40,12 +40,7 @@ fn corpus_files(root: &Path) -> Vec<PathBuf> {
 /// Reads a file the way the CLI does, on one thread.
 fn analyse(path: &Path) -> Result<Tally, Error> {
     let reader = LocalFile::open(path).map_err(|error| Error::Io(error.to_string()))?;
-    let file = CurFile::open_named(reader, &path.to_string_lossy())?;
-    let mut tally = Tally::default();
-    for piece in plan(&[(0, file.outline())], 1) {
-        tally.merge(&file.scan(piece.slice, &mut |_| {})?);
-    }
-    Ok(tally)
+    CurFile::open_named(reader, &path.to_string_lossy())?.scan_all(1)
 }
 
 /// What reading one file gave and what it allocated (the deadline is

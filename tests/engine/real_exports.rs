@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ducks::cli::{CostsOptions, LocalFile, analyse};
 use ducks::engine::query::{Query, group};
-use ducks::engine::{Cube, CurFile, Dimension, Discounts, ScanKind, Tally, UsageRule, cost_report, plan};
+use ducks::engine::{Cube, CurFile, Dimension, Discounts, Tally, UsageRule, cost_report};
 
 use crate::shared;
 
@@ -107,18 +107,10 @@ fn months_with_differing_columns_add_up() {
     close(report.total.unwrap().undiscounted, months.iter().map(|m| m.usage_cost).sum(), "three months");
 }
 
-/// The cube and tally of one file, as the page's workers build them.
+/// The cube and tally of one file, in the pieces two workers would get.
 fn explore(path: &Path) -> (Cube, Tally) {
     let file = CurFile::open(LocalFile::open(path).unwrap()).unwrap();
-    let (mut cube, mut tally) = (Cube::default(), Tally::default());
-    for piece in plan(&[(0, file.outline())], 2) {
-        let ranges = file.prefetch_ranges(piece.slice, ScanKind::Explore);
-        assert!(!ranges.is_empty());
-        let (part, _) = file.explore_prefetched(piece.slice, Vec::new(), &mut |_| {}, usize::MAX, &mut |_| {}).unwrap();
-        cube.merge(&part);
-        tally.merge(&file.scan(piece.slice, &mut |_| {}).unwrap());
-    }
-    (cube, tally)
+    (file.explore_all(2).unwrap(), file.scan_all(2).unwrap())
 }
 
 /// The explorer's total, grouped any way, is the costs page's total: on FOCUS

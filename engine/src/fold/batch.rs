@@ -3,7 +3,11 @@
 
 use arrow_array::Array;
 
+use crate::error::Result;
 use crate::schema::catalogue::Field;
+
+/// What a scan does with each batch it reads.
+pub type Fold<'a> = dyn FnMut(&Batch<'_>) -> Result<()> + 'a;
 
 /// One batch of rows: the three required columns and the optional ones the
 /// scan reads, where the file has them. All arrays have the same length.

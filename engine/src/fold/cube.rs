@@ -39,19 +39,6 @@ pub enum Dimension {
 }
 
 impl Dimension {
-    /// Every dimension, in the order a picker shows them.
-    pub const ALL: [Dimension; 9] = [
-        Dimension::Service,
-        Dimension::Account,
-        Dimension::Region,
-        Dimension::UsageType,
-        Dimension::Operation,
-        Dimension::LineItemType,
-        Dimension::Currency,
-        Dimension::Month,
-        Dimension::Day,
-    ];
-
     /// The text dimensions, in the order of a cell key's labels.
     pub const LABELS: [Dimension; TEXT_DIMENSIONS] = [
         Dimension::Service,
@@ -62,6 +49,18 @@ impl Dimension {
         Dimension::LineItemType,
         Dimension::Currency,
     ];
+
+    /// Every dimension, in the order a picker shows them: the text ones, then time.
+    pub const ALL: [Dimension; TEXT_DIMENSIONS + 2] = {
+        let mut all = [Dimension::Day; TEXT_DIMENSIONS + 2];
+        let mut i = 0;
+        while i < TEXT_DIMENSIONS {
+            all[i] = Self::LABELS[i];
+            i += 1;
+        }
+        all[TEXT_DIMENSIONS] = Dimension::Month;
+        all
+    };
 
     /// Its slot in a cell key, for the text dimensions (its place in [`LABELS`](Self::LABELS)).
     pub const fn slot(self) -> Option<usize> {

@@ -7,7 +7,10 @@ use parquet::file::reader::ChunkReader;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::fold::batch::Fold;
 use crate::fold::cube::Cube;
+use crate::fold::cube_kernel::CubeKernel;
+use crate::fold::kernel::Kernel;
 use crate::fold::tally::Tally;
 use crate::read::parquet::ParquetFile;
 use crate::read::source::ReadStats;
@@ -163,6 +166,27 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         self.scan_prefetched(slice, Vec::new(), progress).map(|(tally, _)| tally)
     }
 
+    /// The whole file's tally: its pieces, as [`plan`](crate::read::plan::plan)
+    /// cuts it for `workers`, scanned one after another and merged. What a caller
+    /// without threads of its own (a test, the fuzzer) does.
+    pub fn scan_all(&self, workers: usize) -> Result<Tally> {
+        let mut tally = Tally::default();
+        for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
+            tally.merge(&self.scan(piece.slice, &mut |_| {})?);
+        }
+        Ok(tally)
+    }
+
+    /// The whole file's explorer cube, as [`scan_all`](Self::scan_all) reads its tally.
+    pub fn explore_all(&self, workers: usize) -> Result<Cube> {
+        let mut cube = Cube::default();
+        for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
+            let (part, _) = self.explore_prefetched(piece.slice, Vec::new(), &mut |_| {}, usize::MAX, &mut |_| {})?;
+            cube.merge(&part);
+        }
+        Ok(cube)
+    }
+
     /// The byte ranges (start, length) a scan of `slice` will most likely read,
     /// to read ahead of time (in parallel); none for CSV, which is read as a stream.
     pub fn prefetch_ranges(&self, slice: RowSlice, kind: ScanKind) -> Vec<(u64, u64)> {
@@ -180,15 +204,16 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         prefetched: Vec<(u64, Bytes)>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(Tally, ReadStats)> {
-        match &self.inner {
-            Inner::Parquet(file) => file.scan_prefetched(slice, prefetched, progress),
-            Inner::Text(file) => file.scan(slice, progress),
-        }
+        let mut kernel = Kernel::default();
+        let stats = self.read(slice, ScanKind::Costs, prefetched, progress, &mut |batch| kernel.add(batch))?;
+        Ok((kernel.finish(), stats))
     }
 
-    /// Scans one slice for the explorer. The cube goes to `part` whenever it
-    /// holds `part_cells` cells, so a slice of any size is scanned with bounded
-    /// memory; the parts and the cube returned merge to the slice's cube.
+    /// Scans one slice for the explorer. The cube grows with the distinct labels
+    /// and days it meets, so whenever it holds `part_cells` cells it goes to
+    /// `part` and a new one starts: a slice of any size is scanned in one pass with
+    /// bounded memory. The parts and the cube returned merge to the slice's cube;
+    /// if the scan fails, the parts already given are of an incomplete slice.
     pub fn explore_prefetched(
         &self,
         slice: RowSlice,
@@ -197,9 +222,31 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         part_cells: usize,
         part: &mut dyn FnMut(Cube),
     ) -> Result<(Cube, ReadStats)> {
+        let mut kernel = CubeKernel::default();
+        let stats = self.read(slice, ScanKind::Explore, prefetched, progress, &mut |batch| {
+            kernel.add(batch)?;
+            if kernel.cells() >= part_cells {
+                part(kernel.take_part());
+            }
+            Ok(())
+        })?;
+        Ok((kernel.take_part(), stats))
+    }
+
+    /// Reads `slice` in the columns `kind` needs, whatever the format, handing
+    /// each batch to `fold`.
+    fn read(
+        &self,
+        slice: RowSlice,
+        kind: ScanKind,
+        prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+        fold: &mut Fold<'_>,
+    ) -> Result<ReadStats> {
         match &self.inner {
-            Inner::Parquet(file) => file.explore_prefetched(slice, prefetched, progress, part_cells, part),
-            Inner::Text(file) => file.explore(slice, progress, part_cells, part),
+            Inner::Parquet(file) => file.read(slice, kind, prefetched, progress, fold),
+            // A CSV file is read as a stream from its start: nothing is read ahead.
+            Inner::Text(file) => file.read(slice, kind, progress, fold),
         }
     }
 }

@@ -24,11 +24,7 @@ use parquet::file::reader::{ChunkReader, Length};
 use parquet::schema::types::{ColumnDescriptor, SchemaDescriptor};
 
 use crate::error::{Error, Result};
-use crate::fold::batch::Batch;
-use crate::fold::cube::Cube;
-use crate::fold::cube_kernel::CubeKernel;
-use crate::fold::kernel::Kernel;
-use crate::fold::tally::Tally;
+use crate::fold::batch::{Batch, Fold};
 use crate::read::file::{Delivery, Outline, RowGroupOutline, RowSlice, ScanKind};
 use crate::read::footer_guard;
 use crate::read::page_guard::ChunkGuard;
@@ -202,7 +198,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
     /// needed column chunk from its start (the page headers before the slice are
     /// read to find it) to a little past where the slice's rows should end. A
     /// caller that can read them faster ahead of time (in parallel) passes them to
-    /// [`scan_prefetched`](Self::scan_prefetched); anything missed is read then.
+    /// `CurFile::scan_prefetched`; anything missed is read then.
     pub(crate) fn prefetch_ranges(&self, slice: RowSlice, kind: ScanKind) -> Vec<(u64, u64)> {
         let Some(group) = self.metadata.row_groups().get(slice.row_group) else { return Vec::new() };
         let rows = group.num_rows().max(1) as u64;
@@ -226,49 +222,23 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             .collect()
     }
 
-    /// [`scan`](Self::scan), starting with bytes already read (start offset, bytes),
-    /// and telling how many more reads it made.
-    pub(crate) fn scan_prefetched(
+    /// Reads the rows of `slice` in the columns `kind` needs, starting with bytes
+    /// already read (start offset, bytes), handing each batch to `fold`; tells how
+    /// many more reads it made.
+    pub(crate) fn read(
         &self,
         slice: RowSlice,
+        kind: ScanKind,
         prefetched: Vec<(u64, Bytes)>,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<(Tally, ReadStats)> {
-        let mut kernel = Kernel::default();
-        let stats = self.read(slice, &self.costs, prefetched, progress, &mut |batch| kernel.add(batch))?;
-        Ok((kernel.finish(), stats))
-    }
-
-    /// Scans one slice for the explorer, starting with bytes already read (as from
-    /// [`prefetch_ranges`](Self::prefetch_ranges) with [`ScanKind::Explore`]).
-    ///
-    /// The cube grows with the distinct labels and days it meets, so whenever it
-    /// holds `part_cells` cells it goes to `part` and a new one starts: a slice of
-    /// any size is scanned in one pass with bounded memory. The parts and the cube
-    /// returned merge to the slice's cube; if the scan fails, the parts already
-    /// given are of an incomplete slice.
-    pub(crate) fn explore_prefetched(
-        &self,
-        slice: RowSlice,
-        prefetched: Vec<(u64, Bytes)>,
-        progress: &mut dyn FnMut(u64),
-        part_cells: usize,
-        part: &mut dyn FnMut(Cube),
-    ) -> Result<(Cube, ReadStats)> {
-        let mut kernel = CubeKernel::default();
-        let stats = self.read(slice, &self.explore, prefetched, progress, &mut |batch| {
-            kernel.add(batch)?;
-            if kernel.cells() >= part_cells {
-                part(kernel.take_part());
-            }
-            Ok(())
-        })?;
-        Ok((kernel.take_part(), stats))
+        fold: &mut Fold<'_>,
+    ) -> Result<ReadStats> {
+        self.read_columns(slice, self.projection(kind), prefetched, progress, fold)
     }
 
     /// Reads the rows of `slice` in the columns of `projection`, handing each batch
     /// to `fold`.
-    fn read(
+    fn read_columns(
         &self,
         slice: RowSlice,
         projection: &Projection,
@@ -373,9 +343,6 @@ fn fits(holds: Holds, descriptor: &ColumnDescriptor) -> bool {
         _ => false,
     }
 }
-
-/// What a scan does with each batch.
-type Fold<'a> = dyn FnMut(&Batch<'_>) -> Result<()> + 'a;
 
 /// The optional columns the file has, less those ducks cannot read (nested, an
 /// unusable type, a column chunk whose metadata does not add up), each left out

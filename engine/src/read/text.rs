@@ -22,12 +22,8 @@ use parquet::file::reader::ChunkReader;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, shorten};
-use crate::fold::batch::Batch;
-use crate::fold::cube::Cube;
-use crate::fold::cube_kernel::CubeKernel;
-use crate::fold::kernel::Kernel;
-use crate::fold::tally::Tally;
-use crate::read::file::{Delivery, Outline, RowSlice};
+use crate::fold::batch::{Batch, Fold};
+use crate::read::file::{Delivery, Outline, RowSlice, ScanKind};
 use crate::read::source::ReadStats;
 use crate::schema::catalogue::{Field, Holds};
 use crate::schema::columns::{self, Column, CurFormat};
@@ -168,38 +164,28 @@ impl<R: ChunkReader> TextFile<R> {
         &self.outline
     }
 
-    /// Reads the whole file for the costs page.
-    pub(crate) fn scan(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<(Tally, ReadStats)> {
-        let mut kernel = Kernel::default();
-        let stats = self.read(slice, &self.costs, progress, &mut |batch| kernel.add(batch))?;
-        Ok((kernel.finish(), stats))
-    }
-
-    /// Reads the whole file for the explorer, a part at a time.
-    pub(crate) fn explore(
+    /// Reads the whole file (`slice` must be [`RowSlice::WHOLE`]) in the columns
+    /// `kind` needs, handing each batch to `fold`.
+    pub(crate) fn read(
         &self,
         slice: RowSlice,
+        kind: ScanKind,
         progress: &mut dyn FnMut(u64),
-        part_cells: usize,
-        part: &mut dyn FnMut(Cube),
-    ) -> Result<(Cube, ReadStats)> {
-        let mut kernel = CubeKernel::default();
-        let stats = self.read(slice, &self.explore, progress, &mut |batch| {
-            kernel.add(batch)?;
-            if kernel.cells() >= part_cells {
-                part(kernel.take_part());
-            }
-            Ok(())
-        })?;
-        Ok((kernel.take_part(), stats))
+        fold: &mut Fold<'_>,
+    ) -> Result<ReadStats> {
+        let projection = match kind {
+            ScanKind::Costs => &self.costs,
+            ScanKind::Explore => &self.explore,
+        };
+        self.read_fields(slice, projection, progress, fold)
     }
 
-    fn read(
+    fn read_fields(
         &self,
         slice: RowSlice,
         projection: &Projection,
         progress: &mut dyn FnMut(u64),
-        fold: &mut dyn FnMut(&Batch<'_>) -> Result<()>,
+        fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
         if slice != RowSlice::WHOLE {
             return Err(Error::Internal(format!("a CSV file is read whole, not as {slice:?}")));
@@ -306,12 +292,7 @@ impl Builders {
     }
 
     /// Hands the batch to `fold` and starts the next.
-    fn flush(
-        &mut self,
-        projection: &Projection,
-        cost_name: &str,
-        fold: &mut dyn FnMut(&Batch<'_>) -> Result<()>,
-    ) -> Result<()> {
+    fn flush(&mut self, projection: &Projection, cost_name: &str, fold: &mut Fold<'_>) -> Result<()> {
         let line_item_type: ArrayRef = std::sync::Arc::new(self.line_item_type.finish());
         let service: ArrayRef = std::sync::Arc::new(self.service.finish());
         let cost: ArrayRef = std::sync::Arc::new(self.cost.finish());

@@ -233,19 +233,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
-        self.read_columns(slice, self.projection(kind), prefetched, progress, fold)
-    }
-
-    /// Reads the rows of `slice` in the columns of `projection`, handing each batch
-    /// to `fold`.
-    fn read_columns(
-        &self,
-        slice: RowSlice,
-        projection: &Projection,
-        prefetched: Vec<(u64, Bytes)>,
-        progress: &mut dyn FnMut(u64),
-        fold: &mut Fold<'_>,
-    ) -> Result<ReadStats> {
+        let projection = self.projection(kind);
         let group_rows = self
             .outline
             .row_groups

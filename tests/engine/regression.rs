@@ -1,6 +1,6 @@
 //! Inputs the fuzzer (`scripts/fuzz.sh`) found to crash the engine, minimised and
-//! kept in `tests/fixtures/fuzz/`. Each panicked inside the parquet crate (see the
-//! note on issue 5). Where the header says enough, the guard now refuses the file
+//! kept in `tests/fixtures/fuzz/`. Each panicked inside the parquet crate, on page
+//! data whose header claimed more than the page held. Where the header says enough, the guard now refuses the file
 //! before decoding; where only decoding the page data can tell, the boundary
 //! catches the panic (the CLI's `catch_unwind`; in the browser the worker dies and
 //! is replaced, see `e2e/robustness.test.mjs`). Either way: one clear line.

@@ -155,8 +155,8 @@ mod tests {
 
     /// The reference rows of the original service's test. With the default
     /// multipliers its usage rows discount to 10·0.88 + 20·0.5 + 30·0.7 + 40·0.95 +
-    /// 50·0.25 = 90.3 (the original's test asserts 0.5375, a rate its own query
-    /// does not produce; see the note on issue 3).
+    /// 50·0.25 = 90.3, a blended rate of 90.3 / 150 = 0.602 (the original's test
+    /// asserts 0.5375, which its own query does not produce).
     #[test]
     fn reference_case_gives_150_undiscounted_90_3_discounted_and_a_rate_of_0_602() {
         let tally = tally(&[

@@ -1,5 +1,7 @@
 //! Which line item types count as usage. The original service counted `Usage`
-//! only; other tools count more (cur-formats.md), and the page lets people choose.
+//! only; other tools count more (the Cloud Intelligence Dashboards' "running
+//! usage" also takes discounted and Savings Plan covered usage, for one), so the
+//! presets below name theirs and the page lets people choose.
 
 use std::collections::BTreeSet;
 

@@ -91,7 +91,7 @@ impl View {
         for (dimension, labels) in &self.query.filter.labels {
             pairs.extend(labels.iter().map(|label| (dimension.key(), label.clone())));
         }
-        pairs.iter().map(|(key, value)| format!("{key}={}", encode(value))).collect::<Vec<_>>().join("&")
+        form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
     }
 
     /// The view a query string describes (with or without its `?`).
@@ -100,10 +100,10 @@ impl View {
         let mut types: Vec<String> = Vec::new();
         let mut filter = Filter::default();
         let mut labels: Vec<(Dimension, Vec<String>)> = Vec::new();
-        for pair in text.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = decode(value);
-            match key {
+        // Form decoding: `+` is a space, and a bad escape is kept as it is.
+        for (key, value) in form_urlencoded::parse(text.trim_start_matches('?').as_bytes()) {
+            let value = value.into_owned();
+            match key.as_ref() {
                 "tab" => {
                     view.tab = [Tab::Costs, Tab::Explore, Tab::Diagnostics]
                         .into_iter()
@@ -119,7 +119,7 @@ impl View {
                 "from" => filter.from = parse_day(&value),
                 "to" => filter.to = parse_day(&value),
                 _ => {
-                    if let Some(dimension) = Dimension::from_key(key).filter(|d| d.slot().is_some()) {
+                    if let Some(dimension) = Dimension::from_key(&key).filter(|d| d.slot().is_some()) {
                         match labels.iter_mut().find(|(d, _)| *d == dimension) {
                             Some((_, list)) => list.push(value),
                             None => labels.push((dimension, vec![value])),
@@ -137,48 +137,6 @@ impl View {
         view.query.filter = filter;
         view
     }
-}
-
-/// Percent-encodes everything but the unreserved characters of RFC 3986.
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-/// Undoes [`encode`] (and the `+` of form encoding); bad escapes are kept as they are.
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match (bytes[i], escaped) {
-            (_, Some(value)) => {
-                out.push(value);
-                i += 3;
-            }
-            (b'+', None) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (other, None) => {
-                out.push(other);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -102,76 +102,99 @@ fn every_file_is_answered_quickly_clearly_and_within_its_memory() {
 #[derive(Debug, Clone, Copy)]
 enum Expect {
     /// EXPECTED.json: "must be refused", or "should be refused" (ducks refuses
-    /// every file that contradicts itself, rather than guess which half is true).
-    Refuse,
+    /// every file that contradicts itself, rather than guess which half is true),
+    /// with this kind of error: a refusal for the wrong reason is a bug too.
+    Refuse(Refusal),
     /// Read all rows; the cost column sums to this over every row.
     Read { rows: u64, sum: f64 },
+}
+
+/// The kind of error a refused file must give.
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    NotParquet,
+    Truncated,
+    Corrupt,
+    Ambiguous,
+    Empty,
+}
+
+impl Refusal {
+    fn is(self, error: &Error) -> bool {
+        match self {
+            Refusal::NotParquet => matches!(error, Error::NotParquet { .. }),
+            Refusal::Truncated => matches!(error, Error::Truncated { .. }),
+            Refusal::Corrupt => matches!(error, Error::Corrupt { .. }),
+            Refusal::Ambiguous => matches!(error, Error::AmbiguousColumn { .. }),
+            Refusal::Empty => matches!(error, Error::Empty),
+        }
+    }
 }
 
 /// The sum of `line_item_unblended_cost` over the 1000 rows of `made/`'s base table.
 const BASE_SUM: f64 = 4921.6144776;
 
 const MADE: &[(&str, Expect)] = &[
-    ("bad_leading_magic.parquet", Expect::Refuse),
-    ("chunk_cut_footer_kept.parquet", Expect::Refuse),
-    ("corrupt_cost_page_header.parquet", Expect::Refuse),
-    ("corrupt_cost_page_payload.parquet", Expect::Refuse),
+    ("bad_leading_magic.parquet", Expect::Refuse(Refusal::NotParquet)),
+    ("chunk_cut_footer_kept.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("corrupt_cost_page_header.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("corrupt_cost_page_payload.parquet", Expect::Refuse(Refusal::Corrupt)),
     // "sum 0 or refuse": nulls count as 0.
     ("cost_all_null.parquet", Expect::Read { rows: 1000, sum: 0.0 }),
     ("cost_decimal18_8.parquet", Expect::Read { rows: 1000, sum: BASE_SUM }),
     ("cost_decimal18_8_int64.parquet", Expect::Read { rows: 1000, sum: BASE_SUM }),
     // "parse the strings or refuse": parsed.
     ("cost_string.parquet", Expect::Read { rows: 1000, sum: BASE_SUM }),
-    ("csv_renamed.parquet", Expect::Refuse),
+    ("csv_renamed.parquet", Expect::Refuse(Refusal::NotParquet)),
     // "pick deterministically or refuse as ambiguous": refused as ambiguous.
-    ("duplicate_cost_column.parquet", Expect::Refuse),
-    ("footer_len_huge.parquet", Expect::Refuse),
-    ("footer_len_minus1.parquet", Expect::Refuse),
-    ("footer_len_past_file.parquet", Expect::Refuse),
-    ("footer_len_short.parquet", Expect::Refuse),
-    ("footer_len_zero.parquet", Expect::Refuse),
-    ("lie_chunk_data_offset_negative.parquet", Expect::Refuse),
-    ("lie_chunk_data_offset_past_eof.parquet", Expect::Refuse),
-    ("lie_chunk_num_values_huge.parquet", Expect::Refuse),
-    ("lie_chunk_total_compressed_huge.parquet", Expect::Refuse),
-    ("lie_chunk_total_compressed_negative.parquet", Expect::Refuse),
-    ("lie_dict_num_values_2g.parquet", Expect::Refuse),
-    ("lie_dict_num_values_negative.parquet", Expect::Refuse),
-    ("lie_file_num_rows_huge.parquet", Expect::Refuse),
-    ("lie_file_num_rows_negative.parquet", Expect::Refuse),
-    ("lie_flba_type_length_huge.parquet", Expect::Refuse),
-    ("lie_flba_type_length_negative.parquet", Expect::Refuse),
-    ("lie_flba_type_length_zero.parquet", Expect::Refuse),
-    ("lie_page_compressed_size_2g.parquet", Expect::Refuse),
-    ("lie_page_compressed_size_negative.parquet", Expect::Refuse),
-    ("lie_page_num_values_2g.parquet", Expect::Refuse),
-    ("lie_page_num_values_zero.parquet", Expect::Refuse),
-    ("lie_page_uncompressed_size_2g.parquet", Expect::Refuse),
+    ("duplicate_cost_column.parquet", Expect::Refuse(Refusal::Ambiguous)),
+    ("footer_len_huge.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("footer_len_minus1.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("footer_len_past_file.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("footer_len_short.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("footer_len_zero.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_chunk_data_offset_negative.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_chunk_data_offset_past_eof.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_chunk_num_values_huge.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_chunk_total_compressed_huge.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_chunk_total_compressed_negative.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_dict_num_values_2g.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_dict_num_values_negative.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_file_num_rows_huge.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_file_num_rows_negative.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_flba_type_length_huge.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_flba_type_length_negative.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_flba_type_length_zero.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_page_compressed_size_2g.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_page_compressed_size_negative.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_page_num_values_2g.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_page_num_values_zero.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_page_uncompressed_size_2g.parquet", Expect::Refuse(Refusal::Corrupt)),
     // "refused (or read 1000 rows)": refused.
-    ("lie_page_uncompressed_size_2g_plain.parquet", Expect::Refuse),
-    ("lie_page_uncompressed_size_negative.parquet", Expect::Refuse),
-    ("lie_rowgroup_num_rows_huge.parquet", Expect::Refuse),
-    ("lie_rowgroup_num_rows_less.parquet", Expect::Refuse),
-    ("lie_rowgroup_num_rows_more.parquet", Expect::Refuse),
-    ("lie_rowgroup_num_rows_negative.parquet", Expect::Refuse),
-    ("lie_schema_root_children_huge.parquet", Expect::Refuse),
-    ("lie_schema_root_children_more.parquet", Expect::Refuse),
-    ("lie_schema_root_children_negative.parquet", Expect::Refuse),
+    ("lie_page_uncompressed_size_2g_plain.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_page_uncompressed_size_negative.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_rowgroup_num_rows_huge.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_rowgroup_num_rows_less.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_rowgroup_num_rows_more.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_rowgroup_num_rows_negative.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_schema_root_children_huge.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_schema_root_children_more.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("lie_schema_root_children_negative.parquet", Expect::Refuse(Refusal::Corrupt)),
     ("mixed_case_columns.parquet", Expect::Read { rows: 1000, sum: BASE_SUM }),
-    ("random_par1.parquet", Expect::Refuse),
-    ("random_par1_plausible_len.parquet", Expect::Refuse),
-    ("trunc_before_footer.parquet", Expect::Refuse),
-    ("trunc_half.parquet", Expect::Refuse),
-    ("trunc_last_byte.parquet", Expect::Refuse),
-    ("trunc_magic_only.parquet", Expect::Refuse),
-    ("trunc_mid_cost_chunk.parquet", Expect::Refuse),
-    ("trunc_mid_footer.parquet", Expect::Refuse),
-    ("trunc_no_magic.parquet", Expect::Refuse),
+    ("random_par1.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("random_par1_plausible_len.parquet", Expect::Refuse(Refusal::Corrupt)),
+    ("trunc_before_footer.parquet", Expect::Refuse(Refusal::Truncated)),
+    ("trunc_half.parquet", Expect::Refuse(Refusal::Truncated)),
+    ("trunc_last_byte.parquet", Expect::Refuse(Refusal::Truncated)),
+    ("trunc_magic_only.parquet", Expect::Refuse(Refusal::Truncated)),
+    ("trunc_mid_cost_chunk.parquet", Expect::Refuse(Refusal::Truncated)),
+    ("trunc_mid_footer.parquet", Expect::Refuse(Refusal::Truncated)),
+    ("trunc_no_magic.parquet", Expect::Refuse(Refusal::Truncated)),
     ("type_dictionary.parquet", Expect::Read { rows: 1000, sum: BASE_SUM }),
     ("valid_cur_baseline.parquet", Expect::Read { rows: 1000, sum: BASE_SUM }),
     ("valid_cur_multi_rowgroup_zstd_v2.parquet", Expect::Read { rows: 50_000, sum: 252_994.783_857_66 }),
     ("valid_cur_plain_uncompressed.parquet", Expect::Read { rows: 1000, sum: BASE_SUM }),
-    ("zero_bytes.parquet", Expect::Refuse),
+    ("zero_bytes.parquet", Expect::Refuse(Refusal::Empty)),
     ("zero_rows.parquet", Expect::Read { rows: 0, sum: 0.0 }),
 ];
 
@@ -193,8 +216,10 @@ fn made_cases_meet_their_expectations() {
     for &(name, expect) in MADE {
         let rule = expected["files"][name]["expect"].as_str().unwrap_or_default();
         match (expect, analyse(&made.join(name))) {
-            (Expect::Refuse, Err(error)) if is_clear(&error.to_string()) => {}
-            (Expect::Refuse, outcome) => problems.push(format!("{name} ({rule}): got {outcome:?}")),
+            (Expect::Refuse(kind), Err(error)) if kind.is(&error) && is_clear(&error.to_string()) => {}
+            (Expect::Refuse(kind), outcome) => {
+                problems.push(format!("{name} ({rule}): expected a {kind:?} refusal, got {outcome:?}"))
+            }
             (Expect::Read { rows, sum }, Ok(tally)) => {
                 let total: f64 = tally.cells().map(|(_, cell)| cell.cost.value()).sum();
                 if tally.rows != rows || (total - sum).abs() > 1e-6 * sum.abs().max(1.0) {

@@ -14,7 +14,7 @@ use futures::channel::oneshot;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 
-use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request};
+use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request, fields};
 use crate::engine::CubeColumns;
 
 /// The script trunk writes for the worker binary (`data-loader-shim`).
@@ -285,10 +285,10 @@ fn dispatch(pool: &Rc<RefCell<Inner>>) {
         inner.next_job = inner.next_job.wrapping_add(1).max(1);
         let message = js_sys::Object::new();
         let body = serde_json::to_string(&job.request).unwrap_or_default();
-        let _ = js_sys::Reflect::set(&message, &"id".into(), &id.into());
-        let _ = js_sys::Reflect::set(&message, &"key".into(), &job.key.into());
-        let _ = js_sys::Reflect::set(&message, &"file".into(), &job.file);
-        let _ = js_sys::Reflect::set(&message, &"body".into(), &body.into());
+        let _ = js_sys::Reflect::set(&message, &fields::ID.into(), &id.into());
+        let _ = js_sys::Reflect::set(&message, &fields::KEY.into(), &job.key.into());
+        let _ = js_sys::Reflect::set(&message, &fields::FILE.into(), &job.file);
+        let _ = js_sys::Reflect::set(&message, &fields::BODY.into(), &body.into());
         match slot.worker.post_message(&message) {
             Ok(()) => {
                 slot.job = Some((id, job));
@@ -309,10 +309,11 @@ fn current(inner: &Inner, index: usize, worker: &Worker) -> bool {
 }
 
 fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &JsValue) {
-    let id = js_sys::Reflect::get(message, &"id".into()).ok().and_then(|id| id.as_f64()).unwrap_or(0.0) as u32;
-    let body = js_sys::Reflect::get(message, &"body".into()).ok().and_then(|body| body.as_string()).unwrap_or_default();
+    let id = js_sys::Reflect::get(message, &fields::ID.into()).ok().and_then(|id| id.as_f64()).unwrap_or(0.0) as u32;
+    let body =
+        js_sys::Reflect::get(message, &fields::BODY.into()).ok().and_then(|body| body.as_string()).unwrap_or_default();
     let number = |key: &str| js_sys::Reflect::get(message, &key.into()).ok().and_then(|m| m.as_f64());
-    let (memory, elapsed) = (number("memory").unwrap_or(0.0), number("elapsed").unwrap_or(0.0));
+    let (memory, elapsed) = (number(fields::MEMORY).unwrap_or(0.0), number(fields::ELAPSED).unwrap_or(0.0));
     let with_arrays = |mut columns: Box<CubeColumns>| cube_arrays(message, &mut columns).map(|()| columns);
     let reply: Reply = match serde_json::from_str(&body) {
         Ok(Reply::Cube(columns)) => with_arrays(columns).map_or_else(Reply::Failed, Reply::Cube),

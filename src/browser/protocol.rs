@@ -42,6 +42,22 @@ pub enum Reply {
     Crashed(String),
 }
 
+/// The names of a message's fields, for both sides.
+pub mod fields {
+    /// The request's number, echoed by every reply to it.
+    pub const ID: &str = "id";
+    /// The page's number for the file ([`FileKey`](super::FileKey)).
+    pub const KEY: &str = "key";
+    /// The `File` (or `Blob`) itself.
+    pub const FILE: &str = "file";
+    /// The JSON text of a `Request` or `Reply`.
+    pub const BODY: &str = "body";
+    /// The worker's wasm memory, in bytes.
+    pub const MEMORY: &str = "memory";
+    /// The milliseconds a final reply's request took.
+    pub const ELAPSED: &str = "elapsed";
+}
+
 /// The `file` field's cache key: the page numbers every file it sends, so a
 /// worker can keep a file's metadata between the requests for its slices.
 pub type FileKey = u32;

@@ -14,7 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::blob_source::BlobSource;
-use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request};
+use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request, fields};
 use crate::engine::{Cube, CubeColumns, CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
 
 /// Opened files kept between requests, so the slices of one file pay for its
@@ -128,11 +128,11 @@ fn post(id: u32, reply: Reply, elapsed: Option<f64>) {
     let body = serde_json::to_string(&reply).unwrap_or_else(|error| {
         serde_json::to_string(&Reply::Failed(format!("the result could not be encoded: {error}"))).unwrap_or_default()
     });
-    set("id", &id.into());
-    set("body", &body.into());
-    set("memory", &memory_bytes().into());
+    set(fields::ID, &id.into());
+    set(fields::BODY, &body.into());
+    set(fields::MEMORY, &memory_bytes().into());
     if let Some(elapsed) = elapsed {
-        set("elapsed", &elapsed.into());
+        set(fields::ELAPSED, &elapsed.into());
     }
     let _ = scope().post_message_with_transfer(&message, &transfer);
 }
@@ -147,7 +147,7 @@ fn memory_bytes() -> f64 {
 /// Serves one request. The page sends a worker its next request only after the
 /// reply to the last, so requests never overlap even though reads are awaited.
 fn serve(files: &Kept, message: &JsValue) {
-    let Some(id) = field(message, "id").as_f64().map(|id| id as u32) else { return };
+    let Some(id) = field(message, fields::ID).as_f64().map(|id| id as u32) else { return };
     CURRENT_REQUEST.with(|current| current.set(Some(id)));
     let decoded = decode(message);
     let files = Rc::clone(files);
@@ -163,9 +163,9 @@ fn serve(files: &Kept, message: &JsValue) {
 }
 
 fn decode(message: &JsValue) -> Result<(FileKey, Blob, Request), String> {
-    let key = field(message, "key").as_f64().ok_or("the request names no file")? as FileKey;
-    let blob: Blob = field(message, "file").dyn_into().map_err(|_| "the request carries no file")?;
-    let body = field(message, "body").as_string().ok_or("the request has no body")?;
+    let key = field(message, fields::KEY).as_f64().ok_or("the request names no file")? as FileKey;
+    let blob: Blob = field(message, fields::FILE).dyn_into().map_err(|_| "the request carries no file")?;
+    let body = field(message, fields::BODY).as_string().ok_or("the request has no body")?;
     let request = serde_json::from_str(&body).map_err(|error| format!("the request is not understood: {error}"))?;
     Ok((key, blob, request))
 }

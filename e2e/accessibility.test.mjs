@@ -103,6 +103,7 @@ test('the explorer works from the keyboard alone', async () => {
   await page.keyboard.press('Enter');
   assert.equal(await page.getByTestId('crumb').count(), 0);
   assert.equal(await total(), all);
+  assert.equal(await groupBy.inputValue(), 'service', 'All costs resets the grouping too');
 
   // Exports are buttons and a disclosure: Space opens the SQL.
   await page.getByText('SQL for these figures').focus();

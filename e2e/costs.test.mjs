@@ -126,6 +126,20 @@ test('discount multipliers are editable, saved, and restorable', async () => {
   assert.equal((await row()).rate, 0.5);
 
   await page.getByText('Discount multipliers').click();
+  assert.match(await page.getByTestId('discount-table').textContent(), /your own table \(5 services discounted\)/);
+  // Edits are not lost to one click: the page asks first.
+  const asked = [];
+  page.once('dialog', (dialog) => { asked.push(dialog.message()); dialog.dismiss(); });
+  await page.getByRole('button', { name: 'Restore defaults' }).click();
+  assert.match(asked[0], /Your edits are lost/);
+  assert.equal((await row()).rate, 0.5, 'dismissed: nothing changed');
+  page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: 'Restore defaults' }).click();
   await page.waitForFunction(() => document.querySelector('tr[data-service="AmazonS3"]')?.dataset.rate === '0.88');
+  assert.match(await page.getByTestId('discount-table').textContent(), /the example table/);
+  // No discounts is one click from the example table.
+  await page.getByRole('button', { name: 'No discounts' }).click();
+  await page.waitForFunction(() => document.querySelector('tr[data-service="AmazonS3"]')?.dataset.rate === '1');
+  assert.ok(close((await totals(page)).blendedRate, 1));
+  assert.match(await page.getByTestId('blended-rate').textContent(), /0\.0 % saved/);
 });

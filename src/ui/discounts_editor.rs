@@ -72,6 +72,21 @@ pub fn DiscountsEditor() -> impl IntoView {
         });
     };
 
+    // Replacing edits asks first; replacing a table that is already the one wanted does not.
+    let replace = move |table: Discounts, what: &str| {
+        let current = state.discounts();
+        if current == table {
+            return;
+        }
+        let edited = current != Discounts::default() && current != Discounts::none();
+        let question = format!("Replace your discount multipliers with {what}? Your edits are lost.");
+        let sure = !edited || web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
+        if sure {
+            problem.set(None);
+            state.set_discounts(table);
+        }
+    };
+
     // The table (a row per service) is built when first opened, not with every
     // costs page: most visits never open it.
     let opened = RwSignal::new(false);
@@ -142,10 +157,12 @@ pub fn DiscountsEditor() -> impl IntoView {
                 <button class="button" type="submit">"Add"</button>
             </form>
             <div class="discounts__actions">
-                <button class="button" type="button" on:click=move |_| {
-                    problem.set(None);
-                    state.set_discounts(Discounts::default());
-                }>"Restore defaults"</button>
+                <button class="button" type="button" on:click=move |_| replace(Discounts::none(), "No discounts")>
+                    "No discounts"
+                </button>
+                <button class="button" type="button" on:click=move |_| replace(Discounts::default(), "the example table")>
+                    "Restore defaults"
+                </button>
                 <a
                     class="button"
                     download="ducks-discounts.json"

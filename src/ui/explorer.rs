@@ -243,6 +243,10 @@ fn Trail() -> impl IntoView {
     let filter = move || state.view.with(|v| v.query.filter.clone());
     let remove = move |dimension: Option<Dimension>, label: Option<String>| {
         state.view.update(|v| {
+            if dimension.is_none() {
+                // "All costs" is where the explorer starts: no filters, by service.
+                v.query.group_by = Dimension::Service;
+            }
             v.query.filter = match (dimension, label) {
                 (None, _) => Filter::default(),
                 (Some(d), Some(label)) => {
@@ -314,7 +318,8 @@ fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
         grouped.with(|g| {
             let sums: Vec<String> = g.totals.iter().map(|t| money(t.cost, &t.currency)).collect();
             let sums = if sums.is_empty() { money(0.0, crate::engine::ASSUMED_CURRENCY) } else { sums.join(" and ") };
-            format!("{} groups, {sums} in all", g.groups.len())
+            let groups = if g.groups.len() == 1 { "1 group".to_owned() } else { format!("{} groups", g.groups.len()) };
+            format!("{groups}, {sums} in all")
         })
     };
     view! {

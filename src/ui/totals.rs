@@ -31,6 +31,13 @@ pub fn Totals() -> impl IntoView {
             )
         })
     };
+    // Whose discounts these are, beside every discounted figure.
+    let table = move || {
+        state.workspaces.with(|w| {
+            let current = w.current();
+            format!("Discounted with {}, in workspace “{}”.", current.discounts.describe(), current.name)
+        })
+    };
     let counts = move || {
         state.report.with(|report| {
             report.as_ref().map_or_else(String::new, |r| {
@@ -77,6 +84,7 @@ pub fn Totals() -> impl IntoView {
                                     <dt>"Blended discount rate"</dt>
                                     <dd data-testid="blended-rate">
                                         {t.blended_rate.map_or_else(|| "— (nothing spent)".into(), format::rate)}
+                                        {t.blended_rate.map(|rate| view! { <span class="figures__saving">{format!(" ({})", format::saving(rate))}</span> })}
                                     </dd>
                                 </div>
                             </dl>
@@ -85,6 +93,7 @@ pub fn Totals() -> impl IntoView {
                     })
                     .collect_view()
             }}
+            <p class="totals__table" data-testid="discount-table">{table}</p>
             <p class="totals__counts">{counts}</p>
         </div>
     }

@@ -135,6 +135,42 @@ fn report_folders_count_each_period_once_and_say_what_they_skip() {
     assert!(skipped.iter().any(|l| l.contains("report-Manifest.json: a delivery manifest")), "{stderr}");
 }
 
+/// EUR and JPY files together: per (service, currency) rows, no one total, one
+/// total per currency, and the table prints each in its own money.
+#[test]
+fn currencies_are_reported_apart() {
+    let scratch = Scratch::new("cli-currencies");
+    let file = |name: &str, rows: &str| {
+        let path = scratch.path(name);
+        std::fs::write(&path, format!("line_item_line_item_type,product_servicecode,line_item_unblended_cost,line_item_currency_code\n{rows}")).unwrap();
+        path
+    };
+    let euros = file("eur.csv", "Usage,AmazonS3,1843.27,EUR\nUsage,AmazonEC2,10,EUR\n");
+    let yen = file("jpy.csv", "Usage,AmazonEC2,243054,JPY\n");
+    let (euros, yen) = (euros.to_str().unwrap(), yen.to_str().unwrap());
+    let report = costs_json(&[euros, yen]);
+    assert_eq!(report["currency"], Value::Null);
+    assert_eq!(report["total"], Value::Null);
+    let totals: Vec<(&str, f64)> = report["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["currency"].as_str().unwrap(), t["undiscounted"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(totals, [("JPY", 243_054.0), ("EUR", 1_853.27)]);
+    let rows: Vec<(&str, &str)> = report["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["service"].as_str().unwrap(), s["currency"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rows, [("AmazonEC2", "JPY"), ("AmazonS3", "EUR"), ("AmazonEC2", "EUR")]);
+    let one = costs_json(&[euros]);
+    assert_eq!((one["currency"].as_str(), one["total"]["currency"].as_str()), (Some("EUR"), Some("EUR")));
+    let table = text(&ducks(&["costs", euros, yen]).stdout);
+    assert!(table.contains("€1,843.27") && table.contains("¥243,054") && !table.contains("¥243,054.00"), "{table}");
+}
+
 #[test]
 fn discounts_file_replaces_the_default_table() {
     let scratch = Scratch::new("cli-discounts");

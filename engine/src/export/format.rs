@@ -64,6 +64,16 @@ pub fn rate(value: f64) -> String {
     if value.is_finite() { format!("{value:.4}") } else { "—".into() }
 }
 
+/// What a blended rate saves, as people say it: 0.8848 → "11.5 % saved"
+/// (a rate above 1 costs more: "3.0 % more").
+pub fn saving(rate: f64) -> String {
+    if !rate.is_finite() {
+        return "—".into();
+    }
+    let percent = (1.0 - rate) * 100.0;
+    if percent >= 0.0 { format!("{percent:.1} % saved") } else { format!("{:.1} % more", -percent) }
+}
+
 /// A count with thousands separators: `1,048,576`.
 pub fn count(value: u64) -> String {
     group_thousands(&value.to_string())
@@ -83,6 +93,14 @@ fn group_thousands(digits: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn savings_in_percent() {
+        assert_eq!(saving(0.8848), "11.5 % saved");
+        assert_eq!(saving(1.0), "0.0 % saved");
+        assert_eq!(saving(1.03), "3.0 % more");
+        assert_eq!(saving(f64::NAN), "—");
+    }
 
     #[test]
     fn money_to_the_cent() {

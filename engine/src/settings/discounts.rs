@@ -90,6 +90,20 @@ impl Discounts {
     pub fn entries(&self) -> impl Iterator<Item = (&str, f64)> {
         self.multipliers.iter().map(|(service, &multiplier)| (service.as_str(), multiplier))
     }
+
+    /// Which table this is, in words, to show beside every discounted figure: the
+    /// product's example table is nobody's real contract.
+    pub fn describe(&self) -> String {
+        if self.multipliers.values().all(|&m| m == 1.0) {
+            "no discounts (every service at full price)".into()
+        } else if *self == Discounts::default() {
+            "the example table (S3 0.88, EC2 0.50, data transfer 0.70, Glue 0.95, GuardDuty 0.25)".into()
+        } else {
+            let discounted = self.multipliers.values().filter(|&&m| m != 1.0).count();
+            let plural = if discounted == 1 { "" } else { "s" };
+            format!("your own table ({discounted} service{plural} discounted)")
+        }
+    }
 }
 
 fn check(service: &str, multiplier: f64) -> Result<()> {
@@ -124,6 +138,17 @@ impl From<Discounts> for BTreeMap<String, f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_describe_themselves() {
+        assert!(Discounts::default().describe().starts_with("the example table"));
+        assert!(Discounts::none().describe().starts_with("no discounts"));
+        let mut own = Discounts::none();
+        own.set("AWSLambda", 0.9).unwrap();
+        assert_eq!(own.describe(), "your own table (1 service discounted)");
+        own.set("AWSLambda", 1.0).unwrap();
+        assert!(own.describe().starts_with("no discounts"), "all at 1.0 is no discount");
+    }
 
     #[test]
     fn defaults_match_the_original_service() {

@@ -21,6 +21,10 @@ command -v clang >/dev/null || packages+=(clang)
 if [ "$purpose" = test ]; then
   [ -x /usr/bin/chromium ] || packages+=(chromium)
   [ -x /usr/bin/chromedriver ] || packages+=(chromium-driver)
+  # Firefox ESR and WebKitGTK (its WebDriver brings MiniBrowser), which needs a display: xvfb.
+  [ -x /usr/bin/firefox-esr ] || packages+=(firefox-esr)
+  [ -x /usr/bin/WebKitWebDriver ] || packages+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || packages+=(xvfb xauth)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   say "apt packages: ${packages[*]}"
@@ -45,6 +49,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_V
   # unlocked install of the same version resolves one that exists.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked ||
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+GECKODRIVER_VERSION=0.37.1
+if [ "$purpose" = test ] && ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
+  say "geckodriver $GECKODRIVER_VERSION (about 4 minutes)"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
 fi
 
 # npm: wasm-opt (binaryen 132; Debian's 108 breaks the wasm) and playwright-core.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, the engine and the CLI natively, the
-# browser edge in headless Chromium, then the built page end to end.
+# browser edge in headless Chromium and Firefox, then the built page end to end
+# (in Chromium, and in Firefox ESR and WebKit over WebDriver).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
@@ -36,10 +37,14 @@ cmp src/browser/warmup.parquet "$made/warm-up/cur-2024-01.parquet"
 step "browser tests: wasm-bindgen-test in headless Chromium"
 cargo test --locked --offline --target wasm32-unknown-unknown --test web
 
+step "browser tests: wasm-bindgen-test in headless Firefox ESR"
+# The runner takes geckodriver over chromedriver when GECKODRIVER is set.
+GECKODRIVER="$HOME/.cargo/bin/geckodriver" cargo test --locked --offline --target wasm32-unknown-unknown --test web
+
 step "release build of the page"
 trunk build --release
 
-step "end-to-end tests in Chromium"
+step "end-to-end tests: Chromium (playwright-core), Firefox ESR and WebKit (WebDriver)"
 (cd e2e && npm test)
 
 step "all tests passed"

@@ -6,7 +6,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use js_sys::Intl::{NumberFormat, NumberFormatOptions, NumberFormatStyle};
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Function, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::engine::format;
 
@@ -17,7 +18,7 @@ thread_local! {
 
 /// `amount` in `currency` (an ISO 4217 code), for people. Falls back to the
 /// engine's formatting for a code `Intl` would refuse (it throws on a malformed
-/// one) and for amounts that are not finite.
+/// one), in the POSIX locale, and for amounts that are not finite.
 pub fn money(amount: f64, currency: &str) -> String {
     let formatted = amount.is_finite().then(|| {
         FORMATS.with(|formats| {
@@ -38,5 +39,21 @@ fn formatter(currency: &str) -> Option<NumberFormat> {
     let options = NumberFormatOptions::new();
     options.set_style(NumberFormatStyle::Currency);
     options.set_currency(currency);
-    Some(NumberFormat::new(&js_sys::Array::new(), &options))
+    // Constructed through Reflect, which catches what the constructor throws: a
+    // browser may report a language that is no language tag (WebKitGTK on a
+    // machine left at the `C` locale says "C").
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let constructor: Function = Reflect::get(&intl, &"NumberFormat".into()).ok()?.dyn_into().ok()?;
+    let made = Reflect::construct(&constructor, &Array::of2(&locales(), &options))
+        .or_else(|_| Reflect::construct(&constructor, &Array::of2(&Array::new(), &options)))
+        .ok()?;
+    let formatter: NumberFormat = made.unchecked_into();
+    // The POSIX locale writes "$ 7528.73" (no grouping): the engine's own format reads better.
+    let locale = Reflect::get(&formatter.resolved_options(), &"locale".into()).ok()?.as_string()?;
+    (!locale.contains("posix")).then_some(formatter)
+}
+
+/// The person's languages, as the browser reports them.
+fn locales() -> Array {
+    web_sys::window().map(|w| w.navigator().languages()).unwrap_or_default()
 }

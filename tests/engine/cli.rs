@@ -142,7 +142,13 @@ fn currencies_are_reported_apart() {
     let scratch = Scratch::new("cli-currencies");
     let file = |name: &str, rows: &str| {
         let path = scratch.path(name);
-        std::fs::write(&path, format!("line_item_line_item_type,product_servicecode,line_item_unblended_cost,line_item_currency_code\n{rows}")).unwrap();
+        std::fs::write(
+            &path,
+            format!(
+                "line_item_line_item_type,product_servicecode,line_item_unblended_cost,line_item_currency_code\n{rows}"
+            ),
+        )
+        .unwrap();
         path
     };
     let euros = file("eur.csv", "Usage,AmazonS3,1843.27,EUR\nUsage,AmazonEC2,10,EUR\n");

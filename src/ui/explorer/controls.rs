@@ -1,0 +1,140 @@
+//! The explorer's controls: grouping, measure, time axis, dates, and a picker
+//! per dimension that adds labels to the filter.
+
+use leptos::prelude::*;
+
+use super::super::combobox::Combobox;
+use super::super::state::AppState;
+use crate::browser::intl::money;
+use crate::engine::dates::{format_day, parse_day};
+use crate::engine::query::{Grain, Query, date_span, group};
+use crate::engine::{Dimension, Measure};
+
+/// Grouping, measure, time axis, dates and label filters.
+#[component]
+pub(super) fn Controls() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let set_query = move |change: &dyn Fn(&mut Query)| state.view.update(|v| change(&mut v.query));
+    let span = Memo::new(move |_| state.cube.with(|c| c.as_ref().and_then(|c| date_span(c))));
+    let day_input = move |value: Option<i32>| value.map(format_day).unwrap_or_default();
+    // Files in one currency (nearly all) need no currency filter.
+    let several_currencies = move || {
+        let slot = Dimension::Currency.slot().unwrap_or_default();
+        state.cube.with(|c| c.as_ref().is_some_and(|c| c.labels(slot).len() > 1))
+    };
+    view! {
+        <div class="controls">
+            <div class="controls__field">
+                <label for="group-by">"Group by"</label>
+                <select
+                    id="group-by"
+                    prop:value=move || state.view.with(|v| v.query.group_by.key())
+                    on:change=move |e| {
+                        if let Some(d) = Dimension::from_key(&event_target_value(&e)) {
+                            set_query(&|q| q.group_by = d);
+                        }
+                    }
+                >
+                    {Dimension::ALL.map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="controls__field">
+                <label for="measure">"Cost"</label>
+                <select
+                    id="measure"
+                    prop:value=move || state.view.with(|v| v.query.measure.key())
+                    on:change=move |e| {
+                        if let Some(m) = Measure::from_key(&event_target_value(&e)) {
+                            set_query(&|q| q.measure = m);
+                        }
+                    }
+                >
+                    {Measure::ALL.map(|m| view! { <option value=m.key()>{m.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="controls__field">
+                <label for="grain">"Over time by"</label>
+                <select
+                    id="grain"
+                    prop:value=move || if state.view.with(|v| v.grain == Grain::Day) { "day" } else { "month" }
+                    on:change=move |e| {
+                        let grain = if event_target_value(&e) == "day" { Grain::Day } else { Grain::Month };
+                        state.view.update(|v| v.grain = grain);
+                    }
+                >
+                    <option value="month">"Month"</option>
+                    <option value="day">"Day"</option>
+                </select>
+            </div>
+            <div class="controls__field">
+                <label for="date-from">"From"</label>
+                <input
+                    id="date-from"
+                    type="date"
+                    prop:min=move || day_input(span.get().map(|s| s.0))
+                    prop:max=move || day_input(span.get().map(|s| s.1))
+                    prop:value=move || day_input(state.view.with(|v| v.query.filter.from))
+                    on:change=move |e| {
+                        let day = parse_day(&event_target_value(&e));
+                        set_query(&|q| q.filter.from = day);
+                    }
+                />
+            </div>
+            <div class="controls__field">
+                <label for="date-to">"To"</label>
+                <input
+                    id="date-to"
+                    type="date"
+                    prop:min=move || day_input(span.get().map(|s| s.0))
+                    prop:max=move || day_input(span.get().map(|s| s.1))
+                    prop:value=move || day_input(state.view.with(|v| v.query.filter.to))
+                    on:change=move |e| {
+                        let day = parse_day(&event_target_value(&e));
+                        set_query(&|q| q.filter.to = day);
+                    }
+                />
+            </div>
+            <FilterPicker dimension=Dimension::Service id="filter-service" label="Filter services"/>
+            <FilterPicker dimension=Dimension::Account id="filter-account" label="Filter accounts"/>
+            <FilterPicker dimension=Dimension::Region id="filter-region" label="Filter regions"/>
+            <Show when=several_currencies>
+                <FilterPicker dimension=Dimension::Currency id="filter-currency" label="Filter currencies"/>
+            </Show>
+        </div>
+    }
+}
+
+/// A combobox that adds a label to the filter of one dimension.
+#[component]
+fn FilterPicker(dimension: Dimension, id: &'static str, label: &'static str) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let options = Signal::derive(move || {
+        let Some(cube) = state.cube.get() else { return Vec::new() };
+        state.view.with(|v| {
+            // The choices: this dimension's labels under the other filters, by cost.
+            let others = v.query.filter.with_labels(dimension, Vec::new());
+            let query = Query { group_by: dimension, measure: v.query.measure, filter: others };
+            let taken = v.query.filter.labels_of(dimension).unwrap_or_default();
+            let mut seen = std::collections::HashSet::new();
+            // A label with costs in two currencies is offered once, with its largest currency's cost.
+            group(&cube, &query, &v.usage)
+                .groups
+                .into_iter()
+                .filter(|g| !taken.contains(&g.key) && seen.insert(g.key.clone()))
+                .map(|g| (g.key, money(g.cost, &g.currency)))
+                .collect()
+        })
+    });
+    let on_pick = Callback::new(move |value: String| {
+        state.view.update(|v| {
+            let mut labels = v.query.filter.labels_of(dimension).map(<[String]>::to_vec).unwrap_or_default();
+            labels.push(value);
+            v.query.filter = v.query.filter.with_labels(dimension, labels);
+        })
+    });
+    view! {
+        <div class="controls__field controls__field--wide">
+            <Combobox id=id label=label placeholder="Type to add" options=options on_pick=on_pick keep_text=false/>
+        </div>
+    }
+}

@@ -1,0 +1,73 @@
+//! The groups as a table, each a way in (drill down).
+
+use leptos::prelude::*;
+
+use super::super::combobox::shown;
+use super::super::state::AppState;
+use crate::browser::intl::money;
+use crate::engine::format;
+use crate::engine::query::{Grouped, drill};
+
+/// The groups as a table; a group can be drilled into.
+#[component]
+pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let dimension = move || state.view.with(|v| v.query.group_by);
+    // Amounts in different currencies are never added: one total per currency.
+    let data_total = move || grouped.with(|g| g.total().map(|t| t.to_string()).unwrap_or_default());
+    let in_all = move || {
+        grouped.with(|g| {
+            let sums: Vec<String> = g.totals.iter().map(|t| money(t.cost, &t.currency)).collect();
+            let sums = if sums.is_empty() { money(0.0, crate::engine::ASSUMED_CURRENCY) } else { sums.join(" and ") };
+            let groups = if g.groups.len() == 1 { "1 group".to_owned() } else { format!("{} groups", g.groups.len()) };
+            format!("{groups}, {sums} in all")
+        })
+    };
+    view! {
+        <div class="table-wrap">
+            <table class="services" data-testid="explore-table" data-total=data_total>
+                <caption class="services__caption">{in_all}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{move || dimension().label()}</th>
+                        <th scope="col" class="numeric">"Cost"</th>
+                        <th scope="col" class="numeric">"Share"</th>
+                        <th scope="col" class="numeric">"Rows"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let grouped = grouped.get();
+                        let total_of = |currency: &str| {
+                            grouped.totals.iter().find(|t| t.currency == currency).map_or(0.0, |t| t.cost)
+                        };
+                        let rows: Vec<_> = grouped.groups.iter().map(|g| (g.clone(), total_of(&g.currency))).collect();
+                        rows.into_iter()
+                            .map(|(g, all)| {
+                                let key = g.key.clone();
+                                let share = if all != 0.0 { g.cost / all * 100.0 } else { 0.0 };
+                                view! {
+                                    <tr data-key=g.key.clone() data-cost=g.cost.to_string() data-currency=g.currency.clone()>
+                                        <th scope="row">
+                                            <button
+                                                class="link"
+                                                type="button"
+                                                title="Look inside"
+                                                on:click=move |_| state.view.update(|v| v.query = drill(&v.query, &key))
+                                            >
+                                                {shown(&g.key)}
+                                            </button>
+                                        </th>
+                                        <td class="numeric">{money(g.cost, &g.currency)}</td>
+                                        <td class="numeric">{format!("{share:.1}%")}</td>
+                                        <td class="numeric">{format::count(g.rows)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}

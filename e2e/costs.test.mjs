@@ -143,3 +143,19 @@ test('discount multipliers are editable, saved, and restorable', async () => {
   assert.ok(close((await totals(page)).blendedRate, 1));
   assert.match(await page.getByTestId('blended-rate').textContent(), /0\.0 % saved/);
 });
+
+test('adding a month keeps the months read before, and any file can be taken out', async () => {
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, [MONTHS[0]]), 'done');
+  await page.locator('input#add-input').setInputFiles([MONTHS[1], MONTHS[0]]);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=files-in-use] li').length === 2);
+  assert.equal(await settled(page), 'done');
+  assert.ok(close((await totals(page)).undiscounted, cliReport(MONTHS.slice(0, 2)).total.undiscounted), 'both months, the first once');
+  await page.getByTestId('files-in-use').locator('summary').click();
+  await page.getByRole('button', { name: 'Remove cur-2024-01.parquet' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=files-in-use] li').length === 1);
+  assert.equal(await settled(page), 'done');
+  assert.ok(close((await totals(page)).undiscounted, cliReport([MONTHS[1]]).total.undiscounted), 'February alone');
+  assert.deepEqual(page.seen.errors, []);
+});
+

@@ -65,6 +65,11 @@ impl Analysis {
         self.files.iter().filter(|file| file.result.is_ok()).count()
     }
 
+    /// The files as they were chosen, in order.
+    pub fn chosen(&self) -> &[Chosen] {
+        &self.chosen
+    }
+
     /// Why the explorer left out files the costs page used: one sentence each.
     pub fn explore_problems(&self) -> Vec<String> {
         self.files

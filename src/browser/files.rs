@@ -26,6 +26,19 @@ pub struct Chosen {
 /// `examples/gen_cur.rs` into `public/demo/`.
 pub const DEMO_FILES: [&str; 3] = ["demo/cur-2024-01.parquet", "demo/cur-2024-02.parquet", "demo/cur-2024-03.parquet"];
 
+/// `added` after `current`, without the files `current` already has (the same
+/// name and size): adding a month keeps the months read before.
+pub fn merged(current: &[Chosen], added: Vec<Chosen>) -> Vec<Chosen> {
+    let same = |a: &Chosen, b: &Chosen| a.name == b.name && a.blob.size() == b.blob.size();
+    let mut files = current.to_vec();
+    for file in added {
+        if !files.iter().any(|kept| same(kept, &file)) {
+            files.push(file);
+        }
+    }
+    files
+}
+
 /// What was picked: the files to read, and the files of folders left out, each
 /// with why (for the diagnostics).
 #[derive(Debug, Clone, Default)]

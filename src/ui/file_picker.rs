@@ -19,13 +19,15 @@ pub fn FilePicker() -> impl IntoView {
     // `webkitdirectory` turns the second input into a folder picker.
     folder_input.on_load(|input| input.set_webkitdirectory(true));
 
-    let from_input = move |event: ev::Event| {
+    // Choosing replaces the files in use; adding keeps them (a month at a time).
+    let chosen = move |event: ev::Event, add: bool| {
         let started = now();
         let input: HtmlInputElement = event.target().expect("an input fired it").unchecked_into();
         if let Some(list) = input.files() {
             let picked = files::from_list(&list);
             spawn_local(async move {
                 match picked.await {
+                    Ok(picked) if add => state.add(picked, started),
                     Ok(picked) => state.analyse(picked, started),
                     Err(problem) => state.status.set(Status::Error(problem)),
                 }
@@ -34,6 +36,9 @@ pub fn FilePicker() -> impl IntoView {
         // Clearing lets the same file be chosen again after it was fixed on disk.
         input.set_value("");
     };
+    let from_input = move |event: ev::Event| chosen(event, false);
+    let add_input = move |event: ev::Event| chosen(event, true);
+    let has_files = move || state.analysis.with(Option::is_some);
     let on_drop = move |event: ev::DragEvent| {
         event.prevent_default();
         dragging.set(false);
@@ -83,6 +88,18 @@ pub fn FilePicker() -> impl IntoView {
                     multiple
                     accept=".parquet,.csv,.gz,.zip,application/vnd.apache.parquet,text/csv,application/gzip,application/zip"
                     on:change=from_input
+                />
+                <Show when=has_files>
+                    <label class="button" for="add-input">"Add files…"</label>
+                </Show>
+                <input
+                    id="add-input"
+                    class="visually-hidden"
+                    type="file"
+                    multiple
+                    aria-label="Add files to those in use"
+                    accept=".parquet,.csv,.gz,.zip,application/vnd.apache.parquet,text/csv,application/gzip,application/zip"
+                    on:change=add_input
                 />
                 <button class="button" type="button" on:click=move |_| {
                     if let Some(input) = folder_input.get() {

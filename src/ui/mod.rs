@@ -12,6 +12,7 @@ mod explorer;
 mod exports;
 mod file_picker;
 mod file_problems;
+mod files_in_use;
 mod service_detail;
 mod service_search;
 mod services_table;
@@ -31,6 +32,7 @@ use diagnostics::Diagnostics;
 use explorer::Explorer;
 use file_picker::FilePicker;
 use file_problems::FileProblems;
+use files_in_use::FilesInUse;
 use status_bar::StatusBar;
 use tabs::{TabPanel, Tabs};
 use usage_setting::UsageSetting;
@@ -59,6 +61,7 @@ pub fn App() -> impl IntoView {
             <FilePicker/>
             <StatusBar/>
             <FileProblems/>
+            <FilesInUse/>
             <Show when=move || state.analysis.with(Option::is_some)>
                 <div class="toolbar">
                     <Tabs/>

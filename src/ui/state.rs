@@ -165,6 +165,28 @@ impl AppState {
         });
     }
 
+    /// Adds `picked` to the files in use (rather than replacing them) and reads them all.
+    pub fn add(self, picked: Picked, started: f64) {
+        let current = self.analysis.with_untracked(|a| a.as_ref().map(|a| a.chosen().to_vec()).unwrap_or_default());
+        let files = crate::browser::files::merged(&current, picked.files);
+        self.analyse(Picked { files, skipped: picked.skipped }, started);
+    }
+
+    /// Reads the files in use without the one at `index`; with none left, the page starts over.
+    pub fn remove(self, index: usize, started: f64) {
+        let mut files = self.analysis.with_untracked(|a| a.as_ref().map(|a| a.chosen().to_vec()).unwrap_or_default());
+        if index < files.len() {
+            files.remove(index);
+        }
+        if files.is_empty() {
+            self.cancel();
+            self.analysis.set(None);
+            self.cube.set(None);
+            return;
+        }
+        self.analyse(Picked { files, skipped: Vec::new() }, started);
+    }
+
     fn show(self, analysis: Analysis, started: f64) {
         let used = analysis.files_used();
         let rows = analysis.tally.rows;

@@ -32,6 +32,12 @@ test('three months in, the same figures as the command line', async () => {
   assert.ok(close(total.undiscounted, expected.total.undiscounted));
   assert.ok(close(total.discounted, expected.total.discounted));
   assert.ok(close(total.blendedRate, expected.total.blended_rate));
+  // What the files cover: the three months, adding up to the total, and the accounts.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=coverage] li').length === 3, null, { timeout: 60_000 });
+  const months = await page.$$eval('[data-testid=coverage] li', (items) => items.map((i) => [i.dataset.month, Number(i.dataset.cost)]));
+  assert.deepEqual(months.map((m) => m[0]), ['2024-01', '2024-02', '2024-03']);
+  assert.ok(close(months.reduce((sum, m) => sum + m[1], 0), expected.total.undiscounted));
+  assert.match(await page.getByTestId('coverage').textContent(), /Usage from 2024-01-01 to 2024-03-\d\d · \d+ accounts/);
   assert.deepEqual(page.seen.errors, []);
 });
 

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::coverage::Coverage;
 use super::discounts_editor::DiscountsEditor;
 use super::exports::{Export, Exports};
 use super::service_detail::ServiceDetail;
@@ -48,7 +49,10 @@ pub fn CostsPage() -> impl IntoView {
                     <ServiceSearch/>
                     <ServiceDetail/>
                 </div>
-                <Totals/>
+                <div class="costs__summary">
+                    <Totals/>
+                    <Coverage/>
+                </div>
             </div>
             <ServicesTable/>
             <DiscountsEditor/>

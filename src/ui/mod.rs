@@ -6,6 +6,7 @@
 mod charts;
 mod combobox;
 mod costs_page;
+mod coverage;
 mod diagnostics;
 mod discounts_editor;
 mod explorer;

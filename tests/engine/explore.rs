@@ -9,7 +9,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::{Array, RecordBatch};
 use ducks::cli::LocalFile;
-use ducks::engine::query::{Filter, Grain, Query, group, over_time};
+use ducks::engine::query::{Filter, Grain, Query, coverage, group, over_time};
 use ducks::engine::{
     Cube, CurFile, Dimension, Discounts, Measure, RowSlice, ScanKind, Tally, UsagePreset, UsageRule, cost_report, plan,
 };
@@ -130,6 +130,26 @@ fn measures_match_a_row_by_row_reading() {
         group(&cube, &Query { measure: Measure::Amortized, ..Query::default() }, &everything).total().unwrap();
     let unblended = group(&cube, &Query::default(), &everything).total().unwrap();
     assert!(amortized != unblended, "the demo's reservations and Savings Plans make them differ");
+}
+
+/// The costs page's context: the demo's three months, in order, adding up to the
+/// usage total, its accounts, and its first and last day.
+#[test]
+fn coverage_of_the_demo() {
+    let (cube, tally) = scan(&demo(), 2);
+    let usage = UsageRule::default();
+    let covered = coverage(&cube, &usage);
+    assert_eq!(covered.months.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(), ["2024-01", "2024-02", "2024-03"]);
+    let total = cost_report(&tally, 3, &Discounts::default(), &usage).total.unwrap().undiscounted;
+    assert!((covered.months.iter().map(|m| m.cost).sum::<f64>() - total).abs() < 1e-6);
+    let accounts = group(&cube, &Query { group_by: Dimension::Account, ..Query::default() }, &usage).groups.len();
+    assert_eq!(covered.accounts, accounts);
+    assert!(covered.accounts > 1);
+    let (first, last) = covered.span.unwrap();
+    assert_eq!(
+        (ducks::engine::dates::format_day(first).as_str(), &ducks::engine::dates::format_day(last)[..7]),
+        ("2024-01-01", "2024-03")
+    );
 }
 
 #[test]

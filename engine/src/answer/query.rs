@@ -376,6 +376,30 @@ pub fn date_span(cube: &Cube) -> Option<(i32, i32)> {
         .fold(None, |span, day| Some(span.map_or((day, day), |(a, b): (i32, i32)| (a.min(day), b.max(day)))))
 }
 
+/// What the files cover, for the costs page: the days with costs, the usage
+/// cost of each month (per currency), and how many accounts have usage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// The first and last day with costs, if any row has a date.
+    pub span: Option<(i32, i32)>,
+    /// Per month (`2024-03`), in order: its usage cost in one currency.
+    pub months: Vec<Group>,
+    /// Distinct accounts with usage rows (a blank account is not counted).
+    pub accounts: usize,
+}
+
+/// The [`Coverage`] of the cube's rows that count under `usage`.
+pub fn coverage(cube: &Cube, usage: &UsageRule) -> Coverage {
+    let by = |group_by: Dimension| group(cube, &Query { group_by, ..Query::default() }, usage);
+    let mut accounts: Vec<String> =
+        by(Dimension::Account).groups.into_iter().map(|g| g.key).filter(|k| !k.is_empty()).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let mut months = by(Dimension::Month).groups;
+    months.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.currency.cmp(&b.currency)));
+    Coverage { span: date_span(cube), months, accounts: accounts.len() }
+}
+
 /// The line item types in the cube, with their row counts, most rows first.
 pub fn line_item_types(cube: &Cube) -> Vec<(String, u64)> {
     let mut rows = vec![0u64; cube.labels(TYPE).len()];

@@ -162,6 +162,19 @@ test('the view lives in the URL and comes back when the files do', async () => {
   assert.equal(await again.locator('#measure').inputValue(), 'net-unblended');
   assert.equal(await again.getByTestId('crumb').first().textContent(), 'Region: eu-west-1×');
   assert.deepEqual(await groups(again), before);
+
+  // Back undoes the filter, then the measure, then the grouping, inside the page; Forward redoes.
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=crumb]').length === 0);
+  assert.equal(await page.locator('#measure').inputValue(), 'net-unblended');
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#measure').value === 'unblended');
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#group-by').value === 'service');
+  assert.match(page.url(), /tab=explore/, 'still on the page, on the explorer');
+  await page.goForward();
+  await page.waitForFunction(() => document.querySelector('#group-by').value === 'account');
+  assert.deepEqual(page.seen.errors, []);
 });
 
 test('workspaces keep their own discounts, and travel as files', async () => {

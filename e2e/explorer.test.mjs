@@ -102,6 +102,25 @@ test('the charts are drawn, with words for those who cannot see them', async () 
   const legend = await page.locator('[data-testid=time-chart] .chart__key').allTextContents();
   assert.deepEqual(legend.slice(0, 2), ['AmazonEC2', 'AmazonS3']);
   assert.equal(legend.at(-1), 'Other');
+  // Twelve colours that do not repeat in a chart, and "Other" in its own grey.
+  const fills = await page.$$eval('[data-testid=bar-chart] rect', (rects) => rects.map((r) => r.getAttribute('class')));
+  assert.equal(new Set(fills).size, 12);
+  const swatches = await page.$$eval('[data-testid=time-chart] .chart__swatch', (s) => s.map((e) => e.className));
+  assert.match(swatches.at(-1), /chart__fill--other/);
+  assert.equal(new Set(swatches).size, swatches.length);
+  // Gridlines at round values, and "+N more" where the table has more groups than bars.
+  const ticks = await page.$$eval('[data-testid=time-chart] .chart__tick', (t) => t.map((e) => e.textContent).filter((x) => x.startsWith('$')));
+  assert.ok(ticks.length >= 3 && ticks[0] === '$0.00', ticks.join(' '));
+  assert.ok(ticks.every((tick) => /^\$[\d,]+\.00$/.test(tick)), ticks.join(' '));
+  const groupsShown = await page.locator('[data-testid=explore-table] tbody tr').count();
+  assert.equal(await page.getByTestId('bar-chart-more').textContent(), `+${groupsShown - 12} more in the table below`);
+  // By day, the bars are the largest days, not the first twelve.
+  await page.selectOption('#group-by', 'day');
+  await page.waitForFunction(() => document.querySelector('#group-by').value === 'day');
+  const dayBars = await page.$$eval('[data-testid=bar-chart] .chart__bar', (b) => b.map((e) => e.dataset.key));
+  const days = await groups(page);
+  const largest = [...days].sort((a, b) => b.cost - a.cost).slice(0, 12).map((d) => d.key);
+  assert.deepEqual(dayBars, largest);
 });
 
 test('exports hold the table, and the SQL gives the same figures in DuckDB', async () => {

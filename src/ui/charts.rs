@@ -1,12 +1,13 @@
 //! Charts as SVG drawn from the figures: a bar per group, and columns over time
 //! stacked by the largest groups. Colours come from the stylesheet (light and
-//! dark); each chart has a caption, a text alternative, and a title per mark.
+//! dark), twelve that do not repeat within a chart and a grey kept for "Other";
+//! each chart has a caption, a text alternative, and a title per mark.
 
 use leptos::prelude::*;
 
 use crate::browser::intl::money;
 use crate::engine::format;
-use crate::engine::query::{Group, OverTime};
+use crate::engine::query::{Group, OTHER, OverTime};
 
 /// Bars drawn at most; the table lists every group.
 const BARS: usize = 12;
@@ -27,7 +28,11 @@ pub fn BarChart(
         <figure class="chart" data-testid="bar-chart">
             <figcaption id="bar-chart-title" class="chart__caption">{move || title.get()}</figcaption>
             {move || {
-                let shown: Vec<Group> = groups.get().into_iter().take(BARS).collect();
+                // The largest groups, whatever order the table has (by date for months and days).
+                let mut all = groups.get();
+                all.sort_by(|a, b| b.cost.total_cmp(&a.cost));
+                let more = all.len().saturating_sub(BARS);
+                let shown: Vec<Group> = all.into_iter().take(BARS).collect();
                 let largest = shown.iter().map(|g| g.cost).fold(0.0_f64, f64::max);
                 let height = (shown.len() as f64 * ROW).max(ROW);
                 let summary = shown
@@ -57,7 +62,7 @@ pub fn BarChart(
                                             {shorten(&name, 26)}
                                         </text>
                                         <rect
-                                            class=format!("chart__fill chart__fill--{}", i % 6)
+                                            class=fill(i, &group.key)
                                             x=LABEL
                                             y=y + 4.0
                                             width=length.max(1.0)
@@ -72,6 +77,7 @@ pub fn BarChart(
                             })
                             .collect_view()}
                     </svg>
+                    {(more > 0).then(|| view! { <p class="chart__more" data-testid="bar-chart-more">{format!("+{more} more in the table below")}</p> })}
                     <p id="bar-chart-summary" class="visually-hidden">{summary}</p>
                 }
             }}
@@ -101,10 +107,13 @@ pub fn TimeChart(
                 let periods = data.periods.len().max(1);
                 let totals: Vec<f64> =
                     (0..data.periods.len()).map(|p| data.series.iter().map(|s| s.values[p].max(0.0)).sum()).collect();
-                let top = totals.iter().copied().fold(0.0_f64, f64::max);
+                let ticks_at = format::axis_ticks(totals.iter().copied().fold(0.0_f64, f64::max), 4);
+                let top = ticks_at.last().copied().unwrap_or(0.0);
                 let plot = HEIGHT - FOOT;
                 let slot = (WIDTH - AXIS) / periods as f64;
-                let every = (periods / 12).max(1);
+                // As many period labels as fit side by side (a day is ten characters, a month seven).
+                let label_width = data.periods.first().map_or(7, String::len) as f64 * 7.0 + 12.0;
+                let every = ((label_width / slot).ceil() as usize).max(1);
                 let summary = data
                     .periods
                     .iter()
@@ -125,7 +134,7 @@ pub fn TimeChart(
                                 base -= height;
                                 view! {
                                     <rect
-                                        class=format!("chart__fill chart__fill--{}", s % 6)
+                                        class=fill(s, &series.key)
                                         x=x
                                         y=base
                                         width=(slot * 0.7).max(1.0)
@@ -159,9 +168,17 @@ pub fn TimeChart(
                         aria-labelledby="time-chart-title"
                         aria-describedby="time-chart-summary"
                     >
+                        {ticks_at
+                            .iter()
+                            .map(|&tick| {
+                                let y = plot - scale(tick);
+                                view! {
+                                    <line class="chart__grid" x1=AXIS y1=y x2=WIDTH y2=y></line>
+                                    <text class="chart__tick" x=AXIS - 6.0 y=y + 4.0 text-anchor="end">{in_currency(tick)}</text>
+                                }
+                            })
+                            .collect_view()}
                         <line class="chart__axis" x1=AXIS y1=plot x2=WIDTH y2=plot></line>
-                        <text class="chart__tick" x=AXIS - 6.0 y="14" text-anchor="end">{in_currency(top)}</text>
-                        <text class="chart__tick" x=AXIS - 6.0 y=plot text-anchor="end">{in_currency(0.0)}</text>
                         {columns}
                         {ticks}
                     </svg>
@@ -173,7 +190,7 @@ pub fn TimeChart(
                             .map(|(s, series)| {
                                 view! {
                                     <li class="chart__key">
-                                        <span class=format!("chart__swatch chart__fill--{}", s % 6) aria-hidden="true"></span>
+                                        <span class=format!("chart__swatch {}", fill(s, &series.key)) aria-hidden="true"></span>
                                         {label(&series.key)}
                                     </li>
                                 }
@@ -184,6 +201,15 @@ pub fn TimeChart(
                 }
             }}
         </figure>
+    }
+}
+
+/// The colour of the mark at `index`: one of twelve, or the grey of "Other".
+fn fill(index: usize, key: &str) -> String {
+    if key == OTHER {
+        "chart__fill chart__fill--other".into()
+    } else {
+        format!("chart__fill chart__fill--{}", index % BARS)
     }
 }
 

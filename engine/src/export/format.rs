@@ -74,6 +74,20 @@ pub fn saving(rate: f64) -> String {
     if percent >= 0.0 { format!("{percent:.1} % saved") } else { format!("{:.1} % more", -percent) }
 }
 
+/// Round values for a chart's axis from 0 to at least `max`, about `count` steps
+/// of 1, 2 or 5 × 10ⁿ: `axis_ticks(13_160.0, 4)` is 0, 5,000, 10,000, 15,000.
+/// The last tick is the axis's top. Nothing to show gives `[0.0]`.
+pub fn axis_ticks(max: f64, count: usize) -> Vec<f64> {
+    if !(max.is_finite() && max > 0.0) || count == 0 {
+        return vec![0.0];
+    }
+    let rough = max / count as f64;
+    let power = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|&s| s >= rough).unwrap_or(10.0 * power);
+    let steps = (max / step).ceil() as usize;
+    (0..=steps).map(|i| i as f64 * step).collect()
+}
+
 /// A count with thousands separators: `1,048,576`.
 pub fn count(value: u64) -> String {
     group_thousands(&value.to_string())
@@ -93,6 +107,16 @@ fn group_thousands(digits: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axis_ticks_are_round_and_reach_the_top() {
+        assert_eq!(axis_ticks(13_160.0, 4), [0.0, 5_000.0, 10_000.0, 15_000.0]);
+        assert_eq!(axis_ticks(1.0, 4), [0.0, 0.5, 1.0]);
+        assert_eq!(axis_ticks(0.037, 3), [0.0, 0.02, 0.04]);
+        assert_eq!(axis_ticks(100.0, 5), [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(axis_ticks(0.0, 4), [0.0]);
+        assert_eq!(axis_ticks(f64::NAN, 4), [0.0]);
+    }
 
     #[test]
     fn savings_in_percent() {

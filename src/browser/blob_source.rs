@@ -6,6 +6,7 @@
 //! few megabytes of memory, and the parquet crate's synchronous reader (simpler
 //! and faster than its async one) can drive it.
 
+use super::error::Error;
 use std::io::Read;
 
 use bytes::Bytes;
@@ -38,8 +39,9 @@ unsafe impl Sync for BlobSource {}
 
 impl BlobSource {
     /// Wraps a `Blob`; fails where `FileReaderSync` is unavailable (the main thread).
-    pub fn new(blob: Blob) -> std::result::Result<Self, String> {
-        let reader = FileReaderSync::new().map_err(|_| "FileReaderSync is only available in a worker".to_owned())?;
+    pub fn new(blob: Blob) -> std::result::Result<Self, Error> {
+        let reader = FileReaderSync::new()
+            .map_err(|_| Error::Internal("FileReaderSync is only available in a worker".into()))?;
         let length = blob.size() as u64;
         Ok(BlobSource { blob, reader, length })
     }

@@ -11,6 +11,7 @@ use web_sys::{
     FileSystemFileEntry, Response,
 };
 
+use super::error::{Error, Result};
 use crate::engine::delivery::{self, Kind, Listed};
 
 /// A file to analyse and the name to show for it.
@@ -54,7 +55,7 @@ pub struct Picked {
 ///
 /// The files are taken from the list at once (the input is cleared right after,
 /// which empties it); only reading the manifests waits.
-pub fn from_list(list: &FileList) -> impl std::future::Future<Output = Result<Picked, String>> + use<> {
+pub fn from_list(list: &FileList) -> impl std::future::Future<Output = Result<Picked>> + use<> {
     let mut picked = Picked::default();
     let mut in_folders = Vec::new();
     for index in 0..list.length() {
@@ -75,7 +76,7 @@ pub fn from_list(list: &FileList) -> impl std::future::Future<Output = Result<Pi
 
 /// Chooses among the files of report folders (paths with their folders) which
 /// to read: see [`delivery::select`]. Manifests are read here, as text.
-async fn choose(mut files: Vec<(String, File)>) -> Result<Picked, String> {
+async fn choose(mut files: Vec<(String, File)>) -> Result<Picked> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let listing: Vec<Listed> =
         files.iter().map(|(path, file)| Listed { path: path.clone(), modified: Some(file.last_modified()) }).collect();
@@ -124,7 +125,7 @@ pub fn dropped(transfer: &DataTransfer) -> Dropped {
 /// The files of a drop: dropped files as they are, and the data files of
 /// dropped folders, searched recursively and chosen so that every billing
 /// period counts once.
-pub async fn files_of(dropped: Dropped) -> Result<Picked, String> {
+pub async fn files_of(dropped: Dropped) -> Result<Picked> {
     let Dropped(entries, mut chosen) = dropped;
     let mut folders = Vec::new();
     for entry in entries {
@@ -158,29 +159,29 @@ pub async fn files_of(dropped: Dropped) -> Result<Picked, String> {
     Ok(Picked { files: chosen, skipped: folder.skipped })
 }
 
-async fn read_entries(reader: &FileSystemDirectoryReader) -> Result<Vec<FileSystemEntry>, String> {
+async fn read_entries(reader: &FileSystemDirectoryReader) -> Result<Vec<FileSystemEntry>> {
     let promise = Promise::new(&mut |resolve, reject| {
         if reader.read_entries_with_callback_and_callback(&resolve, &reject).is_err() {
             let _ = reject.call0(&wasm_bindgen::JsValue::NULL);
         }
     });
-    let entries = JsFuture::from(promise).await.map_err(|_| "a dropped folder could not be read".to_owned())?;
+    let entries = JsFuture::from(promise).await.map_err(|_| Error::Unreadable("a dropped folder".into()))?;
     Ok(entries.unchecked_into::<Array>().iter().map(|entry| entry.unchecked_into()).collect())
 }
 
-async fn file_of(entry: &FileSystemFileEntry) -> Result<File, String> {
+async fn file_of(entry: &FileSystemFileEntry) -> Result<File> {
     let promise = Promise::new(&mut |resolve, reject| entry.file_with_callback_and_callback(&resolve, &reject));
-    let file = JsFuture::from(promise).await.map_err(|_| format!("{} could not be read", entry.name()))?;
+    let file = JsFuture::from(promise).await.map_err(|_| Error::Unreadable(entry.name()))?;
     Ok(file.unchecked_into())
 }
 
 /// Fetches the demo files from the site (same origin, relative to the page, so it
 /// works under any sub-path).
-pub async fn demo() -> Result<Vec<Chosen>, String> {
-    let window = web_sys::window().ok_or("no window")?;
+pub async fn demo() -> Result<Vec<Chosen>> {
+    let window = web_sys::window().ok_or(Error::Internal("the page has no window".into()))?;
     let mut chosen = Vec::new();
     for path in DEMO_FILES {
-        let failed = |detail: String| format!("The demo data could not be loaded ({path}: {detail})");
+        let failed = |detail: String| Error::Demo { path, detail };
         let response = JsFuture::from(window.fetch_with_str(path)).await.map_err(|_| failed("no answer".into()))?;
         let response: Response = response.unchecked_into();
         if !response.ok() {

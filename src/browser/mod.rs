@@ -10,12 +10,14 @@
 //! - [`storage`]: saved settings, validated when read back.
 //! - [`files`]: files from a drop (including folders) and the bundled demo data.
 //! - [`output`]: downloads made in the page, and the clipboard.
+//! - [`error`]: the room's one error type.
 //! - [`intl`]: amounts in their currency, as the browser's `Intl.NumberFormat` writes them.
 //!
 //! Nothing here knows about Leptos; nothing in `ui` knows about Parquet or CSV.
 
 pub mod analysis;
 pub mod blob_source;
+pub mod error;
 pub mod files;
 pub mod intl;
 pub mod output;

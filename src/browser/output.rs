@@ -4,15 +4,18 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::error::{Error, Result};
+
 /// Offers `text` as a file named `name` (a download; no request is made).
-pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let failed = |_| "the browser did not offer the download".to_owned();
+pub fn download(name: &str, mime: &str, text: &str) -> Result<()> {
+    let failed = |_| Error::Refused("the browser did not offer the download");
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(failed)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let document =
+        web_sys::window().and_then(|w| w.document()).ok_or(Error::Internal("the page has no document".into()))?;
     let link: web_sys::HtmlAnchorElement = document.create_element("a").map_err(failed)?.unchecked_into();
     link.set_href(&url);
     link.set_download(name);
@@ -22,10 +25,10 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
 }
 
 /// Puts `text` on the clipboard.
-pub async fn copy(text: &str) -> Result<(), String> {
-    let clipboard = web_sys::window().ok_or("no window")?.navigator().clipboard();
+pub async fn copy(text: &str) -> Result<()> {
+    let clipboard = web_sys::window().ok_or(Error::Internal("the page has no window".into()))?.navigator().clipboard();
     JsFuture::from(clipboard.write_text(text))
         .await
         .map(|_| ())
-        .map_err(|_| "the browser did not allow copying; select the text and copy it by hand".to_owned())
+        .map_err(|_| Error::Refused("the browser did not allow copying; select the text and copy it by hand"))
 }

@@ -14,6 +14,7 @@ use futures::channel::oneshot;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 
+use super::error::Error;
 use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request, fields};
 use crate::engine::CubeColumns;
 
@@ -314,7 +315,9 @@ fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &
         js_sys::Reflect::get(message, &fields::BODY.into()).ok().and_then(|body| body.as_string()).unwrap_or_default();
     let number = |key: &str| js_sys::Reflect::get(message, &key.into()).ok().and_then(|m| m.as_f64());
     let (memory, elapsed) = (number(fields::MEMORY).unwrap_or(0.0), number(fields::ELAPSED).unwrap_or(0.0));
-    let with_arrays = |mut columns: Box<CubeColumns>| cube_arrays(message, &mut columns).map(|()| columns);
+    let with_arrays = |mut columns: Box<CubeColumns>| {
+        cube_arrays(message, &mut columns).map(|()| columns).map_err(|error| error.to_string())
+    };
     let reply: Reply = match serde_json::from_str(&body) {
         Ok(Reply::Cube(columns)) => with_arrays(columns).map_or_else(Reply::Failed, Reply::Cube),
         Ok(Reply::CubePart(columns)) => with_arrays(columns).map_or_else(Reply::Failed, Reply::CubePart),
@@ -411,12 +414,12 @@ fn unresponsive(pool: &Rc<RefCell<Inner>>) {
 }
 
 /// Moves a cube's numeric columns from the message's typed arrays into `columns`.
-fn cube_arrays(message: &JsValue, columns: &mut CubeColumns) -> Result<(), String> {
+fn cube_arrays(message: &JsValue, columns: &mut CubeColumns) -> Result<(), Error> {
     let array = |name: &str| {
         js_sys::Reflect::get(message, &name.into())
             .ok()
             .filter(|value| !value.is_undefined())
-            .ok_or_else(|| format!("the worker's cube lacks its {name}"))
+            .ok_or_else(|| Error::Internal(format!("the worker's cube lacks its {name}")))
     };
     let [keys, days, rows, nulls, sums] = CUBE_ARRAYS;
     columns.keys = js_sys::Uint32Array::new(&array(keys)?).to_vec();

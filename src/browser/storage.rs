@@ -2,6 +2,7 @@
 //! damaged or foreign value falls back to the defaults with a notice and never
 //! breaks the page.
 
+use super::error::Error;
 use crate::engine::{Discounts, Workspaces};
 
 const WORKSPACES_KEY: &str = "ducks.workspaces.v1";
@@ -41,11 +42,11 @@ pub fn load_workspaces() -> (Workspaces, Option<String>) {
 }
 
 /// Saves the workspaces; says why when the browser refuses (private mode, full storage).
-pub fn save_workspaces(workspaces: &Workspaces) -> Result<(), String> {
-    let storage = local_storage().ok_or("this browser does not allow saving settings")?;
+pub fn save_workspaces(workspaces: &Workspaces) -> Result<(), Error> {
+    let storage = local_storage().ok_or(Error::Refused("this browser does not allow saving settings"))?;
     storage
         .set_item(WORKSPACES_KEY, &workspaces.to_json())
-        .map_err(|_| "the browser refused to save the settings (storage full or disabled)".to_owned())?;
+        .map_err(|_| Error::Refused("the browser refused to save the settings (storage full or disabled)"))?;
     let _ = storage.remove_item(OLD_DISCOUNTS_KEY);
     Ok(())
 }

@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::blob_source::BlobSource;
+use super::error::Error;
 use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request, fields};
 use crate::engine::{Cube, CubeColumns, CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
 
@@ -155,18 +156,20 @@ fn serve(files: &Kept, message: &JsValue) {
     wasm_bindgen_futures::spawn_local(async move {
         let reply = match decoded {
             Ok((key, blob, request)) => answer(&files, key, blob, request, id).await,
-            Err(problem) => Reply::Failed(problem),
+            Err(problem) => Reply::Failed(problem.to_string()),
         };
         post(id, reply, Some(js_sys::Date::now() - started));
         CURRENT_REQUEST.with(|current| current.set(None));
     });
 }
 
-fn decode(message: &JsValue) -> Result<(FileKey, Blob, Request), String> {
-    let key = field(message, fields::KEY).as_f64().ok_or("the request names no file")? as FileKey;
-    let blob: Blob = field(message, fields::FILE).dyn_into().map_err(|_| "the request carries no file")?;
-    let body = field(message, fields::BODY).as_string().ok_or("the request has no body")?;
-    let request = serde_json::from_str(&body).map_err(|error| format!("the request is not understood: {error}"))?;
+/// A request as the page sent it; anything else is ducks' own bug.
+fn decode(message: &JsValue) -> Result<(FileKey, Blob, Request), Error> {
+    let bad = |what: &str| Error::Internal(format!("the request {what}"));
+    let key = field(message, fields::KEY).as_f64().ok_or_else(|| bad("names no file"))? as FileKey;
+    let blob: Blob = field(message, fields::FILE).dyn_into().map_err(|_| bad("carries no file"))?;
+    let body = field(message, fields::BODY).as_string().ok_or_else(|| bad("has no body"))?;
+    let request = serde_json::from_str(&body).map_err(|error| bad(&format!("is not understood: {error}")))?;
     Ok((key, blob, request))
 }
 
@@ -226,7 +229,7 @@ async fn opened(files: &Kept, key: FileKey, blob: Blob) -> Result<Rc<CurFile<Blo
     let footer = prefetch(&blob, &footer_ranges(blob.size() as u64)).await?;
     // A picked or dropped file has a name (a `.parquet` must hold Parquet); the demo's blobs are read by content.
     let name = blob.dyn_ref::<web_sys::File>().map(web_sys::File::name);
-    let source = BlobSource::new(blob)?;
+    let source = BlobSource::new(blob).map_err(|error| error.to_string())?;
     let file = Rc::new(CurFile::open_prefetched(source, name.as_deref(), footer).map_err(|error| error.to_string())?);
     let mut files = files.borrow_mut();
     if files.len() == KEPT_FILES {

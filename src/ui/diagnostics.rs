@@ -45,7 +45,7 @@ pub fn Diagnostics() -> impl IntoView {
                     spawn_local(async move {
                         copied.set(Some(match output::copy(&text).await {
                             Ok(()) => "Copied.".into(),
-                            Err(problem) => problem,
+                            Err(problem) => problem.to_string(),
                         }));
                     });
                 }

@@ -34,7 +34,7 @@ pub fn Exports(
     let save = move |extension: &'static str, mime: &'static str, text: String| {
         let name = format!("{}.{extension}", export.name.get_untracked());
         if let Err(problem) = output::download(&name, mime, &text) {
-            state.settings_notice.set(Some(problem));
+            state.settings_notice.set(Some(problem.to_string()));
         }
     };
     view! {
@@ -80,7 +80,7 @@ pub fn Exports(
                         spawn_local(async move {
                             copied.set(Some(match output::copy(&text).await {
                                 Ok(()) => "Copied.".into(),
-                                Err(problem) => problem,
+                                Err(problem) => problem.to_string(),
                             }));
                         });
                     }

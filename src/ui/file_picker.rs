@@ -29,7 +29,7 @@ pub fn FilePicker() -> impl IntoView {
                 match picked.await {
                     Ok(picked) if add => state.add(picked, started),
                     Ok(picked) => state.analyse(picked, started),
-                    Err(problem) => state.status.set(Status::Error(problem)),
+                    Err(problem) => state.status.set(Status::Error(problem.to_string())),
                 }
             });
         }
@@ -48,7 +48,7 @@ pub fn FilePicker() -> impl IntoView {
         spawn_local(async move {
             match files::files_of(dropped).await {
                 Ok(picked) => state.analyse(picked, started),
-                Err(problem) => state.status.set(Status::Error(problem)),
+                Err(problem) => state.status.set(Status::Error(problem.to_string())),
             }
         });
     };
@@ -58,7 +58,7 @@ pub fn FilePicker() -> impl IntoView {
         spawn_local(async move {
             match files::demo().await {
                 Ok(files) => state.analyse(files::Picked { files, skipped: Vec::new() }, started),
-                Err(problem) => state.status.set(Status::Error(problem)),
+                Err(problem) => state.status.set(Status::Error(problem.to_string())),
             }
         });
     };

@@ -297,7 +297,7 @@ impl AppState {
             self.settings_notice.set(Some(error.to_string()));
             return false;
         }
-        self.settings_notice.set(storage::save_workspaces(&workspaces).err());
+        self.settings_notice.set(storage::save_workspaces(&workspaces).err().map(|error| error.to_string()));
         self.workspaces.set(workspaces);
         true
     }

@@ -118,7 +118,7 @@ pub fn WorkspaceManager() -> impl IntoView {
                                         let json = state.workspaces.with_untracked(|w| w.list()[index].to_json());
                                         let file = format!("ducks-workspace-{}.json", index + 1);
                                         if let Err(error) = output::download(&file, "application/json", &json) {
-                                            problem.set(Some(error));
+                                            problem.set(Some(error.to_string()));
                                         }
                                     }
                                 >

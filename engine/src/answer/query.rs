@@ -7,8 +7,11 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::dates::{NO_DAY, format_day, format_month, month_start};
+use crate::fold::amortize::{INPUTS, RULES};
 use crate::fold::cube::{Cube, CubeCell, Dimension, Measure, TEXT_DIMENSIONS};
 use crate::fold::sum::CompensatedSum;
+use crate::schema::catalogue::Field;
+use crate::schema::columns::OptionalColumns;
 use crate::settings::usage::UsageRule;
 
 /// Which rows a view keeps.
@@ -400,6 +403,46 @@ pub fn coverage(cube: &Cube, usage: &UsageRule) -> Coverage {
     Coverage { span: date_span(cube), months, accounts: accounts.len() }
 }
 
+/// What a person should know about `measure` on files with these optional
+/// columns (one entry per file) under `usage`: where it falls back to another
+/// figure, or cannot differ from the unblended cost. Empty when it is what it says.
+pub fn measure_notes(measure: Measure, files: &[&OptionalColumns], usage: &UsageRule) -> Vec<String> {
+    let lacking = |field: Field| files.iter().filter(|f| f.get(field).is_none()).count();
+    let of = |n: usize| {
+        if files.len() == 1 { "The file has".to_owned() } else { format!("{n} of {} files have", files.len()) }
+    };
+    let mut notes = Vec::new();
+    match measure {
+        Measure::Unblended => {}
+        Measure::NetUnblended => {
+            let n = lacking(Field::NetUnblended);
+            if n > 0 {
+                notes.push(format!("{} no net unblended cost column: their unblended cost is shown instead.", of(n)));
+            }
+        }
+        Measure::Amortized => {
+            // FOCUS carries the amortized cost ready made; the others need the rules' inputs.
+            let ruled: Vec<&&OptionalColumns> =
+                files.iter().filter(|f| f.get(Field::EffectiveCost).is_none()).collect();
+            let without = ruled.iter().filter(|f| INPUTS.iter().all(|&field| f.get(field).is_none())).count();
+            if without > 0 {
+                notes.push(format!(
+                    "{} no reservation or Savings Plan columns: their covered usage and fees count as 0 in the amortized cost.",
+                    of(without)
+                ));
+            }
+            let counted = usage.is_everything() || RULES.iter().any(|(line_item_type, _)| usage.counts(line_item_type));
+            if !ruled.is_empty() && !counted {
+                notes.push(
+                    "The usage rule counts none of the reservation or Savings Plan line items, so the amortized cost equals the unblended cost here: count every line item to see the difference."
+                        .to_owned(),
+                );
+            }
+        }
+    }
+    notes
+}
+
 /// The line item types in the cube, with their row counts, most rows first.
 pub fn line_item_types(cube: &Cube) -> Vec<(String, u64)> {
     let mut rows = vec![0u64; cube.labels(TYPE).len()];
@@ -415,6 +458,29 @@ pub fn line_item_types(cube: &Cube) -> Vec<(String, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn measures_say_when_they_fall_back() {
+        use crate::schema::columns::{CurFormat, detect_optional};
+        let legacy = detect_optional(&["line_item_usage_account_id"], CurFormat::LegacyCur);
+        let full = detect_optional(
+            &["line_item_net_unblended_cost", "reservation_effective_cost", "savings_plan_savings_plan_effective_cost"],
+            CurFormat::LegacyCur,
+        );
+        let focus = detect_optional(&["EffectiveCost", "BilledCost"], CurFormat::Focus);
+        let usage = UsageRule::default();
+        assert!(measure_notes(Measure::Unblended, &[&legacy], &usage).is_empty());
+        assert_eq!(
+            measure_notes(Measure::NetUnblended, &[&legacy, &full], &usage),
+            ["1 of 2 files have no net unblended cost column: their unblended cost is shown instead."]
+        );
+        let amortized = measure_notes(Measure::Amortized, &[&legacy], &usage);
+        assert_eq!(amortized.len(), 2, "{amortized:?}");
+        assert!(amortized[0].starts_with("The file has no reservation or Savings Plan columns"));
+        assert!(amortized[1].contains("equals the unblended cost"));
+        assert!(measure_notes(Measure::Amortized, &[&full], &UsageRule::everything()).is_empty());
+        assert!(measure_notes(Measure::Amortized, &[&focus], &usage).is_empty(), "FOCUS has its own");
+    }
     use crate::answer::dates::day_of;
     use crate::settings::usage::UsagePreset;
 

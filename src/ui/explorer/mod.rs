@@ -22,7 +22,7 @@ use super::charts::{BarChart, TimeChart};
 use super::exports::{Export, Exports};
 use super::state::{AppState, Explorer as Stage};
 use crate::engine::Cube;
-use crate::engine::query::{Grain, Grouped, OverTime, group, over_time};
+use crate::engine::query::{Grain, Grouped, OverTime, group, measure_notes, over_time};
 use crate::engine::sql::explore_sql;
 use crate::engine::table::{Cell, csv};
 
@@ -101,10 +101,26 @@ fn Ready() -> impl IntoView {
             }
         })
     };
+    // Where the chosen measure is not quite what it says, say so beside it.
+    let measure_notes = move || {
+        let notes = state.analysis.with(|a| {
+            let Some(a) = a.as_ref() else { return Vec::new() };
+            let files: Vec<_> = a.outlines().map(|o| &o.optional).collect();
+            state.view.with(|v| measure_notes(v.query.measure, &files, &v.usage))
+        });
+        (!notes.is_empty()).then(|| {
+            view! {
+                <ul class="explorer__notes" role="note" data-testid="measure-notes">
+                    {notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                </ul>
+            }
+        })
+    };
     view! {
         <div class="explorer">
             {left_out}
             <Controls/>
+            {measure_notes}
             <Trail/>
             <div class="explorer__charts">
                 <BarChart title=bar_title groups=Signal::derive(move || grouped.get().groups)/>

@@ -136,3 +136,19 @@ test('Athena text output and a manifest are refused with a sentence saying what 
   assert.match(problems[0], /^Step1CUR\.gz: This file is Athena's text output/);
   assert.match(problems[1], /Manifest\.json: This file is the manifest of an AWS report delivery/);
 });
+
+test('services show their display names, and the service box finds them by name', async (t) => {
+  const file = real(t, 'cur-legacy-wal/WorkshopCUR/year=2018/month=10/Oct2018-WorkshopCUR-00001.snappy.parquet');
+  if (!file) return;
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, [file]), 'done');
+  assert.equal(await page.locator('tr[data-service="AmazonEC2"] .services__name').textContent(), 'Amazon Elastic Compute Cloud');
+  assert.equal(await page.locator('tr[data-service="AWSDataTransfer"] .services__name').count(), 0, 'no one name for data transfer');
+  const box = page.getByRole('combobox', { name: 'Service' });
+  await box.fill('Elastic Compute');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getByTestId('detail-service').textContent(), 'AmazonEC2');
+  assert.equal(await page.getByTestId('detail-name').textContent(), 'Amazon Elastic Compute Cloud');
+  assert.deepEqual(page.seen.errors, []);
+});

@@ -15,6 +15,18 @@ pub fn shown(label: &str) -> String {
     crate::engine::format::label(label).into_owned()
 }
 
+/// One option: the value picked, a name it also answers to (a service's display
+/// name, so "Elastic Compute" finds AmazonEC2), and a detail shown beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    /// The value.
+    pub value: String,
+    /// Another name it is found by and shown with.
+    pub name: Option<String>,
+    /// Shown beside it (a cost).
+    pub detail: String,
+}
+
 /// A text box with a list of matching options.
 #[component]
 pub fn Combobox(
@@ -24,8 +36,8 @@ pub fn Combobox(
     label: &'static str,
     /// The hint inside the empty box.
     placeholder: &'static str,
-    /// The candidates, best first, as (value, detail shown beside it).
-    options: Signal<Vec<(String, String)>>,
+    /// The candidates, best first.
+    options: Signal<Vec<Choice>>,
     /// Called with the value picked.
     on_pick: Callback<String>,
     /// Whether the box keeps the picked value (a selection) or empties (a filter).
@@ -40,7 +52,13 @@ pub fn Combobox(
 
     let matches = Memo::new(move |_| {
         options.with(|options| {
-            let labels: Vec<String> = options.iter().map(|(value, _)| shown(value)).collect();
+            let labels: Vec<String> = options
+                .iter()
+                .map(|choice| match &choice.name {
+                    Some(name) => format!("{} {name}", shown(&choice.value)),
+                    None => shown(&choice.value),
+                })
+                .collect();
             search::rank(&query.get(), labels.iter().map(String::as_str))
                 .into_iter()
                 .take(MAX_OPTIONS)
@@ -78,7 +96,7 @@ pub fn Combobox(
             }
             "Enter" => {
                 if open.get()
-                    && let Some((value, _)) = matches.with(|m| m.get(active.get()).cloned())
+                    && let Some(Choice { value, .. }) = matches.with(|m| m.get(active.get()).cloned())
                 {
                     event.prevent_default();
                     choose(value);
@@ -134,7 +152,7 @@ pub fn Combobox(
                     listed
                         .into_iter()
                         .enumerate()
-                        .map(|(index, (value, detail))| {
+                        .map(|(index, Choice { value, name, detail })| {
                             let is_active = move || active.get() == index;
                             let picked = value.clone();
                             view! {
@@ -152,6 +170,7 @@ pub fn Combobox(
                                     }
                                 >
                                     <span class="search__name">{shown(&value)}</span>
+                                    {name.map(|name| view! { <span class="search__alias">{format!(" {name}")}</span> })}
                                     <span class="search__cost">{detail}</span>
                                 </li>
                             }

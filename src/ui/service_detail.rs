@@ -22,6 +22,7 @@ pub fn ServiceDetail() -> impl IntoView {
                 None => view! { <p class="detail__empty">"Pick a service to see its figures."</p> }.into_any(),
                 Some(service) => view! {
                     <h3 class="detail__name" data-testid="detail-service">{shown(&service.service)}</h3>
+                    {service.name.clone().map(|name| view! { <p class="detail__alias" data-testid="detail-name">{name}</p> })}
                     <dl class="figures">
                         <div class="figures__item">
                             <dt>"Undiscounted"</dt>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::combobox::Combobox;
+use super::combobox::{Choice, Combobox};
 use super::state::AppState;
 use crate::browser::intl::money;
 
@@ -17,7 +17,11 @@ pub fn ServiceSearch() -> impl IntoView {
                 r.services
                     .iter()
                     .filter(|s| seen.insert(s.service.as_str()))
-                    .map(|s| (s.service.clone(), money(s.undiscounted, &s.currency)))
+                    .map(|s| Choice {
+                        value: s.service.clone(),
+                        name: s.name.clone(),
+                        detail: money(s.undiscounted, &s.currency),
+                    })
                     .collect()
             })
         })

@@ -117,6 +117,7 @@ pub fn ServicesTable() -> impl IntoView {
                                     let name = service.service.clone();
                                     move |_| state.view.update(|v| v.service = Some(name.clone()))
                                 }>{shown(&service.service)}</button>
+                                {service.name.clone().map(|name| view! { <span class="services__name">{name}</span> })}
                             </th>
                             <td class="numeric">{money(service.undiscounted, &service.currency)}</td>
                             <td class="numeric">{format::rate(service.multiplier)}</td>

@@ -95,6 +95,20 @@ fn parquet_exports_give_duckdbs_figures() {
     }
 }
 
+/// Services carry their display names where the file has exactly one for them:
+/// not AWSDataTransfer, whose rows name the service that moved the data.
+#[test]
+fn services_carry_their_display_names() {
+    let Some(root) = shared::real_cur("services_carry_their_display_names") else { return };
+    let options = CostsOptions { json: false, discounts: None, paths: vec![root.join(PARQUET[0].path)] };
+    let report = analyse(&options).unwrap_or_else(|failure| panic!("{failure}")).report;
+    let name = |service: &str| report.services.iter().find(|s| s.service == service).and_then(|s| s.name.as_deref());
+    assert_eq!(name("AmazonEC2"), Some("Amazon Elastic Compute Cloud"));
+    assert_eq!(name("AmazonS3"), Some("Amazon Simple Storage Service"));
+    assert_eq!(name("awskms"), Some("AWS Key Management Service"));
+    assert_eq!(name("AWSDataTransfer"), None);
+}
+
 /// The three WAL months together: their columns differ, their figures add.
 #[test]
 fn months_with_differing_columns_add_up() {

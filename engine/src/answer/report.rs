@@ -44,6 +44,9 @@ pub struct ServiceCost {
     pub service: String,
     /// The currency of its amounts.
     pub currency: String,
+    /// Its display name (`Amazon Elastic Compute Cloud`), where the files carry one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Sum of the cost of its usage rows.
     pub undiscounted: f64,
     /// Its discount multiplier.
@@ -95,6 +98,7 @@ pub fn cost_report(tally: &Tally, files: usize, discounts: &Discounts, usage: &U
             ServiceCost {
                 service: service.to_owned(),
                 currency: currency.to_owned(),
+                name: tally.name_of(service).map(str::to_owned),
                 undiscounted,
                 multiplier,
                 discounted,

@@ -38,6 +38,19 @@ pub struct Kernel {
     service_ids: Vec<u32>,
     currency_ids: Vec<u32>,
     costs: Vec<f64>,
+    /// Service display names per service id: none yet, one, or several (no name:
+    /// AWSDataTransfer rows carry the name of whichever service moved the data).
+    names: Interner,
+    name_ids: Vec<u32>,
+    service_names: Vec<Named>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+enum Named {
+    #[default]
+    Unset,
+    One(u32),
+    Several,
 }
 
 impl Kernel {
@@ -46,6 +59,20 @@ impl Kernel {
         self.line_item_types.encode(batch.line_item_type, &mut self.type_ids)?;
         self.services.encode(batch.service, &mut self.service_ids)?;
         encode_currency(&mut self.currencies, batch, &mut self.currency_ids)?;
+        if let Some(names) = batch.get(Field::ServiceName) {
+            self.names.encode(names, &mut self.name_ids)?;
+            let blank = self.names.id(None);
+            self.service_names.resize(self.services.len(), Named::Unset);
+            for (&service, &name) in self.service_ids.iter().zip(&self.name_ids) {
+                let slot = &mut self.service_names[service as usize];
+                *slot = match *slot {
+                    _ if name == blank => *slot,
+                    Named::Unset => Named::One(name),
+                    Named::One(known) if known != name => Named::Several,
+                    other => other,
+                };
+            }
+        }
         let cost = batch.cost;
         let nulls = cost.logical_nulls();
         let values = cost_values(cost, batch.cost_name, &mut self.costs)?;
@@ -95,6 +122,14 @@ impl Kernel {
                     tally.add(key, cell);
                 }
             }
+        }
+        for (service, named) in self.service_names.iter().enumerate() {
+            let name = match *named {
+                Named::Unset => continue,
+                Named::One(name) => Some(self.names.label(name as usize)),
+                Named::Several => None,
+            };
+            tally.name(self.services.label(service), name);
         }
         tally
     }

@@ -5,7 +5,7 @@
 //! usage rows, so which types count as usage can change without reading the file
 //! again, and the costs page can say how much each type holds.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -66,12 +66,33 @@ pub struct Tally {
     /// Rows scanned.
     pub rows: u64,
     cells: HashMap<(String, String, String), CellTotals>,
+    /// Services' display names where the files carry one; `None` where they
+    /// carry several (no one name is right).
+    names: BTreeMap<String, Option<String>>,
 }
 
 impl Tally {
     /// An empty tally of `rows` scanned rows; cells come with [`Tally::add`].
     pub fn new(rows: u64) -> Tally {
-        Tally { rows, cells: HashMap::new() }
+        Tally { rows, cells: HashMap::new(), names: BTreeMap::new() }
+    }
+
+    /// Records the display name of `service` seen in some rows (`None`: several
+    /// names). A second, different name leaves the service with none.
+    pub fn name(&mut self, service: &str, name: Option<&str>) {
+        let name = name.filter(|name| !name.is_empty()).map(str::to_owned);
+        match self.names.get_mut(service) {
+            None => {
+                self.names.insert(service.to_owned(), name);
+            }
+            Some(known) if *known != name => *known = None,
+            Some(_) => {}
+        }
+    }
+
+    /// The display name of `service`, if the files carry exactly one (and it is not the code itself).
+    pub fn name_of(&self, service: &str) -> Option<&str> {
+        self.names.get(service)?.as_deref().filter(|name| *name != service)
     }
 
     /// Adds totals for one cell.
@@ -90,6 +111,9 @@ impl Tally {
         self.rows += other.rows;
         for (key, totals) in other.cells() {
             self.add(key, totals);
+        }
+        for (service, name) in &other.names {
+            self.name(service, name.as_deref());
         }
     }
 
@@ -126,11 +150,13 @@ impl Tally {
 struct TallyWire {
     rows: u64,
     cells: Vec<Cell>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    names: BTreeMap<String, Option<String>>,
 }
 
 impl From<TallyWire> for Tally {
     fn from(wire: TallyWire) -> Self {
-        let mut tally = Tally { rows: wire.rows, cells: HashMap::with_capacity(wire.cells.len()) };
+        let mut tally = Tally { rows: wire.rows, cells: HashMap::with_capacity(wire.cells.len()), names: wire.names };
         for cell in wire.cells {
             let key =
                 CellKey { line_item_type: &cell.line_item_type, service: &cell.service, currency: &cell.currency };
@@ -150,7 +176,7 @@ impl From<Tally> for TallyWire {
         cells.sort_by(|a, b| {
             (&a.line_item_type, &a.service, &a.currency).cmp(&(&b.line_item_type, &b.service, &b.currency))
         });
-        TallyWire { rows: tally.rows, cells }
+        TallyWire { rows: tally.rows, cells, names: tally.names }
     }
 }
 
@@ -192,6 +218,23 @@ mod tests {
         );
         assert_eq!(a.currencies(), ["EUR", "USD"], "currencies are kept apart");
         assert_eq!(a.line_item_types(), [("Usage".to_owned(), 5), ("Tax".to_owned(), 1)]);
+    }
+
+    #[test]
+    fn a_service_with_two_names_has_none() {
+        let mut a = Tally::new(0);
+        a.name("AmazonEC2", Some("Amazon Elastic Compute Cloud"));
+        a.name("AWSDataTransfer", Some("Amazon Elastic Compute Cloud"));
+        let mut b = Tally::new(0);
+        b.name("AWSDataTransfer", Some("Amazon Simple Storage Service"));
+        b.name("AmazonEC2", Some("Amazon Elastic Compute Cloud"));
+        b.name("AmazonCloudWatch", Some("AmazonCloudWatch"));
+        a.merge(&b);
+        assert_eq!(a.name_of("AmazonEC2"), Some("Amazon Elastic Compute Cloud"));
+        assert_eq!(a.name_of("AWSDataTransfer"), None, "data transfer rows name the service that moved the data");
+        assert_eq!(a.name_of("AmazonCloudWatch"), None, "a name that is the code says nothing");
+        let text = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::from_str::<Tally>(&text).unwrap(), a);
     }
 
     #[test]

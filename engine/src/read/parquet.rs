@@ -29,7 +29,7 @@ use crate::read::file::{Delivery, Outline, RowGroupOutline, RowSlice, ScanKind};
 use crate::read::footer_guard;
 use crate::read::page_guard::ChunkGuard;
 use crate::read::source::{FooterSource, ReadStats, ScanSource};
-use crate::schema::catalogue::{Field, Holds};
+use crate::schema::catalogue::{COSTS_FIELDS, Field, Holds};
 use crate::schema::columns::{self, Column, CurColumns, OptionalColumns};
 
 /// Rows decoded per batch: large enough that per-batch work (dictionary mapping)
@@ -153,9 +153,10 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
         let mut notes = columns::notes(&columns, &optional);
         notes.extend(refused);
         let present: Vec<(Field, Column)> = optional.present().map(|(f, c)| (f, c.clone())).collect();
-        let currency = present.iter().filter(|(field, _)| *field == Field::Currency).cloned().collect();
-        let costs = Projection::new(&schema, required.clone(), currency)?;
-        let explore = Projection::new(&schema, required, present)?;
+        let costs_columns = present.iter().filter(|(field, _)| COSTS_FIELDS.contains(field)).cloned().collect();
+        let costs = Projection::new(&schema, required.clone(), costs_columns)?;
+        let explored = present.into_iter().filter(|(field, _)| field.explored()).collect();
+        let explore = Projection::new(&schema, required, explored)?;
 
         let metadata = Arc::new(metadata);
         let options = ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &explore)?);

@@ -25,7 +25,7 @@ use crate::error::{Error, Result, shorten};
 use crate::fold::batch::{Batch, Fold};
 use crate::read::file::{Delivery, Outline, RowSlice, ScanKind};
 use crate::read::source::ReadStats;
-use crate::schema::catalogue::{Field, Holds};
+use crate::schema::catalogue::{COSTS_FIELDS, Field, Holds};
 use crate::schema::columns::{self, Column, CurFormat};
 
 /// Bytes fetched from the file at a time (one `FileReaderSync` read in the browser).
@@ -145,8 +145,8 @@ impl<R: ChunkReader> TextFile<R> {
                 .map(|(field, column): (Field, &Column)| (field, column.index, field.holds()))
                 .collect(),
         };
-        let costs = fields(&|field| field == Field::Currency);
-        let explore = fields(&|_| true);
+        let costs = fields(&|field| COSTS_FIELDS.contains(&field));
+        let explore = fields(&Field::explored);
         let outline = Outline {
             delivery: Delivery::Csv(container),
             notes: columns::notes(&found, &optional),

@@ -43,6 +43,8 @@ pub enum Field {
     ReservationUnusedRecurring,
     /// Amortization input: the reservation's ARN (empty for fees of no reservation).
     ReservationArn,
+    /// The service's display name beside its code (`Amazon Elastic Compute Cloud`).
+    ServiceName,
 }
 
 /// What a column holds, which decides how it is decoded and which types fit.
@@ -90,7 +92,7 @@ const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: 
 }
 
 /// Every optional column, in [`Field`] order.
-pub const CATALOGUE: [Entry; 15] = [
+pub const CATALOGUE: [Entry; 16] = [
     cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
     cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
     // CUR 2.0 renamed product_region to product_region_code.
@@ -118,7 +120,26 @@ pub const CATALOGUE: [Entry; 15] = [
     ),
     cur(Field::ReservationUnusedRecurring, Holds::Amount, &["reservation_unused_recurring_fee"], &[]),
     cur(Field::ReservationArn, Holds::Text, &["reservation_reservation_a_r_n"], &[]),
+    // CUR 2.0 keeps the name inside its `product` map, which is not read.
+    Entry {
+        field: Field::ServiceName,
+        holds: Holds::Text,
+        legacy: &["product_product_name"],
+        cur2: &[],
+        focus: &["service_name"],
+    },
 ];
+
+impl Field {
+    /// Whether the explorer's scan reads it (the service's name is the costs page's only).
+    pub fn explored(self) -> bool {
+        self != Field::ServiceName
+    }
+}
+
+/// The optional columns the costs scan reads besides type, service and cost:
+/// the currency (amounts are never added across currencies) and the service's name.
+pub const COSTS_FIELDS: [Field; 2] = [Field::Currency, Field::ServiceName];
 
 impl Field {
     /// Its row of the catalogue.

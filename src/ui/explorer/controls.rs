@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::super::combobox::Combobox;
+use super::super::combobox::{Choice, Combobox};
 use super::super::state::AppState;
 use crate::browser::intl::money;
 use crate::engine::dates::{format_day, parse_day};
@@ -122,7 +122,7 @@ fn FilterPicker(dimension: Dimension, id: &'static str, label: &'static str) -> 
                 .groups
                 .into_iter()
                 .filter(|g| !taken.contains(&g.key) && seen.insert(g.key.clone()))
-                .map(|g| (g.key, money(g.cost, &g.currency)))
+                .map(|g| Choice { detail: money(g.cost, &g.currency), value: g.key, name: None })
                 .collect()
         })
     });

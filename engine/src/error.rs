@@ -32,7 +32,11 @@ pub enum Error {
         detail: String,
     },
     /// A column the analysis needs is absent.
-    #[error("No {role} column found; looked for {looked_for}. The file has {found}")]
+    #[error(
+        "No {role} column found; looked for {looked_for}. The file has {found}. \
+         ducks reads AWS Cost and Usage Reports (legacy CUR, or a CUR 2.0 or FOCUS 1.0 export from Billing \
+         and Cost Management → Data Exports), as Parquet or CSV"
+    )]
     MissingColumn {
         /// What the column is for ("cost", "service", "line item type").
         role: &'static str,

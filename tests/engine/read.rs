@@ -293,7 +293,9 @@ fn missing_cost_column_says_what_was_looked_for() {
     assert_eq!(
         error.to_string(),
         "No cost column found; looked for line_item_unblended_cost (lineItem/UnblendedCost) in CUR, BilledCost in FOCUS. \
-         The file has 3 columns: line_item_blended_cost, line_item_line_item_type, product_servicecode"
+         The file has 3 columns: line_item_blended_cost, line_item_line_item_type, product_servicecode. \
+         ducks reads AWS Cost and Usage Reports (legacy CUR, or a CUR 2.0 or FOCUS 1.0 export from Billing \
+         and Cost Management → Data Exports), as Parquet or CSV"
     );
 }
 

@@ -351,7 +351,9 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "No cost column found; looked for line_item_unblended_cost (lineItem/UnblendedCost) in CUR, \
-             BilledCost in FOCUS. The file has 3 columns: line_item_blended_cost, line_item_line_item_type, product_servicecode"
+             BilledCost in FOCUS. The file has 3 columns: line_item_blended_cost, line_item_line_item_type, product_servicecode. \
+             ducks reads AWS Cost and Usage Reports (legacy CUR, or a CUR 2.0 or FOCUS 1.0 export from Billing \
+             and Cost Management → Data Exports), as Parquet or CSV"
         );
     }
 
@@ -393,6 +395,6 @@ mod tests {
     #[test]
     fn no_columns_at_all() {
         let error = detect(&[]).unwrap_err();
-        assert!(error.to_string().ends_with("The file has no columns"), "{error}");
+        assert!(error.to_string().contains("The file has no columns. ducks reads"), "{error}");
     }
 }

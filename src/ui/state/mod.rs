@@ -1,0 +1,128 @@
+//! The application state, shared by the components through context: the
+//! signals (here), the life of an analysis (`lifecycle`), the saved settings
+//! (`settings`) and the view kept in the URL and the history (`url`).
+
+mod lifecycle;
+mod settings;
+mod url;
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::browser::analysis::{Analysis, Progress};
+use crate::browser::pool::Pool;
+use crate::browser::storage;
+use crate::engine::view::View;
+use crate::engine::{CostReport, Cube, Workspaces, cost_report};
+
+/// What the page is doing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// Waiting for files.
+    Idle,
+    /// Reading files.
+    Loading {
+        /// How far it has come.
+        progress: Progress,
+        /// `performance.now()` when the files were chosen.
+        started: f64,
+    },
+    /// Figures are shown.
+    Done {
+        /// Milliseconds from the files being chosen to the figures being shown.
+        ms: f64,
+        /// Files read.
+        files: usize,
+        /// Rows read.
+        rows: u64,
+        /// The largest wasm memory of a scan worker so far, in bytes.
+        worker_memory: u64,
+    },
+    /// Nothing could be shown; the text says why.
+    Error(String),
+}
+
+/// Where the explorer's data stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Explorer {
+    /// No files yet.
+    Idle,
+    /// The second scan is running.
+    Building(Progress),
+    /// The cube is ready.
+    Ready,
+    /// It could not be built; the text says why.
+    Failed(String),
+}
+
+/// Everything the components share. `Copy`: every field is a handle.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The scan workers.
+    pub pool: StoredValue<Pool, LocalStorage>,
+    /// Counts analyses started (and cancels), so a superseded one drops its results.
+    generation: StoredValue<u64>,
+    /// What the page is doing.
+    pub status: RwSignal<Status>,
+    /// The last finished analysis.
+    pub analysis: RwSignal<Option<Rc<Analysis>>, LocalStorage>,
+    /// The explorer's data.
+    pub cube: RwSignal<Option<Rc<Cube>>, LocalStorage>,
+    /// Where the explorer's data stands.
+    pub explorer: RwSignal<Explorer>,
+    /// The workspaces (discount table, usage rule, recent files), saved in the browser.
+    pub workspaces: RwSignal<Workspaces>,
+    /// A notice about settings (ignored saved settings, a failed save).
+    pub settings_notice: RwSignal<Option<String>>,
+    /// What the page shows, mirrored in the URL.
+    pub view: RwSignal<View>,
+    /// The costs page's figures, recomputed when discounts or the usage rule change.
+    pub report: Memo<Option<CostReport>>,
+    /// The files of dropped or picked folders that were left out, and why.
+    pub skipped: RwSignal<Vec<String>>,
+}
+
+impl Default for AppState {
+    /// Starts the workers, reads the saved settings and the link's view.
+    fn default() -> AppState {
+        let (workspaces, notice) = storage::load_workspaces();
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let mut view = View::from_query_string(&search);
+        if !search.contains("usage=") && !search.contains("type=") {
+            view.usage = workspaces.current().usage.clone();
+        }
+        let analysis: RwSignal<Option<Rc<Analysis>>, LocalStorage> = RwSignal::new_local(None);
+        let workspaces = RwSignal::new(workspaces);
+        let view = RwSignal::new(view);
+        let report = Memo::new(move |_| {
+            analysis.with(|analysis| {
+                let analysis = analysis.as_ref().filter(|a| a.files_used() > 0)?;
+                let usage = view.with(|v| v.usage.clone());
+                Some(
+                    workspaces
+                        .with(|w| cost_report(&analysis.tally, analysis.files_used(), &w.current().discounts, &usage)),
+                )
+            })
+        });
+        url::follow(view);
+        AppState {
+            pool: StoredValue::new_local(Pool::for_this_machine()),
+            generation: StoredValue::new(0),
+            status: RwSignal::new(Status::Idle),
+            analysis,
+            cube: RwSignal::new_local(None),
+            explorer: RwSignal::new(Explorer::Idle),
+            workspaces,
+            settings_notice: RwSignal::new(notice),
+            view,
+            report,
+            skipped: RwSignal::new(Vec::new()),
+        }
+    }
+}
+
+/// `performance.now()`: milliseconds since the page started.
+pub fn now() -> f64 {
+    web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
+}

@@ -14,8 +14,7 @@ use futures::channel::oneshot;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 
-use super::error::Error;
-use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request, fields};
+use super::protocol::{FileKey, Received, Reply, Request, decode_reply, encode_request};
 use crate::engine::CubeColumns;
 
 /// The script trunk writes for the worker binary (`data-loader-shim`).
@@ -284,12 +283,7 @@ fn dispatch(pool: &Rc<RefCell<Inner>>) {
         let Some(job) = inner.queue.remove(position) else { continue };
         let id = inner.next_job;
         inner.next_job = inner.next_job.wrapping_add(1).max(1);
-        let message = js_sys::Object::new();
-        let body = serde_json::to_string(&job.request).unwrap_or_default();
-        let _ = js_sys::Reflect::set(&message, &fields::ID.into(), &id.into());
-        let _ = js_sys::Reflect::set(&message, &fields::KEY.into(), &job.key.into());
-        let _ = js_sys::Reflect::set(&message, &fields::FILE.into(), &job.file);
-        let _ = js_sys::Reflect::set(&message, &fields::BODY.into(), &body.into());
+        let message = encode_request(id, job.key, &job.file, &job.request);
         match slot.worker.post_message(&message) {
             Ok(()) => {
                 slot.job = Some((id, job));
@@ -310,20 +304,7 @@ fn current(inner: &Inner, index: usize, worker: &Worker) -> bool {
 }
 
 fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &JsValue) {
-    let id = js_sys::Reflect::get(message, &fields::ID.into()).ok().and_then(|id| id.as_f64()).unwrap_or(0.0) as u32;
-    let body =
-        js_sys::Reflect::get(message, &fields::BODY.into()).ok().and_then(|body| body.as_string()).unwrap_or_default();
-    let number = |key: &str| js_sys::Reflect::get(message, &key.into()).ok().and_then(|m| m.as_f64());
-    let (memory, elapsed) = (number(fields::MEMORY).unwrap_or(0.0), number(fields::ELAPSED).unwrap_or(0.0));
-    let with_arrays = |mut columns: Box<CubeColumns>| {
-        cube_arrays(message, &mut columns).map(|()| columns).map_err(|error| error.to_string())
-    };
-    let reply: Reply = match serde_json::from_str(&body) {
-        Ok(Reply::Cube(columns)) => with_arrays(columns).map_or_else(Reply::Failed, Reply::Cube),
-        Ok(Reply::CubePart(columns)) => with_arrays(columns).map_or_else(Reply::Failed, Reply::CubePart),
-        Ok(reply) => reply,
-        Err(error) => Reply::Failed(format!("the worker's answer was not understood ({error})")),
-    };
+    let Received { id, reply, memory, elapsed } = decode_reply(message);
     let mut finished = None;
     let mut partial = None;
     {
@@ -411,21 +392,4 @@ fn unresponsive(pool: &Rc<RefCell<Inner>>) {
     for (index, worker) in stuck {
         died(pool, index, &worker, format!("it stopped responding for {} s", SILENCE_MS / 1000.0));
     }
-}
-
-/// Moves a cube's numeric columns from the message's typed arrays into `columns`.
-fn cube_arrays(message: &JsValue, columns: &mut CubeColumns) -> Result<(), Error> {
-    let array = |name: &str| {
-        js_sys::Reflect::get(message, &name.into())
-            .ok()
-            .filter(|value| !value.is_undefined())
-            .ok_or_else(|| Error::Internal(format!("the worker's cube lacks its {name}")))
-    };
-    let [keys, days, rows, nulls, sums] = CUBE_ARRAYS;
-    columns.keys = js_sys::Uint32Array::new(&array(keys)?).to_vec();
-    columns.days = js_sys::Int32Array::new(&array(days)?).to_vec();
-    columns.rows = js_sys::Float64Array::new(&array(rows)?).to_vec();
-    columns.null_costs = js_sys::Float64Array::new(&array(nulls)?).to_vec();
-    columns.sums = js_sys::Float64Array::new(&array(sums)?).to_vec();
-    Ok(())
 }

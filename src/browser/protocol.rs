@@ -1,6 +1,7 @@
 //! Messages between the page and the scan workers.
 //!
-//! A message is a plain JS object `{ id, file, body }`: the `File` travels as
+//! Both sides encode and decode here (`encode_request` … `decode_reply`). A
+//! message is a plain JS object `{ id, key, file, body }`: the `File` travels as
 //! itself (structured clone passes a reference to the same bytes, nothing is
 //! copied), and `body` is JSON text of the types below. A worker's replies also
 //! carry `memory` (its wasm memory, in bytes) and, when final, `elapsed` (the
@@ -8,7 +9,10 @@
 //! typed arrays beside the body (see [`CUBE_ARRAYS`]), not as JSON.
 
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Blob;
 
+use super::error::Error;
 use crate::engine::{CubeColumns, Outline, RowSlice, ScanKind, Tally};
 
 /// What the page asks a worker to do with the file sent beside it.
@@ -66,3 +70,121 @@ pub type FileKey = u32;
 /// `CubeColumns`' fields: `keys` (Uint32Array), `days` (Int32Array), `rows`,
 /// `null_costs` and `sums` (Float64Array).
 pub const CUBE_ARRAYS: [&str; 5] = ["keys", "days", "rows", "null_costs", "sums"];
+
+fn get(message: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(message, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn set(message: &js_sys::Object, name: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(message, &JsValue::from_str(name), value);
+}
+
+/// The page's message asking for `request` (number `id`) on `file` (`key`).
+pub fn encode_request(id: u32, key: FileKey, file: &Blob, request: &Request) -> js_sys::Object {
+    let message = js_sys::Object::new();
+    set(&message, fields::ID, &id.into());
+    set(&message, fields::KEY, &key.into());
+    set(&message, fields::FILE, file);
+    set(&message, fields::BODY, &serde_json::to_string(request).unwrap_or_default().into());
+    message
+}
+
+/// A request's number, if the message has one (a message without is not ours).
+pub fn request_id(message: &JsValue) -> Option<u32> {
+    get(message, fields::ID).as_f64().map(|id| id as u32)
+}
+
+/// A request as the page sent it; anything else is ducks' own bug.
+pub fn decode_request(message: &JsValue) -> Result<(FileKey, Blob, Request), Error> {
+    let bad = |what: &str| Error::Internal(format!("the request {what}"));
+    let key = get(message, fields::KEY).as_f64().ok_or_else(|| bad("names no file"))? as FileKey;
+    let blob: Blob = get(message, fields::FILE).dyn_into().map_err(|_| bad("carries no file"))?;
+    let body = get(message, fields::BODY).as_string().ok_or_else(|| bad("has no body"))?;
+    let request = serde_json::from_str(&body).map_err(|error| bad(&format!("is not understood: {error}")))?;
+    Ok((key, blob, request))
+}
+
+/// A worker's message with `reply` to request `id`, and the buffers to move
+/// (not copy) with it: a cube's numbers go as typed arrays.
+pub fn encode_reply(id: u32, reply: Reply, memory: f64, elapsed: Option<f64>) -> (js_sys::Object, js_sys::Array) {
+    let message = js_sys::Object::new();
+    let transfer = js_sys::Array::new();
+    let with_arrays = |mut columns: Box<CubeColumns>| {
+        let arrays: [js_sys::Object; 5] = [
+            js_sys::Uint32Array::from(std::mem::take(&mut columns.keys).as_slice()).into(),
+            js_sys::Int32Array::from(std::mem::take(&mut columns.days).as_slice()).into(),
+            js_sys::Float64Array::from(std::mem::take(&mut columns.rows).as_slice()).into(),
+            js_sys::Float64Array::from(std::mem::take(&mut columns.null_costs).as_slice()).into(),
+            js_sys::Float64Array::from(std::mem::take(&mut columns.sums).as_slice()).into(),
+        ];
+        for (name, array) in CUBE_ARRAYS.iter().zip(arrays) {
+            transfer.push(&get(&array, "buffer"));
+            set(&message, name, &array);
+        }
+        columns
+    };
+    let reply = match reply {
+        Reply::Cube(columns) => Reply::Cube(with_arrays(columns)),
+        Reply::CubePart(columns) => Reply::CubePart(with_arrays(columns)),
+        reply => reply,
+    };
+    let body = serde_json::to_string(&reply).unwrap_or_else(|error| {
+        serde_json::to_string(&Reply::Failed(format!("the result could not be encoded: {error}"))).unwrap_or_default()
+    });
+    set(&message, fields::ID, &id.into());
+    set(&message, fields::BODY, &body.into());
+    set(&message, fields::MEMORY, &memory.into());
+    if let Some(elapsed) = elapsed {
+        set(&message, fields::ELAPSED, &elapsed.into());
+    }
+    (message, transfer)
+}
+
+/// A worker's message as the page reads it.
+pub struct Received {
+    /// The request it answers (0 for `Ready`).
+    pub id: u32,
+    /// The reply, its cube's arrays put back; one that cannot be read is `Failed`.
+    pub reply: Reply,
+    /// The worker's wasm memory, in bytes.
+    pub memory: f64,
+    /// The milliseconds a final reply's request took.
+    pub elapsed: f64,
+}
+
+/// Reads a worker's message.
+pub fn decode_reply(message: &JsValue) -> Received {
+    let number = |name: &str| get(message, name).as_f64();
+    let body = get(message, fields::BODY).as_string().unwrap_or_default();
+    let with_arrays = |mut columns: Box<CubeColumns>| {
+        cube_arrays(message, &mut columns).map(|()| columns).map_err(|error| error.to_string())
+    };
+    let reply = match serde_json::from_str(&body) {
+        Ok(Reply::Cube(columns)) => with_arrays(columns).map_or_else(Reply::Failed, Reply::Cube),
+        Ok(Reply::CubePart(columns)) => with_arrays(columns).map_or_else(Reply::Failed, Reply::CubePart),
+        Ok(reply) => reply,
+        Err(error) => Reply::Failed(format!("the worker's answer was not understood ({error})")),
+    };
+    Received {
+        id: number(fields::ID).unwrap_or(0.0) as u32,
+        reply,
+        memory: number(fields::MEMORY).unwrap_or(0.0),
+        elapsed: number(fields::ELAPSED).unwrap_or(0.0),
+    }
+}
+
+/// Moves a cube's numeric columns from the message's typed arrays into `columns`.
+fn cube_arrays(message: &JsValue, columns: &mut CubeColumns) -> Result<(), Error> {
+    let array = |name: &str| {
+        Some(get(message, name))
+            .filter(|value| !value.is_undefined())
+            .ok_or_else(|| Error::Internal(format!("the worker's cube lacks its {name}")))
+    };
+    let [keys, days, rows, nulls, sums] = CUBE_ARRAYS;
+    columns.keys = js_sys::Uint32Array::new(&array(keys)?).to_vec();
+    columns.days = js_sys::Int32Array::new(&array(days)?).to_vec();
+    columns.rows = js_sys::Float64Array::new(&array(rows)?).to_vec();
+    columns.null_costs = js_sys::Float64Array::new(&array(nulls)?).to_vec();
+    columns.sums = js_sys::Float64Array::new(&array(sums)?).to_vec();
+    Ok(())
+}

@@ -14,9 +14,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::blob_source::BlobSource;
-use super::error::Error;
-use super::protocol::{CUBE_ARRAYS, FileKey, Reply, Request, fields};
-use crate::engine::{Cube, CubeColumns, CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
+use super::protocol::{FileKey, Reply, Request, decode_request, encode_reply, request_id};
+use crate::engine::{Cube, CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
 
 /// Opened files kept between requests, so the slices of one file pay for its
 /// footer once. Small: each holds only metadata.
@@ -95,46 +94,9 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn field(message: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(message, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// Sends `{ id, body, memory }` to the page; a cube's numbers go as typed arrays,
-/// moved (not copied) to the page.
+/// Sends `reply` to request `id` to the page.
 fn post(id: u32, reply: Reply, elapsed: Option<f64>) {
-    let message = js_sys::Object::new();
-    let set = |key: &str, value: &JsValue| {
-        let _ = js_sys::Reflect::set(&message, &key.into(), value);
-    };
-    let transfer = js_sys::Array::new();
-    let with_arrays = |mut columns: Box<CubeColumns>| {
-        let arrays: [js_sys::Object; 5] = [
-            js_sys::Uint32Array::from(std::mem::take(&mut columns.keys).as_slice()).into(),
-            js_sys::Int32Array::from(std::mem::take(&mut columns.days).as_slice()).into(),
-            js_sys::Float64Array::from(std::mem::take(&mut columns.rows).as_slice()).into(),
-            js_sys::Float64Array::from(std::mem::take(&mut columns.null_costs).as_slice()).into(),
-            js_sys::Float64Array::from(std::mem::take(&mut columns.sums).as_slice()).into(),
-        ];
-        for (name, array) in CUBE_ARRAYS.iter().zip(arrays) {
-            transfer.push(&js_sys::Reflect::get(&array, &"buffer".into()).unwrap_or(JsValue::UNDEFINED));
-            set(name, &array);
-        }
-        columns
-    };
-    let reply = match reply {
-        Reply::Cube(columns) => Reply::Cube(with_arrays(columns)),
-        Reply::CubePart(columns) => Reply::CubePart(with_arrays(columns)),
-        reply => reply,
-    };
-    let body = serde_json::to_string(&reply).unwrap_or_else(|error| {
-        serde_json::to_string(&Reply::Failed(format!("the result could not be encoded: {error}"))).unwrap_or_default()
-    });
-    set(fields::ID, &id.into());
-    set(fields::BODY, &body.into());
-    set(fields::MEMORY, &memory_bytes().into());
-    if let Some(elapsed) = elapsed {
-        set(fields::ELAPSED, &elapsed.into());
-    }
+    let (message, transfer) = encode_reply(id, reply, memory_bytes(), elapsed);
     let _ = scope().post_message_with_transfer(&message, &transfer);
 }
 
@@ -148,9 +110,9 @@ fn memory_bytes() -> f64 {
 /// Serves one request. The page sends a worker its next request only after the
 /// reply to the last, so requests never overlap even though reads are awaited.
 fn serve(files: &Kept, message: &JsValue) {
-    let Some(id) = field(message, fields::ID).as_f64().map(|id| id as u32) else { return };
+    let Some(id) = request_id(message) else { return };
     CURRENT_REQUEST.with(|current| current.set(Some(id)));
-    let decoded = decode(message);
+    let decoded = decode_request(message);
     let files = Rc::clone(files);
     let started = js_sys::Date::now();
     wasm_bindgen_futures::spawn_local(async move {
@@ -161,16 +123,6 @@ fn serve(files: &Kept, message: &JsValue) {
         post(id, reply, Some(js_sys::Date::now() - started));
         CURRENT_REQUEST.with(|current| current.set(None));
     });
-}
-
-/// A request as the page sent it; anything else is ducks' own bug.
-fn decode(message: &JsValue) -> Result<(FileKey, Blob, Request), Error> {
-    let bad = |what: &str| Error::Internal(format!("the request {what}"));
-    let key = field(message, fields::KEY).as_f64().ok_or_else(|| bad("names no file"))? as FileKey;
-    let blob: Blob = field(message, fields::FILE).dyn_into().map_err(|_| bad("carries no file"))?;
-    let body = field(message, fields::BODY).as_string().ok_or_else(|| bad("has no body"))?;
-    let request = serde_json::from_str(&body).map_err(|error| bad(&format!("is not understood: {error}")))?;
-    Ok((key, blob, request))
 }
 
 async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u32) -> Reply {

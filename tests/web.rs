@@ -1,4 +1,4 @@
-//! The browser edge in headless Chromium: reading `Blob`s and `File`s by range
+//! The browser edge in headless Chromium and Firefox: reading `Blob`s and `File`s by range
 //! inside a dedicated worker, as the scan workers do.
 #![cfg(target_arch = "wasm32")]
 
@@ -98,4 +98,30 @@ fn brotli_is_refused_by_name() {
     let error = CurFile::open(source).err().expect("a Brotli file is refused in the browser");
     assert!(matches!(error, Error::Codec { codec: "Brotli", .. }), "{error}");
     assert!(error.to_string().contains("the ducks command line reads it"), "{error}");
+}
+
+/// A gzip'd CSV `File`, as a `.csv.gz` delivery is chosen: read as a stream
+/// through `FileReaderSync` in chunks, more than one of them (the file is over
+/// the reader's 4 MB chunk), with the figures of the rows written.
+#[wasm_bindgen_test]
+fn reads_a_gzipped_csv_file_as_a_stream() {
+    use std::io::Write;
+    let mut text = String::from("lineItem/LineItemType,product/servicecode,lineItem/UnblendedCost,filler\n");
+    let rows = 150_000;
+    for i in 0..rows {
+        text.push_str(if i == 0 { "Tax,AmazonS3,1.25," } else { "Usage,AmazonS3,1.25," });
+        text.push_str(&format!("{:040}\n", i * 7919 % 1_000_003));
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+    encoder.write_all(text.as_bytes()).unwrap();
+    let bytes = encoder.finish().unwrap();
+    assert!(bytes.len() > 4 << 20, "more than one chunk: {}", bytes.len());
+    let source = BlobSource::new(file(&bytes, "cur-00001.csv.gz").into()).unwrap();
+    let file = CurFile::open_named(source, "cur-00001.csv.gz").unwrap();
+    let mut progress = 0;
+    let tally = file.scan(RowSlice::WHOLE, &mut |n| progress += n).unwrap();
+    assert_eq!(progress, bytes.len() as u64, "progress counts the file's bytes");
+    let report = cost_report(&tally, 1, &Discounts::default(), &UsageRule::default());
+    assert_eq!((report.rows, report.usage_rows), (rows as u64, rows as u64 - 1));
+    assert_eq!(report.total.unwrap().undiscounted, (rows - 1) as f64 * 1.25);
 }

@@ -147,7 +147,8 @@ test('exports hold the table, and the SQL gives the same figures in DuckDB', asy
   // Run it: DuckDB over the same files must agree with the page.
   const query = sql.replace("'cur/**/*.parquet'", `'${join(DEMO, '*.parquet')}'`);
   const result = JSON.parse(execFileSync('python3', ['-c', 'import duckdb, json, sys; print(json.dumps(duckdb.sql(sys.argv[1]).fetchall()))', query], { encoding: 'utf8' }));
-  const fromDuckdb = Object.fromEntries(result.map(([key, cost]) => [key, cost]));
+  assert.ok(result.every(([, currency]) => currency === 'USD'), 'one row per group and currency');
+  const fromDuckdb = Object.fromEntries(result.map(([key, , cost]) => [key, cost]));
   for (const g of shown) assert.ok(close(fromDuckdb[g.key], g.cost), `${g.key}: ${fromDuckdb[g.key]} vs ${g.cost}`);
 
   // Amortized, by month, with every line item type: the CID formula in SQL too.
@@ -158,7 +159,7 @@ test('exports hold the table, and the SQL gives the same figures in DuckDB', asy
   await page.selectOption('#usage-preset', 'all');
   await page.waitForFunction(() => !document.querySelector('[data-testid=measure-notes]'));
   const amortized = await groups(page);
-  const monthly = JSON.parse(execFileSync('python3', ['-c', 'import duckdb, json, sys; print(json.dumps([[str(k)[:7], v] for k, v in duckdb.sql(sys.argv[1]).fetchall()]))', (await page.getByTestId('sql').textContent()).replace("'cur/**/*.parquet'", `'${join(DEMO, '*.parquet')}'`)], { encoding: 'utf8' }));
+  const monthly = JSON.parse(execFileSync('python3', ['-c', 'import duckdb, json, sys; print(json.dumps([[str(k)[:7], v] for k, _, v in duckdb.sql(sys.argv[1]).fetchall()]))', (await page.getByTestId('sql').textContent()).replace("'cur/**/*.parquet'", `'${join(DEMO, '*.parquet')}'`)], { encoding: 'utf8' }));
   assert.deepEqual(monthly.map(([k]) => k), amortized.map((g) => g.key));
   monthly.forEach(([, cost], i) => assert.ok(close(cost, amortized[i].cost), `${amortized[i].key}`));
 });

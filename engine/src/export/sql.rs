@@ -6,6 +6,7 @@ use crate::answer::dates::format_day;
 use crate::answer::query::Query;
 use crate::fold::amortize::{self, Amortize};
 use crate::fold::cube::{Dimension, Measure};
+use crate::fold::kernel::ASSUMED_CURRENCY;
 use crate::read::file::{Delivery, Outline};
 use crate::schema::catalogue::Field;
 use crate::schema::columns::{Column, CurFormat};
@@ -53,7 +54,16 @@ fn usage_condition(outline: &Outline, usage: &UsageRule) -> Option<String> {
     Some(format!("{} IN ({})", quote(&outline.columns.line_item_type.name), types.join(", ")))
 }
 
-/// The SQL of the costs page: per service, undiscounted and discounted cost.
+/// The currency of a row, as the engine reads it: the file's code, blank (or no
+/// column) being USD. Amounts are summed per currency, never across.
+fn currency(outline: &Outline) -> String {
+    match outline.optional.get(Field::Currency) {
+        Some(column) => format!("COALESCE(NULLIF({}, ''), '{ASSUMED_CURRENCY}')", quote(&column.name)),
+        None => format!("'{ASSUMED_CURRENCY}'"),
+    }
+}
+
+/// The SQL of the costs page: per service and currency, undiscounted and discounted cost.
 pub fn costs_sql(outline: &Outline, usage: &UsageRule, discounts: &Discounts, dialect: Dialect) -> String {
     let service = quote(&outline.columns.service.name);
     let cost = quote(&outline.columns.cost.name);
@@ -64,7 +74,8 @@ pub fn costs_sql(outline: &Outline, usage: &UsageRule, discounts: &Discounts, di
     multiplier.push_str(" ELSE 1.0 END");
     let condition = usage_condition(outline, usage).map(|c| format!("\nWHERE {c}")).unwrap_or_default();
     format!(
-        "SELECT {service} AS service,\n       SUM({cost}) AS undiscounted,\n       SUM({cost} * {multiplier}) AS discounted\nFROM {}{condition}\nGROUP BY 1\nORDER BY undiscounted DESC;\n",
+        "SELECT {service} AS service,\n       {} AS currency,\n       SUM({cost}) AS undiscounted,\n       SUM({cost} * {multiplier}) AS discounted\nFROM {}{condition}\nGROUP BY 1, 2\nORDER BY undiscounted DESC;\n",
+        currency(outline),
         source(outline, dialect)
     )
 }
@@ -108,8 +119,9 @@ pub fn explore_sql(outline: &Outline, query: &Query, usage: &UsageRule, dialect:
         if conditions.is_empty() { String::new() } else { format!("\nWHERE {}", conditions.join("\n  AND ")) };
     let order = if query.group_by.slot().is_some() { "cost DESC" } else { "1" };
     format!(
-        "SELECT {group} AS {},\n       SUM({}) AS cost\nFROM {}{condition}\nGROUP BY 1\nORDER BY {order};\n",
+        "SELECT {group} AS {},\n       {} AS currency,\n       SUM({}) AS cost\nFROM {}{condition}\nGROUP BY 1, 2\nORDER BY {order};\n",
         quote(query.group_by.key()),
+        currency(outline),
         measure(outline, query.measure),
         source(outline, dialect)
     )
@@ -171,7 +183,8 @@ mod tests {
         }
     }
 
-    const LEGACY: [&str; 7] = [
+    const LEGACY: [&str; 8] = [
+        "line_item_currency_code",
         "line_item_line_item_type",
         "product_servicecode",
         "line_item_unblended_cost",
@@ -187,6 +200,8 @@ mod tests {
         assert!(sql.contains("WHEN 'AmazonS3' THEN 0.88"), "{sql}");
         assert!(sql.contains("WHERE \"line_item_line_item_type\" IN ('Usage')"), "{sql}");
         assert!(sql.starts_with("SELECT \"product_servicecode\" AS service"), "{sql}");
+        assert!(sql.contains("COALESCE(NULLIF(\"line_item_currency_code\", ''), 'USD') AS currency"), "{sql}");
+        assert!(sql.contains("GROUP BY 1, 2"), "amounts are summed per currency: {sql}");
     }
 
     #[test]
@@ -214,7 +229,12 @@ mod tests {
         let names = ["ChargeCategory", "x_ServiceCode", "BilledCost", "EffectiveCost", "RegionId"];
         let query = Query { group_by: Dimension::Region, measure: Measure::Amortized, filter: Filter::default() };
         let sql = explore_sql(&outline(&names), &query, &UsageRule::default(), Dialect::Athena);
-        assert!(sql.contains("SELECT \"RegionId\" AS \"region\",\n       SUM(\"EffectiveCost\") AS cost"), "{sql}");
+        assert!(
+            sql.contains(
+                "SELECT \"RegionId\" AS \"region\",\n       'USD' AS currency,\n       SUM(\"EffectiveCost\") AS cost"
+            ),
+            "{sql}"
+        );
         assert!(sql.contains("FROM cur"), "{sql}");
     }
 }

@@ -191,6 +191,10 @@ impl<R: ChunkReader> TextFile<R> {
             return Err(Error::Internal(format!("a CSV file is read whole, not as {slice:?}")));
         }
         let counter = Counter::default();
+        // Progress is the file's bytes read, at most its size: a ZIP's directory is
+        // read twice (at open and at the scan), which would count past the end.
+        let size = self.outline.bytes;
+        let done = |counter: &Counter| counter.bytes.get().min(size);
         let focus = self.outline.columns.format == CurFormat::Focus;
         let cost_name = &self.outline.columns.cost.name;
         let name_of = |index: usize| {
@@ -218,7 +222,7 @@ impl<R: ChunkReader> TextFile<R> {
                 }
                 if batch.rows == BATCH_ROWS || (!more && batch.rows > 0) {
                     batch.flush(projection, cost_name, fold)?;
-                    let fetched = counter.bytes.get();
+                    let fetched = done(&counter);
                     progress(fetched - reported);
                     reported = fetched;
                 }
@@ -226,7 +230,7 @@ impl<R: ChunkReader> TextFile<R> {
                     break;
                 }
             }
-            let fetched = counter.bytes.get();
+            let fetched = done(&counter);
             if fetched > reported {
                 progress(fetched - reported);
             }

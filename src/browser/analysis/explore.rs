@@ -1,0 +1,154 @@
+//! The explorer's phase: the same pieces scanned again with more columns, each
+//! piece's cube arriving in parts, merged a slice of cells per task so the page
+//! keeps answering.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use futures::StreamExt;
+use futures::channel::mpsc;
+use wasm_bindgen::JsValue;
+
+use super::pieces::{failure, scan_pieces};
+use super::{Analysis, Progress, Stopped};
+use crate::browser::pool::{Done, Pool};
+use crate::browser::protocol::Reply;
+use crate::engine::{Cube, CubeColumns, Piece, ScanKind};
+
+/// Builds the explorer's cube of the files `analysis` used, by a second scan of
+/// its pieces; records each file's explorer time (and any failure) in `analysis`.
+///
+/// Workers send a piece's cube in parts as it grows (so a worker holds one part
+/// at a time), and each part is merged into its file's cube as it arrives and
+/// then dropped. A file whose piece fails is left out of the cube whole.
+pub async fn explore(
+    pool: &Pool,
+    analysis: &mut Analysis,
+    on_progress: Rc<dyn Fn(Progress)>,
+    wanted: impl Fn() -> bool,
+) -> Result<Cube, Stopped> {
+    let pieces: Vec<Piece> =
+        analysis.pieces.iter().copied().filter(|piece| analysis.files[piece.file].result.is_ok()).collect();
+    let used = analysis.files_used();
+    let state = Rc::new(Cell::new(Progress {
+        files: used,
+        files_opened: used,
+        work_done: 0,
+        work_total: pieces.iter().map(|piece| piece.work).sum(),
+    }));
+    let count = analysis.files.len();
+    let problems = RefCell::new(vec![None::<String>; count]);
+    let times = RefCell::new(vec![None::<f64>; count]);
+    let (parts_in, mut parts_out) = mpsc::unbounded::<(usize, Box<CubeColumns>)>();
+
+    let scan = async {
+        let on_part: OnPart = {
+            let parts_in = parts_in.clone();
+            Rc::new(move |file, part| {
+                let _ = parts_in.unbounded_send((file, part));
+            })
+        };
+        let (problems, times, parts_in) = (&problems, &times, &parts_in);
+        let replies = scan_pieces(
+            pool,
+            &analysis.chosen,
+            &analysis.keys,
+            &pieces,
+            ScanKind::Explore,
+            state,
+            on_progress,
+            Some(on_part),
+            |piece: Piece, reply| async move {
+                *times.borrow_mut()[piece.file].get_or_insert(0.0) += reply.as_ref().map_or(0.0, |done| done.elapsed);
+                match reply {
+                    Ok(Done { reply: Reply::Cube(last), .. }) => {
+                        let _ = parts_in.unbounded_send((piece.file, last));
+                    }
+                    other => problems.borrow_mut()[piece.file] = Some(failure(other)?),
+                }
+                Ok(())
+            },
+        )
+        .await;
+        parts_in.close_channel();
+        replies.into_iter().collect::<Result<(), Stopped>>()
+    };
+    let merge = async {
+        let cubes: Vec<RefCell<Cube>> = (0..count).map(|_| RefCell::default()).collect();
+        while let Some((file, part)) = parts_out.next().await {
+            if problems.borrow()[file].is_some() {
+                continue;
+            }
+            match part.check() {
+                Ok(()) => merge_in_tasks(&cubes[file], &part, &wanted).await?,
+                Err(error) => problems.borrow_mut()[file] = Some(error.to_string()),
+            }
+        }
+        Ok(cubes)
+    };
+    let (scanned, merged) = futures::join!(scan, merge);
+    scanned?;
+    let cubes = merged?;
+    if !wanted() {
+        return Err(Stopped::Cancelled);
+    }
+
+    let mut good = Vec::new();
+    let outcomes = analysis.files.iter_mut();
+    for ((outcome, cube), (problem, time)) in outcomes
+        .zip(cubes.into_iter().map(RefCell::into_inner))
+        .zip(problems.into_inner().into_iter().zip(times.into_inner()))
+    {
+        outcome.timing.explore = time;
+        outcome.explore_problem = problem;
+        if outcome.result.is_ok() && outcome.explore_problem.is_none() {
+            good.push(cube);
+        }
+    }
+    // One file (the common case) is its own cube; several are merged, again a
+    // slice at a time.
+    if good.len() == 1 {
+        return Ok(good.remove(0));
+    }
+    let total = RefCell::default();
+    for cube in good {
+        let part = cube.to_columns();
+        drop(cube);
+        merge_in_tasks(&total, &part, &wanted).await?;
+    }
+    Ok(total.into_inner())
+}
+
+/// Where the parts of a piece's cube go (with the piece's file), as they come.
+pub(super) type OnPart = Rc<dyn Fn(usize, Box<CubeColumns>)>;
+
+/// Merges a checked part into `cube` a slice of cells per task, letting the page
+/// paint and answer input in between (other parts may merge into the same cube
+/// in the pauses).
+async fn merge_in_tasks(cube: &RefCell<Cube>, part: &CubeColumns, wanted: &impl Fn() -> bool) -> Result<(), Stopped> {
+    let labels = cube.borrow_mut().map_labels(part);
+    let cells = part.cells();
+    for start in (0..cells).step_by(MERGE_CELLS_PER_TASK) {
+        cube.borrow_mut().merge_columns(part, &labels, start..cells.min(start + MERGE_CELLS_PER_TASK));
+        next_task().await;
+        if !wanted() {
+            return Err(Stopped::Cancelled);
+        }
+    }
+    Ok(())
+}
+
+/// Cells merged per main-thread task: about 10 ms of work.
+const MERGE_CELLS_PER_TASK: usize = 16_384;
+
+/// Resolves in a later task (a message to itself: unlike a timer, never clamped
+/// to 4 ms), so the browser can paint and handle input in between.
+async fn next_task() {
+    let Ok(channel) = web_sys::MessageChannel::new() else { return };
+    let port = channel.port1();
+    let promise = js_sys::Promise::new(&mut |resolve, _| port.set_onmessage(Some(&resolve)));
+    if channel.port2().post_message(&JsValue::NULL).is_ok() {
+        // `channel` is held until the message arrives.
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}

@@ -320,3 +320,51 @@ fn not_parquet_says_what_it_is() {
     let error = CurFile::open(bytes::Bytes::new()).err().unwrap();
     assert_eq!(error, Error::Empty);
 }
+
+/// Bytes that count the reads made of them, by start offset.
+struct Counted(bytes::Bytes, std::sync::Arc<std::sync::Mutex<Vec<u64>>>);
+
+impl parquet::file::reader::Length for Counted {
+    fn len(&self) -> u64 {
+        self.0.len() as u64
+    }
+}
+
+impl parquet::file::reader::ChunkReader for Counted {
+    type T = <bytes::Bytes as parquet::file::reader::ChunkReader>::T;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        self.1.lock().unwrap().push(start);
+        self.0.get_read(start)
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<bytes::Bytes> {
+        self.1.lock().unwrap().push(start);
+        self.0.get_bytes(start, length)
+    }
+}
+
+/// Opening reads the head and the tail once each: telling Parquet from CSV
+/// looks at the head the envelope check reads, and the footer is parsed from
+/// the tail already read. With both read ahead (as the page's workers do),
+/// opening reads nothing more.
+#[test]
+fn opening_reads_the_head_and_the_tail_once() {
+    let scratch = Scratch::new("head-once");
+    let path = scratch.path("a.parquet");
+    // Larger than the tail read at open, so the head is a read of its own.
+    support::write(&path, &support::rows(200_000, 3, false), &Spec::default());
+    let bytes = bytes::Bytes::from(std::fs::read(&path).unwrap());
+    assert!(bytes.len() > 1 << 20);
+    let reads = std::sync::Arc::default();
+    CurFile::open(Counted(bytes.clone(), std::sync::Arc::clone(&reads))).unwrap();
+    let made = reads.lock().unwrap().clone();
+    assert_eq!((made.len(), made[0]), (2, 0), "the head and the tail: {made:?}");
+
+    let ahead = ducks::engine::footer_ranges(bytes.len() as u64)
+        .map(|(start, length)| (start, bytes.slice(start as usize..(start + length) as usize)))
+        .to_vec();
+    let reads = std::sync::Arc::default();
+    CurFile::open_prefetched(Counted(bytes.clone(), std::sync::Arc::clone(&reads)), Some("a.parquet"), ahead).unwrap();
+    assert_eq!(reads.lock().unwrap().as_slice(), &[] as &[u64]);
+}

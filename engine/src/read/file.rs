@@ -111,9 +111,6 @@ enum Inner<R: ChunkReader> {
     Text(TextFile<R>),
 }
 
-/// Bytes read from the start of a file to tell what it is.
-const HEAD: usize = 64;
-
 impl<R: ChunkReader + 'static> CurFile<R> {
     /// Opens a file by what its bytes are.
     pub fn open(reader: R) -> Result<Self> {
@@ -130,12 +127,13 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     /// [`open_named`](Self::open_named) (or [`open`](Self::open) without a name),
     /// with some of the [`footer_ranges`](crate::read::source::footer_ranges)
     /// already read (start offset, bytes).
-    pub fn open_prefetched(reader: R, name: Option<&str>, prefetched: Vec<(u64, Bytes)>) -> Result<Self> {
+    pub fn open_prefetched(reader: R, name: Option<&str>, mut prefetched: Vec<(u64, Bytes)>) -> Result<Self> {
         let length = reader.len();
         if length == 0 {
             return Err(Error::Empty);
         }
-        let head = reader.get_bytes(0, length.min(HEAD as u64) as usize)?;
+        // The same head Parquet's envelope check reads: read once, or not at all when prefetched.
+        let head = crate::read::source::head(&reader, &mut prefetched)?;
         let named_parquet = name.is_some_and(|name| name.to_ascii_lowercase().ends_with(".parquet"));
         let inner = match Container::of(&head) {
             Some(container) if !named_parquet => Inner::Text(TextFile::open(reader, container)?),

@@ -122,7 +122,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             .with_encoding_stats_policy(ParquetStatisticsPolicy::SkipAll);
         let metadata = ParquetMetaDataReader::new()
             .with_metadata_options(Some(options))
-            .parse_and_finish(&reader)
+            .parse_and_finish(&footer)
             .map_err(|error| match Error::from(error) {
                 Error::Corrupt { detail } => {
                     Error::Corrupt { detail: format!("its footer cannot be decoded ({detail})") }

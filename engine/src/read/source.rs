@@ -201,6 +201,19 @@ pub fn footer_ranges(file_length: u64) -> [(u64, u64); 2] {
 /// is not Parquet, enough to say what it is instead.
 const HEAD: u64 = 64;
 
+/// The file's head (its [`footer_ranges`]' first), from `prefetched` when it is
+/// there, else read and added to it, so that opening reads it once.
+pub(crate) fn head<R: ChunkReader>(reader: &R, prefetched: &mut Vec<(u64, Bytes)>) -> Result<Bytes> {
+    let [(start, length), _] = footer_ranges(reader.len());
+    prefetched.sort_by_key(|(start, _)| *start);
+    if let Some(bytes) = from_parts(prefetched, start, start + length) {
+        return Ok(bytes);
+    }
+    let bytes = reader.get_bytes(start, length as usize)?;
+    prefetched.push((start, bytes.clone()));
+    Ok(bytes)
+}
+
 /// A file being opened: the envelope check and the footer parse are served from
 /// the head and the tail, read once; anything else (a footer larger than the tail)
 /// is read as asked.

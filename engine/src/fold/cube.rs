@@ -210,6 +210,16 @@ impl Cube {
         &self.labels[slot]
     }
 
+    /// How many distinct labels of text dimension `slot` some cell carries (a
+    /// label can be known and carried by none: a dictionary entry no row used).
+    pub fn labels_in_use(&self, slot: usize) -> usize {
+        let mut used = vec![false; self.labels[slot].len()];
+        for i in 0..self.len() {
+            used[self.at(i).labels[slot] as usize] = true;
+        }
+        used.into_iter().filter(|&u| u).count()
+    }
+
     /// The id of an existing label.
     pub fn find_label(&self, slot: usize, label: &str) -> Option<u32> {
         self.label_ids[slot].get(label).copied()
@@ -404,6 +414,13 @@ mod tests {
         let cube = cube(&[("AmazonS3", "1", 5, 1.0), ("AmazonS3", "1", 5, 2.0), ("AmazonS3", "1", 6, 4.0)]);
         assert_eq!(cube.len(), 2);
         assert_eq!(cube.sum(0, Measure::Unblended).value(), 3.0);
+    }
+
+    #[test]
+    fn labels_no_cell_carries_are_not_in_use() {
+        let mut cube = cube(&[("AmazonS3", "1", 5, 1.0), ("AmazonEC2", "1", 5, 2.0)]);
+        cube.label_id(0, "");
+        assert_eq!((cube.labels(0).len(), cube.labels_in_use(0)), (3, 2));
     }
 
     #[test]

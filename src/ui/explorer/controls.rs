@@ -17,11 +17,10 @@ pub(super) fn Controls() -> impl IntoView {
     let set_query = move |change: &dyn Fn(&mut Query)| state.view.update(|v| change(&mut v.query));
     let span = Memo::new(move |_| state.cube.with(|c| c.as_ref().and_then(|c| date_span(c))));
     let day_input = move |value: Option<i32>| value.map(format_day).unwrap_or_default();
-    // Files in one currency (nearly all) need no currency filter (a blank label is
-    // interned for blanks, which count as USD, so it is not a currency).
+    // Files in one currency (nearly all) need no currency filter.
     let several_currencies = move || {
         let slot = Dimension::Currency.slot().unwrap_or_default();
-        state.cube.with(|c| c.as_ref().is_some_and(|c| c.labels(slot).iter().filter(|l| !l.is_empty()).count() > 1))
+        state.cube.with(|c| c.as_ref().is_some_and(|c| c.labels_in_use(slot) > 1))
     };
     view! {
         <div class="controls">

@@ -6,13 +6,13 @@
 //! few megabytes of memory, and the parquet crate's synchronous reader (simpler
 //! and faster than its async one) can drive it.
 
-use super::error::Error;
+use super::error::{Error, js_message};
 use std::io::Read;
 
 use bytes::Bytes;
 use parquet::errors::{ParquetError, Result};
 use parquet::file::reader::{ChunkReader, Length};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, FileReaderSync};
 
 /// How much a sequential reader (used for the footer) fetches at a time.
@@ -54,10 +54,8 @@ impl BlobSource {
                 self.length
             )));
         }
-        let unreadable = |_| {
-            ParquetError::External(Box::new(std::io::Error::other(
-                "the browser could not read the file (was it changed, moved or deleted since it was chosen?)",
-            )))
+        let unreadable = |error: JsValue| {
+            ParquetError::External(Box::new(std::io::Error::other(Error::Vanished(js_message(&error)))))
         };
         let slice = self.blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(unreadable)?;
         let buffer = self.reader.read_as_array_buffer(&slice).map_err(unreadable)?;

@@ -14,6 +14,7 @@ use futures::channel::oneshot;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 
+use super::error::Error;
 use super::protocol::{FileKey, Received, Reply, Request, decode_reply, encode_request};
 use crate::engine::CubeColumns;
 
@@ -28,14 +29,17 @@ const SILENCE_MS: f64 = 20_000.0;
 const WATCHDOG_EVERY_MS: i32 = 5_000;
 
 /// Why a job gave no reply.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum JobError {
-    /// The worker died running it; the text says how, as far as it is known.
+    /// The worker died running it; the text says how, as far as the browser told.
+    #[error("the worker stopped: {0}")]
     Crashed(String),
     /// The user cancelled.
+    #[error("cancelled")]
     Cancelled,
     /// No worker could be started at all.
-    Unavailable(String),
+    #[error(transparent)]
+    Unavailable(Error),
 }
 
 /// A worker's final reply to a job, and how long the worker spent on it.
@@ -85,7 +89,7 @@ struct Inner {
     next_job: u32,
     next_key: FileKey,
     /// Set when workers die before they ever become ready: the engine cannot run here.
-    broken: Option<String>,
+    broken: Option<Error>,
     ever_ready: bool,
     /// The largest wasm memory any worker has reported.
     peak_memory: f64,
@@ -230,9 +234,9 @@ impl Pool {
     }
 }
 
-fn spawn(pool: Weak<RefCell<Inner>>, index: usize) -> Result<Slot, String> {
-    let worker =
-        Worker::new(WORKER_SCRIPT).map_err(|error| format!("the scan worker could not be started ({error:?})"))?;
+fn spawn(pool: Weak<RefCell<Inner>>, index: usize) -> Result<Slot, Error> {
+    let worker = Worker::new(WORKER_SCRIPT)
+        .map_err(|error| Error::Unstartable(format!("a worker could not be created: {error:?}")))?;
     let on_message = {
         let pool = pool.clone();
         let worker = worker.clone();
@@ -359,7 +363,8 @@ fn died(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: Strin
         }
         if !inner.ever_ready && !inner.slots[index].ready {
             // The engine never started: replacing the worker would fail the same way.
-            let problem = format!("the scan engine could not start in this browser ({message})");
+            let problem =
+                Error::Unstartable(if message.is_empty() { "its worker failed to load".into() } else { message });
             inner.broken = Some(problem.clone());
             failed.extend(inner.queue.drain(..).map(|job| (job, JobError::Unavailable(problem.clone()))));
         } else {

@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::blob_source::BlobSource;
+use super::error::{Error, js_message};
 use super::protocol::{FileKey, Reply, Request, decode_request, encode_reply, request_id};
 use crate::engine::{Cube, CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
 
@@ -134,7 +135,7 @@ async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u3
         Request::Outline => Reply::Outline(Box::new(file.outline().clone())),
         Request::Scan(slice, kind) => match prefetch(&blob, &file.prefetch_ranges(slice, kind)).await {
             Ok(prefetched) => scan(&file, slice, kind, prefetched, id),
-            Err(message) => Reply::Failed(message),
+            Err(problem) => Reply::Failed(problem.to_string()),
         },
     }
 }
@@ -142,7 +143,7 @@ async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u3
 /// Reads `ranges` of `blob`, in parts of at most [`PREFETCH_PART`] bytes, all at once.
 /// Asynchronous reads in flight together are several times faster than the
 /// synchronous ones the scan would otherwise make.
-async fn prefetch(blob: &Blob, ranges: &[(u64, u64)]) -> Result<Vec<(u64, Bytes)>, String> {
+async fn prefetch(blob: &Blob, ranges: &[(u64, u64)]) -> Result<Vec<(u64, Bytes)>, Error> {
     let parts: Vec<(u64, u64)> = ranges
         .iter()
         .flat_map(|&(start, length)| {
@@ -155,13 +156,11 @@ async fn prefetch(blob: &Blob, ranges: &[(u64, u64)]) -> Result<Vec<(u64, Bytes)
     let reads = parts.iter().map(|&(start, length)| async move {
         let slice = blob
             .slice_with_f64_and_f64(start as f64, (start + length) as f64)
-            .map_err(|_| "the file could not be sliced".to_owned())?;
-        let buffer = JsFuture::from(slice.array_buffer()).await.map_err(|_| {
-            "the browser could not read the file (was it changed, moved or deleted since it was chosen?)".to_owned()
-        })?;
+            .map_err(|error| Error::Internal(format!("a file could not be sliced: {error:?}")))?;
+        let buffer = JsFuture::from(slice.array_buffer()).await.map_err(|error| Error::Vanished(js_message(&error)))?;
         let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
         if bytes.len() as u64 != length {
-            return Err(format!("wanted {length} bytes at byte {start}, got {}", bytes.len()));
+            return Err(Error::Vanished(format!("wanted {length} bytes at byte {start}, got {}", bytes.len())));
         }
         Ok((start, Bytes::from(bytes)))
     });
@@ -178,7 +177,7 @@ async fn opened(files: &Kept, key: FileKey, blob: Blob) -> Result<Rc<CurFile<Blo
             return Ok(file);
         }
     }
-    let footer = prefetch(&blob, &footer_ranges(blob.size() as u64)).await?;
+    let footer = prefetch(&blob, &footer_ranges(blob.size() as u64)).await.map_err(|error| error.to_string())?;
     // A picked or dropped file has a name (a `.parquet` must hold Parquet); the demo's blobs are read by content.
     let name = blob.dyn_ref::<web_sys::File>().map(web_sys::File::name);
     let source = BlobSource::new(blob).map_err(|error| error.to_string())?;

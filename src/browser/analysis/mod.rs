@@ -21,6 +21,7 @@ use std::rc::Rc;
 
 use futures::future::join_all;
 
+use super::error::Error;
 use super::files::Chosen;
 use super::pool::{Done, Pool};
 use super::protocol::{FileKey, Reply, Request};
@@ -111,7 +112,7 @@ pub enum Stopped {
     /// The user cancelled, or a newer analysis took over.
     Cancelled,
     /// The scan engine cannot run in this browser.
-    Unavailable(String),
+    Unavailable(Error),
 }
 
 /// Analyses `files` on the pool's workers for the costs page, reporting progress

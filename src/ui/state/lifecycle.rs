@@ -46,7 +46,7 @@ impl AppState {
                 Ok(_) => {}
                 // A newer analysis (or the Cancel button) has taken over the status.
                 Err(Stopped::Cancelled) => {}
-                Err(Stopped::Unavailable(problem)) => self.status.set(Status::Error(problem)),
+                Err(Stopped::Unavailable(problem)) => self.status.set(Status::Error(problem.to_string())),
             }
         });
     }
@@ -123,7 +123,7 @@ impl AppState {
                 });
             }
             Ok(_) | Err(Stopped::Cancelled) => {}
-            Err(Stopped::Unavailable(problem)) => explorer.set(Explorer::Failed(problem)),
+            Err(Stopped::Unavailable(problem)) => explorer.set(Explorer::Failed(problem.to_string())),
         }
     }
 

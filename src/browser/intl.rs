@@ -9,7 +9,7 @@ use js_sys::Intl::{NumberFormat, NumberFormatOptions, NumberFormatStyle};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::engine::format;
+use crate::engine::{Measure, format};
 
 thread_local! {
     /// One formatter per currency: making one costs far more than using it.
@@ -23,7 +23,7 @@ pub fn money(amount: f64, currency: &str) -> String {
     let formatted = amount.is_finite().then(|| {
         FORMATS.with(|formats| {
             let mut formats = formats.borrow_mut();
-            let formatter = formats.entry(currency.to_owned()).or_insert_with(|| formatter(currency));
+            let formatter = formats.entry(currency.to_owned()).or_insert_with(|| formatter(Some(currency)));
             let function = formatter.as_ref()?.format();
             function.call1(&JsValue::UNDEFINED, &JsValue::from_f64(amount)).ok()?.as_string()
         })
@@ -31,14 +31,41 @@ pub fn money(amount: f64, currency: &str) -> String {
     formatted.flatten().unwrap_or_else(|| format::money(amount, currency))
 }
 
-fn formatter(currency: &str) -> Option<NumberFormat> {
-    // Intl accepts any well-formed code (three letters) and throws on anything else.
-    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        return None;
+/// A figure of `measure` as people read it: money in its currency, or a usage
+/// quantity in its unit (`denomination` is what [`Measure::denomination`] names).
+pub fn figure(value: f64, denomination: &str, measure: Measure) -> String {
+    if measure.is_money() { money(value, denomination) } else { quantity(value, denomination) }
+}
+
+/// A usage quantity in the person's locale, with its unit after it.
+pub fn quantity(value: f64, unit: &str) -> String {
+    let formatted = value.is_finite().then(|| {
+        FORMATS.with(|formats| {
+            let mut formats = formats.borrow_mut();
+            // Not a currency code (those are three capitals), so it cannot clash with one.
+            let formatter = formats.entry("quantity".to_owned()).or_insert_with(|| formatter(None));
+            let function = formatter.as_ref()?.format();
+            function.call1(&JsValue::UNDEFINED, &JsValue::from_f64(value)).ok()?.as_string()
+        })
+    });
+    match formatted.flatten() {
+        Some(number) => format!("{number} {}", format::label(unit)),
+        None => format::quantity(value, unit),
     }
+}
+
+/// A formatter for amounts in `currency`, or for plain quantities (to three decimals) without one.
+fn formatter(currency: Option<&str>) -> Option<NumberFormat> {
     let options = NumberFormatOptions::new();
-    options.set_style(NumberFormatStyle::Currency);
-    options.set_currency(currency);
+    match currency {
+        // Intl accepts any well-formed code (three letters) and throws on anything else.
+        Some(code) if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) => return None,
+        Some(code) => {
+            options.set_style(NumberFormatStyle::Currency);
+            options.set_currency(code);
+        }
+        None => options.set_maximum_fraction_digits(3),
+    }
     // Constructed through Reflect, which catches what the constructor throws: a
     // browser may report a language that is no language tag (WebKitGTK on a
     // machine left at the `C` locale says "C").

@@ -5,9 +5,9 @@
 
 use leptos::prelude::*;
 
-use crate::browser::intl::money;
-use crate::engine::format;
+use crate::browser::intl::figure;
 use crate::engine::query::{Group, OTHER, OverTime};
+use crate::engine::{Measure, format};
 
 /// Bars drawn at most; the table lists every group.
 const BARS: usize = 12;
@@ -17,6 +17,8 @@ const BARS: usize = 12;
 pub fn BarChart(
     /// What the chart shows, for its caption.
     title: Signal<String>,
+    /// What the figures are (money, or a usage quantity).
+    measure: Signal<Measure>,
     /// The groups, largest first.
     groups: Signal<Vec<Group>>,
 ) -> impl IntoView {
@@ -30,6 +32,8 @@ pub fn BarChart(
             {move || {
                 // The largest groups, whatever order the table has (by date for months and days).
                 let mut all = groups.get();
+                let measure = measure.get();
+                let money = |value: f64, denomination: &str| figure(value, denomination, measure);
                 all.sort_by(|a, b| b.cost.total_cmp(&a.cost));
                 let more = all.len().saturating_sub(BARS);
                 let shown: Vec<Group> = all.into_iter().take(BARS).collect();
@@ -90,6 +94,8 @@ pub fn BarChart(
 pub fn TimeChart(
     /// What the chart shows, for its caption.
     title: Signal<String>,
+    /// What the figures are (money, or a usage quantity).
+    measure: Signal<Measure>,
     /// The series.
     over_time: Signal<OverTime>,
 ) -> impl IntoView {
@@ -103,7 +109,8 @@ pub fn TimeChart(
             {move || {
                 let data = over_time.get();
                 let currency = data.currency.clone().unwrap_or_else(|| crate::engine::ASSUMED_CURRENCY.to_owned());
-                let in_currency = |amount: f64| money(amount, &currency);
+                let measure = measure.get();
+                let in_currency = |amount: f64| figure(amount, &currency, measure);
                 let periods = data.periods.len().max(1);
                 let totals: Vec<f64> =
                     (0..data.periods.len()).map(|p| data.series.iter().map(|s| s.values[p].max(0.0)).sum()).collect();

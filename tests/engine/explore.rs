@@ -62,9 +62,9 @@ fn every_grouping_sums_to_the_costs_page_total() {
     }
 }
 
-/// Per service, (unblended, net unblended, amortized) over every row, the plain way.
-fn row_by_row(paths: &[PathBuf]) -> BTreeMap<String, [f64; 3]> {
-    let mut sums: BTreeMap<String, [f64; 3]> = BTreeMap::new();
+/// Per service and unit, every measure (in `Measure::ALL` order) over every row, the plain way.
+fn row_by_row(paths: &[PathBuf]) -> BTreeMap<(String, String), [f64; 5]> {
+    let mut sums: BTreeMap<(String, String), [f64; 5]> = BTreeMap::new();
     for path in paths {
         let reader =
             ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap().build().unwrap();
@@ -77,6 +77,12 @@ fn row_by_row(paths: &[PathBuf]) -> BTreeMap<String, [f64; 3]> {
                 text("product_servicecode").unwrap(),
                 text("reservation_reservation_a_r_n"),
             );
+            let (units, list, amount) = (
+                text("pricing_unit").unwrap(),
+                number("pricing_public_on_demand_cost"),
+                number("line_item_usage_amount"),
+            );
+            assert!(list.is_some() && amount.is_some(), "the demo has list costs and usage amounts");
             let (cost, net) =
                 (number("line_item_unblended_cost").unwrap(), number("line_item_net_unblended_cost").unwrap());
             let value = |column: &Option<arrow_array::Float64Array>, row: usize| {
@@ -102,10 +108,13 @@ fn row_by_row(paths: &[PathBuf]) -> BTreeMap<String, [f64; 3]> {
                     "Fee" if !arn_empty => 0.0,
                     _ => unblended,
                 };
-                let entry = sums.entry(services.value(row).to_owned()).or_default();
+                let unit = if units.is_valid(row) { units.value(row) } else { "" };
+                let entry = sums.entry((services.value(row).to_owned(), unit.to_owned())).or_default();
                 entry[0] += unblended;
                 entry[1] += net.value(row);
                 entry[2] += amortized;
+                entry[3] += value(&list, row);
+                entry[4] += value(&amount, row);
             }
         }
     }
@@ -120,9 +129,15 @@ fn measures_match_a_row_by_row_reading() {
     let everything = UsagePreset::Everything.rule();
     for (m, measure) in Measure::ALL.into_iter().enumerate() {
         let grouped = group(&cube, &Query { measure, ..Query::default() }, &everything);
-        assert_eq!(grouped.groups.len(), expected.len());
+        // Costs are in the demo's one currency; quantities are per unit.
+        let mut wanted: BTreeMap<(String, String), f64> = BTreeMap::new();
+        for ((service, unit), sums) in &expected {
+            let denomination = if measure.is_money() { "USD" } else { unit };
+            *wanted.entry((service.clone(), denomination.to_owned())).or_default() += sums[m];
+        }
+        assert_eq!(grouped.groups.len(), wanted.len(), "{measure:?}");
         for g in &grouped.groups {
-            let want = expected[&g.key][m];
+            let want = wanted[&(g.key.clone(), g.currency.clone())];
             assert!((g.cost - want).abs() < 1e-6 * want.abs().max(1.0), "{measure:?} {}: {} vs {want}", g.key, g.cost);
         }
     }

@@ -65,7 +65,8 @@ impl Default for Query {
 pub struct Group {
     /// The label ("" when the files leave it empty; a date for months and days).
     pub key: String,
-    /// The currency of `cost`: a group of rows in two currencies is two groups.
+    /// The currency of `cost`, or its unit for the usage quantity ([`Measure::denomination`]):
+    /// a group of rows in two currencies (or units) is two groups.
     pub currency: String,
     /// The summed measure.
     pub cost: f64,
@@ -73,7 +74,7 @@ pub struct Group {
     pub rows: u64,
 }
 
-/// The sum of the kept rows of one currency.
+/// The sum of the kept rows of one currency (or unit, for the usage quantity).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrencyTotal {
     /// The currency.
@@ -155,10 +156,13 @@ const TYPE: usize = match Dimension::LineItemType.slot() {
     None => panic!("the line item type is a text dimension"),
 };
 
-const CURRENCY: usize = match Dimension::Currency.slot() {
-    Some(slot) => slot,
-    None => panic!("the currency is a text dimension"),
-};
+/// The slot of what `measure`'s sums are counted in (its currency or unit).
+fn denomination(measure: Measure) -> usize {
+    match measure.denomination().slot() {
+        Some(slot) => slot,
+        None => unreachable!("a denomination is a text dimension (a test checks it)"),
+    }
+}
 
 /// Which cells a filter and usage rule keep, decided once per label, not per cell.
 struct Keep {
@@ -250,6 +254,7 @@ pub fn drill(query: &Query, key: &str) -> Query {
 pub fn group(cube: &Cube, query: &Query, usage: &UsageRule) -> Grouped {
     let keep = Keep::new(cube, &query.filter, usage);
     let mut months = HashMap::new();
+    let unit = denomination(query.measure);
     // (group id, currency id) → (sum, rows)
     let mut sums: HashMap<(i64, u32), (CompensatedSum, u64)> = HashMap::new();
     for i in 0..cube.len() {
@@ -257,7 +262,7 @@ pub fn group(cube: &Cube, query: &Query, usage: &UsageRule) -> Grouped {
         if !keep.keeps(&cell) {
             continue;
         }
-        let entry = sums.entry((group_id(query.group_by, &cell, &mut months), cell.labels[CURRENCY])).or_default();
+        let entry = sums.entry((group_id(query.group_by, &cell, &mut months), cell.labels[unit])).or_default();
         entry.0.merge(cube.sum(i, query.measure));
         entry.1 += cell.rows;
     }
@@ -270,7 +275,7 @@ pub fn group(cube: &Cube, query: &Query, usage: &UsageRule) -> Grouped {
             total.1 += count;
             let group = Group {
                 key: group_label(cube, query.group_by, id),
-                currency: cube.labels(CURRENCY)[currency as usize].clone(),
+                currency: cube.labels(unit)[currency as usize].clone(),
                 cost: sum.value(),
                 rows: count,
             };
@@ -280,7 +285,7 @@ pub fn group(cube: &Cube, query: &Query, usage: &UsageRule) -> Grouped {
     let mut totals: Vec<(u32, CurrencyTotal)> = per_currency
         .into_iter()
         .map(|(id, (sum, rows))| {
-            (id, CurrencyTotal { currency: cube.labels(CURRENCY)[id as usize].clone(), cost: sum.value(), rows })
+            (id, CurrencyTotal { currency: cube.labels(unit)[id as usize].clone(), cost: sum.value(), rows })
         })
         .collect();
     totals.sort_by(|(_, a), (_, b)| b.cost.total_cmp(&a.cost).then_with(|| a.currency.cmp(&b.currency)));
@@ -312,8 +317,8 @@ pub fn over_time(cube: &Cube, query: &Query, usage: &UsageRule, grain: Grain, to
         return OverTime::default();
     };
     let left_out: Vec<String> = grouped.totals.iter().skip(1).map(|t| t.currency.clone()).collect();
-    let query =
-        &Query { filter: query.filter.with_labels(Dimension::Currency, vec![currency.clone()]), ..query.clone() };
+    let denomination = query.measure.denomination();
+    let query = &Query { filter: query.filter.with_labels(denomination, vec![currency.clone()]), ..query.clone() };
     let leaders: Vec<String> = if by_time {
         Vec::new()
     } else {
@@ -420,6 +425,25 @@ pub fn measure_notes(measure: Measure, files: &[&OptionalColumns], usage: &Usage
                 notes.push(format!("{} no net unblended cost column: their unblended cost is shown instead.", of(n)));
             }
         }
+        Measure::List => {
+            let n = lacking(Field::ListCost);
+            if n > 0 {
+                notes.push(format!(
+                    "{} no list (public on-demand) cost column: their unblended cost is shown instead.",
+                    of(n)
+                ));
+            }
+        }
+        Measure::Usage => {
+            let n = lacking(Field::UsageAmount);
+            if n > 0 {
+                notes.push(format!("{} no usage amount column: their usage counts as 0.", of(n)));
+            }
+            let n = lacking(Field::Unit);
+            if n > 0 {
+                notes.push(format!("{} no unit column: their usage is under a blank unit.", of(n)));
+            }
+        }
         Measure::Amortized => {
             // FOCUS carries the amortized cost ready made; the others need the rules' inputs.
             let ruled: Vec<&&OptionalColumns> =
@@ -480,6 +504,9 @@ mod tests {
         assert!(amortized[1].contains("equals the unblended cost"));
         assert!(measure_notes(Measure::Amortized, &[&full], &UsageRule::everything()).is_empty());
         assert!(measure_notes(Measure::Amortized, &[&focus], &usage).is_empty(), "FOCUS has its own");
+        let list = measure_notes(Measure::List, &[&legacy], &usage);
+        assert!(list[0].contains("no list (public on-demand) cost column"), "{list:?}");
+        assert_eq!(measure_notes(Measure::Usage, &[&legacy], &usage).len(), 2, "no amount, no unit");
     }
     use crate::answer::dates::day_of;
     use crate::settings::usage::UsagePreset;
@@ -496,9 +523,11 @@ mod tests {
                 cube.label_id(4, ""),
                 cube.label_id(5, line_item_type),
                 cube.label_id(6, "USD"),
+                // Usage is ten units per dollar, in hours for EC2 and GB-months for the rest.
+                cube.label_id(7, if service == "AmazonEC2" { "Hrs" } else { "GB-Mo" }),
             ];
             let cell = cube.cell_index((key, day));
-            cube.add(cell, [unblended, unblended, amortized], false);
+            cube.add(cell, [unblended, unblended, amortized, unblended * 1.5, unblended * 10.0], false);
         }
         cube
     }
@@ -547,6 +576,22 @@ mod tests {
         assert_eq!(keys(&grouped), [("AmazonEC2", 8.0)], "dated rows only, amortized, RI usage counted");
         let everything = group(&cube, &Query::default(), &UsagePreset::Everything.rule());
         assert_eq!(everything.total(), Some(18.5));
+    }
+
+    #[test]
+    fn usage_quantities_are_added_per_unit_never_across() {
+        let cube = sample();
+        let query = Query { measure: Measure::Usage, ..Query::default() };
+        let grouped = group(&cube, &query, &UsageRule::default());
+        let units: Vec<(&str, f64)> = grouped.totals.iter().map(|t| (t.currency.as_str(), t.cost)).collect();
+        assert_eq!(units, [("Hrs", 150.0), ("GB-Mo", 30.0)]);
+        assert_eq!(grouped.total(), None, "hours and GB-months are not added");
+        let s3 = grouped.groups.iter().find(|g| g.key == "AmazonS3").unwrap();
+        assert_eq!((s3.currency.as_str(), s3.cost), ("GB-Mo", 20.0));
+        let series = over_time(&cube, &query, &UsageRule::default(), Grain::Month, 5);
+        assert_eq!((series.currency.as_deref(), series.left_out.as_slice()), (Some("Hrs"), &["GB-Mo".to_owned()][..]));
+        let list = group(&cube, &Query { measure: Measure::List, ..Query::default() }, &UsageRule::default());
+        assert_eq!(list.total(), Some(27.0));
     }
 
     #[test]

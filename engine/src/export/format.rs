@@ -59,6 +59,21 @@ pub fn label(label: &str) -> std::borrow::Cow<'_, str> {
     if label.is_empty() { EMPTY_LABEL.into() } else { label.into() }
 }
 
+/// A usage quantity with its unit, to at most three decimals: `1,234.5 Hrs`,
+/// `0.003 GB-Mo`; a blank unit is the [`EMPTY_LABEL`].
+pub fn quantity(value: f64, unit: &str) -> String {
+    if !value.is_finite() {
+        return "—".into();
+    }
+    let fixed = format!("{:.3}", value.abs());
+    let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, ""));
+    let fraction = fraction.trim_end_matches('0');
+    let sign = if value < 0.0 && fixed.bytes().any(|b| b.is_ascii_digit() && b != b'0') { "-" } else { "" };
+    let number =
+        if fraction.is_empty() { group_thousands(whole) } else { format!("{}.{fraction}", group_thousands(whole)) };
+    format!("{sign}{number} {}", label(unit))
+}
+
 /// A rate or multiplier to four decimal places: `0.5375`.
 pub fn rate(value: f64) -> String {
     if value.is_finite() { format!("{value:.4}") } else { "—".into() }
@@ -107,6 +122,14 @@ fn group_thousands(digits: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantities_carry_their_unit() {
+        assert_eq!(quantity(1234.5, "Hrs"), "1,234.5 Hrs");
+        assert_eq!(quantity(0.0004, "GB"), "0 GB");
+        assert_eq!(quantity(-2.0, ""), "-2 (none)");
+        assert_eq!(quantity(f64::NAN, "GB"), "—");
+    }
 
     #[test]
     fn axis_ticks_are_round_and_reach_the_top() {

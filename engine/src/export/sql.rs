@@ -118,10 +118,16 @@ pub fn explore_sql(outline: &Outline, query: &Query, usage: &UsageRule, dialect:
     let condition =
         if conditions.is_empty() { String::new() } else { format!("\nWHERE {}", conditions.join("\n  AND ")) };
     let order = if query.group_by.slot().is_some() { "cost DESC" } else { "1" };
+    // Quantities are summed per unit as costs are per currency.
+    let (denomination, name) = match query.measure.denomination() {
+        Dimension::Unit => {
+            (text(Dimension::Unit).map_or_else(|| "''".into(), |c| format!("COALESCE({}, '')", quote(&c.name))), "unit")
+        }
+        _ => (currency(outline), "currency"),
+    };
     format!(
-        "SELECT {group} AS {},\n       {} AS currency,\n       SUM({}) AS cost\nFROM {}{condition}\nGROUP BY 1, 2\nORDER BY {order};\n",
+        "SELECT {group} AS {},\n       {denomination} AS {name},\n       SUM({}) AS cost\nFROM {}{condition}\nGROUP BY 1, 2\nORDER BY {order};\n",
         quote(query.group_by.key()),
-        currency(outline),
         measure(outline, query.measure),
         source(outline, dialect)
     )
@@ -136,6 +142,8 @@ fn measure(outline: &Outline, measure: Measure) -> String {
     match measure {
         Measure::Unblended => cost,
         Measure::NetUnblended => optional.get(Field::NetUnblended).map_or(cost, |c| quote(&c.name)),
+        Measure::List => optional.get(Field::ListCost).map_or(cost, |c| quote(&c.name)),
+        Measure::Usage => column(Field::UsageAmount),
         Measure::Amortized if outline.columns.format == CurFormat::Focus => {
             optional.get(Field::EffectiveCost).map_or(cost, |c| quote(&c.name))
         }
@@ -236,5 +244,20 @@ mod tests {
             "{sql}"
         );
         assert!(sql.contains("FROM cur"), "{sql}");
+    }
+
+    #[test]
+    fn usage_quantities_are_summed_per_unit_and_list_cost_has_its_column() {
+        let names = ["line_item_line_item_type", "product_servicecode", "line_item_unblended_cost"];
+        let with = [&names[..], &["line_item_usage_amount", "pricing_unit", "pricing_public_on_demand_cost"]].concat();
+        let query = Query { measure: Measure::Usage, ..Query::default() };
+        let sql = explore_sql(&outline(&with), &query, &UsageRule::default(), Dialect::DuckDb);
+        assert!(sql.contains("COALESCE(\"pricing_unit\", '') AS unit"), "{sql}");
+        assert!(sql.contains("SUM(\"line_item_usage_amount\") AS cost"), "{sql}");
+        let sql = explore_sql(&outline(&names), &query, &UsageRule::default(), Dialect::DuckDb);
+        assert!(sql.contains("'' AS unit") && sql.contains("SUM(0)"), "{sql}");
+        let list = Query { measure: Measure::List, ..Query::default() };
+        let sql = explore_sql(&outline(&with), &list, &UsageRule::default(), Dialect::DuckDb);
+        assert!(sql.contains("SUM(\"pricing_public_on_demand_cost\") AS cost"), "{sql}");
     }
 }

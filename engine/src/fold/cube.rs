@@ -1,5 +1,5 @@
 //! The explorer's data: costs by service, account, region, usage type,
-//! operation, line item type and day, for three measures. Built by the scan,
+//! operation, line item type, currency, unit and day, for five measures. Built by the scan,
 //! merged across workers, then queried in memory (see `query`), so every change
 //! of grouping or filter recomputes without reading a file again.
 
@@ -13,7 +13,7 @@ use crate::fold::sum::CompensatedSum;
 use crate::schema::catalogue::Field;
 
 /// How many text labels a cell key has: one per [`Dimension::LABELS`].
-pub const TEXT_DIMENSIONS: usize = 7;
+pub const TEXT_DIMENSIONS: usize = 8;
 
 /// What costs can be grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -32,6 +32,8 @@ pub enum Dimension {
     LineItemType,
     /// The currency of the amounts.
     Currency,
+    /// The unit of the usage quantity.
+    Unit,
     /// The calendar month of the usage.
     Month,
     /// The day of the usage.
@@ -48,6 +50,7 @@ impl Dimension {
         Dimension::Operation,
         Dimension::LineItemType,
         Dimension::Currency,
+        Dimension::Unit,
     ];
 
     /// Every dimension, in the order a picker shows them: the text ones, then time.
@@ -72,6 +75,7 @@ impl Dimension {
             Dimension::Operation => Some(4),
             Dimension::LineItemType => Some(5),
             Dimension::Currency => Some(6),
+            Dimension::Unit => Some(7),
             Dimension::Month | Dimension::Day => None,
         }
     }
@@ -85,6 +89,7 @@ impl Dimension {
             Dimension::UsageType => Some(Field::UsageType),
             Dimension::Operation => Some(Field::Operation),
             Dimension::Currency => Some(Field::Currency),
+            Dimension::Unit => Some(Field::Unit),
             Dimension::Service | Dimension::LineItemType | Dimension::Month | Dimension::Day => None,
         }
     }
@@ -99,6 +104,7 @@ impl Dimension {
             Dimension::Operation => "Operation",
             Dimension::LineItemType => "Line item type",
             Dimension::Currency => "Currency",
+            Dimension::Unit => "Unit",
             Dimension::Month => "Month",
             Dimension::Day => "Day",
         }
@@ -114,6 +120,7 @@ impl Dimension {
             Dimension::Operation => "operation",
             Dimension::LineItemType => "line-item-type",
             Dimension::Currency => "currency",
+            Dimension::Unit => "unit",
             Dimension::Month => "month",
             Dimension::Day => "day",
         }
@@ -135,11 +142,20 @@ pub enum Measure {
     /// Reservations and Savings Plans spread over the usage they cover
     /// (the CID formula) / FOCUS `EffectiveCost`.
     Amortized,
+    /// `pricing_public_on_demand_cost` / FOCUS `ListCost`: at public on-demand prices.
+    List,
+    /// `line_item_usage_amount` / FOCUS `ConsumedQuantity`: how much was used, in
+    /// its unit (not money).
+    Usage,
 }
+
+/// How many measures a cell sums.
+pub const MEASURES: usize = Measure::ALL.len();
 
 impl Measure {
     /// Every measure.
-    pub const ALL: [Measure; 3] = [Measure::Unblended, Measure::NetUnblended, Measure::Amortized];
+    pub const ALL: [Measure; 5] =
+        [Measure::Unblended, Measure::NetUnblended, Measure::Amortized, Measure::List, Measure::Usage];
 
     /// A name for people.
     pub fn label(self) -> &'static str {
@@ -147,6 +163,8 @@ impl Measure {
             Measure::Unblended => "Unblended",
             Measure::NetUnblended => "Net unblended",
             Measure::Amortized => "Amortized",
+            Measure::List => "List (on-demand)",
+            Measure::Usage => "Usage quantity",
         }
     }
 
@@ -156,6 +174,8 @@ impl Measure {
             Measure::Unblended => "unblended",
             Measure::NetUnblended => "net-unblended",
             Measure::Amortized => "amortized",
+            Measure::List => "list",
+            Measure::Usage => "usage",
         }
     }
 
@@ -164,11 +184,28 @@ impl Measure {
         Measure::ALL.into_iter().find(|m| m.key() == key)
     }
 
-    fn index(self) -> usize {
+    /// What its sums are counted in, and never added across: the currency for
+    /// costs, the unit for the usage quantity. A group's `currency` holds it.
+    pub const fn denomination(self) -> Dimension {
+        match self {
+            Measure::Usage => Dimension::Unit,
+            _ => Dimension::Currency,
+        }
+    }
+
+    /// Whether it is an amount of money (the usage quantity is not).
+    pub const fn is_money(self) -> bool {
+        !matches!(self, Measure::Usage)
+    }
+
+    /// Its place in [`ALL`](Self::ALL), and in a cell's sums.
+    pub const fn index(self) -> usize {
         match self {
             Measure::Unblended => 0,
             Measure::NetUnblended => 1,
             Measure::Amortized => 2,
+            Measure::List => 3,
+            Measure::Usage => 4,
         }
     }
 }
@@ -177,10 +214,10 @@ impl Measure {
 /// cost more than the rest of the row's work.
 type Fx = rustc_hash::FxBuildHasher;
 
-/// A cell's key: the ids of its six text labels and its day.
+/// A cell's key: the ids of its text labels and its day.
 pub type CellKey = ([u32; TEXT_DIMENSIONS], i32);
 
-/// Costs by (six text labels, day).
+/// Costs by (text labels, day).
 #[derive(Debug, Clone, Default)]
 pub struct Cube {
     labels: [Vec<String>; TEXT_DIMENSIONS],
@@ -189,7 +226,7 @@ pub struct Cube {
     days: Vec<i32>,
     rows: Vec<u64>,
     null_costs: Vec<u64>,
-    sums: Vec<[CompensatedSum; 3]>,
+    sums: Vec<[CompensatedSum; MEASURES]>,
     index: HashMap<CellKey, u32, Fx>,
 }
 
@@ -240,9 +277,9 @@ impl Cube {
         index
     }
 
-    /// Adds one row's measures to a cell.
+    /// Adds one row's measures (in [`Measure::ALL`] order) to a cell.
     #[inline]
-    pub fn add(&mut self, cell: usize, costs: [f64; 3], null_cost: bool) {
+    pub fn add(&mut self, cell: usize, costs: [f64; MEASURES], null_cost: bool) {
         self.rows[cell] += 1;
         self.null_costs[cell] += u64::from(null_cost);
         for (sum, cost) in self.sums[cell].iter_mut().zip(costs) {
@@ -305,7 +342,8 @@ impl Cube {
             self.rows[cell] += part.rows[i] as u64;
             self.null_costs[cell] += part.null_costs[i] as u64;
             for (m, sum) in self.sums[cell].iter_mut().enumerate() {
-                sum.merge(&CompensatedSum::from_parts(part.sums[i * 6 + 2 * m], part.sums[i * 6 + 2 * m + 1]));
+                let at = i * SUM_PARTS + 2 * m;
+                sum.merge(&CompensatedSum::from_parts(part.sums[at], part.sums[at + 1]));
             }
         }
     }
@@ -334,13 +372,16 @@ impl CubeCell<'_> {
 /// Per text dimension, a part's label ids mapped to a cube's.
 pub type LabelMap = [Vec<u32>; TEXT_DIMENSIONS];
 
-/// A cube as flat columns: per cell, six label ids, a day, rows, null costs and
-/// three (value, carried error) pairs.
+/// Numbers per cell in [`CubeColumns::sums`]: a (value, carried error) pair per measure.
+const SUM_PARTS: usize = 2 * MEASURES;
+
+/// A cube as flat columns: per cell, its label ids, a day, rows, null costs and
+/// a (value, carried error) pair per measure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CubeColumns {
     /// The labels of each text dimension, by id.
     pub labels: [Vec<String>; TEXT_DIMENSIONS],
-    /// Six label ids per cell.
+    /// [`TEXT_DIMENSIONS`] label ids per cell.
     pub keys: Vec<u32>,
     /// The day of each cell.
     pub days: Vec<i32>,
@@ -348,7 +389,7 @@ pub struct CubeColumns {
     pub rows: Vec<f64>,
     /// Null costs per cell.
     pub null_costs: Vec<f64>,
-    /// Six numbers per cell: (value, error) of unblended, net unblended, amortized.
+    /// [`SUM_PARTS`] numbers per cell: (value, error) of each measure, in [`Measure::ALL`] order.
     pub sums: Vec<f64>,
 }
 
@@ -366,7 +407,7 @@ impl CubeColumns {
         if self.keys.len() != cells * TEXT_DIMENSIONS
             || self.rows.len() != cells
             || self.null_costs.len() != cells
-            || self.sums.len() != cells * 6
+            || self.sums.len() != cells * SUM_PARTS
         {
             return broken("column lengths differ");
         }
@@ -402,9 +443,10 @@ mod tests {
                 cube.label_id(4, ""),
                 cube.label_id(5, "Usage"),
                 cube.label_id(6, "USD"),
+                cube.label_id(7, "Hrs"),
             ];
             let cell = cube.cell_index((key, day));
-            cube.add(cell, [cost, cost, cost], false);
+            cube.add(cell, [cost; MEASURES], false);
         }
         cube
     }
@@ -462,6 +504,15 @@ mod tests {
         }
         let text = Dimension::ALL.iter().filter(|d| d.slot().is_some()).count();
         assert_eq!(text, TEXT_DIMENSIONS);
+    }
+
+    #[test]
+    fn measures_know_their_place_and_denomination() {
+        for (index, measure) in Measure::ALL.into_iter().enumerate() {
+            assert_eq!(measure.index(), index, "{measure:?}");
+            assert!(measure.denomination().slot().is_some(), "{measure:?} is counted in a text dimension");
+            assert_eq!(measure.is_money(), measure.denomination() == Dimension::Currency, "{measure:?}");
+        }
     }
 
     #[test]

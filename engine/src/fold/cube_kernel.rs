@@ -1,6 +1,6 @@
 //! The explorer's kernel: folds record batches into a [`Cube`] keyed by its text
-//! labels and a day, summing three measures (unblended, net unblended,
-//! amortized) per cell.
+//! labels and a day, summing every [`Measure`] (unblended, net unblended,
+//! amortized, list cost, usage quantity) per cell.
 //!
 //! Like the costs kernel, text columns are mapped to ids once per dictionary
 //! entry; the line item type decides, once per distinct type, how a row's
@@ -18,7 +18,7 @@ use crate::answer::dates::{NO_DAY, parse_day};
 use crate::error::Result;
 use crate::fold::amortize::{self, Amortize, INPUTS};
 use crate::fold::batch::Batch;
-use crate::fold::cube::{Cube, Dimension, TEXT_DIMENSIONS};
+use crate::fold::cube::{Cube, Dimension, MEASURES, Measure, TEXT_DIMENSIONS};
 use crate::fold::kernel::{Interner, Texts, cost_values, encode_currency};
 use crate::schema::catalogue::Field;
 
@@ -34,14 +34,17 @@ pub struct CubeKernel {
     ids: [Vec<u32>; TEXT_DIMENSIONS],
     arn_ids: Vec<u32>,
     days: Vec<i32>,
-    /// Per row: unblended, net unblended, amortized (in [`Measure::ALL`] order).
-    amounts: [Vec<f64>; 3],
+    /// Per row, each measure (in [`Measure::ALL`] order).
+    amounts: [Vec<f64>; MEASURES],
     /// Per row, the amortization inputs, in [`INPUTS`] order.
     inputs: [Vec<f64>; INPUTS.len()],
     scratch: Vec<f64>,
 }
 
 const TYPE: usize = slot(Dimension::LineItemType);
+const UNBLENDED: usize = Measure::Unblended.index();
+const _: () = assert!(UNBLENDED == 0, "the other amounts are made from the unblended ones");
+const AMORTIZED: usize = Measure::Amortized.index();
 
 const fn slot(dimension: Dimension) -> usize {
     match dimension.slot() {
@@ -83,31 +86,48 @@ impl CubeKernel {
         // Unblended, with its nulls (counted, and 0).
         let nulls = batch.cost.logical_nulls();
         let values = cost_values(batch.cost, batch.cost_name, &mut self.scratch)?;
-        amounts_into(values, nulls.as_ref(), &mut self.amounts[0]);
-        // Net unblended: its own column where there is one.
-        match batch.get(Field::NetUnblended) {
-            Some(column) => amount_column(column, &mut self.scratch, &mut self.amounts[1])?,
+        amounts_into(values, nulls.as_ref(), &mut self.amounts[UNBLENDED]);
+        // Net unblended and list cost: their own columns where there are some
+        // (`query::measure_notes` says where there are none).
+        self.column_or_unblended(batch, Field::NetUnblended, Measure::NetUnblended)?;
+        self.column_or_unblended(batch, Field::ListCost, Measure::List)?;
+        self.amortized(batch, rows)?;
+        let usage = &mut self.amounts[Measure::Usage.index()];
+        match batch.get(Field::UsageAmount) {
+            Some(column) => amount_column(column, &mut self.scratch, usage)?,
             None => {
-                let [unblended, net, _] = &mut self.amounts;
-                net.clone_from(unblended);
+                usage.clear();
+                usage.resize(rows, 0.0);
             }
         }
-        self.amortized(batch, rows)?;
 
         for row in 0..rows {
             let key = std::array::from_fn(|slot| self.ids[slot][row]);
             let cell = self.cube.cell_index((key, self.days[row]));
             let null = nulls.as_ref().is_some_and(|n| n.is_null(row));
-            self.cube.add(cell, [self.amounts[0][row], self.amounts[1][row], self.amounts[2][row]], null);
+            self.cube.add(cell, std::array::from_fn(|m| self.amounts[m][row]), null);
         }
         Ok(())
     }
 
-    /// Fills `amounts[2]` with each row's amortized cost: FOCUS's own column, or
+    /// Fills the amounts of `measure` from `field`'s column, or with the unblended cost without one.
+    fn column_or_unblended(&mut self, batch: &Batch<'_>, field: Field, measure: Measure) -> Result<()> {
+        match batch.get(field) {
+            Some(column) => amount_column(column, &mut self.scratch, &mut self.amounts[measure.index()]),
+            None => {
+                // The unblended cost comes first (`UNBLENDED` is 0), so it is in `done`.
+                let (done, rest) = self.amounts.split_at_mut(measure.index());
+                rest[0].clone_from(&done[UNBLENDED]);
+                Ok(())
+            }
+        }
+    }
+
+    /// Fills the amortized amounts with each row's amortized cost: FOCUS's own column, or
     /// the [rule](amortize::RULES) of the row's line item type.
     fn amortized(&mut self, batch: &Batch<'_>, rows: usize) -> Result<()> {
         if let Some(column) = batch.get(Field::EffectiveCost) {
-            return amount_column(column, &mut self.scratch, &mut self.amounts[2]);
+            return amount_column(column, &mut self.scratch, &mut self.amounts[AMORTIZED]);
         }
         for (field, values) in INPUTS.into_iter().zip(&mut self.inputs) {
             match batch.get(field) {
@@ -133,10 +153,10 @@ impl CubeKernel {
             let index = INPUTS.iter().position(|&f| f == field).expect("a rule reads only INPUTS (a test checks it)");
             self.inputs[index][row]
         };
-        let mut out = std::mem::take(&mut self.amounts[2]);
+        let mut out = std::mem::take(&mut self.amounts[AMORTIZED]);
         out.clear();
         for row in 0..rows {
-            let unblended = self.amounts[0][row];
+            let unblended = self.amounts[UNBLENDED][row];
             out.push(match self.rules[self.ids[TYPE][row] as usize] {
                 Amortize::Unblended => unblended,
                 Amortize::Zero => 0.0,
@@ -152,7 +172,7 @@ impl CubeKernel {
                 }
             });
         }
-        self.amounts[2] = out;
+        self.amounts[AMORTIZED] = out;
         Ok(())
     }
 

@@ -45,6 +45,12 @@ pub enum Field {
     ReservationArn,
     /// The service's display name beside its code (`Amazon Elastic Compute Cloud`).
     ServiceName,
+    /// The public on-demand (list) cost: what the usage would cost at list prices.
+    ListCost,
+    /// How much was used, in [`Field::Unit`]s.
+    UsageAmount,
+    /// The unit of the usage amount (`Hrs`, `GB-Mo`, `Requests`).
+    Unit,
 }
 
 /// What a column holds, which decides how it is decoded and which types fit.
@@ -92,7 +98,7 @@ const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: 
 }
 
 /// Every optional column, in [`Field`] order.
-pub const CATALOGUE: [Entry; 16] = [
+pub const CATALOGUE: [Entry; 19] = [
     cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
     cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
     // CUR 2.0 renamed product_region to product_region_code.
@@ -128,6 +134,10 @@ pub const CATALOGUE: [Entry; 16] = [
         cur2: &[],
         focus: &["service_name"],
     },
+    cur(Field::ListCost, Holds::Amount, &["pricing_public_on_demand_cost"], &["list_cost"]),
+    // FOCUS also has PricingQuantity (in PricingUnit); the consumed quantity is the usage itself.
+    cur(Field::UsageAmount, Holds::Amount, &["line_item_usage_amount"], &["consumed_quantity"]),
+    cur(Field::Unit, Holds::Label, &["pricing_unit"], &["consumed_unit"]),
 ];
 
 impl Field {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::super::combobox::{Choice, Combobox};
 use super::super::state::AppState;
-use crate::browser::intl::money;
+use crate::browser::intl::figure;
 use crate::engine::dates::{format_day, parse_day};
 use crate::engine::query::{Grain, Query, date_span, group};
 use crate::engine::{Dimension, Measure};
@@ -21,6 +21,12 @@ pub(super) fn Controls() -> impl IntoView {
     let several_currencies = move || {
         let slot = Dimension::Currency.slot().unwrap_or_default();
         state.cube.with(|c| c.as_ref().is_some_and(|c| c.labels_in_use(slot) > 1))
+    };
+    // Quantities of several units are filtered to one to be compared.
+    let several_units = move || {
+        let slot = Dimension::Unit.slot().unwrap_or_default();
+        state.view.with(|v| v.query.measure == Measure::Usage)
+            && state.cube.with(|c| c.as_ref().is_some_and(|c| c.labels_in_use(slot) > 1))
     };
     view! {
         <div class="controls">
@@ -39,7 +45,7 @@ pub(super) fn Controls() -> impl IntoView {
                 </select>
             </div>
             <div class="controls__field">
-                <label for="measure">"Cost"</label>
+                <label for="measure">"Measure"</label>
                 <select
                     id="measure"
                     prop:value=move || state.view.with(|v| v.query.measure.key())
@@ -100,6 +106,9 @@ pub(super) fn Controls() -> impl IntoView {
             <Show when=several_currencies>
                 <FilterPicker dimension=Dimension::Currency id="filter-currency" label="Filter currencies"/>
             </Show>
+            <Show when=several_units>
+                <FilterPicker dimension=Dimension::Unit id="filter-unit" label="Filter units"/>
+            </Show>
         </div>
     }
 }
@@ -121,7 +130,7 @@ fn FilterPicker(dimension: Dimension, id: &'static str, label: &'static str) -> 
                 .groups
                 .into_iter()
                 .filter(|g| !taken.contains(&g.key) && seen.insert(g.key.clone()))
-                .map(|g| Choice { detail: money(g.cost, &g.currency), value: g.key, name: None })
+                .map(|g| Choice { detail: figure(g.cost, &g.currency, query.measure), value: g.key, name: None })
                 .collect()
         })
     });

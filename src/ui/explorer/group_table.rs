@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::super::combobox::shown;
 use super::super::state::AppState;
-use crate::browser::intl::money;
+use crate::browser::intl::{figure, money};
 use crate::engine::format;
 use crate::engine::query::{Grouped, drill};
 
@@ -13,11 +13,12 @@ use crate::engine::query::{Grouped, drill};
 pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let dimension = move || state.view.with(|v| v.query.group_by);
-    // Amounts in different currencies are never added: one total per currency.
+    let measure = move || state.view.with(|v| v.query.measure);
+    // Amounts in different currencies (quantities in different units) are never added: one total for each.
     let data_total = move || grouped.with(|g| g.total().map(|t| t.to_string()).unwrap_or_default());
     let in_all = move || {
         grouped.with(|g| {
-            let sums: Vec<String> = g.totals.iter().map(|t| money(t.cost, &t.currency)).collect();
+            let sums: Vec<String> = g.totals.iter().map(|t| figure(t.cost, &t.currency, measure())).collect();
             let sums = if sums.is_empty() { money(0.0, crate::engine::ASSUMED_CURRENCY) } else { sums.join(" and ") };
             let groups = if g.groups.len() == 1 { "1 group".to_owned() } else { format!("{} groups", g.groups.len()) };
             format!("{groups}, {sums} in all")
@@ -30,7 +31,7 @@ pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">{move || dimension().label()}</th>
-                        <th scope="col" class="numeric">"Cost"</th>
+                        <th scope="col" class="numeric">{move || if measure().is_money() { "Cost" } else { "Quantity" }}</th>
                         <th scope="col" class="numeric">"Share"</th>
                         <th scope="col" class="numeric">"Rows"</th>
                     </tr>
@@ -38,6 +39,7 @@ pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
                 <tbody>
                     {move || {
                         let grouped = grouped.get();
+                        let measure = measure();
                         let total_of = |currency: &str| {
                             grouped.totals.iter().find(|t| t.currency == currency).map_or(0.0, |t| t.cost)
                         };
@@ -58,7 +60,7 @@ pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
                                                 {shown(&g.key)}
                                             </button>
                                         </th>
-                                        <td class="numeric">{money(g.cost, &g.currency)}</td>
+                                        <td class="numeric">{figure(g.cost, &g.currency, measure)}</td>
                                         <td class="numeric">{format!("{share:.1}%")}</td>
                                         <td class="numeric">{format::count(g.rows)}</td>
                                     </tr>

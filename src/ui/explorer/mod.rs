@@ -62,16 +62,24 @@ fn Ready() -> impl IntoView {
         Memo::new(move |_| state.view.with(|v| over_time(&cube(), &v.query, &v.usage, v.grain, TOP_SERIES)));
     let dimension = move || state.view.with(|v| v.query.group_by);
     let measure = move || state.view.with(|v| v.query.measure);
-    let bar_title =
-        Signal::derive(move || format!("{} cost by {}", measure().label(), dimension().label().to_lowercase()));
+    // "Amortized cost by service", "Usage quantity by usage type".
+    let what = move || {
+        let measure = measure();
+        if measure.is_money() { format!("{} cost", measure.label()) } else { measure.label().to_owned() }
+    };
+    let bar_title = Signal::derive(move || format!("{} by {}", what(), dimension().label().to_lowercase()));
     let time_title = Signal::derive(move || {
         let grain = if state.view.with(|v| v.grain == Grain::Day) { "day" } else { "month" };
-        format!("{} cost per {grain}, by {}", measure().label(), dimension().label().to_lowercase())
+        format!("{} per {grain}, by {}", what(), dimension().label().to_lowercase())
     });
     let export = Export {
         name: Signal::derive(move || format!("ducks-{}-by-{}", measure().key(), dimension().key())),
         csv: Signal::derive(move || {
-            let header = [dimension().label(), "Cost", "Currency", "Rows"];
+            let header = if measure().is_money() {
+                [dimension().label(), "Cost", "Currency", "Rows"]
+            } else {
+                [dimension().label(), "Quantity", "Unit", "Rows"]
+            };
             csv(
                 &header,
                 grouped.get().groups.into_iter().map(|g| {
@@ -123,8 +131,8 @@ fn Ready() -> impl IntoView {
             {measure_notes}
             <Trail/>
             <div class="explorer__charts">
-                <BarChart title=bar_title groups=Signal::derive(move || grouped.get().groups)/>
-                <TimeChart title=time_title over_time=Signal::derive(move || series.get())/>
+                <BarChart title=bar_title measure=Signal::derive(measure) groups=Signal::derive(move || grouped.get().groups)/>
+                <TimeChart title=time_title measure=Signal::derive(measure) over_time=Signal::derive(move || series.get())/>
             </div>
             <GroupTable grouped=grouped/>
             <Exports export=export/>

@@ -31,13 +31,14 @@ async function explorer(url = server.url, options = {}) {
 }
 
 const exploreTotal = async (page) => Number(await page.getByTestId('explore-table').getAttribute('data-total'));
-const groups = (page) => page.$$eval('[data-testid=explore-table] tbody tr', (rows) => rows.map((r) => ({ key: r.dataset.key, cost: Number(r.dataset.cost) })));
+const groups = (page) => page.$$eval('[data-testid=explore-table] tbody tr', (rows) => rows.map((r) => ({ key: r.dataset.key, cost: Number(r.dataset.cost), currency: r.dataset.currency })));
+const duckdb = (sql) => JSON.parse(execFileSync('python3', ['-c', 'import duckdb, json, sys; print(json.dumps([[str(v) for v in row[:2]] + [row[2]] for row in duckdb.sql(sys.argv[1]).fetchall()]))', sql.replace("'cur/**/*.parquet'", `'${join(DEMO, '*.parquet')}'`)], { encoding: 'utf8' }));
 
 test('every grouping sums to the costs page total', async () => {
   const page = await explorer();
   const costs = page.costs.totals.undiscounted;
   const options = await page.locator('#group-by option').evaluateAll((os) => os.map((o) => o.value));
-  assert.deepEqual(options, ['service', 'account', 'region', 'usage-type', 'operation', 'line-item-type', 'currency', 'month', 'day']);
+  assert.deepEqual(options, ['service', 'account', 'region', 'usage-type', 'operation', 'line-item-type', 'currency', 'unit', 'month', 'day']);
   for (const by of options) {
     await page.selectOption('#group-by', by);
     await page.waitForFunction((by) => document.querySelector('#group-by').value === by, by);
@@ -95,7 +96,8 @@ test('the charts are drawn, with words for those who cannot see them', async () 
   const bars = page.locator('[data-testid=bar-chart] .chart__bar');
   assert.equal(await bars.count(), 12);
   assert.equal(await bars.first().getAttribute('data-key'), 'AmazonEC2');
-  assert.match(await page.locator('[data-testid=bar-chart] svg').getAttribute('role'), /img/);
+  assert.equal(await page.locator('[data-testid=bar-chart] svg').getAttribute('role'), 'group');
+  assert.match(await bars.first().getAttribute('aria-label'), /^AmazonEC2: \$/);
   assert.match(await page.locator('#bar-chart-summary').textContent(), /^AmazonEC2 \$/);
   const columns = page.locator('[data-testid=time-chart] rect');
   assert.ok((await columns.count()) >= 3 * 6, 'three months, five services and the rest');
@@ -114,6 +116,26 @@ test('the charts are drawn, with words for those who cannot see them', async () 
   assert.ok(ticks.every((tick) => /^\$[\d,]+\.00$/.test(tick)), ticks.join(' '));
   const groupsShown = await page.locator('[data-testid=explore-table] tbody tr').count();
   assert.equal(await page.getByTestId('bar-chart-more').textContent(), `+${groupsShown - 12} more in the table below`);
+  // Marks are reached with Tab, and the focused one is read out under its chart.
+  await page.locator('[data-testid=time-chart] .chart__column').first().focus();
+  assert.match(await page.getByTestId('time-chart-readout').textContent(), /^2024-01: \$[\d,.]+ \(AmazonEC2 \$/);
+  await page.keyboard.press('Tab');
+  assert.match(await page.getByTestId('time-chart-readout').textContent(), /^2024-02: /);
+  await bars.nth(1).hover();
+  assert.match(await page.getByTestId('bar-chart-readout').textContent(), /^AmazonS3: \$/);
+  // On a phone the text keeps its size: the drawing is laid out at its width, not scaled down.
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.waitForFunction(() => {
+      const svg = document.querySelector('[data-testid=time-chart] svg');
+      return Math.abs(svg.getBoundingClientRect().width - svg.viewBox.baseVal.width) < 2;
+    });
+    const smallest = await page.$$eval('.chart__svg text', (texts) => Math.min(...texts.map((t) => {
+      const svg = t.ownerSVGElement;
+      return parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    })));
+    assert.ok(smallest >= 11, `${width} px: chart text is ${smallest.toFixed(1)} px`);
+  }
   // By day, the bars are the largest days, not the first twelve.
   await page.selectOption('#group-by', 'day');
   await page.waitForFunction(() => document.querySelector('#group-by').value === 'day');
@@ -162,6 +184,42 @@ test('exports hold the table, and the SQL gives the same figures in DuckDB', asy
   const monthly = JSON.parse(execFileSync('python3', ['-c', 'import duckdb, json, sys; print(json.dumps([[str(k)[:7], v] for k, _, v in duckdb.sql(sys.argv[1]).fetchall()]))', (await page.getByTestId('sql').textContent()).replace("'cur/**/*.parquet'", `'${join(DEMO, '*.parquet')}'`)], { encoding: 'utf8' }));
   assert.deepEqual(monthly.map(([k]) => k), amortized.map((g) => g.key));
   monthly.forEach(([, cost], i) => assert.ok(close(cost, amortized[i].cost), `${amortized[i].key}`));
+});
+
+test('list cost and usage quantities, per unit, agree with DuckDB', async () => {
+  const page = await explorer();
+  await page.selectOption('#measure', 'list');
+  await page.waitForFunction(() => document.querySelector('[data-testid=explore-table] th.numeric')?.textContent === 'Cost');
+  const list = await groups(page);
+  assert.ok(list.length > 0 && !close(await exploreTotal(page), page.costs.totals.undiscounted), 'list prices are not what was paid');
+  await page.getByText('SQL for these figures').click();
+  const byService = Object.fromEntries(duckdb(await page.getByTestId('sql').textContent()).map(([key, , cost]) => [key, cost]));
+  for (const g of list) assert.ok(close(byService[g.key], g.cost), `list ${g.key}: ${byService[g.key]} vs ${g.cost}`);
+
+  await page.selectOption('#measure', 'usage');
+  await page.selectOption('#group-by', 'usage-type');
+  await page.waitForFunction(() => document.querySelector('[data-testid=explore-table] th.numeric')?.textContent === 'Quantity');
+  const usage = await groups(page);
+  assert.ok(usage.every((g) => g.currency !== 'USD'), 'quantities carry their unit, not a currency');
+  assert.equal(await page.getByTestId('explore-table').getAttribute('data-total'), '', 'hours and gigabytes have no common total');
+  assert.match(await page.locator('.services__caption').first().textContent(), / Hrs/);
+  const rows = duckdb(await page.getByTestId('sql').textContent());
+  assert.equal(rows.length, usage.length);
+  const byKey = Object.fromEntries(rows.map(([key, unit, quantity]) => [`${key}|${unit}`, quantity]));
+  for (const g of usage) assert.ok(close(byKey[`${g.key}|${g.currency}`], g.cost), `${g.key} in ${g.currency}`);
+  // Each chart keeps to one unit, and says so.
+  assert.match(await page.getByTestId('bar-chart-only').textContent(), /^Quantities in \S+ only: .* in the table below \(units are never added\)\.$/);
+  assert.match(await page.getByTestId('time-chart-only').textContent(), /^Quantities in \S+ only: /);
+  // One unit picked, one total again.
+  const unit = page.getByRole('combobox', { name: 'Filter units' });
+  await unit.fill('Hrs');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('crumb').first().waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=explore-table]').dataset.total !== '');
+  assert.ok((await groups(page)).every((g) => g.currency === 'Hrs'));
+  assert.equal(await page.getByTestId('bar-chart-only').count(), 0);
+  assert.deepEqual(page.seen.errors, []);
 });
 
 test('the view lives in the URL and comes back when the files do', async () => {

@@ -225,6 +225,10 @@ fn real_csv_exports_match_their_parquet_twins() {
     assert!((total - 47.681693832199805).abs() < 1e-9, "{total}");
     assert_eq!(cur2.services[0].service, "AmazonEC2");
     assert!((cur2.services[0].undiscounted - 24.73645754529998).abs() < 1e-9);
+    // CUR 2.0 keeps the display name in its `product` column, JSON text in CSV.
+    assert_eq!(cur2.services[0].name.as_deref(), Some("Amazon Elastic Compute Cloud"));
+    let named = cur2.services.iter().filter(|s| s.name.is_some()).count();
+    assert!(named >= 10, "{named} of {} services named", cur2.services.len());
 }
 
 #[test]

@@ -368,3 +368,59 @@ fn opening_reads_the_head_and_the_tail_once() {
     CurFile::open_prefetched(Counted(bytes.clone(), std::sync::Arc::clone(&reads)), Some("a.parquet"), ahead).unwrap();
     assert_eq!(reads.lock().unwrap().as_slice(), &[] as &[u64]);
 }
+
+/// CUR 2.0 keeps the service's display name inside its `product` column: JSON
+/// text (as CSV and some conversions carry it) is read by key; a Parquet map is
+/// left out with a note, never failing the costs.
+#[test]
+fn cur2_product_names_come_from_the_product_column() {
+    use std::sync::Arc;
+
+    use arrow_array::builder::{MapBuilder, StringBuilder};
+    use arrow_array::{ArrayRef, RecordBatch};
+
+    let scratch = Scratch::new("cur2-product");
+    let json = scratch.path("json.parquet");
+    let product = [Some(r#"{"product_name":"Amazon Simple Storage Service","region":"us-east-1"}"#), Some("{}")];
+    let batch = support::text_batch(&[
+        ("bill_payer_account_name", &[Some("payer"), Some("payer")]),
+        ("line_item_line_item_type", &[Some("Usage"), Some("Usage")]),
+        ("product_servicecode", &[Some("AmazonS3"), Some("AmazonEC2")]),
+        ("line_item_unblended_cost", &[Some("1.5"), Some("2")]),
+        ("product", &product),
+    ]);
+    support::write_batch(&json, &batch, Default::default());
+    let (_, report) = analyse(&[json], 1).unwrap();
+    let name = |service: &str| report.services.iter().find(|s| s.service == service).unwrap().name.clone();
+    assert_eq!(name("AmazonS3").as_deref(), Some("Amazon Simple Storage Service"));
+    assert_eq!(name("AmazonEC2"), None, "an object without the key names nothing");
+
+    let map = scratch.path("map.parquet");
+    let mut products = MapBuilder::new(None, StringBuilder::new(), StringBuilder::new());
+    for name in ["Amazon Simple Storage Service", "Amazon Elastic Compute Cloud"] {
+        products.keys().append_value("product_name");
+        products.values().append_value(name);
+        products.append(true).unwrap();
+    }
+    let text = support::text_batch(&[
+        ("bill_payer_account_name", &[Some("payer"), Some("payer")]),
+        ("line_item_line_item_type", &[Some("Usage"), Some("Usage")]),
+        ("product_servicecode", &[Some("AmazonS3"), Some("AmazonEC2")]),
+        ("line_item_unblended_cost", &[Some("1.5"), Some("2")]),
+    ]);
+    let mut fields: Vec<_> = text.schema().fields().iter().cloned().collect();
+    let products: ArrayRef = Arc::new(products.finish());
+    fields.push(Arc::new(arrow_schema::Field::new("product", products.data_type().clone(), true)));
+    let mut columns = text.columns().to_vec();
+    columns.push(products);
+    let batch = RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), columns).unwrap();
+    support::write_batch(&map, &batch, Default::default());
+    let file = CurFile::open(LocalFile::open(&map).unwrap()).unwrap();
+    assert!(
+        file.outline().notes.iter().any(|n| n.starts_with("product['product_name'] is left out")),
+        "{:?}",
+        file.outline().notes
+    );
+    let (tally, report) = analyse(&[map], 1).unwrap();
+    assert_eq!((tally.rows, report.total.unwrap().undiscounted), (2, 3.5));
+}

@@ -3,6 +3,7 @@
 pub mod delivery;
 pub mod file;
 pub mod footer_guard;
+pub mod keyed;
 pub mod page_guard;
 pub mod parquet;
 pub mod plan;

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::{Array, RecordBatch};
+use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field as ArrowField, Schema, SchemaRef};
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::{
@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::fold::batch::{Batch, Fold};
 use crate::read::file::{Delivery, Outline, RowGroupOutline, RowSlice, ScanKind};
 use crate::read::footer_guard;
+use crate::read::keyed::column_of_key;
 use crate::read::page_guard::ChunkGuard;
 use crate::read::source::{FooterSource, ReadStats, ScanSource};
 use crate::schema::catalogue::{COSTS_FIELDS, Field, Holds};
@@ -275,11 +276,22 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
                 })
             };
             let [t, s, c] = projection.required_at;
+            // A value inside a column of JSON objects (CUR 2.0's `product`) becomes its own text column.
+            let keyed: Vec<Option<ArrayRef>> = projection
+                .optional
+                .iter()
+                .zip(&projection.optional_at)
+                .map(|((_, col), &at)| col.key.as_deref().map(|key| column_of_key(column(at)?, key)).transpose())
+                .collect::<Result<_>>()?;
             let optional = projection
                 .optional
                 .iter()
                 .zip(&projection.optional_at)
-                .map(|((field, _), &at)| Ok((*field, column(at)?)))
+                .zip(&keyed)
+                .map(|(((field, _), &at), keyed)| match keyed {
+                    Some(array) => Ok((*field, array.as_ref())),
+                    None => Ok((*field, column(at)?)),
+                })
                 .collect::<Result<_>>()?;
             fold(&Batch {
                 line_item_type: column(t)?,
@@ -358,9 +370,17 @@ fn usable_optional_columns(
     let refused: Vec<(Field, String)> = optional
         .present()
         .filter_map(|(field, column)| {
-            usable(column, field.holds())
-                .err()
-                .map(|why| (field, format!("The explorer leaves out column {} ({why})", column.name)))
+            usable(column, field.holds()).err().map(|why| {
+                let note = match &column.key {
+                    // CUR 2.0 Parquet keeps `product` as a map of attributes.
+                    Some(key) => format!(
+                        "{}['{key}'] is left out: the column {} is a map of values, which ducks does not read yet (codes and costs are not affected)",
+                        column.name, column.name
+                    ),
+                    None => format!("The explorer leaves out column {} ({why})", column.name),
+                };
+                (field, note)
+            })
         })
         .collect();
     for (field, note) in refused {

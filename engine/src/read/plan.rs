@@ -80,7 +80,7 @@ mod tests {
     use crate::schema::columns::{Column, CurColumns, CurFormat};
 
     fn outline(groups: &[(u64, u64)]) -> Outline {
-        let column = |name: &str| Column { index: 0, name: name.into() };
+        let column = |name: &str| Column { index: 0, name: name.into(), key: None };
         Outline {
             delivery: Delivery::Parquet,
             bytes: groups.iter().fold(0, |sum, g| sum.saturating_add(g.1)),

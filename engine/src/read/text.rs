@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result, shorten};
 use crate::fold::batch::{Batch, Fold};
 use crate::read::file::{Delivery, Outline, RowSlice, ScanKind};
+use crate::read::keyed::KeyCache;
 use crate::read::source::ReadStats;
 use crate::schema::catalogue::{COSTS_FIELDS, Field, Holds};
 use crate::schema::columns::{self, Column, CurFormat};
@@ -112,8 +113,9 @@ pub(crate) struct TextFile<R> {
 struct Projection {
     /// Field indices of the line item type, service and cost.
     required: [usize; 3],
-    /// The optional fields: what each is, its index and how it is read.
-    optional: Vec<(Field, usize, Holds)>,
+    /// The optional fields: what each is, its index, how it is read, and the key
+    /// whose value it is, for one inside a column of JSON objects.
+    optional: Vec<(Field, usize, Holds, Option<String>)>,
 }
 
 impl<R: ChunkReader> TextFile<R> {
@@ -142,7 +144,7 @@ impl<R: ChunkReader> TextFile<R> {
             optional: optional
                 .present()
                 .filter(|(field, _)| keep(*field))
-                .map(|(field, column): (Field, &Column)| (field, column.index, field.holds()))
+                .map(|(field, column): (Field, &Column)| (field, column.index, field.holds(), column.key.clone()))
                 .collect(),
         };
         let costs = fields(&|field| COSTS_FIELDS.contains(&field));
@@ -251,6 +253,8 @@ struct Builders {
 
 enum Builder {
     Text(StringBuilder),
+    /// The value under a key of a column of JSON objects.
+    Keyed(StringBuilder, KeyCache),
     Amount(Float64Builder),
 }
 
@@ -265,9 +269,10 @@ impl Builders {
             optional: projection
                 .optional
                 .iter()
-                .map(|(_, _, holds)| match holds {
-                    Holds::Amount => Builder::Amount(Float64Builder::with_capacity(BATCH_ROWS)),
-                    Holds::Label | Holds::Day | Holds::Text => Builder::Text(text()),
+                .map(|(_, _, holds, key)| match (holds, key) {
+                    (Holds::Amount, _) => Builder::Amount(Float64Builder::with_capacity(BATCH_ROWS)),
+                    (_, Some(_)) => Builder::Keyed(text(), KeyCache::default()),
+                    (Holds::Label | Holds::Day | Holds::Text, None) => Builder::Text(text()),
                 })
                 .collect(),
         }
@@ -285,9 +290,13 @@ impl Builders {
         push_text(&mut self.line_item_type, field(t), focus);
         push_text(&mut self.service, field(s), focus);
         self.cost.append_option(number(field(c)).ok_or(c)?);
-        for (builder, &(_, index, _)) in self.optional.iter_mut().zip(&projection.optional) {
+        for (builder, (_, index, _, key)) in self.optional.iter_mut().zip(&projection.optional) {
+            let index = *index;
             match builder {
                 Builder::Text(text) => push_text(text, field(index), focus),
+                Builder::Keyed(text, cache) => {
+                    text.append_option(cache.value(field(index), key.as_deref().unwrap_or_default()))
+                }
                 Builder::Amount(amounts) => amounts.append_option(number(field(index)).ok_or(index)?),
             }
         }
@@ -305,7 +314,7 @@ impl Builders {
             .iter_mut()
             .map(|builder| -> ArrayRef {
                 match builder {
-                    Builder::Text(text) => std::sync::Arc::new(text.finish()),
+                    Builder::Text(text) | Builder::Keyed(text, _) => std::sync::Arc::new(text.finish()),
                     Builder::Amount(amounts) => std::sync::Arc::new(amounts.finish()),
                 }
             })
@@ -315,12 +324,7 @@ impl Builders {
             line_item_type: line_item_type.as_ref(),
             service: service.as_ref(),
             cost: cost.as_ref(),
-            optional: projection
-                .optional
-                .iter()
-                .zip(&optional)
-                .map(|((field, _, _), a)| (*field, a.as_ref()))
-                .collect(),
+            optional: projection.optional.iter().zip(&optional).map(|((field, ..), a)| (*field, a.as_ref())).collect(),
             cost_name,
         })
     }

@@ -126,12 +126,13 @@ pub const CATALOGUE: [Entry; 19] = [
     ),
     cur(Field::ReservationUnusedRecurring, Holds::Amount, &["reservation_unused_recurring_fee"], &[]),
     cur(Field::ReservationArn, Holds::Text, &["reservation_reservation_a_r_n"], &[]),
-    // CUR 2.0 keeps the name inside its `product` map, which is not read.
+    // CUR 2.0 keeps the name inside its `product` map (JSON text in its CSV):
+    // `column['key']` names a key inside a column of key → value pairs.
     Entry {
         field: Field::ServiceName,
         holds: Holds::Text,
         legacy: &["product_product_name"],
-        cur2: &[],
+        cur2: &["product['product_name']", "product_product_name"],
         focus: &["service_name"],
     },
     cur(Field::ListCost, Holds::Amount, &["pricing_public_on_demand_cost"], &["list_cost"]),

@@ -47,6 +47,10 @@ pub struct Column {
     pub index: usize,
     /// The name exactly as the file spells it.
     pub name: String,
+    /// For a value kept inside a column of key → value pairs (CUR 2.0's `product`,
+    /// JSON text in its CSV): the key. The row's value is the one under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// The columns the costs analysis reads.
@@ -136,7 +140,7 @@ pub fn detect(names: &[&str]) -> Result<CurColumns> {
                 .collect();
             match matches.as_slice() {
                 [] => continue,
-                [index] => return Ok(Column { index: *index, name: names[*index].to_owned() }),
+                [index] => return Ok(Column { index: *index, name: names[*index].to_owned(), key: None }),
                 [first, ..] => {
                     return Err(Error::AmbiguousColumn {
                         role: role.what,
@@ -253,8 +257,13 @@ pub fn detect_optional(names: &[&str], format: CurFormat) -> OptionalColumns {
         .iter()
         .filter_map(|entry| {
             entry.names(format).iter().find_map(|wanted| {
+                // `product['product_name']`: the key `product_name` inside the column `product`.
+                let (wanted, key) = match wanted.split_once("['") {
+                    Some((column, key)) => (column, Some(key.trim_end_matches("']").to_owned())),
+                    None => (*wanted, None),
+                };
                 let index = canonical_names.iter().position(|name| name == wanted)?;
-                Some((entry.field, Column { index, name: names[index].to_owned() }))
+                Some((entry.field, Column { index, name: names[index].to_owned(), key }))
             })
         })
         .collect();

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, mkdtemp } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO, DIST, serve, launch, openApp, upload, settled, tableRows, totals, cliReport, close } from './support.mjs';
@@ -165,3 +166,30 @@ test('adding a month keeps the months read before, and any file can be taken out
   assert.deepEqual(page.seen.errors, []);
 });
 
+
+test('the reconciliation ties the costs page to what the files add up to', async () => {
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, MONTHS), 'done');
+  const panel = page.getByTestId('reconciliation');
+  assert.match(await panel.locator('summary').textContent(), /^Reconcile with your invoice: all line items \$[\d,.]+, counted \$[\d,.]+$/);
+  await panel.locator('summary').click();
+  const read = () => page.$$eval('[data-testid=reconciliation-table] tr[data-cost]', (rows) => rows.map((r) => ({
+    type: r.dataset.type, balance: r.dataset.balance, cost: Number(r.dataset.cost), counted: r.dataset.counted,
+  })));
+  const rows = await read();
+  const lines = rows.filter((r) => r.type !== undefined);
+  const balance = (which) => rows.find((r) => r.balance === which).cost;
+  assert.ok(lines.length >= 5, 'usage, reservations, Savings Plans, tax, credits…');
+  assert.deepEqual(lines.filter((l) => l.counted === 'true').map((l) => l.type), ['Usage']);
+  assert.ok(close(balance('counted'), (await totals(page)).undiscounted), 'counted is the page total');
+  assert.ok(close(balance('all'), lines.reduce((sum, l) => sum + l.cost, 0)), 'the lines add up to the total');
+  assert.ok(close(balance('all'), balance('counted') + balance('left-out')));
+  // DuckDB over the same files: every row's unblended cost.
+  const all = Number(execFileSync('python3', ['-c', 'import duckdb, sys; print(duckdb.sql(sys.argv[1]).fetchall()[0][0])', `SELECT SUM(line_item_unblended_cost) FROM read_parquet('${join(DEMO, '*.parquet')}')`], { encoding: 'utf8' }));
+  assert.ok(close(balance('all'), all), `${balance('all')} vs DuckDB ${all}`);
+  // Counting every line item type leaves nothing out.
+  await page.selectOption('#usage-preset', 'all');
+  await page.waitForFunction(() => document.querySelector('[data-balance=left-out]')?.dataset.cost === '0');
+  assert.ok(close((await totals(page)).undiscounted, all));
+  assert.deepEqual(page.seen.errors, []);
+});

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::coverage::Coverage;
 use super::discounts_editor::DiscountsEditor;
 use super::exports::{Export, Exports};
+use super::reconciliation::Reconciliation;
 use super::service_detail::ServiceDetail;
 use super::service_search::ServiceSearch;
 use super::services_table::ServicesTable;
@@ -55,6 +56,7 @@ pub fn CostsPage() -> impl IntoView {
                 </div>
             </div>
             <ServicesTable/>
+            <Reconciliation/>
             <DiscountsEditor/>
             <Exports export=export/>
         </div>

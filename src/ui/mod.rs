@@ -14,6 +14,7 @@ mod exports;
 mod file_picker;
 mod file_problems;
 mod files_in_use;
+mod reconciliation;
 mod service_detail;
 mod service_search;
 mod services_table;

@@ -2,5 +2,6 @@
 
 pub mod dates;
 pub mod query;
+pub mod reconcile;
 pub mod report;
 pub mod search;

@@ -1,0 +1,102 @@
+//! Tying the costs page to the invoice: every line item type with its rows and
+//! cost over all rows, what the usage rule counts and leaves out, and what the
+//! files add up to. The figures come from the engine (`reconcile`).
+
+use leptos::prelude::*;
+
+use super::state::AppState;
+use crate::browser::intl::money;
+use crate::engine::format;
+use crate::engine::reconcile::reconcile;
+
+/// The line item types and the balance of each currency.
+#[component]
+pub fn Reconciliation() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let found = Memo::new(move |_| {
+        state.analysis.with(|a| a.as_ref().map(|a| state.view.with(|v| reconcile(&a.tally, &v.usage))))
+    });
+    // The one line a person checks against the invoice, shown while the table is folded.
+    let summary = move || {
+        let found = found.get().unwrap_or_default();
+        let parts: Vec<String> = found
+            .balances
+            .iter()
+            .map(|b| format!("all line items {}, counted {}", money(b.all, &b.currency), money(b.counted, &b.currency)))
+            .collect();
+        format!("Reconcile with your invoice: {}", parts.join("; "))
+    };
+    view! {
+        <details class="reconcile" data-testid="reconciliation">
+            <summary>{summary}</summary>
+            <p class="reconcile__hint">
+                "Every line item type in the files, over all their rows. The costs page counts the types marked "
+                "counted (change that with “Counted as usage”). The files' total is what AWS charged for these "
+                "rows; an invoice can also hold charges billed outside them."
+            </p>
+            <div class="table-wrap">
+                <table class="services" data-testid="reconciliation-table">
+                    <caption class="visually-hidden">"Line item types, their rows and cost, and whether they are counted"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Line item type"</th>
+                            <th scope="col" class="numeric">"Rows"</th>
+                            <th scope="col" class="numeric">"Cost"</th>
+                            <th scope="col">"Counted as usage"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            let found = found.get().unwrap_or_default();
+                            found
+                                .lines
+                                .into_iter()
+                                .map(|line| {
+                                    view! {
+                                        <tr
+                                            data-type=line.line_item_type.clone()
+                                            data-cost=line.cost.to_string()
+                                            data-currency=line.currency.clone()
+                                            data-counted=line.counted.to_string()
+                                            class:reconcile__left-out=!line.counted
+                                        >
+                                            <th scope="row">{format::label(&line.line_item_type).into_owned()}</th>
+                                            <td class="numeric">{format::count(line.rows)}</td>
+                                            <td class="numeric">{money(line.cost, &line.currency)}</td>
+                                            <td>{if line.counted { "counted" } else { "left out" }}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                    <tfoot>
+                        {move || {
+                            let found = found.get().unwrap_or_default();
+                            found
+                                .balances
+                                .into_iter()
+                                .map(|b| {
+                                    let row = |label: &'static str, amount: f64, which: &'static str| {
+                                        view! {
+                                            <tr data-balance=which data-cost=amount.to_string() data-currency=b.currency.clone()>
+                                                <th scope="row" colspan="2">{label}</th>
+                                                <td class="numeric">{money(amount, &b.currency)}</td>
+                                                <td></td>
+                                            </tr>
+                                        }
+                                    };
+                                    view! {
+                                        {row("All line items (the files' total)", b.all, "all")}
+                                        {row("Counted as usage (the costs page's undiscounted total)", b.counted, "counted")}
+                                        {row("Left out", b.left_out, "left-out")}
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tfoot>
+                </table>
+            </div>
+        </details>
+    }
+}

@@ -1,11 +1,15 @@
-//! Command-line arguments. Hand-parsed: one subcommand and two flags do not
-//! justify an argument-parsing dependency.
+//! Command-line arguments. Hand-parsed: two subcommands and a handful of flags
+//! do not justify an argument-parsing dependency.
 
 use std::path::PathBuf;
+
+use crate::engine::{Detail, Dimension, Measure, UsagePreset, UsageRule, dates};
 
 /// Shown by `--help` and after a usage mistake.
 pub const USAGE: &str = "\
 Usage: ducks costs [--json] [--discounts FILE] PATH...
+       ducks group --by DIM[,DIM...] [--measure M] [--usage RULE] [--from DAY] [--to DAY]
+                   [--where DIM=VALUE]... [--top N] [--json] PATH...
 
 Reads AWS Cost and Usage Report files (legacy CUR, CUR 2.0 or FOCUS; Parquet,
 or CSV as .csv, .csv.gz or .csv.zip) and prints each service's undiscounted cost (unblended cost of Usage rows),
@@ -22,7 +26,21 @@ Options:
                       {\"AmazonS3\": 0.88, \"AmazonEC2\": 0.5}; services it does not
                       name pay full price (default: the built-in table)
   -h, --help          Print this help
-  -V, --version       Print the version";
+  -V, --version       Print the version
+
+ducks group sums a measure by one or more dimensions, the explorer's figures:
+  --by DIM[,DIM...]   service, account, region, usage-type, operation,
+                      line-item-type, currency, unit, month, day, resource,
+                      tag:KEY (a user tag, in every layout AWS writes them) or
+                      cost-category:NAME; at most one of the last three at a time
+  --measure M         unblended (default), net-unblended, amortized, list, usage
+  --usage RULE        which line item types count: usage (default), running,
+                      opencost, focus, all
+  --from, --to DAY    first and last day kept (YYYY-MM-DD, by usage start)
+  --where DIM=VALUE   keep only rows whose DIM is VALUE; repeated for one DIM,
+                      any of the values; an empty VALUE keeps rows without it
+  --top N             print the N largest groups (the total is of them all)
+  --json              print one JSON object instead of a table";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
@@ -33,6 +51,95 @@ pub enum Command {
     Version,
     /// Analyse files.
     Costs(CostsOptions),
+    /// Group costs by dimensions.
+    Group(GroupOptions),
+}
+
+/// A dimension `ducks group` can group or filter by: one the explorer's cube
+/// holds, or one read on demand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum By {
+    /// A dimension of the explorer's cube.
+    Cube(Dimension),
+    /// A tag, a cost category or the resource.
+    Detail(Detail),
+}
+
+impl By {
+    /// The dimension with this name (`service`, `tag:team`), if there is one.
+    pub fn from_key(key: &str) -> Option<By> {
+        Dimension::from_key(key).map(By::Cube).or_else(|| Detail::from_key(key).map(By::Detail))
+    }
+
+    /// Its name, as given on the command line.
+    pub fn key(&self) -> String {
+        match self {
+            By::Cube(dimension) => dimension.key().to_owned(),
+            By::Detail(detail) => detail.key(),
+        }
+    }
+
+    /// The cube's dimension it is grouped by.
+    pub fn dimension(&self) -> Dimension {
+        match self {
+            By::Cube(dimension) => *dimension,
+            By::Detail(_) => Dimension::Detail,
+        }
+    }
+}
+
+/// Options of `ducks group`.
+#[derive(Debug, PartialEq)]
+pub struct GroupOptions {
+    /// The dimensions grouped by, in order.
+    pub by: Vec<By>,
+    /// What is summed.
+    pub measure: Measure,
+    /// Which line item types count.
+    pub usage: UsageRule,
+    /// First day kept.
+    pub from: Option<i32>,
+    /// Last day kept.
+    pub to: Option<i32>,
+    /// Per dimension, the values kept.
+    pub filters: Vec<(By, Vec<String>)>,
+    /// How many groups to print, the largest first.
+    pub top: Option<usize>,
+    /// Print JSON instead of a table.
+    pub json: bool,
+    /// Files and directories to read.
+    pub paths: Vec<PathBuf>,
+}
+
+impl GroupOptions {
+    /// The one dimension read on demand, if any is asked for.
+    pub fn detail(&self) -> Option<&Detail> {
+        self.by.iter().chain(self.filters.iter().map(|(by, _)| by)).find_map(|by| match by {
+            By::Detail(detail) => Some(detail),
+            By::Cube(_) => None,
+        })
+    }
+}
+
+/// A mistake on the command line.
+#[derive(Debug, PartialEq)]
+pub enum Mistake {
+    /// The command is malformed: the usage is shown with it.
+    Usage(String),
+    /// A value is wrong (an unknown dimension, a bad date): one line says which.
+    Value(String),
+}
+
+impl From<&str> for Mistake {
+    fn from(message: &str) -> Mistake {
+        Mistake::Usage(message.to_owned())
+    }
+}
+
+impl From<String> for Mistake {
+    fn from(message: String) -> Mistake {
+        Mistake::Usage(message)
+    }
 }
 
 /// Options of `ducks costs`.
@@ -47,7 +154,7 @@ pub struct CostsOptions {
 }
 
 /// Parses the arguments after the program name.
-pub fn parse(args: Vec<String>) -> Result<Command, String> {
+pub fn parse(args: Vec<String>) -> Result<Command, Mistake> {
     let mut args = args.into_iter();
     match args.next().as_deref() {
         None => Err("no command given".into()),
@@ -69,7 +176,9 @@ pub fn parse(args: Vec<String>) -> Result<Command, String> {
                     flag if flag.starts_with("--discounts=") => {
                         options.discounts = Some(flag["--discounts=".len()..].into());
                     }
-                    flag if flag.starts_with('-') && flag.len() > 1 => return Err(format!("unknown option {flag}")),
+                    flag if flag.starts_with('-') && flag.len() > 1 => {
+                        return Err(format!("unknown option {flag}").into());
+                    }
                     _ => options.paths.push(arg.into()),
                 }
             }
@@ -78,15 +187,140 @@ pub fn parse(args: Vec<String>) -> Result<Command, String> {
             }
             Ok(Command::Costs(options))
         }
-        Some(other) => Err(format!("unknown command {other:?}")),
+        Some("group") => parse_group(args),
+        Some(other) => Err(format!("unknown command {other:?}").into()),
     }
+}
+
+fn parse_group(mut args: impl Iterator<Item = String>) -> Result<Command, Mistake> {
+    let mut options = GroupOptions {
+        by: Vec::new(),
+        measure: Measure::Unblended,
+        usage: UsageRule::default(),
+        from: None,
+        to: None,
+        filters: Vec::new(),
+        top: None,
+        json: false,
+        paths: Vec::new(),
+    };
+    let mut only_paths = false;
+    while let Some(arg) = args.next() {
+        if only_paths {
+            options.paths.push(arg.into());
+            continue;
+        }
+        // `--flag value` and `--flag=value` alike.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |what: &str| -> Result<String, Mistake> {
+            match inline.clone() {
+                Some(value) => Ok(value),
+                None => args.next().ok_or_else(|| Mistake::Usage(format!("{flag} needs {what}"))),
+            }
+        };
+        match flag.as_str() {
+            "--" => only_paths = true,
+            "--json" => options.json = true,
+            "-h" | "--help" => return Ok(Command::Help),
+            "--by" => {
+                for key in value("one or more dimensions")?.split(',') {
+                    options.by.push(dimension(key.trim())?);
+                }
+            }
+            "--measure" => {
+                let key = value("a measure")?;
+                options.measure = Measure::from_key(&key).ok_or_else(|| {
+                    let known: Vec<&str> = Measure::ALL.iter().map(|m| m.key()).collect();
+                    Mistake::Value(format!("unknown measure {key:?}; use one of {}", known.join(", ")))
+                })?;
+            }
+            "--usage" => {
+                let key = value("a rule")?;
+                options.usage = UsagePreset::from_key(&key).map(UsagePreset::rule).ok_or_else(|| {
+                    let known: Vec<&str> = UsagePreset::ALL.iter().map(|p| p.key()).collect();
+                    Mistake::Value(format!("unknown usage rule {key:?}; use one of {}", known.join(", ")))
+                })?;
+            }
+            "--from" => options.from = Some(day(&value("a day")?, "--from")?),
+            "--to" => options.to = Some(day(&value("a day")?, "--to")?),
+            "--where" => {
+                let condition = value("DIM=VALUE")?;
+                let (key, wanted) = condition
+                    .split_once('=')
+                    .ok_or_else(|| Mistake::Value(format!("--where {condition:?} is not DIM=VALUE")))?;
+                let by = dimension(key.trim())?;
+                if !matches!(by, By::Detail(_)) && by.dimension().slot().is_none() {
+                    return Err(Mistake::Value(format!("--where {key}: use --from and --to for dates")));
+                }
+                match options.filters.iter_mut().find(|(b, _)| *b == by) {
+                    Some((_, values)) => values.push(wanted.to_owned()),
+                    None => options.filters.push((by, vec![wanted.to_owned()])),
+                }
+            }
+            "--top" => {
+                let text = value("a number")?;
+                let top = text.parse().ok().filter(|&n: &usize| n > 0);
+                options.top =
+                    Some(top.ok_or_else(|| Mistake::Value(format!("--top {text:?} is not a positive number")))?);
+            }
+            other if other.starts_with('-') && other.len() > 1 => {
+                return Err(format!("unknown option {other}").into());
+            }
+            _ => options.paths.push(arg.into()),
+        }
+    }
+    if options.by.is_empty() {
+        return Err("group needs --by, the dimensions to group by".into());
+    }
+    if options.paths.is_empty() {
+        return Err("group needs at least one Parquet or CSV file or directory".into());
+    }
+    let mut details: Vec<&Detail> = Vec::new();
+    for by in options.by.iter().chain(options.filters.iter().map(|(by, _)| by)) {
+        if let By::Detail(detail) = by
+            && !details.contains(&detail)
+        {
+            details.push(detail);
+        }
+    }
+    if details.len() > 1 {
+        let keys: Vec<String> = details.iter().map(|d| d.key()).collect();
+        return Err(Mistake::Value(format!(
+            "{} are asked for together; ducks reads one of resource, tag:KEY and cost-category:NAME at a time",
+            keys.join(" and ")
+        )));
+    }
+    if options.from.zip(options.to).is_some_and(|(from, to)| from > to) {
+        return Err(Mistake::Value("--from is after --to".into()));
+    }
+    Ok(Command::Group(options))
+}
+
+fn dimension(key: &str) -> Result<By, Mistake> {
+    By::from_key(key).ok_or_else(|| {
+        let known: Vec<&str> = Dimension::ALL.iter().map(|d| d.key()).collect();
+        Mistake::Value(format!(
+            "unknown dimension {key:?}; use one of {}, resource, tag:KEY, cost-category:NAME",
+            known.join(", ")
+        ))
+    })
+}
+
+fn day(text: &str, flag: &str) -> Result<i32, Mistake> {
+    Some(text.trim())
+        .filter(|t| t.len() == 10)
+        .and_then(dates::parse_day)
+        .ok_or_else(|| Mistake::Value(format!("{flag} {text:?} is not a day (YYYY-MM-DD)")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse_words(words: &str) -> Result<Command, String> {
+    fn parse_words(words: &str) -> Result<Command, Mistake> {
         parse(words.split_whitespace().map(String::from).collect())
     }
 
@@ -118,5 +352,50 @@ mod tests {
         assert_eq!(parse_words("costs --csv x"), Err("unknown option --csv".into()));
         assert_eq!(parse_words("cost x"), Err("unknown command \"cost\"".into()));
         assert_eq!(parse_words("--help"), Ok(Command::Help));
+    }
+
+    #[test]
+    fn group_with_every_option() {
+        let parsed = parse_words(
+            "group --by tag:team,month --measure=amortized --usage running --from 2024-01-01 --to=2024-01-31 \
+             --where service=AmazonEC2 --where service=AmazonS3 --where tag:team= --top 5 --json a.parquet",
+        );
+        let Ok(Command::Group(options)) = parsed else { panic!("{parsed:?}") };
+        assert_eq!(options.by, [By::Detail(Detail::Tag("team".into())), By::Cube(Dimension::Month)]);
+        assert_eq!(options.measure, Measure::Amortized);
+        assert_eq!(options.usage, UsagePreset::RunningUsage.rule());
+        assert_eq!((options.from, options.to), (dates::parse_day("2024-01-01"), dates::parse_day("2024-01-31")));
+        assert_eq!(
+            options.filters,
+            [
+                (By::Cube(Dimension::Service), vec!["AmazonEC2".to_owned(), "AmazonS3".to_owned()]),
+                (By::Detail(Detail::Tag("team".into())), vec![String::new()]),
+            ]
+        );
+        assert_eq!((options.top, options.json, options.paths.len()), (Some(5), true, 1));
+        assert_eq!(options.detail(), Some(&Detail::Tag("team".into())));
+    }
+
+    #[test]
+    fn group_mistakes_name_what_is_wrong() {
+        let value = |words: &str| match parse_words(words) {
+            Err(Mistake::Value(message)) => message,
+            other => panic!("{words}: {other:?}"),
+        };
+        assert!(value("group --by colour x").starts_with("unknown dimension \"colour\"; use one of service, "));
+        assert!(value("group --by service --measure blended x").contains("use one of unblended, net-unblended"));
+        assert!(value("group --by service --usage most x").starts_with("unknown usage rule \"most\""));
+        assert_eq!(value("group --by service --from 2024-02-30 x"), "--from \"2024-02-30\" is not a day (YYYY-MM-DD)");
+        assert_eq!(value("group --by service --from 2024-02-02 --to 2024-02-01 x"), "--from is after --to");
+        assert_eq!(value("group --by service --top 0 x"), "--top \"0\" is not a positive number");
+        assert_eq!(value("group --by service --where month=2024-01 x"), "--where month: use --from and --to for dates");
+        assert!(value("group --by resource,tag:team x").starts_with("resource and tag:team are asked for together"));
+        assert_eq!(parse_words("group x"), Err("group needs --by, the dimensions to group by".into()));
+        assert_eq!(
+            parse_words("group --by service"),
+            Err("group needs at least one Parquet or CSV file or directory".into())
+        );
+        assert_eq!(parse_words("group --by"), Err("--by needs one or more dimensions".into()));
+        assert_eq!(parse_words("group --help"), Ok(Command::Help));
     }
 }

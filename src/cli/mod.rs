@@ -2,8 +2,13 @@
 //!
 //! `ducks costs [--json] [--discounts FILE] PATH...` reads Parquet and CSV files
 //! (plain, `.gz`, `.zip`; a directory is a report folder, whose files are chosen
-//! so each billing period counts once) on every core and prints the costs report. Any unusable input ends the run with one line on stderr that
-//! names the file and the problem, and exit status 1.
+//! so each billing period counts once) on every core and prints the costs
+//! report; `ducks group --by DIM,...` prints the explorer's figures, by any
+//! dimensions, a tag, a cost category or the resource among them. Any unusable
+//! input ends the run with one line on stderr that names the file and the
+//! problem, and exit status 1; so does a value the command cannot use (an
+//! unknown dimension, a tag the files lack). A malformed command line is exit
+//! status 2, with the usage.
 
 mod args;
 mod local_file;
@@ -13,18 +18,22 @@ mod run;
 use std::io::Write;
 use std::process::ExitCode;
 
-pub use args::{Command, CostsOptions, parse};
+pub use args::{By, Command, CostsOptions, GroupOptions, Mistake, parse};
 pub use local_file::LocalFile;
-pub use run::{Analysis, Failure, Found, analyse, find_files};
+pub use run::{Analysis, Failure, Found, Grouping, Problem, analyse, find_files, group};
 
 /// Runs the command line `args` (without the program name), writing results to
 /// `out` and problems to `err`; returns the exit code.
 pub fn main(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     let command = match parse(args) {
         Ok(command) => command,
-        Err(message) => {
+        Err(Mistake::Usage(message)) => {
             let _ = writeln!(err, "ducks: {message}\n\n{}", args::USAGE);
             return ExitCode::from(2);
+        }
+        Err(Mistake::Value(message)) => {
+            let _ = writeln!(err, "ducks: {message}");
+            return ExitCode::FAILURE;
         }
     };
     match command {
@@ -46,20 +55,41 @@ pub fn main(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> Exit
                 } else {
                     output::table(&analysis.report, out)
                 };
-                match written {
-                    Ok(()) => ExitCode::SUCCESS,
-                    // A closed pipe (`ducks costs … | head`) is the reader's choice, not a failure.
-                    Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                    Err(error) => {
-                        let _ = writeln!(err, "ducks: cannot write the report: {error}");
-                        ExitCode::FAILURE
-                    }
-                }
+                finish(written, err)
             }
             Err(failure) => {
                 let _ = writeln!(err, "ducks: {failure}");
                 ExitCode::FAILURE
             }
         },
+        Command::Group(options) => match group(&options) {
+            Ok(grouping) => {
+                for note in &grouping.notes {
+                    let _ = writeln!(err, "ducks: note: {note}");
+                }
+                let written = if options.json {
+                    output::group_json(&grouping, &options, out)
+                } else {
+                    output::group_table(&grouping, &options, out)
+                };
+                finish(written, err)
+            }
+            Err(problem) => {
+                let _ = writeln!(err, "ducks: {problem}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn finish(written: std::io::Result<()>, err: &mut dyn Write) -> ExitCode {
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`ducks costs … | head`) is the reader's choice, not a failure.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(err, "ducks: cannot write the report: {error}");
+            ExitCode::FAILURE
+        }
     }
 }

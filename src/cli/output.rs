@@ -2,7 +2,13 @@
 
 use std::io::{self, Write};
 
-use crate::engine::{CostReport, format};
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use super::args::{By, GroupOptions};
+use super::run::Grouping;
+use crate::engine::query::NO_DATE;
+use crate::engine::{CostReport, Detail, Dimension, format};
 
 /// Exactly one JSON object, numbers at full `f64` precision.
 pub fn json(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
@@ -77,5 +83,213 @@ pub fn table(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
         format::count(report.rows),
         format::count(report.usage_rows),
         format::count(report.null_costs),
+    )
+}
+
+/// A group's labels, by dimension name, in the order asked for.
+struct Keys<'a>(Vec<(String, Option<&'a str>)>);
+
+impl Serialize for Keys<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// What a money measure's sums are in, or a quantity's: `currency` or `unit`,
+/// whichever the measure has; `Some(None)` is written as null.
+#[derive(Serialize)]
+struct Denomination<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<Option<&'a str>>,
+}
+
+impl<'a> Denomination<'a> {
+    fn new(money: bool, value: Option<&'a str>) -> Self {
+        if money {
+            Denomination { currency: Some(value), unit: None }
+        } else {
+            Denomination { currency: None, unit: Some(value) }
+        }
+    }
+
+    fn none() -> Self {
+        Denomination { currency: None, unit: None }
+    }
+}
+
+#[derive(Serialize)]
+struct GroupRow<'a> {
+    keys: Keys<'a>,
+    #[serde(flatten)]
+    denomination: Denomination<'a>,
+    cost: f64,
+    rows: u64,
+}
+
+#[derive(Serialize)]
+struct TotalRow<'a> {
+    #[serde(flatten)]
+    denomination: Denomination<'a>,
+    cost: f64,
+    rows: u64,
+}
+
+#[derive(Serialize)]
+struct GroupReport<'a> {
+    files: usize,
+    rows: u64,
+    by: Vec<String>,
+    measure: &'static str,
+    #[serde(flatten)]
+    denomination: Denomination<'a>,
+    groups: Vec<GroupRow<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    left_out: Option<usize>,
+    total: Option<f64>,
+    totals: Vec<TotalRow<'a>>,
+}
+
+/// A label as `ducks group --json` gives it: `null` for a row without the tag,
+/// cost category or resource, or without a date.
+fn json_label<'a>(by: &By, label: &'a str) -> Option<&'a str> {
+    let empty = match by {
+        By::Detail(_) => label.is_empty(),
+        By::Cube(Dimension::Month | Dimension::Day) => label == NO_DATE,
+        By::Cube(_) => false,
+    };
+    (!empty).then_some(label)
+}
+
+/// Exactly one JSON object: groups by cost, highest first; `currency` (or, for
+/// the usage quantity, `unit`) is the groups' one currency or null when they
+/// mix several, each group then carrying its own, and `total` is null.
+pub fn group_json(grouping: &Grouping, options: &GroupOptions, out: &mut dyn Write) -> io::Result<()> {
+    let grouped = &grouping.grouped;
+    let money = options.measure.is_money();
+    let one = match grouped.totals.as_slice() {
+        [] => None,
+        [one] => Some(one.currency.as_str()),
+        _ => None,
+    };
+    let mixed = grouped.totals.len() > 1;
+    let shown = options.top.unwrap_or(usize::MAX).min(grouped.groups.len());
+    let report = GroupReport {
+        files: grouping.files,
+        rows: grouping.rows,
+        by: options.by.iter().map(By::key).collect(),
+        measure: options.measure.key(),
+        denomination: Denomination::new(money, one),
+        groups: grouped.groups[..shown]
+            .iter()
+            .map(|group| GroupRow {
+                keys: Keys(
+                    options.by.iter().zip(&group.keys).map(|(by, label)| (by.key(), json_label(by, label))).collect(),
+                ),
+                denomination: if mixed {
+                    Denomination::new(money, Some(&group.currency))
+                } else {
+                    Denomination::none()
+                },
+                cost: group.cost,
+                rows: group.rows,
+            })
+            .collect(),
+        left_out: options.top.map(|_| grouped.groups.len() - shown),
+        total: if mixed { None } else { Some(grouped.totals.first().map_or(0.0, |t| t.cost)) },
+        totals: grouped
+            .totals
+            .iter()
+            .map(|t| TotalRow { denomination: Denomination::new(money, Some(&t.currency)), cost: t.cost, rows: t.rows })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *out, &report).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// An aligned table of the groups, the largest first, and their total.
+pub fn group_table(grouping: &Grouping, options: &GroupOptions, out: &mut dyn Write) -> io::Result<()> {
+    let grouped = &grouping.grouped;
+    let money = options.measure.is_money();
+    let figure = |value: f64, denomination: &str| {
+        if money { format::money(value, denomination) } else { format::quantity(value, denomination) }
+    };
+    let shown = options.top.unwrap_or(usize::MAX).min(grouped.groups.len());
+    let mut header: Vec<String> = options.by.iter().map(By::key).collect();
+    header.push(if money { "Cost".into() } else { "Quantity".into() });
+    header.push("Rows".into());
+    let mut rows: Vec<Vec<String>> = grouped.groups[..shown]
+        .iter()
+        .map(|group| {
+            let mut row: Vec<String> = options
+                .by
+                .iter()
+                .zip(&group.keys)
+                .map(|(by, label)| match by {
+                    By::Detail(Detail::Tag(_) | Detail::CostCategory(_)) if label.is_empty() => "(untagged)".into(),
+                    _ => format::label(label).into_owned(),
+                })
+                .collect();
+            row.push(figure(group.cost, &group.currency));
+            row.push(format::count(group.rows));
+            row
+        })
+        .collect();
+    let body = rows.len();
+    for total in &grouped.totals {
+        let mut row = vec![String::new(); options.by.len()];
+        row[0] = if grouped.totals.len() == 1 {
+            "Total".into()
+        } else {
+            format!("Total {}", format::label(&total.currency))
+        };
+        row.push(figure(total.cost, &total.currency));
+        row.push(format::count(total.rows));
+        rows.push(row);
+    }
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let labels = options.by.len();
+    let line = |cells: &[String]| -> String {
+        let mut text = String::new();
+        for (index, (cell, &width)) in cells.iter().zip(&widths).enumerate() {
+            if index > 0 {
+                text.push_str("  ");
+            }
+            if index < labels {
+                text.push_str(&format!("{cell:<width$}"))
+            } else {
+                text.push_str(&format!("{cell:>width$}"))
+            }
+        }
+        text.trim_end().to_owned()
+    };
+    writeln!(out, "{}", line(&header))?;
+    for (index, row) in rows.iter().enumerate() {
+        if index == body {
+            writeln!(out, "{}", "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)))?;
+        }
+        writeln!(out, "{}", line(row))?;
+    }
+    let more = grouped.groups.len() - shown;
+    let more = if more > 0 { format!("; {} more groups not shown", format::count(more as u64)) } else { String::new() };
+    writeln!(
+        out,
+        "\n{} {}, {} rows read, {} rows grouped, {} {}{more}",
+        grouping.files,
+        if grouping.files == 1 { "file" } else { "files" },
+        format::count(grouping.rows),
+        format::count(grouped.rows),
+        format::count(grouped.groups.len() as u64),
+        if grouped.groups.len() == 1 { "group" } else { "groups" },
     )
 }

@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::args::CostsOptions;
+use super::args::{By, CostsOptions, GroupOptions};
 use super::local_file::LocalFile;
+use crate::engine::query::{Filter, GroupedMany, group_many, measure_notes};
 use crate::engine::{
-    CostReport, CurFile, Discounts, Error, Tally, UsageRule, cost_report, delivery, panic_message, plan,
+    Column, CostReport, Cube, CurFile, Detail, Dimension, Discounts, Error, Tally, UsageRule, cost_report, delivery,
+    keys_in_json, panic_message, plan,
 };
 
 /// A finished analysis.
@@ -45,6 +47,60 @@ impl Failure {
     }
 }
 
+/// The opened files of a command line, with the notes of what was skipped and
+/// what each file lacks.
+struct Opened {
+    paths: Vec<PathBuf>,
+    files: Vec<CurFile<LocalFile>>,
+    notes: Vec<String>,
+    threads: usize,
+}
+
+impl Opened {
+    fn new(paths: &[PathBuf]) -> Result<Opened, Failure> {
+        let Found { files: paths, skipped } = find_files(paths)?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let opened = in_parallel(&paths, threads, |path| {
+            let file = LocalFile::open(path).map_err(|error| Error::Io(io_message(&error)))?;
+            CurFile::open_named(file, &path.to_string_lossy())
+        });
+        let files: Vec<CurFile<LocalFile>> = opened
+            .into_iter()
+            .zip(&paths)
+            .map(|(result, path)| result.map_err(|error| Failure::new(path, error)))
+            .collect::<Result<_, _>>()?;
+        let mut notes = skipped;
+        for (file, path) in files.iter().zip(&paths) {
+            for note in &file.outline().notes {
+                notes.push(format!("{}: {note}", path.display()));
+            }
+        }
+        Ok(Opened { paths, files, notes, threads })
+    }
+
+    /// Scans every piece of every file on every core with `scan`, and merges
+    /// the parts in file order, so the figures never depend on thread timing.
+    fn scan<T: Send>(
+        &self,
+        scan: impl Fn(&CurFile<LocalFile>, usize, crate::engine::RowSlice) -> Result<T, Error> + Sync,
+        mut merge: impl FnMut(&T),
+    ) -> Result<(), Failure> {
+        let outlines: Vec<_> = self.files.iter().enumerate().map(|(index, file)| (index, file.outline())).collect();
+        let pieces = plan(&outlines, self.threads);
+        let scanned =
+            in_parallel(&pieces, self.threads, |piece| scan(&self.files[piece.file], piece.file, piece.slice));
+        let mut order: Vec<usize> = (0..pieces.len()).collect();
+        order.sort_by_key(|&i| (pieces[i].file, pieces[i].slice.row_group, pieces[i].slice.first_row));
+        for i in order {
+            match &scanned[i] {
+                Ok(part) => merge(part),
+                Err(error) => return Err(Failure::new(&self.paths[pieces[i].file], error)),
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Reads every file of `options` and computes the costs report.
 pub fn analyse(options: &CostsOptions) -> Result<Analysis, Failure> {
     let discounts = match &options.discounts {
@@ -54,48 +110,172 @@ pub fn analyse(options: &CostsOptions) -> Result<Analysis, Failure> {
             Discounts::from_json(&text).map_err(|error| Failure::new(path, error))?
         }
     };
-    let Found { files: paths, skipped } = find_files(&options.paths)?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-
-    let opened = in_parallel(&paths, threads, |path| {
-        let file = LocalFile::open(path).map_err(|error| Error::Io(io_message(&error)))?;
-        CurFile::open_named(file, &path.to_string_lossy())
-    });
-    let files: Vec<CurFile<LocalFile>> = opened
-        .into_iter()
-        .zip(&paths)
-        .map(|(result, path)| result.map_err(|error| Failure::new(path, error)))
-        .collect::<Result<_, _>>()?;
-
-    let outlines: Vec<_> = files.iter().enumerate().map(|(index, file)| (index, file.outline())).collect();
-    let pieces = plan(&outlines, threads);
-    let scanned = in_parallel(&pieces, threads, |piece| files[piece.file].scan(piece.slice, &mut |_| {}));
-
-    // Merge in file order, so the figures never depend on thread timing.
-    let mut order: Vec<usize> = (0..pieces.len()).collect();
-    order.sort_by_key(|&i| (pieces[i].file, pieces[i].slice.row_group, pieces[i].slice.first_row));
+    let opened = Opened::new(&options.paths)?;
     let mut tally = Tally::default();
-    for i in order {
-        match &scanned[i] {
-            Ok(part) => tally.merge(part),
-            Err(error) => return Err(Failure::new(&paths[pieces[i].file], error)),
-        }
-    }
+    opened.scan(|file, _, slice| file.scan(slice, &mut |_| {}), |part| tally.merge(part))?;
+    let files = &opened.files;
 
     let usage = UsageRule::default();
     let report = cost_report(&tally, files.len(), &discounts, &usage);
-    let mut notes: Vec<String> = skipped;
-    for (file, path) in files.iter().zip(&paths) {
-        for note in &file.outline().notes {
-            notes.push(format!("{}: {note}", path.display()));
-        }
-    }
+    let mut notes = opened.notes;
     let invalid: u64 =
         tally.cells().filter(|(key, _)| usage.counts(key.line_item_type)).map(|(_, c)| c.invalid_costs).sum();
     if invalid > 0 {
         notes.push(format!("{invalid} usage rows have a cost that is not a number (NaN or infinite); they count as 0"));
     }
     Ok(Analysis { report, notes })
+}
+
+/// A finished `ducks group`.
+#[derive(Debug)]
+pub struct Grouping {
+    /// Files read.
+    pub files: usize,
+    /// Rows read.
+    pub rows: u64,
+    /// The groups.
+    pub grouped: GroupedMany,
+    /// Things to tell the user beside the figures.
+    pub notes: Vec<String>,
+}
+
+/// Why `ducks group` stopped.
+#[derive(Debug, PartialEq)]
+pub enum Problem {
+    /// A file or directory could not be used.
+    File(Failure),
+    /// The files cannot answer what was asked (a tag none of them has).
+    Request(String),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::File(failure) => failure.fmt(f),
+            Problem::Request(message) => f.write_str(message),
+        }
+    }
+}
+
+impl From<Failure> for Problem {
+    fn from(failure: Failure) -> Problem {
+        Problem::File(failure)
+    }
+}
+
+/// Reads every file of `options` (with the tag, cost category or resource
+/// asked for, if any) and groups the measure by the dimensions asked for.
+pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
+    let opened = Opened::new(&options.paths)?;
+    let files = &opened.files;
+    let detail = options.detail();
+    let columns: Vec<Option<Column>> = files
+        .iter()
+        .map(|file| detail.and_then(|d| d.column(&file.outline().names, file.outline().columns.format)))
+        .collect();
+    if let Some(detail) = detail
+        && columns.iter().all(Option::is_none)
+    {
+        return Err(Problem::Request(missing(detail, &opened)?));
+    }
+    let dated = options.from.is_some()
+        || options.to.is_some()
+        || options.by.iter().any(|by| matches!(by, By::Cube(Dimension::Month | Dimension::Day)));
+    let mut cube = Cube::default();
+    opened.scan(
+        |file, index, slice| file.explore_detail(slice, columns[index].as_ref(), dated, &mut |_| {}),
+        |part| cube.merge(part),
+    )?;
+    if let Some(detail @ (Detail::Tag(_) | Detail::CostCategory(_))) = detail {
+        // Every row without the tag: the files may not know the key at all.
+        let slot = Dimension::Detail.slot().expect("a text dimension");
+        if cube.labels(slot).iter().all(String::is_empty) {
+            let message = missing(detail, &opened)?;
+            if !message.is_empty() {
+                return Err(Problem::Request(message));
+            }
+        }
+    }
+
+    let filter = Filter {
+        from: options.from,
+        to: options.to,
+        labels: options.filters.iter().map(|(by, values)| (by.dimension(), values.clone())).collect(),
+    };
+    let dimensions: Vec<Dimension> = options.by.iter().map(By::dimension).collect();
+    let grouped = group_many(&cube, &dimensions, options.measure, &filter, &options.usage);
+    let rows = (0..cube.len()).map(|i| cube.at(i).rows).sum();
+
+    let mut notes = opened.notes;
+    let optional: Vec<_> = files.iter().map(|file| &file.outline().optional).collect();
+    notes.extend(measure_notes(options.measure, &optional, &options.usage));
+    if let Some(detail) = detail {
+        let lacking = columns.iter().filter(|c| c.is_none()).count();
+        if lacking > 0 {
+            notes.push(format!(
+                "{lacking} of {} files have no column for {}; their rows are counted without it",
+                files.len(),
+                detail.key()
+            ));
+        }
+    }
+    Ok(Grouping { files: files.len(), rows, grouped, notes })
+}
+
+/// What to say when no row has `detail`: "" when the files do know it (its
+/// rows are only empty), otherwise a sentence naming the ones they have.
+fn missing(detail: &Detail, opened: &Opened) -> Result<String, Failure> {
+    if *detail == Detail::Resource {
+        return Ok("the files have no resource id column (line_item_resource_id; FOCUS ResourceId): \
+                   turn on \"Include resource IDs\" in the export"
+            .into());
+    }
+    // Keys with a column of their own (legacy CUR), then keys inside the files'
+    // columns of key → value pairs (CUR 2.0, FOCUS), read from the data.
+    let mut known: Vec<String> = Vec::new();
+    let mut pairs: Vec<Option<Column>> = Vec::new();
+    for file in &opened.files {
+        let (names, format) = (&file.outline().names, file.outline().columns.format);
+        known.extend(detail.names_in_columns(names, format));
+        pairs.push(detail.pairs_column(names, format));
+    }
+    if pairs.iter().any(Option::is_some) {
+        let mut cube = Cube::default();
+        opened.scan(
+            |file, index, slice| match &pairs[index] {
+                Some(column) => file.explore_detail(slice, Some(column), false, &mut |_| {}),
+                None => Ok(Cube::default()),
+            },
+            |part| cube.merge(part),
+        )?;
+        let slot = Dimension::Detail.slot().expect("a text dimension");
+        for (file, column) in opened.files.iter().zip(&pairs) {
+            if column.is_some() {
+                let format = file.outline().columns.format;
+                for text in cube.labels(slot) {
+                    for key in keys_in_json(text) {
+                        known.extend(detail.key_of_pair(&key, format).map(str::to_owned));
+                    }
+                }
+            }
+        }
+    }
+    let canonical = crate::engine::canonical;
+    let (wanted, what) = match detail {
+        Detail::Tag(key) => (key, "tag"),
+        Detail::CostCategory(name) => (name, "cost category"),
+        Detail::Resource => unreachable!("answered above"),
+    };
+    if known.iter().any(|k| canonical(k) == canonical(wanted)) {
+        return Ok(String::new());
+    }
+    known.sort_by_key(|k| canonical(k));
+    known.dedup_by_key(|k| canonical(k));
+    Ok(if known.is_empty() {
+        format!("the files have no {what} {wanted:?}, nor any other {what}")
+    } else {
+        format!("the files have no {what} {wanted:?}; the ones they have: {}", known.join(", "))
+    })
 }
 
 /// The files to read, and what was left out of the folders and why.

@@ -19,6 +19,9 @@ mod cli;
 /// The explorer's scan and queries.
 mod explore;
 
+/// `ducks group`: tags, cost categories and resources in every layout.
+mod group;
+
 /// Counting what the engine allocates, to hold it to what a file justifies.
 mod alloc;
 

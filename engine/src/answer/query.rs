@@ -148,6 +148,9 @@ pub struct Series {
     pub values: Vec<f64>,
 }
 
+/// The month or day label of rows without a date.
+pub const NO_DATE: &str = "(no date)";
+
 /// The label of the series that gathers the groups beyond the top ones.
 pub const OTHER: &str = "Other";
 
@@ -210,7 +213,7 @@ fn group_id(dimension: Dimension, cell: &CubeCell<'_>, months: &mut HashMap<i32,
 fn group_label(cube: &Cube, dimension: Dimension, id: i64) -> String {
     match dimension.slot() {
         Some(slot) => cube.labels(slot)[id as usize].clone(),
-        None if id == i64::from(NO_DAY) => "(no date)".into(),
+        None if id == i64::from(NO_DAY) => NO_DATE.into(),
         None if dimension == Dimension::Day => format_day(id as i32),
         None => format_month(id as i32),
     }
@@ -250,57 +253,141 @@ pub fn drill(query: &Query, key: &str) -> Query {
     next
 }
 
+/// The kept cells of `cube` summed per (group ids under `dimensions`, currency
+/// id), and per currency, the largest total first.
+struct Sums {
+    groups: Vec<(Vec<i64>, u32, CompensatedSum, u64)>,
+    totals: Vec<(u32, CurrencyTotal)>,
+}
+
+impl Sums {
+    fn new(cube: &Cube, dimensions: &[Dimension], measure: Measure, filter: &Filter, usage: &UsageRule) -> Sums {
+        let keep = Keep::new(cube, filter, usage);
+        let mut months = HashMap::new();
+        let unit = denomination(measure);
+        let mut sums: HashMap<(Vec<i64>, u32), (CompensatedSum, u64)> = HashMap::new();
+        for i in 0..cube.len() {
+            let cell = cube.at(i);
+            if !keep.keeps(&cell) {
+                continue;
+            }
+            let ids = dimensions.iter().map(|&d| group_id(d, &cell, &mut months)).collect();
+            let entry = sums.entry((ids, cell.labels[unit])).or_default();
+            entry.0.merge(cube.sum(i, measure));
+            entry.1 += cell.rows;
+        }
+        let mut per_currency: HashMap<u32, (CompensatedSum, u64)> = HashMap::new();
+        let groups = sums
+            .into_iter()
+            .map(|((ids, currency), (sum, rows))| {
+                let total = per_currency.entry(currency).or_default();
+                total.0.merge(&sum);
+                total.1 += rows;
+                (ids, currency, sum, rows)
+            })
+            .collect();
+        let mut totals: Vec<(u32, CurrencyTotal)> = per_currency
+            .into_iter()
+            .map(|(id, (sum, rows))| {
+                (id, CurrencyTotal { currency: cube.labels(unit)[id as usize].clone(), cost: sum.value(), rows })
+            })
+            .collect();
+        totals.sort_by(|(_, a), (_, b)| b.cost.total_cmp(&a.cost).then_with(|| a.currency.cmp(&b.currency)));
+        Sums { groups, totals }
+    }
+
+    /// The place of a currency id among the totals.
+    fn rank(&self, currency: u32) -> Option<usize> {
+        self.totals.iter().position(|(id, _)| *id == currency)
+    }
+
+    fn rows(&self) -> u64 {
+        self.totals.iter().map(|(_, t)| t.rows).sum()
+    }
+}
+
 /// Answers `query` over `cube`, counting the line item types `usage` counts.
 pub fn group(cube: &Cube, query: &Query, usage: &UsageRule) -> Grouped {
-    let keep = Keep::new(cube, &query.filter, usage);
-    let mut months = HashMap::new();
+    let sums = Sums::new(cube, &[query.group_by], query.measure, &query.filter, usage);
     let unit = denomination(query.measure);
-    // (group id, currency id) → (sum, rows)
-    let mut sums: HashMap<(i64, u32), (CompensatedSum, u64)> = HashMap::new();
-    for i in 0..cube.len() {
-        let cell = cube.at(i);
-        if !keep.keeps(&cell) {
-            continue;
-        }
-        let entry = sums.entry((group_id(query.group_by, &cell, &mut months), cell.labels[unit])).or_default();
-        entry.0.merge(cube.sum(i, query.measure));
-        entry.1 += cell.rows;
-    }
-    let mut per_currency: HashMap<u32, (CompensatedSum, u64)> = HashMap::new();
     let mut groups: Vec<(i64, u32, Group)> = sums
-        .into_iter()
-        .map(|((id, currency), (sum, count))| {
-            let total = per_currency.entry(currency).or_default();
-            total.0.merge(&sum);
-            total.1 += count;
+        .groups
+        .iter()
+        .map(|(ids, currency, sum, rows)| {
             let group = Group {
-                key: group_label(cube, query.group_by, id),
-                currency: cube.labels(unit)[currency as usize].clone(),
+                key: group_label(cube, query.group_by, ids[0]),
+                currency: cube.labels(unit)[*currency as usize].clone(),
                 cost: sum.value(),
-                rows: count,
+                rows: *rows,
             };
-            (id, currency, group)
+            (ids[0], *currency, group)
         })
         .collect();
-    let mut totals: Vec<(u32, CurrencyTotal)> = per_currency
-        .into_iter()
-        .map(|(id, (sum, rows))| {
-            (id, CurrencyTotal { currency: cube.labels(unit)[id as usize].clone(), cost: sum.value(), rows })
-        })
-        .collect();
-    totals.sort_by(|(_, a), (_, b)| b.cost.total_cmp(&a.cost).then_with(|| a.currency.cmp(&b.currency)));
-    let rank = |currency: u32| totals.iter().position(|(id, _)| *id == currency);
     if query.group_by.slot().is_some() {
         groups.sort_by(|(_, c, a), (_, d, b)| {
-            rank(*c).cmp(&rank(*d)).then_with(|| b.cost.total_cmp(&a.cost)).then_with(|| a.key.cmp(&b.key))
+            sums.rank(*c).cmp(&sums.rank(*d)).then_with(|| b.cost.total_cmp(&a.cost)).then_with(|| a.key.cmp(&b.key))
         });
     } else {
-        groups.sort_by_key(|(id, currency, _)| (rank(*currency), *id));
+        groups.sort_by_key(|(id, currency, _)| (sums.rank(*currency), *id));
     }
     Grouped {
-        rows: totals.iter().map(|(_, t)| t.rows).sum(),
+        rows: sums.rows(),
         groups: groups.into_iter().map(|(_, _, group)| group).collect(),
-        totals: totals.into_iter().map(|(_, total)| total).collect(),
+        totals: sums.totals.into_iter().map(|(_, total)| total).collect(),
+    }
+}
+
+/// One group of [`group_many`]: its label under each dimension asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupOf {
+    /// The labels, in the order of the dimensions ("" where the files leave one empty).
+    pub keys: Vec<String>,
+    /// The currency of `cost` (the unit, for the usage quantity).
+    pub currency: String,
+    /// The summed measure.
+    pub cost: f64,
+    /// Rows in the group.
+    pub rows: u64,
+}
+
+/// The answer of [`group_many`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupedMany {
+    /// The groups, by currency (the largest first), then by cost, highest first.
+    pub groups: Vec<GroupOf>,
+    /// The sum over every group, per currency, the largest first.
+    pub totals: Vec<CurrencyTotal>,
+    /// Rows kept.
+    pub rows: u64,
+}
+
+/// Costs grouped by several dimensions at once (service and account, a tag
+/// and the month): one group per combination the kept rows hold.
+pub fn group_many(
+    cube: &Cube,
+    dimensions: &[Dimension],
+    measure: Measure,
+    filter: &Filter,
+    usage: &UsageRule,
+) -> GroupedMany {
+    let sums = Sums::new(cube, dimensions, measure, filter, usage);
+    let unit = denomination(measure);
+    let mut groups: Vec<(u32, GroupOf)> = sums
+        .groups
+        .iter()
+        .map(|(ids, currency, sum, rows)| {
+            let keys = dimensions.iter().zip(ids).map(|(&d, &id)| group_label(cube, d, id)).collect();
+            let currency_label = cube.labels(unit)[*currency as usize].clone();
+            (*currency, GroupOf { keys, currency: currency_label, cost: sum.value(), rows: *rows })
+        })
+        .collect();
+    groups.sort_by(|(c, a), (d, b)| {
+        sums.rank(*c).cmp(&sums.rank(*d)).then_with(|| b.cost.total_cmp(&a.cost)).then_with(|| a.keys.cmp(&b.keys))
+    });
+    GroupedMany {
+        rows: sums.rows(),
+        groups: groups.into_iter().map(|(_, group)| group).collect(),
+        totals: sums.totals.into_iter().map(|(_, total)| total).collect(),
     }
 }
 
@@ -525,6 +612,7 @@ mod tests {
                 cube.label_id(6, "USD"),
                 // Usage is ten units per dollar, in hours for EC2 and GB-months for the rest.
                 cube.label_id(7, if service == "AmazonEC2" { "Hrs" } else { "GB-Mo" }),
+                cube.label_id(8, ""),
             ];
             let cell = cube.cell_index((key, day));
             cube.add(cell, [unblended, unblended, amortized, unblended * 1.5, unblended * 10.0], false);
@@ -561,6 +649,31 @@ mod tests {
         assert_eq!(keys(&by_service), [("AmazonEC2", 15.0), ("AmazonS3", 2.0), ("AWSGlue", 1.0)]);
         let by_month = group(&cube, &Query { group_by: Dimension::Month, ..Query::default() }, &usage);
         assert_eq!(keys(&by_month), [("(no date)", 1.0), ("2024-01", 12.0), ("2024-02", 5.0)]);
+    }
+
+    #[test]
+    fn groups_by_several_dimensions_each_combination_once() {
+        let cube = sample();
+        let usage = UsageRule::default();
+        let by = [Dimension::Service, Dimension::Month];
+        let grouped = group_many(&cube, &by, Measure::Unblended, &Filter::default(), &usage);
+        let found: Vec<(Vec<&str>, f64)> =
+            grouped.groups.iter().map(|g| (g.keys.iter().map(String::as_str).collect(), g.cost)).collect();
+        assert_eq!(
+            found,
+            [
+                (vec!["AmazonEC2", "2024-01"], 10.0),
+                (vec!["AmazonEC2", "2024-02"], 5.0),
+                (vec!["AmazonS3", "2024-01"], 2.0),
+                (vec!["AWSGlue", "(no date)"], 1.0),
+            ]
+        );
+        assert_eq!((grouped.rows, grouped.totals[0].cost), (4, 18.0));
+        // One dimension gives what `group` gives, in the same order for text dimensions.
+        let one = group_many(&cube, &[Dimension::Account], Measure::Amortized, &Filter::default(), &usage);
+        let query = Query { group_by: Dimension::Account, measure: Measure::Amortized, ..Query::default() };
+        let single = group(&cube, &query, &usage);
+        assert_eq!(one.groups.iter().map(|g| (g.keys[0].as_str(), g.cost)).collect::<Vec<_>>(), keys(&single),);
     }
 
     #[test]

@@ -184,6 +184,7 @@ mod tests {
             columns,
             optional,
             column_count: names.len(),
+            names: names.iter().map(|name| (*name).to_owned()).collect(),
             rows: 0,
             row_groups: vec![],
             bytes: 0,

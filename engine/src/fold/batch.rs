@@ -20,6 +20,9 @@ pub struct Batch<'a> {
     pub cost: &'a dyn Array,
     /// The optional columns present, by field.
     pub optional: Vec<(Field, &'a dyn Array)>,
+    /// The on-demand dimension's column (a tag, a cost category, the resource),
+    /// as text, when the scan reads one and the file has it.
+    pub detail: Option<&'a dyn Array>,
     /// The cost column's name, for errors.
     pub cost_name: &'a str,
 }

@@ -13,7 +13,7 @@ use crate::fold::sum::CompensatedSum;
 use crate::schema::catalogue::Field;
 
 /// How many text labels a cell key has: one per [`Dimension::LABELS`].
-pub const TEXT_DIMENSIONS: usize = 8;
+pub const TEXT_DIMENSIONS: usize = 9;
 
 /// What costs can be grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -34,6 +34,10 @@ pub enum Dimension {
     Currency,
     /// The unit of the usage quantity.
     Unit,
+    /// What an on-demand scan was asked for ([`Detail`](crate::Detail): a tag, a
+    /// cost category, the resource): too many values to keep otherwise, so
+    /// empty in the explorer's own cube.
+    Detail,
     /// The calendar month of the usage.
     Month,
     /// The day of the usage.
@@ -51,19 +55,24 @@ impl Dimension {
         Dimension::LineItemType,
         Dimension::Currency,
         Dimension::Unit,
+        Dimension::Detail,
     ];
 
-    /// Every dimension, in the order a picker shows them: the text ones, then time.
-    pub const ALL: [Dimension; TEXT_DIMENSIONS + 2] = {
-        let mut all = [Dimension::Day; TEXT_DIMENSIONS + 2];
+    /// Every dimension the explorer's own cube answers, in the order a picker
+    /// shows them: the text ones, then time. [`Detail`](Self::Detail) is not
+    /// among them: only an on-demand scan fills it.
+    pub const ALL: [Dimension; TEXT_DIMENSIONS + 1] = {
+        let mut all = [Dimension::Day; TEXT_DIMENSIONS + 1];
         let mut i = 0;
-        while i < TEXT_DIMENSIONS {
+        while i < TEXT_DIMENSIONS - 1 {
             all[i] = Self::LABELS[i];
             i += 1;
         }
-        all[TEXT_DIMENSIONS] = Dimension::Month;
+        all[TEXT_DIMENSIONS - 1] = Dimension::Month;
         all
     };
+
+    const _DETAIL_IS_LAST: () = assert!(matches!(Self::LABELS[TEXT_DIMENSIONS - 1], Dimension::Detail));
 
     /// Its slot in a cell key, for the text dimensions (its place in [`LABELS`](Self::LABELS)).
     pub const fn slot(self) -> Option<usize> {
@@ -76,6 +85,7 @@ impl Dimension {
             Dimension::LineItemType => Some(5),
             Dimension::Currency => Some(6),
             Dimension::Unit => Some(7),
+            Dimension::Detail => Some(8),
             Dimension::Month | Dimension::Day => None,
         }
     }
@@ -90,7 +100,9 @@ impl Dimension {
             Dimension::Operation => Some(Field::Operation),
             Dimension::Currency => Some(Field::Currency),
             Dimension::Unit => Some(Field::Unit),
-            Dimension::Service | Dimension::LineItemType | Dimension::Month | Dimension::Day => None,
+            Dimension::Service | Dimension::LineItemType | Dimension::Detail | Dimension::Month | Dimension::Day => {
+                None
+            }
         }
     }
 
@@ -105,6 +117,7 @@ impl Dimension {
             Dimension::LineItemType => "Line item type",
             Dimension::Currency => "Currency",
             Dimension::Unit => "Unit",
+            Dimension::Detail => "Detail",
             Dimension::Month => "Month",
             Dimension::Day => "Day",
         }
@@ -121,6 +134,7 @@ impl Dimension {
             Dimension::LineItemType => "line-item-type",
             Dimension::Currency => "currency",
             Dimension::Unit => "unit",
+            Dimension::Detail => "detail",
             Dimension::Month => "month",
             Dimension::Day => "day",
         }
@@ -444,6 +458,7 @@ mod tests {
                 cube.label_id(5, "Usage"),
                 cube.label_id(6, "USD"),
                 cube.label_id(7, "Hrs"),
+                cube.label_id(8, ""),
             ];
             let cell = cube.cell_index((key, day));
             cube.add(cell, [cost; MEASURES], false);
@@ -502,8 +517,10 @@ mod tests {
         for (slot, dimension) in Dimension::LABELS.into_iter().enumerate() {
             assert_eq!(dimension.slot(), Some(slot), "{dimension:?}");
         }
+        // The explorer offers every text dimension but the on-demand one.
         let text = Dimension::ALL.iter().filter(|d| d.slot().is_some()).count();
-        assert_eq!(text, TEXT_DIMENSIONS);
+        assert_eq!(text, TEXT_DIMENSIONS - 1);
+        assert!(!Dimension::ALL.contains(&Dimension::Detail));
     }
 
     #[test]

@@ -62,6 +62,7 @@ impl CubeKernel {
             let column = match dimension {
                 Dimension::Service => Some(batch.service),
                 Dimension::LineItemType => Some(batch.line_item_type),
+                Dimension::Detail => batch.detail,
                 Dimension::Currency => {
                     encode_currency(interner, batch, ids)?;
                     continue;

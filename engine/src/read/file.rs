@@ -7,7 +7,7 @@ use parquet::file::reader::ChunkReader;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::fold::batch::Fold;
+use crate::fold::batch::{Batch, Fold};
 use crate::fold::cube::Cube;
 use crate::fold::cube_kernel::CubeKernel;
 use crate::fold::kernel::Kernel;
@@ -15,7 +15,7 @@ use crate::fold::tally::Tally;
 use crate::read::parquet::ParquetFile;
 use crate::read::source::ReadStats;
 use crate::read::text::{Container, TextFile};
-use crate::schema::columns::{CurColumns, OptionalColumns};
+use crate::schema::columns::{Column, CurColumns, OptionalColumns};
 
 /// What opening a file learned: enough to plan the work and to explain the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +28,10 @@ pub struct Outline {
     pub optional: OptionalColumns,
     /// How many top-level columns the file has.
     pub column_count: usize,
+    /// Their names, as the file spells them: where a tag or a resource is
+    /// looked for ([`Detail::column`](crate::Detail::column)).
+    #[serde(default)]
+    pub names: Vec<String>,
     /// Rows in the file; 0 for CSV, whose rows are known only once read.
     pub rows: u64,
     /// The row groups, in file order (none for CSV).
@@ -229,6 +233,28 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             Ok(())
         })?;
         Ok((kernel.take_part(), stats))
+    }
+
+    /// Scans one slice on demand into a cube whose [`Detail`](crate::Dimension::Detail)
+    /// slot holds the values of `column` (as text; "" where a row has none, and
+    /// on every row when the file lacks it: `None`). Find the column of a tag,
+    /// cost category or resource with [`Detail::column`](crate::Detail::column).
+    /// Without `dated` every cell is undated, which keeps a dimension of many
+    /// values from multiplying by the days.
+    pub fn explore_detail(
+        &self,
+        slice: RowSlice,
+        column: Option<&Column>,
+        dated: bool,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Cube> {
+        let mut kernel = CubeKernel::default();
+        let fold = &mut |batch: &Batch<'_>| kernel.add(batch);
+        match &self.inner {
+            Inner::Parquet(file) => file.read_detail(slice, column, dated, progress, fold)?,
+            Inner::Text(file) => file.read_detail(slice, column, dated, progress, fold)?,
+        };
+        Ok(kernel.take_part())
     }
 
     /// Reads `slice` in the columns `kind` needs, whatever the format, handing

@@ -10,23 +10,49 @@ use arrow_array::types::Int32Type;
 use arrow_array::{Array, ArrayRef, DictionaryArray, StringArray};
 
 use crate::error::{Error, Result};
+use crate::schema::columns::canonical;
 
 /// The text under `key` in a JSON object, if `text` is one and holds it as text
 /// (or a number, written as JSON writes it). Anything else is no value.
+///
+/// `key` may name alternatives, one per line, the first the object holds
+/// winning; each is matched as written, or else in the canonical spelling
+/// column names are matched in (`user_CostCenter` finds `user_cost_center`).
 pub fn value_in_json(text: &str, key: &str) -> Option<String> {
     let text = text.trim();
     if !text.starts_with('{') {
         return None;
     }
-    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).ok()?.remove(key)? {
-        serde_json::Value::String(value) => Some(value),
+    let object = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).ok()?;
+    let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    match object.get(keys[pick(&keys, key)?])? {
+        serde_json::Value::String(value) => Some(value.clone()),
         serde_json::Value::Number(number) => Some(number.to_string()),
         _ => None,
     }
 }
 
-/// A text column of JSON objects as the text under `key`, row by row. A
-/// dictionary-encoded column is read once per distinct entry.
+/// Where among `keys` is the one `wanted` (alternatives, one per line) names: see [`value_in_json`].
+fn pick(keys: &[&str], wanted: &str) -> Option<usize> {
+    wanted.lines().find_map(|wanted| {
+        keys.iter().position(|k| *k == wanted).or_else(|| {
+            let wanted = canonical(wanted);
+            keys.iter().position(|k| canonical(k) == wanted)
+        })
+    })
+}
+
+/// Every key of a JSON object (none if `text` is not one), for listing the
+/// tags a column of them holds.
+pub fn keys_in_json(text: &str) -> Vec<String> {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text.trim())
+        .map(|object| object.into_iter().map(|(key, _)| key).collect())
+        .unwrap_or_default()
+}
+
+/// A column of key → value pairs as the text under `key`, row by row: text
+/// columns of JSON objects (a dictionary-encoded one is read once per distinct
+/// entry), or a map of text to text (CUR 2.0 Parquet's `resource_tags`).
 pub fn column_of_key(column: &dyn Array, key: &str) -> Result<ArrayRef> {
     if let Some(dictionary) = column.as_dictionary_opt::<Int32Type>() {
         let values = column_of_key(dictionary.values().as_ref(), key)?;
@@ -34,22 +60,66 @@ pub fn column_of_key(column: &dyn Array, key: &str) -> Result<ArrayRef> {
             .map_err(|error| Error::Internal(format!("a keyed dictionary could not be rebuilt: {error}")))?;
         return Ok(Arc::new(keyed));
     }
-    let texts: Vec<Option<String>> = match column.as_string_opt::<i32>() {
-        Some(strings) => strings.iter().map(|t| t.and_then(|t| value_in_json(t, key))).collect(),
-        None => match column.as_string_opt::<i64>() {
-            Some(strings) => strings.iter().map(|t| t.and_then(|t| value_in_json(t, key))).collect(),
-            None => match column.as_string_view_opt() {
-                Some(strings) => strings.iter().map(|t| t.and_then(|t| value_in_json(t, key))).collect(),
-                None => {
-                    return Err(Error::Internal(format!(
-                        "a column of {} reached the key reader, which takes text",
-                        column.data_type()
-                    )));
-                }
-            },
-        },
-    };
-    Ok(Arc::new(StringArray::from(texts)))
+    if let Some(map) = column.as_map_opt() {
+        let (keys, values) = (texts(map.keys().as_ref())?, texts(map.values().as_ref())?);
+        let offsets = map.value_offsets();
+        let rows = (0..map.len()).map(|row| {
+            if map.is_null(row) {
+                return None;
+            }
+            let (first, end) = (offsets[row].max(0) as usize, (offsets[row + 1].max(0) as usize).min(keys.len()));
+            let entries: Vec<&str> = keys.get(first..end)?.iter().map(|k| k.unwrap_or_default()).collect();
+            values.get(first + pick(&entries, key)?).copied().flatten()
+        });
+        return Ok(Arc::new(rows.collect::<StringArray>()));
+    }
+    let rows = texts(column)?.into_iter().map(|text| text.and_then(|text| value_in_json(text, key)));
+    Ok(Arc::new(rows.collect::<StringArray>()))
+}
+
+/// A map column as the JSON text of each row's pairs (`{"user_team":"a"}`), so
+/// that a whole column of pairs can be read as text (to learn its keys);
+/// `None` for a column that is not a map.
+pub fn map_as_json(column: &dyn Array) -> Result<Option<ArrayRef>> {
+    let Some(map) = column.as_map_opt() else { return Ok(None) };
+    let (keys, values) = (texts(map.keys().as_ref())?, texts(map.values().as_ref())?);
+    let offsets = map.value_offsets();
+    let rows = (0..map.len()).map(|row| {
+        if map.is_null(row) {
+            return None;
+        }
+        let (first, end) = (offsets[row].max(0) as usize, (offsets[row + 1].max(0) as usize).min(keys.len()));
+        let object: serde_json::Map<String, serde_json::Value> = (first..end)
+            .filter_map(|i| {
+                let value = values.get(i).copied().flatten().map_or(serde_json::Value::Null, |v| v.into());
+                Some(((*keys.get(i)?)?.to_owned(), value))
+            })
+            .collect();
+        Some(serde_json::Value::Object(object).to_string())
+    });
+    Ok(Some(Arc::new(rows.collect::<StringArray>())))
+}
+
+/// The rows of a text column.
+fn texts(column: &dyn Array) -> Result<Vec<Option<&str>>> {
+    if let Some(strings) = column.as_string_opt::<i32>() {
+        return Ok(strings.iter().collect());
+    }
+    if let Some(strings) = column.as_string_opt::<i64>() {
+        return Ok(strings.iter().collect());
+    }
+    if let Some(strings) = column.as_string_view_opt() {
+        return Ok(strings.iter().collect());
+    }
+    if let Some(dictionary) = column.as_dictionary_opt::<Int32Type>() {
+        let values = texts(dictionary.values().as_ref())?;
+        return Ok(dictionary
+            .keys()
+            .iter()
+            .map(|k| k.and_then(|k| values.get(k as usize).copied().flatten()))
+            .collect());
+    }
+    Err(Error::Internal(format!("a column of {} reached the key reader, which takes text", column.data_type())))
 }
 
 /// Remembers the last texts looked up, for readers that meet the same JSON
@@ -89,6 +159,11 @@ mod tests {
         assert_eq!(value_in_json("AWS CloudTrail", "product_name"), None);
         assert_eq!(value_in_json(r#"{"product_name":"#, "product_name"), None, "cut JSON is no value");
         assert_eq!(value_in_json(r#"{"vcpu":4}"#, "vcpu").as_deref(), Some("4"));
+        let tags = r#"{"team":"a","user_cost_center":"CC-1"}"#;
+        assert_eq!(value_in_json(tags, "user:team\nteam").as_deref(), Some("a"), "the second alternative");
+        assert_eq!(value_in_json(tags, "user_CostCenter").as_deref(), Some("CC-1"), "canonical spelling");
+        assert_eq!(keys_in_json(tags), ["team", "user_cost_center"]);
+        assert!(keys_in_json("NULL").is_empty());
     }
 
     #[test]
@@ -109,5 +184,30 @@ mod tests {
         let mut cache = KeyCache::default();
         assert_eq!(cache.value(br#"{"product_name":"Amazon S3"}"#, "product_name"), Some("Amazon S3"));
         assert_eq!(cache.value(b"not json", "product_name"), None);
+    }
+
+    #[test]
+    fn a_map_column_gives_the_value_under_the_key() {
+        use arrow_array::builder::{MapBuilder, StringBuilder};
+        let mut builder = MapBuilder::new(None, StringBuilder::new(), StringBuilder::new());
+        for row in [&[("user_team", "payments"), ("user_env", "prod")][..], &[("user_env", "dev")], &[]] {
+            for (key, value) in row {
+                builder.keys().append_value(key);
+                builder.values().append_value(value);
+            }
+            builder.append(true).unwrap();
+        }
+        builder.append(false).unwrap();
+        let map = builder.finish();
+        let keyed = column_of_key(&map, "user_team").unwrap();
+        let rows: Vec<Option<&str>> = keyed.as_string::<i32>().iter().collect();
+        assert_eq!(rows, [Some("payments"), None, None, None]);
+        let json = map_as_json(&map).unwrap().unwrap();
+        let rows: Vec<Option<&str>> = json.as_string::<i32>().iter().collect();
+        assert_eq!(
+            rows,
+            [Some(r#"{"user_env":"prod","user_team":"payments"}"#), Some(r#"{"user_env":"dev"}"#), Some("{}"), None]
+        );
+        assert!(map_as_json(&StringArray::from(vec!["x"])).unwrap().is_none());
     }
 }

@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::fold::batch::{Batch, Fold};
 use crate::read::file::{Delivery, Outline, RowGroupOutline, RowSlice, ScanKind};
 use crate::read::footer_guard;
-use crate::read::keyed::column_of_key;
+use crate::read::keyed::{column_of_key, map_as_json};
 use crate::read::page_guard::ChunkGuard;
 use crate::read::source::{FooterSource, ReadStats, ScanSource};
 use crate::schema::catalogue::{COSTS_FIELDS, Field, Holds};
@@ -45,55 +45,62 @@ const MAX_EXPLORE_PREFETCH: u64 = 32 << 20;
 /// Read ahead past the estimated end of a slice, for its last page.
 const PREFETCH_SLACK: u64 = 256 << 10;
 
-/// The columns one kind of scan reads: the three required ones, then optional ones.
+/// The columns one kind of scan reads: the three required ones, then optional
+/// ones, and the on-demand dimension's.
 struct Projection {
     /// The required columns (type, service, cost).
     required: [Column; 3],
     /// The optional columns read, by field.
     optional: Vec<(Field, Column)>,
-    /// Leaf column indices of the distinct columns read.
+    /// The on-demand dimension's column, if the scan reads one.
+    detail: Option<Column>,
+    /// Leaf column indices of the distinct columns read (a map has two).
     leaves: Vec<usize>,
+    /// The name of each leaf's column, for errors.
+    leaf_names: Vec<String>,
     mask: ProjectionMask,
     /// Where each required column sits in a decoded batch.
     required_at: [usize; 3],
     /// Where each optional column sits in a decoded batch.
     optional_at: Vec<usize>,
+    /// Where the detail column sits in a decoded batch.
+    detail_at: Option<usize>,
 }
 
 impl Projection {
-    fn new(schema: &SchemaDescriptor, required: [Column; 3], optional: Vec<(Field, Column)>) -> Result<Projection> {
+    fn new(
+        schema: &SchemaDescriptor,
+        required: [Column; 3],
+        optional: Vec<(Field, Column)>,
+        detail: Option<Column>,
+    ) -> Result<Projection> {
+        let all = || required.iter().chain(optional.iter().map(|(_, c)| c)).chain(detail.as_ref());
         // A column may serve two roles (FOCUS's BilledCost is both the cost and the
         // net cost): it is read once, and both roles point at it.
-        let mut by_index: Vec<usize> =
-            required.iter().chain(optional.iter().map(|(_, c)| c)).map(|column| column.index).collect();
+        let mut by_index: Vec<usize> = all().map(|column| column.index).collect();
         by_index.sort_unstable();
         by_index.dedup();
         let at = |column: &Column| by_index.binary_search(&column.index).unwrap_or(0);
         let required_at = [at(&required[0]), at(&required[1]), at(&required[2])];
         let optional_at = optional.iter().map(|(_, column)| at(column)).collect();
-        let columns: Vec<&Column> = by_index
-            .iter()
-            .map(|&index| {
-                required
-                    .iter()
-                    .chain(optional.iter().map(|(_, c)| c))
-                    .find(|c| c.index == index)
-                    .expect("every index came from a column")
-            })
-            .collect();
-        let leaves = columns.iter().map(|column| flat_leaf(schema, column, "explorer")).collect::<Result<_>>()?;
+        let detail_at = detail.as_ref().map(at);
+        let (mut leaves, mut leaf_names) = (Vec::new(), Vec::new());
+        for &index in &by_index {
+            let column = all().find(|c| c.index == index).expect("every index came from a column");
+            let of_column = match &detail {
+                Some(d) if d.index == index => detail_leaves(schema, column)?,
+                _ => vec![flat_leaf(schema, column, "explorer")?],
+            };
+            leaf_names.extend(of_column.iter().map(|_| column.name.clone()));
+            leaves.extend(of_column);
+        }
         let mask = ProjectionMask::roots(schema, by_index);
-        Ok(Projection { required, optional, leaves, mask, required_at, optional_at })
-    }
-
-    /// The names of the distinct columns read, in leaf order.
-    fn names(&self) -> Vec<&str> {
-        let mut columns: Vec<&Column> = self.required.iter().chain(self.optional.iter().map(|(_, c)| c)).collect();
-        columns.sort_by_key(|c| c.index);
-        columns.dedup_by_key(|c| c.index);
-        columns.into_iter().map(|c| c.name.as_str()).collect()
+        Ok(Projection { required, optional, detail, leaves, leaf_names, mask, required_at, optional_at, detail_at })
     }
 }
+
+/// The role of the on-demand dimension's column, in errors.
+const DETAIL_ROLE: &str = "tag, cost category or resource";
 
 /// An opened CUR Parquet file, ready to scan.
 pub(crate) struct ParquetFile<R: ChunkReader> {
@@ -105,6 +112,8 @@ pub(crate) struct ParquetFile<R: ChunkReader> {
     /// The metadata and the arrow schema (text columns asked for as dictionaries)
     /// every scan starts from.
     arrow_metadata: ArrowReaderMetadata,
+    /// Where the column data ends (the footer starts): no chunk may reach past it.
+    data_end: u64,
 }
 
 impl<R: ChunkReader + 'static> ParquetFile<R> {
@@ -155,9 +164,9 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
         notes.extend(refused);
         let present: Vec<(Field, Column)> = optional.present().map(|(f, c)| (f, c.clone())).collect();
         let costs_columns = present.iter().filter(|(field, _)| COSTS_FIELDS.contains(field)).cloned().collect();
-        let costs = Projection::new(&schema, required.clone(), costs_columns)?;
+        let costs = Projection::new(&schema, required.clone(), costs_columns, None)?;
         let explored = present.into_iter().filter(|(field, _)| field.explored()).collect();
-        let explore = Projection::new(&schema, required, explored)?;
+        let explore = Projection::new(&schema, required, explored, None)?;
 
         let metadata = Arc::new(metadata);
         let options = ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &explore)?);
@@ -177,11 +186,20 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             notes,
             optional,
             column_count: names.len(),
+            names: names.iter().map(|name| (*name).to_owned()).collect(),
             rows: metadata.file_metadata().num_rows() as u64,
             row_groups,
             columns,
         };
-        Ok(ParquetFile { reader: Arc::new(reader), metadata, outline, costs, explore, arrow_metadata })
+        Ok(ParquetFile {
+            reader: Arc::new(reader),
+            metadata,
+            outline,
+            costs,
+            explore,
+            arrow_metadata,
+            data_end: footer_start,
+        })
     }
 
     /// What opening the file learned.
@@ -235,7 +253,43 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
-        let projection = self.projection(kind);
+        self.read_projected(slice, self.projection(kind), &self.arrow_metadata, prefetched, progress, fold)
+    }
+
+    /// Reads `slice` for an on-demand scan: the explorer's columns (without the
+    /// day unless `dated`) and the `detail` column, if the file has it.
+    pub(crate) fn read_detail(
+        &self,
+        slice: RowSlice,
+        detail: Option<&Column>,
+        dated: bool,
+        progress: &mut dyn FnMut(u64),
+        fold: &mut Fold<'_>,
+    ) -> Result<ReadStats> {
+        let schema = self.metadata.file_metadata().schema_descr();
+        let optional =
+            self.explore.optional.iter().filter(|(field, _)| dated || *field != Field::UsageStart).cloned().collect();
+        let projection = Projection::new(schema, self.explore.required.clone(), optional, detail.cloned())?;
+        if let Some(column) = detail {
+            // Its chunks were not checked at open (only the columns every scan reads were).
+            let leaves = detail_leaves(schema, column)?;
+            let names = leaves.iter().map(|_| column.name.as_str());
+            check_row_groups(&self.metadata, &leaves, names, self.data_end)?;
+        }
+        let options = ArrowReaderOptions::new().with_schema(arrow_schema(schema, &projection)?);
+        let arrow_metadata = ArrowReaderMetadata::try_new(Arc::clone(&self.metadata), options)?;
+        self.read_projected(slice, &projection, &arrow_metadata, Vec::new(), progress, fold)
+    }
+
+    fn read_projected(
+        &self,
+        slice: RowSlice,
+        projection: &Projection,
+        arrow_metadata: &ArrowReaderMetadata,
+        prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+        fold: &mut Fold<'_>,
+    ) -> Result<ReadStats> {
         let group_rows = self
             .outline
             .row_groups
@@ -247,26 +301,34 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
         let guards = projection
             .leaves
             .iter()
-            .zip(projection.names())
-            .map(|(&leaf, name)| ChunkGuard::new(group.column(leaf), group_rows, name))
+            .zip(&projection.leaf_names)
+            .map(|(&leaf, name)| {
+                let chunk = group.column(leaf);
+                // A map's leaves hold an entry per pair, not per row: their pages
+                // are bounded by the values the chunk claims.
+                let bound = if chunk.column_descr().max_rep_level() > 0 {
+                    u64::try_from(chunk.num_values()).unwrap_or(0)
+                } else {
+                    group_rows
+                };
+                ChunkGuard::new(chunk, bound, name)
+            })
             .collect();
         let source = Arc::new(ScanSource::new(Arc::clone(&self.reader), guards, prefetched));
         let failed = |error: Error| source.take_refusal().unwrap_or(error);
 
-        let batches = ParquetRecordBatchReaderBuilder::new_with_metadata(
-            Shared(Arc::clone(&source)),
-            self.arrow_metadata.clone(),
-        )
-        .with_row_groups(vec![slice.row_group])
-        .with_projection(projection.mask.clone())
-        .with_batch_size(BATCH_ROWS)
-        .with_row_selection(RowSelection::from(vec![
-            RowSelector::skip(slice.first_row as usize),
-            RowSelector::select(slice.rows as usize),
-            RowSelector::skip((group_rows - slice.first_row - slice.rows) as usize),
-        ]))
-        .build()
-        .map_err(|error| failed(error.into()))?;
+        let batches =
+            ParquetRecordBatchReaderBuilder::new_with_metadata(Shared(Arc::clone(&source)), arrow_metadata.clone())
+                .with_row_groups(vec![slice.row_group])
+                .with_projection(projection.mask.clone())
+                .with_batch_size(BATCH_ROWS)
+                .with_row_selection(RowSelection::from(vec![
+                    RowSelector::skip(slice.first_row as usize),
+                    RowSelector::select(slice.rows as usize),
+                    RowSelector::skip((group_rows - slice.first_row - slice.rows) as usize),
+                ]))
+                .build()
+                .map_err(|error| failed(error.into()))?;
         let mut rows_read = 0;
         for batch in batches {
             let batch: RecordBatch = batch.map_err(|error| failed(error.into()))?;
@@ -293,11 +355,23 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
                     None => Ok((*field, column(at)?)),
                 })
                 .collect::<Result<_>>()?;
+            // A key's values in a column of pairs; a whole map column as JSON text.
+            let keyed_detail = match (&projection.detail, projection.detail_at) {
+                (Some(Column { key: Some(key), .. }), Some(at)) => Some(column_of_key(column(at)?, key)?),
+                (Some(_), Some(at)) => map_as_json(column(at)?)?,
+                _ => None,
+            };
+            let detail = match (keyed_detail.as_deref(), projection.detail_at) {
+                (Some(keyed), _) => Some(keyed),
+                (None, Some(at)) => Some(column(at)?),
+                (None, None) => None,
+            };
             fold(&Batch {
                 line_item_type: column(t)?,
                 service: column(s)?,
                 cost: column(c)?,
                 optional,
+                detail,
                 cost_name: &self.outline.columns.cost.name,
             })?;
             rows_read += batch.num_rows() as u64;
@@ -455,6 +529,38 @@ fn looks_like(head: &[u8]) -> String {
     }
 }
 
+/// The leaves of the on-demand dimension's column: one of text, or a map of
+/// text to text (CUR 2.0's `resource_tags`), whose key and value leaves are read.
+fn detail_leaves(schema: &SchemaDescriptor, column: &Column) -> Result<Vec<usize>> {
+    let refuse = |found: String| Error::ColumnType {
+        role: DETAIL_ROLE,
+        column: column.name.clone(),
+        found,
+        expected: "text, or a map of text to text",
+    };
+    let field = &schema.root_schema().get_fields()[column.index];
+    let leaves: Vec<usize> =
+        (0..schema.num_columns()).filter(|&leaf| schema.get_column_root_idx(leaf) == column.index).collect();
+    let text = |leaf: &usize| schema.column(*leaf).physical_type() == PhysicalType::BYTE_ARRAY;
+    if field.is_primitive() {
+        let leaf = flat_leaf(schema, column, DETAIL_ROLE)?;
+        return if text(&leaf) { Ok(vec![leaf]) } else { Err(refuse(describe_type(&schema.column(leaf)))) };
+    }
+    use parquet::basic::{ConvertedType, LogicalType};
+    let info = field.get_basic_info();
+    let map = matches!(info.logical_type_ref(), Some(LogicalType::Map))
+        || matches!(info.converted_type(), ConvertedType::MAP | ConvertedType::MAP_KEY_VALUE);
+    if map
+        && leaves.len() == 2
+        && leaves.iter().all(text)
+        && leaves.iter().all(|&l| schema.column(l).max_rep_level() == 1)
+    {
+        Ok(leaves)
+    } else {
+        Err(refuse("nested values other than a map of text".into()))
+    }
+}
+
 /// The leaf index of a top-level column, which must be a plain (non-nested) value.
 fn flat_leaf(schema: &SchemaDescriptor, column: &Column, role: &'static str) -> Result<usize> {
     let field = &schema.root_schema().get_fields()[column.index];
@@ -578,7 +684,10 @@ fn check_chunk(group: &RowGroupMetaData, leaf: usize, name: &str, index: usize, 
     if chunk.data_page_offset() < start || chunk.data_page_offset() as u64 >= end.max(start as u64 + 1) {
         return Err(damaged(format!("its first data page is said to be at byte {}", chunk.data_page_offset())));
     }
-    if chunk.num_values() != group.num_rows() {
+    // A flat column has a value (or a null) per row; a map's leaves have one
+    // per pair and at least one per row (an empty or null map has one level).
+    let repeated = chunk.column_descr().max_rep_level() > 0;
+    if (!repeated && chunk.num_values() != group.num_rows()) || (repeated && chunk.num_values() < group.num_rows()) {
         return Err(damaged(format!("it claims {} values for {} rows", chunk.num_values(), group.num_rows())));
     }
     check_codec(chunk.compression(), name)
@@ -606,9 +715,10 @@ fn check_codec(compression: Compression, column: &str) -> Result<()> {
 fn arrow_schema(schema: &SchemaDescriptor, explore: &Projection) -> Result<SchemaRef> {
     let arrow = parquet_to_arrow_schema(schema, None)
         .map_err(|error| Error::Corrupt { detail: format!("its schema cannot be read: {error}") })?;
-    // The type and service columns, and the optional text columns.
+    // The type and service columns, the optional text columns, and the detail.
     let text_columns: Vec<usize> = explore.required[..2]
         .iter()
+        .chain(explore.detail.as_ref())
         .map(|c| c.index)
         .chain(
             explore

@@ -92,6 +92,7 @@ mod tests {
             },
             optional: Default::default(),
             column_count: 3,
+            names: vec!["t".into(), "s".into(), "c".into()],
             rows: groups.iter().fold(0, |sum, g| sum.saturating_add(g.0)),
             row_groups: groups.iter().map(|&(rows, bytes)| RowGroupOutline { rows, bytes }).collect(),
             notes: vec![],

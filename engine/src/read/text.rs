@@ -116,6 +116,9 @@ struct Projection {
     /// The optional fields: what each is, its index, how it is read, and the key
     /// whose value it is, for one inside a column of JSON objects.
     optional: Vec<(Field, usize, Holds, Option<String>)>,
+    /// The on-demand dimension's field: its index, and its key for one inside
+    /// a column of JSON objects.
+    detail: Option<(usize, Option<String>)>,
 }
 
 impl<R: ChunkReader> TextFile<R> {
@@ -146,6 +149,7 @@ impl<R: ChunkReader> TextFile<R> {
                 .filter(|(field, _)| keep(*field))
                 .map(|(field, column): (Field, &Column)| (field, column.index, field.holds(), column.key.clone()))
                 .collect(),
+            detail: None,
         };
         let costs = fields(&|field| COSTS_FIELDS.contains(&field));
         let explore = fields(&Field::explored);
@@ -154,6 +158,7 @@ impl<R: ChunkReader> TextFile<R> {
             notes: columns::notes(&found, &optional),
             optional,
             column_count: names.len(),
+            names: names.clone(),
             rows: 0,
             row_groups: Vec::new(),
             bytes: reader.len(),
@@ -180,6 +185,30 @@ impl<R: ChunkReader> TextFile<R> {
             ScanKind::Explore => &self.explore,
         };
         self.read_fields(slice, projection, progress, fold)
+    }
+
+    /// Reads the whole file for an on-demand scan: the explorer's fields
+    /// (without the day unless `dated`) and the `detail` column, if the file has it.
+    pub(crate) fn read_detail(
+        &self,
+        slice: RowSlice,
+        detail: Option<&Column>,
+        dated: bool,
+        progress: &mut dyn FnMut(u64),
+        fold: &mut Fold<'_>,
+    ) -> Result<ReadStats> {
+        let projection = Projection {
+            required: self.explore.required,
+            optional: self
+                .explore
+                .optional
+                .iter()
+                .filter(|(field, ..)| dated || *field != Field::UsageStart)
+                .cloned()
+                .collect(),
+            detail: detail.map(|column| (column.index, column.key.clone())),
+        };
+        self.read_fields(slice, &projection, progress, fold)
     }
 
     fn read_fields(
@@ -249,6 +278,7 @@ struct Builders {
     service: StringBuilder,
     cost: Float64Builder,
     optional: Vec<Builder>,
+    detail: Option<Builder>,
 }
 
 enum Builder {
@@ -275,6 +305,10 @@ impl Builders {
                     (Holds::Label | Holds::Day | Holds::Text, None) => Builder::Text(text()),
                 })
                 .collect(),
+            detail: projection.detail.as_ref().map(|(_, key)| match key {
+                Some(_) => Builder::Keyed(text(), KeyCache::default()),
+                None => Builder::Text(text()),
+            }),
         }
     }
 
@@ -290,7 +324,9 @@ impl Builders {
         push_text(&mut self.line_item_type, field(t), focus);
         push_text(&mut self.service, field(s), focus);
         self.cost.append_option(number(field(c)).ok_or(c)?);
-        for (builder, (_, index, _, key)) in self.optional.iter_mut().zip(&projection.optional) {
+        let detail = self.detail.as_mut().zip(projection.detail.as_ref().map(|(index, key)| (index, key)));
+        let optional = self.optional.iter_mut().zip(projection.optional.iter().map(|(_, index, _, key)| (index, key)));
+        for (builder, (index, key)) in optional.chain(detail) {
             let index = *index;
             match builder {
                 Builder::Text(text) => push_text(text, field(index), focus),
@@ -309,22 +345,21 @@ impl Builders {
         let line_item_type: ArrayRef = std::sync::Arc::new(self.line_item_type.finish());
         let service: ArrayRef = std::sync::Arc::new(self.service.finish());
         let cost: ArrayRef = std::sync::Arc::new(self.cost.finish());
-        let optional: Vec<ArrayRef> = self
-            .optional
-            .iter_mut()
-            .map(|builder| -> ArrayRef {
-                match builder {
-                    Builder::Text(text) | Builder::Keyed(text, _) => std::sync::Arc::new(text.finish()),
-                    Builder::Amount(amounts) => std::sync::Arc::new(amounts.finish()),
-                }
-            })
-            .collect();
+        let finish = |builder: &mut Builder| -> ArrayRef {
+            match builder {
+                Builder::Text(text) | Builder::Keyed(text, _) => std::sync::Arc::new(text.finish()),
+                Builder::Amount(amounts) => std::sync::Arc::new(amounts.finish()),
+            }
+        };
+        let optional: Vec<ArrayRef> = self.optional.iter_mut().map(finish).collect();
+        let detail: Option<ArrayRef> = self.detail.as_mut().map(finish);
         self.rows = 0;
         fold(&Batch {
             line_item_type: line_item_type.as_ref(),
             service: service.as_ref(),
             cost: cost.as_ref(),
             optional: projection.optional.iter().zip(&optional).map(|((field, ..), a)| (*field, a.as_ref())).collect(),
+            detail: detail.as_deref(),
             cost_name,
         })
     }

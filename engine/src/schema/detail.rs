@@ -1,0 +1,198 @@
+//! The dimensions with too many values to keep in the explorer's cube: the
+//! resource, a user tag, a cost category. Each is read on demand, by a scan of
+//! just the columns it needs, into the cube's [`Detail`](crate::Dimension::Detail)
+//! slot; this module says which column (and which key inside it) holds one.
+//!
+//! Where they live:
+//! - the resource: `line_item_resource_id`, FOCUS `ResourceId`;
+//! - a user tag `team`: legacy CUR's own column per tag (`resource_tags_user_team`,
+//!   CSV `resourceTags/user:team`), CUR 2.0's `resource_tags` (key `user_team`),
+//!   FOCUS `Tags` (key `user:team` or `team`);
+//! - a cost category `Team`: legacy CUR's `cost_category_team` (CSV
+//!   `costCategory/Team`), CUR 2.0's `cost_category`, FOCUS `x_CostCategories`
+//!   (key `Team`).
+//!
+//! The CUR 2.0 and FOCUS columns are key → value pairs: JSON text (CSV, and
+//! some Parquet writers) or a Parquet map.
+
+use serde::{Deserialize, Serialize};
+
+use super::columns::{Column, CurFormat, canonical};
+
+/// A dimension read on demand.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Detail {
+    /// The resource (an ARN or an id such as `i-0abc…`).
+    Resource,
+    /// A user tag, by its key as a person writes it (`team`, `CostCenter`).
+    Tag(String),
+    /// A cost category, by its name.
+    CostCategory(String),
+}
+
+/// Canonical prefixes of legacy CUR's column per user tag and per cost category.
+const TAG_PREFIX: &str = "resource_tags_user_";
+const CATEGORY_PREFIX: &str = "cost_category_";
+
+impl Detail {
+    /// Its short stable name: `resource`, `tag:KEY`, `cost-category:NAME`.
+    pub fn key(&self) -> String {
+        match self {
+            Detail::Resource => "resource".into(),
+            Detail::Tag(key) => format!("tag:{key}"),
+            Detail::CostCategory(name) => format!("cost-category:{name}"),
+        }
+    }
+
+    /// The detail with this [`key`](Self::key); `None` for anything else,
+    /// including a tag or category without a name.
+    pub fn from_key(key: &str) -> Option<Detail> {
+        if key == "resource" {
+            return Some(Detail::Resource);
+        }
+        let (kind, name) = key.split_once(':')?;
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        match kind {
+            "tag" => Some(Detail::Tag(name.to_owned())),
+            "cost-category" => Some(Detail::CostCategory(name.to_owned())),
+            _ => None,
+        }
+    }
+
+    /// A name for people: "Resource", "Tag team", "Cost category Team".
+    pub fn label(&self) -> String {
+        match self {
+            Detail::Resource => "Resource".into(),
+            Detail::Tag(key) => format!("Tag {key}"),
+            Detail::CostCategory(name) => format!("Cost category {name}"),
+        }
+    }
+
+    /// The column of a file with these top-level column `names` (as written)
+    /// that holds it, with the key inside that column where it is one of key →
+    /// value pairs; `None` when the file does not have it.
+    pub fn column(&self, names: &[String], format: CurFormat) -> Option<Column> {
+        let find = |wanted: &str, key: Option<String>| {
+            let index = names.iter().position(|name| canonical(name) == wanted)?;
+            Some(Column { index, name: names[index].clone(), key })
+        };
+        match (self, format) {
+            (Detail::Resource, CurFormat::Focus) => find("resource_id", None),
+            (Detail::Resource, _) => find("line_item_resource_id", None),
+            (Detail::Tag(key), CurFormat::LegacyCur | CurFormat::LegacyCurCsvNames) => {
+                find(&format!("{TAG_PREFIX}{}", canonical(key)), None)
+            }
+            (Detail::Tag(key), CurFormat::Cur2) => find("resource_tags", Some(format!("user_{key}"))),
+            // FOCUS writes user tags with the prefix or without it, depending on the provider.
+            (Detail::Tag(key), CurFormat::Focus) => find("tags", Some(format!("user:{key}\n{key}"))),
+            (Detail::CostCategory(name), CurFormat::LegacyCur | CurFormat::LegacyCurCsvNames) => {
+                find(&format!("{CATEGORY_PREFIX}{}", canonical(name)), None)
+            }
+            (Detail::CostCategory(name), CurFormat::Cur2) => find("cost_category", Some(name.clone())),
+            (Detail::CostCategory(name), CurFormat::Focus) => find("x_cost_categories", Some(name.clone())),
+        }
+    }
+
+    /// The column of key → value pairs that holds every value of this kind in
+    /// a file of `format` (CUR 2.0's `resource_tags`), whose keys are learned
+    /// only from the data; `None` where each tag has a column of its own (legacy
+    /// CUR) or for the resource.
+    pub fn pairs_column(&self, names: &[String], format: CurFormat) -> Option<Column> {
+        let wanted = match (self, format) {
+            (Detail::Tag(_), CurFormat::Cur2) => "resource_tags",
+            (Detail::Tag(_), CurFormat::Focus) => "tags",
+            (Detail::CostCategory(_), CurFormat::Cur2) => "cost_category",
+            (Detail::CostCategory(_), CurFormat::Focus) => "x_cost_categories",
+            _ => return None,
+        };
+        let index = names.iter().position(|name| canonical(name) == wanted)?;
+        Some(Column { index, name: names[index].clone(), key: None })
+    }
+
+    /// The keys (tags) or names (cost categories) a file of `format` has a
+    /// column for, as the column names spell them (legacy CUR). Empty for the
+    /// other flavours, whose keys are in the data: see [`key_of_pair`].
+    pub fn names_in_columns(&self, names: &[String], format: CurFormat) -> Vec<String> {
+        let prefix = match (self, format) {
+            (Detail::Tag(_), CurFormat::LegacyCur | CurFormat::LegacyCurCsvNames) => TAG_PREFIX,
+            (Detail::CostCategory(_), CurFormat::LegacyCur | CurFormat::LegacyCurCsvNames) => CATEGORY_PREFIX,
+            _ => return Vec::new(),
+        };
+        names
+            .iter()
+            .filter(|name| canonical(name).starts_with(prefix))
+            .map(|name| {
+                // The part after the prefix, as written: `resourceTags/user:CostCenter` → `CostCenter`.
+                let cut = name
+                    .rfind([':', '/'])
+                    .map_or_else(|| canonical(name)[prefix.len()..].to_owned(), |at| name[at + 1..].to_owned());
+                if cut.is_empty() { canonical(name)[prefix.len()..].to_owned() } else { cut }
+            })
+            .collect()
+    }
+
+    /// The tag key or category name a key found inside a column of key → value
+    /// pairs stands for (CUR 2.0's `user_team` → `team`); `None` for keys that
+    /// are not of this kind (CUR 2.0's AWS tags, `aws_createdBy`).
+    pub fn key_of_pair<'a>(&self, key: &'a str, format: CurFormat) -> Option<&'a str> {
+        match (self, format) {
+            (Detail::Tag(_), CurFormat::Cur2) => key.strip_prefix("user_"),
+            (Detail::Tag(_), CurFormat::Focus) => Some(key.strip_prefix("user:").unwrap_or(key)),
+            (Detail::CostCategory(_), _) => Some(key),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn keys_round_trip_and_nameless_ones_are_refused() {
+        for detail in [Detail::Resource, Detail::Tag("team".into()), Detail::CostCategory("Cost Centre".into())] {
+            assert_eq!(Detail::from_key(&detail.key()), Some(detail));
+        }
+        assert_eq!(Detail::from_key("tag:"), None);
+        assert_eq!(Detail::from_key("label:x"), None);
+        assert_eq!(Detail::from_key("service"), None);
+    }
+
+    #[test]
+    fn a_tag_is_found_in_every_layout() {
+        let athena = names(&["line_item_unblended_cost", "resource_tags_user_cost_center"]);
+        let found = Detail::Tag("cost_center".into()).column(&athena, CurFormat::LegacyCur).unwrap();
+        assert_eq!((found.index, found.key), (1, None));
+        let csv = names(&["lineItem/UnblendedCost", "resourceTags/user:CostCenter"]);
+        let found = Detail::Tag("CostCenter".into()).column(&csv, CurFormat::LegacyCurCsvNames).unwrap();
+        assert_eq!(found.name, "resourceTags/user:CostCenter");
+        assert_eq!(
+            Detail::Tag("CostCenter".into()).names_in_columns(&csv, CurFormat::LegacyCurCsvNames),
+            ["CostCenter"]
+        );
+        assert_eq!(Detail::Tag("x".into()).names_in_columns(&athena, CurFormat::LegacyCur), ["cost_center"]);
+        let cur2 = names(&["resource_tags", "cost_category"]);
+        assert_eq!(
+            Detail::Tag("team".into()).column(&cur2, CurFormat::Cur2).unwrap().key.as_deref(),
+            Some("user_team")
+        );
+        assert_eq!(Detail::CostCategory("Team".into()).column(&cur2, CurFormat::Cur2).unwrap().index, 1);
+        let focus = names(&["BilledCost", "Tags", "x_CostCategories"]);
+        assert_eq!(
+            Detail::Tag("team".into()).column(&focus, CurFormat::Focus).unwrap().key.as_deref(),
+            Some("user:team\nteam")
+        );
+        assert_eq!(Detail::Tag("team".into()).column(&athena, CurFormat::LegacyCur), None);
+        assert_eq!(Detail::Resource.column(&focus, CurFormat::Focus), None);
+        assert_eq!(Detail::Tag("x".into()).key_of_pair("user_team", CurFormat::Cur2), Some("team"));
+        assert_eq!(Detail::Tag("x".into()).key_of_pair("aws_createdBy", CurFormat::Cur2), None);
+        assert_eq!(Detail::Tag("x".into()).key_of_pair("user:team", CurFormat::Focus), Some("team"));
+    }
+}

@@ -1,0 +1,314 @@
+//! `ducks group`: tags, cost categories and resources in every layout AWS
+//! writes them, several dimensions at once, the explorer's figures, and the
+//! mistakes it names.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use arrow_array::builder::{MapBuilder, StringBuilder};
+use arrow_array::{ArrayRef, RecordBatch};
+use serde_json::Value;
+
+use crate::shared;
+use crate::support::{self, Scratch, Spec};
+use ducks::cli::LocalFile;
+use ducks::engine::query::{Query, group};
+use ducks::engine::{CurFile, Dimension, Measure, UsageRule};
+
+fn ducks(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ducks")).args(args).output().unwrap()
+}
+
+/// Runs `ducks group --json ARGS` and returns the object.
+#[track_caller]
+fn group_json(args: &[&str]) -> Value {
+    let mut all = vec!["group", "--json"];
+    all.extend_from_slice(args);
+    let output = ducks(&all);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{all:?}: {stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 1, "one JSON object: {stdout}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+/// The groups of a `--json` answer as (keys in `by` order joined by " | ",
+/// null as "∅") → cost.
+fn groups(report: &Value) -> BTreeMap<String, f64> {
+    let by: Vec<&str> = report["by"].as_array().unwrap().iter().map(|b| b.as_str().unwrap()).collect();
+    report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            assert_eq!(g["keys"].as_object().unwrap().len(), by.len());
+            let keys: Vec<String> =
+                by.iter().map(|b| g["keys"][b].as_str().map_or_else(|| "∅".to_owned(), str::to_owned)).collect();
+            (keys.join(" | "), g["cost"].as_f64().unwrap())
+        })
+        .collect()
+}
+
+#[track_caller]
+fn assert_same(got: &BTreeMap<String, f64>, want: &BTreeMap<String, f64>, what: &str) {
+    assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>(), "{what}");
+    for (key, cost) in want {
+        assert!((got[key] - cost).abs() < 1e-9, "{what} {key}: {} vs {cost}", got[key]);
+    }
+}
+
+/// One row: (line item type, service, cost, team tag, cost category).
+type Row = (&'static str, &'static str, &'static str, Option<&'static str>, Option<&'static str>);
+
+const ROWS: [Row; 6] = [
+    ("Usage", "AmazonEC2", "10.25", Some("payments"), Some("Prod")),
+    ("Usage", "AmazonEC2", "4.5", Some("search"), None),
+    ("Usage", "AmazonS3", "2.125", Some("payments"), Some("Prod")),
+    ("Usage", "AmazonS3", "1", None, None),
+    ("Tax", "AmazonS3", "0.75", Some("payments"), Some("Prod")),
+    ("Usage", "AWSGlue", "3", Some(""), Some("Dev")),
+];
+
+fn column<T>(pick: impl Fn(&Row) -> T) -> Vec<T> {
+    ROWS.iter().map(pick).collect()
+}
+
+/// A JSON object of one pair, or `{}`.
+fn pairs(key: &str, value: Option<&str>) -> String {
+    value.map_or_else(|| "{}".to_owned(), |v| format!("{{\"{key}\":\"{v}\"}}"))
+}
+
+fn csv(path: &Path, header: &[&str], rows: Vec<Vec<String>>) {
+    let quote = |field: &str| format!("\"{}\"", field.replace('"', "\"\""));
+    let mut text = header.iter().map(|h| quote(h)).collect::<Vec<_>>().join(",") + "\n";
+    for row in rows {
+        text += &(row.iter().map(|f| quote(f)).collect::<Vec<_>>().join(",") + "\n");
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// The same rows in every layout: legacy Parquet and CSV (a column per tag),
+/// CUR 2.0 Parquet (maps) and CSV (JSON text), FOCUS CSV (JSON, `user:` keys).
+fn every_layout(scratch: &Scratch) -> Vec<(&'static str, std::path::PathBuf)> {
+    let types = column(|r| Some(r.0));
+    let services = column(|r| Some(r.1));
+    let costs = column(|r| Some(r.2));
+    let teams = column(|r| r.3);
+    let categories = column(|r| r.4);
+
+    let legacy = scratch.path("legacy.parquet");
+    let batch = support::text_batch(&[
+        ("line_item_line_item_type", &types),
+        ("product_servicecode", &services),
+        ("line_item_unblended_cost", &costs),
+        ("resource_tags_user_team", &teams),
+        ("cost_category_cost_centre", &categories),
+    ]);
+    support::write_batch(&legacy, &batch, Default::default());
+
+    let legacy_csv = scratch.path("legacy.csv");
+    csv(
+        &legacy_csv,
+        &[
+            "lineItem/LineItemType",
+            "product/servicecode",
+            "lineItem/UnblendedCost",
+            "resourceTags/user:team",
+            "costCategory/Cost Centre",
+        ],
+        ROWS.iter()
+            .map(|r| vec![r.0.into(), r.1.into(), r.2.into(), r.3.unwrap_or("").into(), r.4.unwrap_or("").into()])
+            .collect(),
+    );
+
+    let cur2 = scratch.path("cur2.parquet");
+    let map = |key: &str, values: &[Option<&str>]| -> ArrayRef {
+        let mut builder = MapBuilder::new(None, StringBuilder::new(), StringBuilder::new());
+        for value in values {
+            if let Some(value) = value {
+                builder.keys().append_value(key);
+                builder.values().append_value(value);
+            }
+            builder.keys().append_value("aws_createdBy");
+            builder.values().append_value("someone");
+            builder.append(true).unwrap();
+        }
+        Arc::new(builder.finish())
+    };
+    let text = support::text_batch(&[
+        ("bill_payer_account_name", &column(|_| Some("payer"))),
+        ("line_item_line_item_type", &types),
+        ("product_servicecode", &services),
+        ("line_item_unblended_cost", &costs),
+    ]);
+    let mut fields: Vec<_> = text.schema().fields().iter().cloned().collect();
+    let mut columns = text.columns().to_vec();
+    for (name, array) in
+        [("resource_tags", map("user_team", &teams)), ("cost_category", map("Cost Centre", &categories))]
+    {
+        fields.push(Arc::new(arrow_schema::Field::new(name, array.data_type().clone(), true)));
+        columns.push(array);
+    }
+    let batch = RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), columns).unwrap();
+    support::write_batch(&cur2, &batch, Default::default());
+
+    let cur2_csv = scratch.path("cur2.csv");
+    csv(
+        &cur2_csv,
+        &[
+            "bill_payer_account_name",
+            "line_item_line_item_type",
+            "product_servicecode",
+            "line_item_unblended_cost",
+            "resource_tags",
+            "cost_category",
+        ],
+        ROWS.iter()
+            .map(|r| {
+                vec![
+                    "payer".into(),
+                    r.0.into(),
+                    r.1.into(),
+                    r.2.into(),
+                    pairs("user_team", r.3),
+                    pairs("Cost Centre", r.4),
+                ]
+            })
+            .collect(),
+    );
+
+    let focus = scratch.path("focus.csv");
+    csv(
+        &focus,
+        &["ChargeCategory", "ServiceName", "BilledCost", "Tags", "x_CostCategories"],
+        ROWS.iter()
+            .map(|r| {
+                let category = if r.0 == "Tax" { "Tax" } else { "Usage" };
+                vec![category.into(), r.1.into(), r.2.into(), pairs("user:team", r.3), pairs("Cost Centre", r.4)]
+            })
+            .collect(),
+    );
+    vec![
+        ("legacy Parquet", legacy),
+        ("legacy CSV", legacy_csv),
+        ("CUR 2.0 Parquet", cur2),
+        ("CUR 2.0 CSV", cur2_csv),
+        ("FOCUS CSV", focus),
+    ]
+}
+
+/// What the rows say, summed by hand: usage rows by `key`.
+fn expected(key: impl Fn(usize) -> String) -> BTreeMap<String, f64> {
+    let mut sums = BTreeMap::new();
+    for (index, row) in ROWS.iter().enumerate().filter(|(_, r)| r.0 == "Usage") {
+        *sums.entry(key(index)).or_insert(0.0) += row.2.parse::<f64>().unwrap();
+    }
+    sums
+}
+
+/// A blank value is no value.
+fn or_null(value: Option<&str>) -> String {
+    value.filter(|v| !v.is_empty()).unwrap_or("∅").to_owned()
+}
+
+#[test]
+fn a_tag_and_a_cost_category_group_alike_in_every_layout() {
+    let scratch = Scratch::new("group-layouts");
+    let by_team = expected(|i| or_null(ROWS[i].3));
+    let by_category_and_service = expected(|i| format!("{} | {}", or_null(ROWS[i].4), ROWS[i].1));
+    for (layout, path) in every_layout(&scratch) {
+        let path = path.to_str().unwrap();
+        let report = group_json(&["--by", "tag:team", path]);
+        assert_same(&groups(&report), &by_team, layout);
+        assert_eq!(report["by"], serde_json::json!(["tag:team"]));
+        assert_eq!(report["total"].as_f64().unwrap(), 20.875, "{layout}");
+        let costs: Vec<f64> =
+            report["groups"].as_array().unwrap().iter().map(|g| g["cost"].as_f64().unwrap()).collect();
+        assert!(costs.windows(2).all(|w| w[0] >= w[1]), "{layout}: highest first");
+
+        let report = group_json(&["--by", "cost-category:Cost Centre,service", path]);
+        assert_same(&groups(&report), &by_category_and_service, layout);
+
+        // Filters: the untagged rows of one service; every line item type.
+        let report = group_json(&["--by", "service", "--where", "tag:team=", "--where", "service=AmazonS3", path]);
+        assert_same(&groups(&report), &BTreeMap::from([("AmazonS3".to_owned(), 1.0)]), layout);
+        let report = group_json(&["--by", "tag:team", "--usage", "all", "--top", "1", path]);
+        assert_eq!(groups(&report).into_iter().collect::<Vec<_>>(), [("payments".to_owned(), 13.125)], "{layout}");
+        assert_eq!((report["left_out"].as_u64(), report["total"].as_f64()), (Some(2), Some(21.625)), "{layout}");
+    }
+}
+
+#[test]
+fn a_tag_the_files_lack_is_named_with_the_ones_they_have() {
+    let scratch = Scratch::new("group-missing");
+    for (layout, path) in every_layout(&scratch) {
+        let output = ducks(&["group", "--by", "tag:owner", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{layout}");
+        assert_eq!(stderr.lines().count(), 1, "{layout}: {stderr}");
+        assert_eq!(stderr.trim_end(), "ducks: the files have no tag \"owner\"; the ones they have: team", "{layout}");
+    }
+    let output = ducks(&["group", "--by", "colour", "x.parquet"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("ducks: unknown dimension \"colour\"; use one of"));
+    let output = ducks(&["group", "--by", "resource", every_layout(&scratch)[0].1.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no resource id column"));
+}
+
+#[test]
+fn groups_are_the_explorers_figures_for_every_measure() {
+    let scratch = Scratch::new("group-explorer");
+    let path = scratch.path("a.parquet");
+    support::write(&path, &support::rows(20_000, 31, true), &Spec::default());
+    let cube = CurFile::open(LocalFile::open(&path).unwrap()).unwrap().explore_all(3).unwrap();
+    for measure in [Measure::Unblended, Measure::NetUnblended, Measure::Amortized] {
+        for dimension in [Dimension::Service, Dimension::Account, Dimension::Month] {
+            let query = Query { group_by: dimension, measure, ..Query::default() };
+            let want: BTreeMap<String, f64> =
+                group(&cube, &query, &UsageRule::default()).groups.into_iter().map(|g| (g.key, g.cost)).collect();
+            let report = group_json(&["--by", dimension.key(), "--measure", measure.key(), path.to_str().unwrap()]);
+            let mut got = groups(&report);
+            if let Some(cost) = got.remove("∅") {
+                got.insert(ducks::engine::query::NO_DATE.to_owned(), cost);
+            }
+            assert_same(&got, &want, &format!("{measure:?} by {dimension:?}"));
+        }
+    }
+}
+
+#[test]
+fn real_exports_give_duckdbs_tag_figures() {
+    let Some(root) = shared::real_cur("real_exports_give_duckdbs_tag_figures") else { return };
+    // DuckDB 2.0.1 over the same files: usage rows' unblended cost by the tag.
+    let october = root.join("cur-legacy-wal/WorkshopCUR/year=2018/month=10");
+    let report = group_json(&["--by", "tag:cost_center", october.to_str().unwrap()]);
+    let want = BTreeMap::from([
+        ("∅".to_owned(), 3533.195517850961),
+        ("Cost001".to_owned(), 174.80490568591395),
+        ("Cost002".to_owned(), 149.38739816140438),
+        ("Cost004".to_owned(), 5.93435060839996),
+        ("Cost005".to_owned(), 14.149582000500294),
+        ("Cost006".to_owned(), 37.23599822979999),
+    ]);
+    assert_same(&groups(&report), &want, "WorkshopCUR October");
+
+    let cur2 = root.join("more/cur2-csv-ola-raji/ha-project-CUR-daily-1-00001.csv");
+    let report = group_json(&["--by", "tag:project,service", "--top", "2", cur2.to_str().unwrap()]);
+    let want = BTreeMap::from([
+        ("∅ | AmazonEC2".to_owned(), 12.884628810199974),
+        ("ha-web-portal | AmazonEC2".to_owned(), 11.85182873509999),
+    ]);
+    assert_same(&groups(&report), &want, "CUR 2.0 CSV");
+
+    let focus = root.join("focus-1.0-sample/focus_sample.csv");
+    let report = group_json(&["--by", "tag:environment", "--usage", "all", focus.to_str().unwrap()]);
+    let want = BTreeMap::from([
+        ("dev".to_owned(), 18.20324140013001),
+        ("prod".to_owned(), 2.0428208421999985),
+        ("∅".to_owned(), 0.2741644866599972),
+    ]);
+    assert_same(&groups(&report), &want, "FOCUS sample");
+}

@@ -296,3 +296,46 @@ test('workspaces keep their own discounts, and travel as files', async () => {
   await page.getByTestId('status').waitFor();
   assert.deepEqual(await page.locator('#workspace option').allTextContents(), ['Default', 'Acme']);
 });
+
+test('a tag, read on demand, groups and filters as DuckDB does', async () => {
+  const page = await explorer();
+  const costs = page.costs.totals.undiscounted;
+  const picker = page.locator('#detail');
+  // The demo's tags come from their columns' names; the resource ids too.
+  await page.waitForFunction(() => [...document.querySelectorAll('#detail option')].some((o) => o.value === 'tag:team'));
+  const offered = await picker.locator('option').evaluateAll((os) => os.map((o) => o.value));
+  for (const wanted of ['resource', 'tag:team', 'tag:environment', 'tag:cost_center']) assert.ok(offered.includes(wanted), `${wanted} in ${offered}`);
+
+  await picker.selectOption('tag:team');
+  await page.waitForFunction(() => document.querySelector('#group-by').value === 'detail');
+  await page.getByTestId('explore-table').waitFor();
+  assert.match(page.url(), /on=tag%3Ateam/);
+  assert.equal(await page.getByTestId('explore-table').locator('thead th').first().textContent(), 'Tag team');
+  const byTeam = Object.fromEntries((await groups(page)).map((g) => [g.key, g.cost]));
+  const want = Object.fromEntries(duckdb("SELECT resource_tags_user_team, 'USD', SUM(line_item_unblended_cost) FROM 'cur/**/*.parquet' WHERE line_item_line_item_type = 'Usage' GROUP BY 1").map(([k, , v]) => [k === 'None' ? '' : k, v])); // a null tag is no tag
+  assert.deepEqual(Object.keys(byTeam).sort(), Object.keys(want).sort());
+  for (const [key, cost] of Object.entries(want)) assert.ok(close(byTeam[key], cost), `${key}: ${byTeam[key]} vs DuckDB ${cost}`);
+  assert.ok(close(await exploreTotal(page), costs), 'every row is in one team group');
+  // Rows without the tag are an explicit group.
+  assert.equal(await page.locator('[data-testid=explore-table] tbody tr[data-key=""] th').textContent(), '(untagged)');
+
+  // Drill into a team: its services, the tag kept as a filter.
+  const team = Object.keys(want).find((k) => k !== '');
+  await page.getByTestId('explore-table').getByRole('button', { name: team, exact: true }).click();
+  assert.equal(await page.locator('#group-by').inputValue(), 'service');
+  assert.equal(await page.getByTestId('crumb').first().textContent(), `Tag team: ${team}×`);
+  assert.ok(close(await exploreTotal(page), want[team]));
+
+  // Resources: the largest first, and DuckDB's figure for the top one.
+  await picker.selectOption('resource');
+  await page.waitForFunction(() => document.querySelector('[data-testid=explore-table] thead th')?.textContent === 'Resource');
+  const [top] = await groups(page);
+  const [[, , cost]] = duckdb(`SELECT line_item_resource_id, 'USD', SUM(line_item_unblended_cost) AS c FROM 'cur/**/*.parquet' WHERE line_item_line_item_type = 'Usage' GROUP BY 1 ORDER BY c DESC LIMIT 1`);
+  assert.ok(close(top.cost, cost), `${top.key}: ${top.cost} vs ${cost}`);
+
+  // Back to no tag: the explorer's own cube, by service.
+  await picker.selectOption('');
+  await page.waitForFunction(() => document.querySelector('#group-by').value === 'service');
+  assert.ok(close(await exploreTotal(page), costs));
+  assert.deepEqual(page.seen.errors, []);
+});

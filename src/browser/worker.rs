@@ -137,6 +137,28 @@ async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u3
             Ok(prefetched) => scan(&file, slice, kind, prefetched, id),
             Err(problem) => Reply::Failed(problem.to_string()),
         },
+        Request::Detail(slice, column, dated) => {
+            let mut progress = progress_poster(id);
+            let mut part = |cube: Cube| post(id, Reply::CubePart(Box::new(cube.to_columns())), None);
+            file.explore_detail(slice, column.as_ref(), dated, &mut progress, CUBE_PART_CELLS, &mut part)
+                .map(|cube| Reply::Cube(Box::new(cube.to_columns())))
+                .unwrap_or_else(|error| Reply::Failed(error.to_string()))
+        }
+    }
+}
+
+/// Posts the rows scanned as progress, at most every [`PROGRESS_EVERY_MS`].
+fn progress_poster(id: u32) -> impl FnMut(u64) {
+    let now = js_sys::Date::now;
+    let mut last_post = now();
+    let mut unreported = 0;
+    move |rows| {
+        unreported += rows;
+        if now() - last_post >= PROGRESS_EVERY_MS {
+            post(id, Reply::Progress(unreported), None);
+            unreported = 0;
+            last_post = now();
+        }
     }
 }
 
@@ -191,17 +213,7 @@ async fn opened(files: &Kept, key: FileKey, blob: Blob) -> Result<Rc<CurFile<Blo
 }
 
 fn scan(file: &CurFile<BlobSource>, slice: RowSlice, kind: ScanKind, prefetched: Vec<(u64, Bytes)>, id: u32) -> Reply {
-    let now = js_sys::Date::now;
-    let mut last_post = now();
-    let mut unreported = 0;
-    let mut progress = |rows| {
-        unreported += rows;
-        if now() - last_post >= PROGRESS_EVERY_MS {
-            post(id, Reply::Progress(unreported), None);
-            unreported = 0;
-            last_post = now();
-        }
-    };
+    let mut progress = progress_poster(id);
     let result = match kind {
         ScanKind::Costs => file.scan_prefetched(slice, prefetched, &mut progress).map(|(tally, _)| Reply::Tally(tally)),
         ScanKind::Explore => {

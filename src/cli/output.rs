@@ -8,7 +8,7 @@ use serde::ser::SerializeMap;
 use super::args::{By, GroupOptions};
 use super::run::Grouping;
 use crate::engine::query::NO_DATE;
-use crate::engine::{CostReport, Detail, Dimension, format};
+use crate::engine::{CostReport, Dimension, format};
 
 /// Exactly one JSON object, numbers at full `f64` precision.
 pub fn json(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
@@ -231,7 +231,7 @@ pub fn group_table(grouping: &Grouping, options: &GroupOptions, out: &mut dyn Wr
                 .iter()
                 .zip(&group.keys)
                 .map(|(by, label)| match by {
-                    By::Detail(Detail::Tag(_) | Detail::CostCategory(_)) if label.is_empty() => "(untagged)".into(),
+                    By::Detail(detail) if label.is_empty() => detail.empty_label().into(),
                     _ => format::label(label).into_owned(),
                 })
                 .collect();

@@ -183,7 +183,9 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
         || options.by.iter().any(|by| matches!(by, By::Cube(Dimension::Month | Dimension::Day)));
     let mut cube = Cube::default();
     opened.scan(
-        |file, index, slice| file.explore_detail(slice, columns[index].as_ref(), dated, &mut |_| {}),
+        |file, index, slice| {
+            file.explore_detail(slice, columns[index].as_ref(), dated, &mut |_| {}, usize::MAX, &mut |_| {})
+        },
         |part| cube.merge(part),
     )?;
     if let Some(detail @ (Detail::Tag(_) | Detail::CostCategory(_))) = detail {
@@ -243,7 +245,7 @@ fn missing(detail: &Detail, opened: &Opened) -> Result<String, Failure> {
         let mut cube = Cube::default();
         opened.scan(
             |file, index, slice| match &pairs[index] {
-                Some(column) => file.explore_detail(slice, Some(column), false, &mut |_| {}),
+                Some(column) => file.explore_detail(slice, Some(column), false, &mut |_| {}, usize::MAX, &mut |_| {}),
                 None => Ok(Cube::default()),
             },
             |part| cube.merge(part),

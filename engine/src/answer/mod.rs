@@ -5,3 +5,4 @@ pub mod query;
 pub mod reconcile;
 pub mod report;
 pub mod search;
+pub mod tags;

@@ -240,16 +240,25 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     /// on every row when the file lacks it: `None`). Find the column of a tag,
     /// cost category or resource with [`Detail::column`](crate::Detail::column).
     /// Without `dated` every cell is undated, which keeps a dimension of many
-    /// values from multiplying by the days.
+    /// values from multiplying by the days. Parts go to `part` as in
+    /// [`explore_prefetched`](Self::explore_prefetched).
     pub fn explore_detail(
         &self,
         slice: RowSlice,
         column: Option<&Column>,
         dated: bool,
         progress: &mut dyn FnMut(u64),
+        part_cells: usize,
+        part: &mut dyn FnMut(Cube),
     ) -> Result<Cube> {
         let mut kernel = CubeKernel::default();
-        let fold = &mut |batch: &Batch<'_>| kernel.add(batch);
+        let fold = &mut |batch: &Batch<'_>| {
+            kernel.add(batch)?;
+            if kernel.cells() >= part_cells {
+                part(kernel.take_part());
+            }
+            Ok(())
+        };
         match &self.inner {
             Inner::Parquet(file) => file.read_detail(slice, column, dated, progress, fold)?,
             Inner::Text(file) => file.read_detail(slice, column, dated, progress, fold)?,

@@ -71,6 +71,15 @@ impl Detail {
         }
     }
 
+    /// How a row without it is shown: the explicit "untagged" group.
+    pub fn empty_label(&self) -> &'static str {
+        match self {
+            Detail::Resource => "(no resource id)",
+            Detail::Tag(_) => "(untagged)",
+            Detail::CostCategory(_) => "(no cost category)",
+        }
+    }
+
     /// The column of a file with these top-level column `names` (as written)
     /// that holds it, with the key inside that column where it is one of key →
     /// value pairs; `None` when the file does not have it.

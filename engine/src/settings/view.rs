@@ -6,6 +6,7 @@
 use crate::answer::dates::{format_day, parse_day};
 use crate::answer::query::{Filter, Grain, Query};
 use crate::fold::cube::{Dimension, Measure};
+use crate::schema::detail::Detail;
 use crate::settings::usage::{UsagePreset, UsageRule};
 
 /// The page's tabs.
@@ -44,6 +45,10 @@ pub struct View {
     pub grain: Grain,
     /// Which line item types count.
     pub usage: UsageRule,
+    /// The tag, cost category or resource read on demand, which the query can
+    /// group and filter by as [`Dimension::Detail`]; without one, the query
+    /// never names that dimension.
+    pub detail: Option<Detail>,
 }
 
 impl Default for View {
@@ -54,7 +59,46 @@ impl Default for View {
             query: Query::default(),
             grain: Grain::Month,
             usage: UsageRule::default(),
+            detail: None,
         }
+    }
+}
+
+/// The link's name for the detail read on demand (`on=tag:team`); its
+/// grouping is `by=detail` and its filter `detail=VALUE`.
+const DETAIL_PARAMETER: &str = "on";
+
+impl View {
+    /// The name people read for `dimension` in this view: the detail's own
+    /// ("Tag team") for [`Dimension::Detail`].
+    pub fn dimension_label(&self, dimension: Dimension) -> String {
+        match (dimension, &self.detail) {
+            (Dimension::Detail, Some(detail)) => detail.label(),
+            (dimension, _) => dimension.label().to_owned(),
+        }
+    }
+
+    /// A label of `dimension` as people read it: blank is the one empty
+    /// label, or the detail's ("(untagged)").
+    pub fn shown_label(&self, dimension: Dimension, label: &str) -> String {
+        match (dimension, &self.detail) {
+            (Dimension::Detail, Some(detail)) if label.is_empty() => detail.empty_label().to_owned(),
+            _ => crate::export::format::label(label).into_owned(),
+        }
+    }
+
+    /// The view reading `detail` on demand (or none), grouped by it; a view
+    /// without one leaves the detail's grouping and filter.
+    pub fn with_detail(&self, detail: Option<Detail>) -> View {
+        let mut view = self.clone();
+        view.query.filter = view.query.filter.with_labels(Dimension::Detail, Vec::new());
+        view.query.group_by = match (&detail, view.query.group_by) {
+            (Some(_), _) => Dimension::Detail,
+            (None, Dimension::Detail) => Dimension::Service,
+            (None, other) => other,
+        };
+        view.detail = detail;
+        view
     }
 }
 
@@ -67,6 +111,9 @@ impl View {
         }
         if let Some(service) = &self.service {
             pairs.push(("selected", service.clone()));
+        }
+        if let Some(detail) = &self.detail {
+            pairs.push((DETAIL_PARAMETER, detail.key()));
         }
         if self.query.group_by != Dimension::Service {
             pairs.push(("by", self.query.group_by.key().into()));
@@ -111,6 +158,8 @@ impl View {
                         .unwrap_or_default();
                 }
                 "selected" => view.service = Some(value),
+                DETAIL_PARAMETER => view.detail = Detail::from_key(&value),
+                "by" if value == Dimension::Detail.key() => view.query.group_by = Dimension::Detail,
                 "by" => view.query.group_by = Dimension::from_key(&value).unwrap_or(Dimension::Service),
                 "measure" => view.query.measure = Measure::from_key(&value).unwrap_or(Measure::Unblended),
                 "grain" if value == "day" => view.grain = Grain::Day,
@@ -119,7 +168,12 @@ impl View {
                 "from" => filter.from = parse_day(&value),
                 "to" => filter.to = parse_day(&value),
                 _ => {
-                    if let Some(dimension) = Dimension::from_key(&key).filter(|d| d.slot().is_some()) {
+                    let dimension = if key == Dimension::Detail.key() {
+                        Some(Dimension::Detail)
+                    } else {
+                        Dimension::from_key(&key)
+                    };
+                    if let Some(dimension) = dimension.filter(|d| d.slot().is_some()) {
                         match labels.iter_mut().find(|(d, _)| *d == dimension) {
                             Some((_, list)) => list.push(value),
                             None => labels.push((dimension, vec![value])),
@@ -135,6 +189,9 @@ impl View {
             filter = filter.with_labels(dimension, values);
         }
         view.query.filter = filter;
+        if view.detail.is_none() {
+            view = view.with_detail(None);
+        }
         view
     }
 }
@@ -161,6 +218,7 @@ mod tests {
             query: Query { group_by: Dimension::UsageType, measure: Measure::Amortized, filter },
             grain: Grain::Day,
             usage: UsageRule::default().with("Tax", true),
+            detail: None,
         };
         let text = view.to_query_string();
         assert!(!text.contains(' ') && !text.contains('<'), "{text}");
@@ -168,6 +226,25 @@ mod tests {
         let preset = View { usage: UsagePreset::RunningUsage.rule(), ..View::default() };
         assert_eq!(preset.to_query_string(), "usage=running");
         assert_eq!(View::from_query_string("usage=running"), preset);
+    }
+
+    #[test]
+    fn a_detail_travels_with_its_grouping_and_filter() {
+        let view = View { tab: Tab::Explore, ..View::default() }.with_detail(Some(Detail::Tag("team".into())));
+        assert_eq!(view.query.group_by, Dimension::Detail);
+        let mut view = view.clone();
+        view.query.filter = view.query.filter.with_labels(Dimension::Detail, vec!["".into(), "payments".into()]);
+        let text = view.to_query_string();
+        assert_eq!(text, "tab=explore&on=tag%3Ateam&by=detail&detail=&detail=payments");
+        assert_eq!(View::from_query_string(&text), view);
+        // Without a detail, a link cannot group or filter by one.
+        let plain = View::from_query_string("by=detail&detail=payments");
+        assert_eq!((plain.query.group_by, plain.query.filter.labels.len()), (Dimension::Service, 0));
+        let none = view.with_detail(None);
+        assert_eq!(
+            (none.query.group_by, none.detail.as_ref(), none.query.filter.labels.len()),
+            (Dimension::Service, None, 0)
+        );
     }
 
     #[test]

@@ -12,8 +12,8 @@ use wasm_bindgen::JsValue;
 use super::pieces::{failure, scan_pieces};
 use super::{Analysis, Progress, Stopped};
 use crate::browser::pool::{Done, Pool};
-use crate::browser::protocol::Reply;
-use crate::engine::{Cube, CubeColumns, Piece, ScanKind};
+use crate::browser::protocol::{Reply, Request};
+use crate::engine::{Column, Cube, CubeColumns, Piece, ScanKind};
 
 /// Builds the explorer's cube of the files `analysis` used, by a second scan of
 /// its pieces; records each file's explorer time (and any failure) in `analysis`.
@@ -27,6 +27,58 @@ pub async fn explore(
     on_progress: Rc<dyn Fn(Progress)>,
     wanted: impl Fn() -> bool,
 ) -> Result<Cube, Stopped> {
+    let request = |piece: &Piece| Request::Scan(piece.slice, ScanKind::Explore);
+    let scanned = scan_cubes(pool, analysis, request, on_progress, &wanted).await?;
+    let mut good = Vec::new();
+    for (outcome, (cube, (problem, time))) in analysis.files.iter_mut().zip(scanned) {
+        outcome.timing.explore = time;
+        outcome.explore_problem = problem;
+        if outcome.result.is_ok() && outcome.explore_problem.is_none() {
+            good.push(cube);
+        }
+    }
+    merge_files(good, &wanted).await
+}
+
+/// The explorer's cube with its [`Detail`](crate::engine::Dimension::Detail)
+/// slot read on demand from each file's column `columns[file]` (none: the
+/// file lacks it), dated or not: the same pieces scanned again with that
+/// column too. Returns the cube and, per file left out, why.
+pub async fn explore_detail(
+    pool: &Pool,
+    analysis: &Analysis,
+    columns: Vec<Option<Column>>,
+    dated: bool,
+    on_progress: Rc<dyn Fn(Progress)>,
+    wanted: impl Fn() -> bool,
+) -> Result<(Cube, Vec<String>), Stopped> {
+    let request = |piece: &Piece| Request::Detail(piece.slice, columns[piece.file].clone(), dated);
+    let scanned = scan_cubes(pool, analysis, request, on_progress, &wanted).await?;
+    let mut good = Vec::new();
+    let mut problems = Vec::new();
+    for (outcome, (cube, (problem, _))) in analysis.files.iter().zip(scanned) {
+        match problem {
+            Some(problem) if outcome.result.is_ok() => problems.push(format!("{}: {problem}", outcome.name)),
+            Some(_) => {}
+            None if outcome.result.is_ok() && outcome.explore_problem.is_none() => good.push(cube),
+            None => {}
+        }
+    }
+    Ok((merge_files(good, &wanted).await?, problems))
+}
+
+/// Per file of `analysis`: its cube, why it failed (if it did) and the worker time.
+type Scanned = Vec<(Cube, (Option<String>, Option<f64>))>;
+
+/// Scans the pieces of the files `analysis` used with `request`, merging each
+/// piece's cube parts into its file's cube as they arrive.
+async fn scan_cubes(
+    pool: &Pool,
+    analysis: &Analysis,
+    request: impl Fn(&Piece) -> Request,
+    on_progress: Rc<dyn Fn(Progress)>,
+    wanted: &impl Fn() -> bool,
+) -> Result<Scanned, Stopped> {
     let pieces: Vec<Piece> =
         analysis.pieces.iter().copied().filter(|piece| analysis.files[piece.file].result.is_ok()).collect();
     let used = analysis.files_used();
@@ -54,7 +106,7 @@ pub async fn explore(
             &analysis.chosen,
             &analysis.keys,
             &pieces,
-            ScanKind::Explore,
+            request,
             state,
             on_progress,
             Some(on_part),
@@ -80,7 +132,7 @@ pub async fn explore(
                 continue;
             }
             match part.check() {
-                Ok(()) => merge_in_tasks(&cubes[file], &part, &wanted).await?,
+                Ok(()) => merge_in_tasks(&cubes[file], &part, wanted).await?,
                 Err(error) => problems.borrow_mut()[file] = Some(error.to_string()),
             }
         }
@@ -92,21 +144,16 @@ pub async fn explore(
     if !wanted() {
         return Err(Stopped::Cancelled);
     }
-
-    let mut good = Vec::new();
-    let outcomes = analysis.files.iter_mut();
-    for ((outcome, cube), (problem, time)) in outcomes
-        .zip(cubes.into_iter().map(RefCell::into_inner))
+    Ok(cubes
+        .into_iter()
+        .map(RefCell::into_inner)
         .zip(problems.into_inner().into_iter().zip(times.into_inner()))
-    {
-        outcome.timing.explore = time;
-        outcome.explore_problem = problem;
-        if outcome.result.is_ok() && outcome.explore_problem.is_none() {
-            good.push(cube);
-        }
-    }
-    // One file (the common case) is its own cube; several are merged, again a
-    // slice at a time.
+        .collect())
+}
+
+/// The files' cubes as one: one file (the common case) is its own cube;
+/// several are merged, a slice at a time.
+async fn merge_files(mut good: Vec<Cube>, wanted: &impl Fn() -> bool) -> Result<Cube, Stopped> {
     if good.len() == 1 {
         return Ok(good.remove(0));
     }
@@ -114,7 +161,7 @@ pub async fn explore(
     for cube in good {
         let part = cube.to_columns();
         drop(cube);
-        merge_in_tasks(&total, &part, &wanted).await?;
+        merge_in_tasks(&total, &part, wanted).await?;
     }
     Ok(total.into_inner())
 }

@@ -13,7 +13,7 @@
 mod explore;
 mod pieces;
 
-pub use explore::explore;
+pub use explore::{explore, explore_detail};
 use pieces::{failure, scan_pieces};
 
 use std::cell::Cell;
@@ -180,11 +180,18 @@ pub async fn analyse(
     state.set(now);
     on_progress(now);
 
-    let scans =
-        scan_pieces(pool, &files, &keys, &pieces, ScanKind::Costs, state, on_progress, None, |_, reply| async {
-            reply
-        })
-        .await;
+    let scans = scan_pieces(
+        pool,
+        &files,
+        &keys,
+        &pieces,
+        |piece| Request::Scan(piece.slice, ScanKind::Costs),
+        state,
+        on_progress,
+        None,
+        |_, reply| async { reply },
+    )
+    .await;
     if !wanted() {
         return Err(Stopped::Cancelled);
     }

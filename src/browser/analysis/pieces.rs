@@ -10,18 +10,19 @@ use super::{Progress, Stopped};
 use crate::browser::files::Chosen;
 use crate::browser::pool::{Done, JobError, OnPartial, Partial, Pool};
 use crate::browser::protocol::{FileKey, Reply, Request};
-use crate::engine::{Piece, ScanKind};
+use crate::engine::Piece;
 
-/// Runs a scan of every piece on the pool, counting rows into `state`, handing
-/// cube parts to `on_part` and each final reply to `on_reply` as they arrive;
-/// returns what `on_reply` made of each, in piece order.
+/// Runs a scan of every piece on the pool (the request `request` makes of it),
+/// counting rows into `state`, handing cube parts to `on_part` and each final
+/// reply to `on_reply` as they arrive; returns what `on_reply` made of each, in
+/// piece order.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn scan_pieces<T, F: Future<Output = T>>(
     pool: &Pool,
     files: &[Chosen],
     keys: &[FileKey],
     pieces: &[Piece],
-    kind: ScanKind,
+    request: impl Fn(&Piece) -> Request,
     state: Rc<Cell<Progress>>,
     on_progress: Rc<dyn Fn(Progress)>,
     on_part: Option<OnPart>,
@@ -43,6 +44,7 @@ pub(super) async fn scan_pieces<T, F: Future<Output = T>>(
         let blob = files[piece.file].blob.clone();
         let key = keys[piece.file];
         let on_part = on_part.clone();
+        let request = request(&piece);
         async move {
             let told = Rc::clone(&advance);
             let partial: OnPartial = Rc::new(move |partial| match partial {
@@ -53,7 +55,7 @@ pub(super) async fn scan_pieces<T, F: Future<Output = T>>(
                     }
                 }
             });
-            let reply = pool.run(key, blob, Request::Scan(piece.slice, kind), Some(partial)).await;
+            let reply = pool.run(key, blob, request, Some(partial)).await;
             // Rows the worker did not get to report before it finished.
             advance(piece.work.saturating_sub(reported.get()));
             on_reply(piece, reply).await

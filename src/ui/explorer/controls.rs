@@ -8,7 +8,8 @@ use super::super::state::AppState;
 use crate::browser::intl::figure;
 use crate::engine::dates::{format_day, parse_day};
 use crate::engine::query::{Grain, Query, date_span, group};
-use crate::engine::{Dimension, Measure};
+use crate::engine::tags::KeyShare;
+use crate::engine::{Detail, Dimension, Measure};
 
 /// Grouping, measure, time axis, dates and label filters.
 #[component]
@@ -16,6 +17,7 @@ pub(super) fn Controls() -> impl IntoView {
     let state = expect_context::<AppState>();
     let set_query = move |change: &dyn Fn(&mut Query)| state.view.update(|v| change(&mut v.query));
     let span = Memo::new(move |_| state.cube.with(|c| c.as_ref().and_then(|c| date_span(c))));
+    let detail = move || state.view.with(|v| v.detail.clone());
     let day_input = move |value: Option<i32>| value.map(format_day).unwrap_or_default();
     // Files in one currency (nearly all) need no currency filter.
     let several_currencies = move || {
@@ -36,14 +38,18 @@ pub(super) fn Controls() -> impl IntoView {
                     id="group-by"
                     prop:value=move || state.view.with(|v| v.query.group_by.key())
                     on:change=move |e| {
-                        if let Some(d) = Dimension::from_key(&event_target_value(&e)) {
+                        let key = event_target_value(&e);
+                        let d = if key == Dimension::Detail.key() { Some(Dimension::Detail) } else { Dimension::from_key(&key) };
+                        if let Some(d) = d {
                             set_query(&|q| q.group_by = d);
                         }
                     }
                 >
+                    {move || detail().map(|d| view! { <option value=Dimension::Detail.key()>{d.label()}</option> })}
                     {Dimension::ALL.map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
                 </select>
             </div>
+            <DetailPicker/>
             <div class="controls__field">
                 <label for="measure">"Measure"</label>
                 <select
@@ -100,6 +106,9 @@ pub(super) fn Controls() -> impl IntoView {
                     }
                 />
             </div>
+            <Show when=move || detail().is_some()>
+                <FilterPicker dimension=Dimension::Detail id="filter-detail" label="Filter by the tag"/>
+            </Show>
             <FilterPicker dimension=Dimension::Service id="filter-service" label="Filter services"/>
             <FilterPicker dimension=Dimension::Account id="filter-account" label="Filter accounts"/>
             <FilterPicker dimension=Dimension::Region id="filter-region" label="Filter regions"/>
@@ -113,12 +122,68 @@ pub(super) fn Controls() -> impl IntoView {
     }
 }
 
+/// The tag, cost category or resource read on demand, from those the files offer.
+#[component]
+fn DetailPicker() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let choices = move || {
+        let keys = state.detail_keys.get();
+        let share = |k: &KeyShare| k.share.map(|s| format!(" ({:.0}% of cost)", s * 100.0)).unwrap_or_default();
+        let mut choices: Vec<(String, String)> = Vec::new();
+        if keys.resource {
+            choices.push((Detail::Resource.key(), "Resource".into()));
+        }
+        for key in &keys.tags {
+            choices.push((Detail::Tag(key.key.clone()).key(), format!("Tag: {}{}", key.key, share(key))));
+        }
+        for key in &keys.categories {
+            choices.push((
+                Detail::CostCategory(key.key.clone()).key(),
+                format!("Cost category: {}{}", key.key, share(key)),
+            ));
+        }
+        // A link's choice stays offered while the keys are looked for.
+        if let Some(current) = state.view.with(|v| v.detail.clone())
+            && !choices.iter().any(|(value, _)| *value == current.key())
+        {
+            choices.push((current.key(), current.label()));
+        }
+        choices
+    };
+    let none = move || {
+        let keys = state.detail_keys.get();
+        let nothing = keys.tags.is_empty() && keys.categories.is_empty() && !keys.resource;
+        match (keys.finding, nothing) {
+            (true, _) => "None (looking for tags…)",
+            (false, true) => "None (the files have no tags)",
+            (false, false) => "None",
+        }
+    };
+    view! {
+        <div class="controls__field">
+            <label for="detail">"Tag, cost category or resource"</label>
+            <select
+                id="detail"
+                data-testid="detail-picker"
+                prop:value=move || state.view.with(|v| v.detail.as_ref().map(Detail::key).unwrap_or_default())
+                on:change=move |e| {
+                    let detail = Detail::from_key(&event_target_value(&e));
+                    state.view.update(|v| *v = v.with_detail(detail.clone()));
+                }
+            >
+                <option value="">{none}</option>
+                {move || choices().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// A combobox that adds a label to the filter of one dimension.
 #[component]
 fn FilterPicker(dimension: Dimension, id: &'static str, label: &'static str) -> impl IntoView {
     let state = expect_context::<AppState>();
     let options = Signal::derive(move || {
-        let Some(cube) = state.cube.get() else { return Vec::new() };
+        let Some(cube) = state.explorer_cube() else { return Vec::new() };
         state.view.with(|v| {
             // The choices: this dimension's labels under the other filters, by cost.
             let others = v.query.filter.with_labels(dimension, Vec::new());

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use super::super::combobox::shown;
 use super::super::state::AppState;
 use crate::browser::intl::{figure, money};
 use crate::engine::format;
@@ -12,7 +11,6 @@ use crate::engine::query::{Grouped, drill};
 #[component]
 pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let dimension = move || state.view.with(|v| v.query.group_by);
     let measure = move || state.view.with(|v| v.query.measure);
     // Amounts in different currencies (quantities in different units) are never added: one total for each.
     let data_total = move || grouped.with(|g| g.total().map(|t| t.to_string()).unwrap_or_default());
@@ -30,7 +28,7 @@ pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
                 <caption class="services__caption">{in_all}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{move || dimension().label()}</th>
+                        <th scope="col">{move || state.view.with(|v| v.dimension_label(v.query.group_by))}</th>
                         <th scope="col" class="numeric">{move || if measure().is_money() { "Cost" } else { "Quantity" }}</th>
                         <th scope="col" class="numeric">"Share"</th>
                         <th scope="col" class="numeric">"Rows"</th>
@@ -57,7 +55,7 @@ pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
                                                 title="Look inside"
                                                 on:click=move |_| state.view.update(|v| v.query = drill(&v.query, &key))
                                             >
-                                                {shown(&g.key)}
+                                                {state.view.with_untracked(|v| v.shown_label(v.query.group_by, &g.key))}
                                             </button>
                                         </th>
                                         <td class="numeric">{figure(g.cost, &g.currency, measure)}</td>

@@ -20,7 +20,7 @@ use self::group_table::GroupTable;
 use self::trail::Trail;
 use super::charts::{BarChart, TimeChart};
 use super::exports::{Export, Exports};
-use super::state::{AppState, Explorer as Stage};
+use super::state::{AppState, DetailStage, Explorer as Stage};
 use crate::engine::Cube;
 use crate::engine::query::{Grain, Grouped, OverTime, group, measure_notes, over_time};
 use crate::engine::sql::explore_sql;
@@ -55,30 +55,44 @@ pub fn Explorer() -> impl IntoView {
 #[component]
 fn Ready() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let cube = move || state.cube.get().unwrap_or_else(|| Rc::new(Cube::default()));
+    // A tag, cost category or resource chosen (here or by a link) is read on demand.
+    Effect::new(move |_| {
+        if let Some(detail) = state.view.with(|v| v.detail.clone()) {
+            state.ensure_detail(detail);
+        }
+    });
+    let cube = move || state.explorer_cube().unwrap_or_else(|| Rc::new(Cube::default()));
+    let waiting = move || state.view.with(|v| v.detail.is_some()) && state.explorer_cube().is_none();
     let query = move || state.view.with(|v| v.query.clone());
     let grouped: Memo<Grouped> = Memo::new(move |_| state.view.with(|v| group(&cube(), &v.query, &v.usage)));
     let series: Memo<OverTime> =
         Memo::new(move |_| state.view.with(|v| over_time(&cube(), &v.query, &v.usage, v.grain, TOP_SERIES)));
-    let dimension = move || state.view.with(|v| v.query.group_by);
     let measure = move || state.view.with(|v| v.query.measure);
     // "Amortized cost by service", "Usage quantity by usage type".
     let what = move || {
         let measure = measure();
         if measure.is_money() { format!("{} cost", measure.label()) } else { measure.label().to_owned() }
     };
-    let bar_title = Signal::derive(move || format!("{} by {}", what(), dimension().label().to_lowercase()));
+    let by = move || state.view.with(|v| v.dimension_label(v.query.group_by));
+    let bar_title = Signal::derive(move || format!("{} by {}", what(), by().to_lowercase()));
     let time_title = Signal::derive(move || {
         let grain = if state.view.with(|v| v.grain == Grain::Day) { "day" } else { "month" };
-        format!("{} per {grain}, by {}", what(), dimension().label().to_lowercase())
+        format!("{} per {grain}, by {}", what(), by().to_lowercase())
     });
     let export = Export {
-        name: Signal::derive(move || format!("ducks-{}-by-{}", measure().key(), dimension().key())),
+        name: Signal::derive(move || {
+            let key = state.view.with(|v| match (&v.detail, v.query.group_by) {
+                (Some(detail), crate::engine::Dimension::Detail) => detail.key().replace(':', "-"),
+                (_, dimension) => dimension.key().to_owned(),
+            });
+            format!("ducks-{}-by-{key}", measure().key())
+        }),
         csv: Signal::derive(move || {
+            let by = by();
             let header = if measure().is_money() {
-                [dimension().label(), "Cost", "Currency", "Rows"]
+                [by.as_str(), "Cost", "Currency", "Rows"]
             } else {
-                [dimension().label(), "Quantity", "Unit", "Rows"]
+                [by.as_str(), "Quantity", "Unit", "Rows"]
             };
             csv(
                 &header,
@@ -124,18 +138,58 @@ fn Ready() -> impl IntoView {
             }
         })
     };
+    // The charts name a row without the tag as the table does ("(untagged)").
+    let blank = move || {
+        state.view.with(|v| {
+            (v.query.group_by == crate::engine::Dimension::Detail).then(|| v.shown_label(v.query.group_by, ""))
+        })
+    };
+    let shown_groups = move |mut groups: Vec<crate::engine::query::Group>| {
+        if let Some(blank) = blank() {
+            groups.iter_mut().filter(|g| g.key.is_empty()).for_each(|g| g.key = blank.clone());
+        }
+        groups
+    };
+    let shown_series = move |mut over_time: OverTime| {
+        if let Some(blank) = blank() {
+            over_time.series.iter_mut().filter(|s| s.key.is_empty()).for_each(|s| s.key = blank.clone());
+        }
+        over_time
+    };
+    // While a tag, cost category or resource is read (or if it cannot be), say so in place of the figures.
+    let detail_status = move || {
+        state.detail.with(|stage| match stage {
+            DetailStage::Reading(detail, progress) => {
+                let fraction = if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
+                view! {
+                    <div class="explorer__wait" role="status" data-testid="detail-status">
+                        <progress class="status__bar" max="1" value=fraction aria-label="Reading progress"></progress>
+                        <p>{format!("Reading {} from the files ({:.0}%)…", detail.label().to_lowercase(), fraction * 100.0)}</p>
+                    </div>
+                }
+                    .into_any()
+            }
+            DetailStage::Failed(_, problem) => view! {
+                <p class="status__text--error" role="alert" data-testid="detail-status">{problem.clone()}</p>
+            }
+                .into_any(),
+            _ => view! { <p class="explorer__wait" role="status" data-testid="detail-status">"Reading…"</p> }.into_any(),
+        })
+    };
     view! {
         <div class="explorer">
             {left_out}
             <Controls/>
             {measure_notes}
             <Trail/>
-            <div class="explorer__charts">
-                <BarChart title=bar_title measure=Signal::derive(measure) groups=Signal::derive(move || grouped.get().groups)/>
-                <TimeChart title=time_title measure=Signal::derive(measure) over_time=Signal::derive(move || series.get())/>
-            </div>
-            <GroupTable grouped=grouped/>
-            <Exports export=export/>
+            <Show when=move || !waiting() fallback=detail_status>
+                <div class="explorer__charts">
+                    <BarChart title=bar_title measure=Signal::derive(measure) groups=Signal::derive(move || shown_groups(grouped.get().groups))/>
+                    <TimeChart title=time_title measure=Signal::derive(measure) over_time=Signal::derive(move || shown_series(series.get()))/>
+                </div>
+                <GroupTable grouped=grouped/>
+                <Exports export=export/>
+            </Show>
         </div>
     }
 }

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use super::super::combobox::shown;
 use super::super::state::AppState;
 use crate::engine::Dimension;
 use crate::engine::dates::format_day;
@@ -16,7 +15,8 @@ pub(super) fn Trail() -> impl IntoView {
     let remove = move |dimension: Option<Dimension>, label: Option<String>| {
         state.view.update(|v| {
             if dimension.is_none() {
-                // "All costs" is where the explorer starts: no filters, by service.
+                // "All costs" is where the explorer starts: no filters, by service, no tag.
+                *v = v.with_detail(None);
                 v.query.group_by = Dimension::Service;
             }
             v.query.filter = match (dimension, label) {
@@ -63,7 +63,7 @@ pub(super) fn Trail() -> impl IntoView {
                         .into_iter()
                         .flat_map(|(d, labels)| labels.into_iter().map(move |l| (d, l)))
                         .map(|(d, l)| {
-                            let text = format!("{}: {}", d.label(), shown(&l));
+                            let text = state.view.with_untracked(|v| format!("{}: {}", v.dimension_label(d), v.shown_label(d, &l)));
                             view! {
                                 <li class="trail__crumb" data-testid="crumb">
                                     {text.clone()}

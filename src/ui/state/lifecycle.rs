@@ -68,6 +68,7 @@ impl AppState {
             self.cancel();
             self.analysis.set(None);
             self.cube.set(None);
+            self.reset_detail();
             return;
         }
         self.analyse(Picked { files, skipped: Vec::new() }, started);
@@ -82,6 +83,7 @@ impl AppState {
             Ok(())
         });
         self.cube.set(None);
+        self.reset_detail();
         self.analysis.set(Some(Rc::new(analysis)));
         if used == 0 {
             self.status.set(Status::Error("None of the files could be used; see why below.".into()));
@@ -109,7 +111,8 @@ impl AppState {
                 let problems = analysis.explore_problems();
                 let all_failed = problems.len() == analysis.files_used();
                 self.cube.set(Some(Rc::new(cube)));
-                self.analysis.set(Some(Rc::new(analysis)));
+                let analysis = Rc::new(analysis);
+                self.analysis.set(Some(Rc::clone(&analysis)));
                 explorer.set(if all_failed {
                     Explorer::Failed(format!("The explorer could not be built. {}", problems.join(" ")))
                 } else {
@@ -121,6 +124,13 @@ impl AppState {
                         *worker_memory = pool.peak_memory();
                     }
                 });
+                if !all_failed {
+                    // A link's tag, then the keys the files offer.
+                    if let Some(detail) = self.view.with_untracked(|v| v.detail.clone()) {
+                        self.ensure_detail(detail);
+                    }
+                    self.find_detail_keys(&pool, &analysis, &wanted).await;
+                }
             }
             Ok(_) | Err(Stopped::Cancelled) => {}
             Err(Stopped::Unavailable(problem)) => explorer.set(Explorer::Failed(problem.to_string())),

@@ -2,6 +2,7 @@
 //! signals (here), the life of an analysis (`lifecycle`), the saved settings
 //! (`settings`) and the view kept in the URL and the history (`url`).
 
+mod detail;
 mod lifecycle;
 mod settings;
 mod url;
@@ -13,8 +14,9 @@ use leptos::prelude::*;
 use crate::browser::analysis::{Analysis, Progress};
 use crate::browser::pool::Pool;
 use crate::browser::storage;
+use crate::engine::tags::KeyShare;
 use crate::engine::view::View;
-use crate::engine::{CostReport, Cube, Workspaces, cost_report};
+use crate::engine::{CostReport, Cube, Detail, Workspaces, cost_report};
 
 /// What the page is doing.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +58,33 @@ pub enum Explorer {
     Failed(String),
 }
 
+/// Where the dimension read on demand stands.
+#[derive(Debug, Clone, Default)]
+pub enum DetailStage {
+    /// None is read.
+    #[default]
+    None,
+    /// Its scan is running.
+    Reading(Detail, Progress),
+    /// The explorer's cube with it read in.
+    Ready(Detail, Rc<Cube>),
+    /// It could not be read; the text says why.
+    Failed(Detail, String),
+}
+
+/// The tags, cost categories and resources the files offer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DetailKeys {
+    /// User tag keys, the ones covering the most cost first.
+    pub tags: Vec<KeyShare>,
+    /// Cost category names, likewise.
+    pub categories: Vec<KeyShare>,
+    /// Whether some file has resource ids.
+    pub resource: bool,
+    /// Whether the keys inside columns of pairs are still being looked for.
+    pub finding: bool,
+}
+
 /// Everything the components share. `Copy`: every field is a handle.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -71,6 +100,12 @@ pub struct AppState {
     pub cube: RwSignal<Option<Rc<Cube>>, LocalStorage>,
     /// Where the explorer's data stands.
     pub explorer: RwSignal<Explorer>,
+    /// The dimension read on demand, and its cube.
+    pub detail: RwSignal<DetailStage, LocalStorage>,
+    /// Counts detail scans started, so a superseded one drops its result.
+    detail_generation: StoredValue<u64>,
+    /// The tags, cost categories and resources the files offer.
+    pub detail_keys: RwSignal<DetailKeys>,
     /// The workspaces (discount table, usage rule, recent files), saved in the browser.
     pub workspaces: RwSignal<Workspaces>,
     /// A notice about settings (ignored saved settings, a failed save).
@@ -113,6 +148,9 @@ impl Default for AppState {
             analysis,
             cube: RwSignal::new_local(None),
             explorer: RwSignal::new(Explorer::Idle),
+            detail: RwSignal::new_local(DetailStage::None),
+            detail_generation: StoredValue::new(0),
+            detail_keys: RwSignal::new(DetailKeys::default()),
             workspaces,
             settings_notice: RwSignal::new(notice),
             view,

@@ -1,0 +1,137 @@
+//! The dimension read on demand (a tag, a cost category, the resource): which
+//! ones the files offer, and the explorer's cube with the chosen one read in,
+//! by a scan of the same pieces with its column too.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{AppState, DetailKeys, DetailStage};
+use crate::browser::analysis::{Analysis, Progress, Stopped, explore_detail};
+use crate::browser::pool::Pool;
+use crate::engine::tags::{KeyShare, merge_keys, pair_keys};
+use crate::engine::{Column, Cube, Detail, Outline};
+
+impl AppState {
+    /// The cube the explorer answers from: the detail's when the view reads
+    /// one (once it is read), else the explorer's own.
+    pub fn explorer_cube(self) -> Option<Rc<Cube>> {
+        match self.view.with(|v| v.detail.clone()) {
+            None => self.cube.get(),
+            Some(wanted) => self.detail.with(|stage| match stage {
+                DetailStage::Ready(detail, cube) if *detail == wanted => Some(Rc::clone(cube)),
+                _ => None,
+            }),
+        }
+    }
+
+    /// Starts reading `detail` unless it is read, or being read, already.
+    pub fn ensure_detail(self, detail: Detail) {
+        let current = self.detail.with_untracked(|stage| match stage {
+            DetailStage::Reading(d, _) | DetailStage::Ready(d, _) | DetailStage::Failed(d, _) => *d == detail,
+            DetailStage::None => false,
+        });
+        let Some(analysis) = self.analysis.get_untracked() else { return };
+        if current || self.cube.with_untracked(Option::is_none) {
+            return;
+        }
+        let columns: Vec<Option<Column>> = analysis
+            .files
+            .iter()
+            .map(|file| file.result.as_ref().ok().and_then(|o| detail.column(&o.names, o.columns.format)))
+            .collect();
+        if columns.iter().all(Option::is_none) {
+            let message = match &detail {
+                Detail::Resource => "None of the files has resource ids (line_item_resource_id; FOCUS ResourceId): \
+                                     turn on \"Include resource IDs\" in the export to see costs by resource."
+                    .to_owned(),
+                other => format!("None of the files has {}.", other.label().to_lowercase()),
+            };
+            self.detail.set(DetailStage::Failed(detail, message));
+            return;
+        }
+        let generation = self.next_detail_generation();
+        let wanted = move || self.detail_generation.get_value() == generation;
+        let stage = self.detail;
+        stage.set(DetailStage::Reading(detail.clone(), Progress::default()));
+        let on_progress = {
+            let detail = detail.clone();
+            Rc::new(move |progress: Progress| {
+                if wanted() {
+                    stage.set(DetailStage::Reading(detail.clone(), progress));
+                }
+            })
+        };
+        let pool = self.pool.get_value();
+        spawn_local(async move {
+            // Dated, so the dates, the time chart and the month drill-down work as for any dimension.
+            match explore_detail(&pool, &analysis, columns, true, on_progress, wanted).await {
+                Ok((cube, problems)) if wanted() => {
+                    if problems.len() == analysis.files_used() {
+                        stage.set(DetailStage::Failed(detail, problems.join(" ")));
+                    } else {
+                        stage.set(DetailStage::Ready(detail, Rc::new(cube)));
+                    }
+                }
+                Ok(_) | Err(Stopped::Cancelled) => {}
+                Err(Stopped::Unavailable(problem)) if wanted() => {
+                    stage.set(DetailStage::Failed(detail, problem.to_string()))
+                }
+                Err(Stopped::Unavailable(_)) => {}
+            }
+        });
+    }
+
+    /// Forgets the detail read for earlier files.
+    pub(super) fn reset_detail(self) {
+        self.next_detail_generation();
+        self.detail.set(DetailStage::None);
+        self.detail_keys.set(DetailKeys::default());
+    }
+
+    fn next_detail_generation(self) -> u64 {
+        self.detail_generation.update_value(|generation| *generation += 1);
+        self.detail_generation.get_value()
+    }
+
+    /// Learns which tags and cost categories the files hold: from the column
+    /// names (legacy CUR) at once, then from a census of the columns of pairs
+    /// (CUR 2.0, FOCUS), with the share of cost each key covers.
+    pub(super) async fn find_detail_keys(self, pool: &Pool, analysis: &Analysis, wanted: impl Fn() -> bool) {
+        let outlines: Vec<Option<&Outline>> = analysis.files.iter().map(|f| f.result.as_ref().ok()).collect();
+        let named = |kind: &Detail| -> Vec<KeyShare> {
+            outlines
+                .iter()
+                .flatten()
+                .flat_map(|o| kind.names_in_columns(&o.names, o.columns.format))
+                .map(|key| KeyShare { key, share: None })
+                .collect()
+        };
+        let (tag, category) = (Detail::Tag(String::new()), Detail::CostCategory(String::new()));
+        let resource = outlines.iter().flatten().any(|o| Detail::Resource.column(&o.names, o.columns.format).is_some());
+        let mut keys = DetailKeys { tags: named(&tag), categories: named(&category), resource, finding: true };
+        self.detail_keys.set(keys.clone());
+        for kind in [tag, category] {
+            let columns: Vec<Option<Column>> =
+                outlines.iter().map(|o| o.and_then(|o| kind.pairs_column(&o.names, o.columns.format))).collect();
+            let Some(format) =
+                outlines.iter().zip(&columns).find_map(|(o, c)| c.as_ref().and(o.map(|o| o.columns.format)))
+            else {
+                continue;
+            };
+            let usage = self.view.with_untracked(|v| v.usage.clone());
+            let census = explore_detail(pool, analysis, columns, false, Rc::new(|_| {}), &wanted).await;
+            let Ok((cube, _)) = census else { return };
+            if !wanted() {
+                return;
+            }
+            let found = pair_keys(&cube, &kind, format, &usage);
+            let list = if matches!(kind, Detail::Tag(_)) { &mut keys.tags } else { &mut keys.categories };
+            *list = merge_keys([std::mem::take(list), found]);
+            self.detail_keys.set(keys.clone());
+        }
+        keys.finding = false;
+        self.detail_keys.set(keys);
+    }
+}

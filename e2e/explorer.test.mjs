@@ -339,3 +339,31 @@ test('a tag, read on demand, groups and filters as DuckDB does', async () => {
   assert.ok(close(await exploreTotal(page), costs));
   assert.deepEqual(page.seen.errors, []);
 });
+
+test('month over month: each group against the month before, as DuckDB sums them', async () => {
+  const page = await explorer();
+  const trend = page.getByTestId('trend');
+  assert.equal(await trend.locator('summary').textContent(), 'Month over month: 2024-03 against 2024-02');
+  await trend.locator('summary').click();
+  const read = () => page.$$eval('[data-testid=trend-table] tbody tr', (rows) => Object.fromEntries(rows.map((r) => [r.dataset.key, { previous: Number(r.dataset.previous), current: Number(r.dataset.current), change: Number(r.dataset.change) }])));
+  const monthly = {};
+  for (const [service, month, cost] of duckdb("SELECT product_servicecode, strftime(line_item_usage_start_date, '%Y-%m'), SUM(line_item_unblended_cost) FROM 'cur/**/*.parquet' WHERE line_item_line_item_type = 'Usage' GROUP BY 1, 2")) {
+    (monthly[service] ??= {})[month] = cost;
+  }
+  const check = async (month, previous) => {
+    const rows = await read();
+    for (const [service, months] of Object.entries(monthly)) {
+      const row = rows[service === 'None' ? '' : service];
+      assert.ok(row, `${service} in ${Object.keys(rows)}`);
+      assert.ok(close(row.current, months[month] ?? 0) && close(row.previous, months[previous] ?? 0), `${service} ${month}: ${JSON.stringify(row)} vs ${JSON.stringify(months)}`);
+      assert.ok(close(row.change, row.current - row.previous));
+    }
+    const changes = Object.values(rows).map((r) => Math.abs(r.change));
+    assert.ok(changes.every((c, i) => i === 0 || changes[i - 1] >= c), 'the largest change first');
+  };
+  await check('2024-03', '2024-02');
+  await page.selectOption('#trend-month', '2024-02');
+  await page.waitForFunction(() => document.querySelector('[data-testid=trend] summary').textContent.includes('2024-02 against 2024-01'));
+  await check('2024-02', '2024-01');
+  assert.deepEqual(page.seen.errors, []);
+});

@@ -6,3 +6,4 @@ pub mod reconcile;
 pub mod report;
 pub mod search;
 pub mod tags;
+pub mod trend;

@@ -4,12 +4,13 @@
 
 //!
 //! One concern per file: the controls (grouping, measure, dates, label
-//! filters), the drill-down trail and the table of groups; the charts are
-//! `ui::charts`.
+//! filters, the tag read on demand), the drill-down trail, the table of groups
+//! and the month over month table; the charts are `ui::charts`.
 
 mod controls;
 mod group_table;
 mod trail;
+mod trend_table;
 
 use std::rc::Rc;
 
@@ -18,6 +19,7 @@ use leptos::prelude::*;
 use self::controls::Controls;
 use self::group_table::GroupTable;
 use self::trail::Trail;
+use self::trend_table::TrendTable;
 use super::charts::{BarChart, TimeChart};
 use super::exports::{Export, Exports};
 use super::state::{AppState, DetailStage, Explorer as Stage};
@@ -188,6 +190,7 @@ fn Ready() -> impl IntoView {
                     <TimeChart title=time_title measure=Signal::derive(measure) over_time=Signal::derive(move || shown_series(series.get()))/>
                 </div>
                 <GroupTable grouped=grouped/>
+                <TrendTable/>
                 <Exports export=export/>
             </Show>
         </div>

@@ -152,3 +152,29 @@ test('services show their display names, and the service box finds them by name'
   assert.equal(await page.getByTestId('detail-name').textContent(), 'Amazon Elastic Compute Cloud');
   assert.deepEqual(page.seen.errors, []);
 });
+
+test('a real CUR 2.0 CSV: its tags found in the JSON column with their share of cost, its account names beside the ids', async (t) => {
+  const path = real(t, 'more/cur2-csv-ola-raji/ha-project-CUR-daily-1-00001.csv');
+  if (!path) return;
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, [path]), 'done');
+  await toExplorer(page);
+  // The census of resource_tags: keys without their user_ prefix, each with its share.
+  await page.waitForFunction(() => [...document.querySelectorAll('#detail option')].some((o) => o.value === 'tag:project'), null, { timeout: 60_000 });
+  const label = await page.locator('#detail option[value="tag:project"]').textContent();
+  assert.match(label, /^Tag: project \(\d+% of cost\)$/);
+  await page.selectOption('#detail', 'tag:project');
+  await page.waitForFunction(() => document.querySelector('[data-testid=explore-table] thead th')?.textContent === 'Tag project');
+  const rows = await page.$$eval('[data-testid=explore-table] tbody tr', (rs) => Object.fromEntries(rs.map((r) => [r.dataset.key, Number(r.dataset.cost)])));
+  // DuckDB: json_extract_string(resource_tags, '$.user_project') over the usage rows.
+  assert.ok(close(rows['ha-web-portal'], 19.521666841099997), JSON.stringify(rows));
+  const share = Number(label.match(/\((\d+)%/)[1]);
+  const total = Object.values(rows).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(share - Math.round(rows['ha-web-portal'] / total * 100)) <= 1, `${share}% vs the table`);
+  // Account names from line_item_usage_account_name.
+  await page.selectOption('#detail', '');
+  await page.selectOption('#group-by', 'account');
+  const [account] = await page.$$eval('[data-testid=explore-table] tbody tr th', (ths) => ths.map((th) => th.textContent));
+  assert.match(account, /^.+ \(\d{12}\)$/, account);
+  assert.deepEqual(page.seen.errors, []);
+});

@@ -3,7 +3,8 @@
 // the URL, and workspaces.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DEMO, serve, launch, openApp, upload, totals, tableRows, close } from './support.mjs';
@@ -365,5 +366,39 @@ test('month over month: each group against the month before, as DuckDB sums them
   await page.selectOption('#trend-month', '2024-02');
   await page.waitForFunction(() => document.querySelector('[data-testid=trend] summary').textContent.includes('2024-02 against 2024-01'));
   await check('2024-02', '2024-01');
+  assert.deepEqual(page.seen.errors, []);
+});
+
+test('account names: imported per workspace, validated whole, shown beside the ids', async () => {
+  const page = await explorer();
+  await page.getByText('Manage workspaces').click();
+  const dir = await mkdtemp(join(tmpdir(), 'ducks-names-'));
+  const bad = join(dir, 'bad.csv');
+  await writeFile(bad, 'account_id,account_name\n100000000000,production\n100000000000,staging\n');
+  await page.locator('#account-names-import').setInputFiles(bad);
+  await page.getByText(/names account 100000000000 "staging", but an earlier one names it "production"/).waitFor();
+  assert.match(await page.getByTestId('account-names').textContent(), /No account names in this workspace/);
+
+  const good = join(dir, 'accounts.csv');
+  await writeFile(good, 'Account ID,Account Name\n100000000000,production\n100000015838,data lake\n');
+  await page.locator('#account-names-import').setInputFiles(good);
+  await page.getByText('Imported 2 account names from accounts.csv.').waitFor();
+  await page.selectOption('#group-by', 'account');
+  await page.locator('[data-testid=explore-table] tbody tr[data-key="100000000000"]').waitFor();
+  assert.equal(await page.locator('[data-testid=explore-table] tbody tr[data-key="100000000000"] th').textContent(), 'production (100000000000)');
+  assert.equal(await page.locator('[data-testid=explore-table] tbody tr[data-key="100000063352"] th').textContent(), '100000063352', 'an account without a name keeps its id');
+  // The account filter answers to the name.
+  const box = page.getByRole('combobox', { name: 'Filter accounts' });
+  await box.focus();
+  await page.keyboard.type('data lake');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('crumb').first().waitFor();
+  assert.equal(await page.getByTestId('crumb').first().textContent(), 'Account: data lake (100000015838)×');
+  // Saved with the workspace.
+  await page.reload();
+  await page.getByTestId('status').waitFor();
+  await page.getByText('Manage workspaces').click();
+  assert.match(await page.getByTestId('account-names').textContent(), /2 account names in this workspace/);
   assert.deepEqual(page.seen.errors, []);
 });

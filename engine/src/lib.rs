@@ -45,6 +45,8 @@ pub use read::text::Container;
 pub use schema::catalogue::{Field, Holds};
 pub use schema::columns::{Column, CurColumns, CurFormat, OptionalColumns, canonical};
 pub use schema::detail::Detail;
+pub use settings::account_names::AccountNames;
+pub use settings::account_names::parse as parse_account_names;
 pub use settings::discounts::{DEFAULT_MULTIPLIERS, Discounts, MAX_MULTIPLIER};
 pub use settings::usage::{UsagePreset, UsageRule};
 pub use settings::view;

@@ -11,7 +11,7 @@ use web_sys::HtmlInputElement;
 
 use super::state::AppState;
 use crate::browser::output;
-use crate::engine::Workspace;
+use crate::engine::{Workspace, parse_account_names};
 
 /// The switcher, in the page header.
 #[component]
@@ -85,6 +85,29 @@ pub fn WorkspaceManager() -> impl IntoView {
             }
         });
     };
+    // Account names: a person's own list, validated whole; a bad file changes nothing.
+    let names_notice = RwSignal::new(None::<String>);
+    let import_names = move |event: ev::Event| {
+        let input: HtmlInputElement = event.target().expect("an input fired it").unchecked_into();
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        input.set_value("");
+        spawn_local(async move {
+            let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
+            match parse_account_names(&text) {
+                Ok(names) => {
+                    let count = names.len();
+                    let ok = state.update_workspaces(|w| {
+                        w.current_mut().account_names = names;
+                        Ok(())
+                    });
+                    names_notice.set(ok.then(|| format!("Imported {count} account names from {}.", file.name())));
+                    done(ok);
+                }
+                Err(error) => problem.set(Some(format!("{}: {error}", file.name()))),
+            }
+        });
+    };
+    let named = move || state.workspaces.with(|w| w.current().account_names.len());
     let rows =
         move || state.workspaces.with(|w| w.list().iter().map(|w| w.name.clone()).enumerate().collect::<Vec<_>>());
     let recent = move || state.workspaces.with(|w| w.current().recent_files.join(", "));
@@ -164,6 +187,35 @@ pub fn WorkspaceManager() -> impl IntoView {
                     if files.is_empty() { "No files opened in this workspace yet.".to_owned() } else { format!("Opened here lately: {files}") }
                 }}
             </p>
+            <div class="workspaces__names" data-testid="account-names">
+                <p>
+                    {move || match named() {
+                        0 => "No account names in this workspace: import a list (CSV with account_id and account_name columns, or JSON) to see names beside the ids.".to_owned(),
+                        1 => "1 account name in this workspace.".to_owned(),
+                        n => format!("{n} account names in this workspace."),
+                    }}
+                </p>
+                <label class="button" for="account-names-import">"Import account names…"</label>
+                <input id="account-names-import" class="visually-hidden" type="file" accept=".csv,.json,text/csv,application/json" on:change=import_names/>
+                <Show when=move || { named() > 0 }>
+                    <button
+                        class="button"
+                        type="button"
+                        on:click=move |_| {
+                            names_notice.set(None);
+                            done(state.update_workspaces(|w| {
+                                w.current_mut().account_names.clear();
+                                Ok(())
+                            }));
+                        }
+                    >
+                        "Clear account names"
+                    </button>
+                </Show>
+                <Show when=move || names_notice.with(Option::is_some)>
+                    <p role="status">{move || names_notice.get()}</p>
+                </Show>
+            </div>
         </details>
     }
 }

@@ -56,6 +56,33 @@ pub fn pair_keys(census: &Cube, kind: &Detail, format: CurFormat, usage: &UsageR
     keys
 }
 
+/// The name of each label of `dimension` (an account's id) in a cube whose
+/// [`Detail`](Dimension::Detail) slot holds names read beside it
+/// ([`Detail::account_name_column`]): the name with the most cost where an id
+/// has several.
+pub fn names_beside(cube: &Cube, dimension: Dimension) -> BTreeMap<String, String> {
+    let filter = crate::answer::query::Filter::default();
+    let by = [dimension, Dimension::Detail];
+    let grouped = crate::answer::query::group_many(
+        cube,
+        &by,
+        crate::fold::cube::Measure::Unblended,
+        &filter,
+        &UsageRule::everything(),
+    );
+    let mut names = BTreeMap::new();
+    // Highest cost first, so the first name met for an id is its main one.
+    for group in grouped.groups {
+        if let [id, name] = group.keys.as_slice()
+            && !id.is_empty()
+            && !name.is_empty()
+        {
+            names.entry(id.clone()).or_insert_with(|| name.clone());
+        }
+    }
+    names
+}
+
 /// `lists` of keys merged, each key once (spelled as first met; a share
 /// where one list knows it), the ones covering the most cost first.
 pub fn merge_keys(lists: impl IntoIterator<Item = Vec<KeyShare>>) -> Vec<KeyShare> {

@@ -105,6 +105,19 @@ impl Detail {
         }
     }
 
+    /// The column of account names beside the ids (CUR 2.0
+    /// `line_item_usage_account_name`, FOCUS `SubAccountName`; legacy CUR has
+    /// none), read as a detail to learn each account's name.
+    pub fn account_name_column(names: &[String], format: CurFormat) -> Option<Column> {
+        let wanted = match format {
+            CurFormat::Cur2 => "line_item_usage_account_name",
+            CurFormat::Focus => "sub_account_name",
+            CurFormat::LegacyCur | CurFormat::LegacyCurCsvNames => return None,
+        };
+        let index = names.iter().position(|name| canonical(name) == wanted)?;
+        Some(Column { index, name: names[index].clone(), key: None })
+    }
+
     /// The column of key → value pairs that holds every value of this kind in
     /// a file of `format` (CUR 2.0's `resource_tags`), whose keys are learned
     /// only from the data; `None` where each tag has a column of its own (legacy

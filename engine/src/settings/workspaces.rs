@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::settings::account_names::{self, AccountNames};
 use crate::settings::discounts::Discounts;
 use crate::settings::usage::UsageRule;
 
@@ -30,6 +31,10 @@ pub struct Workspace {
     /// cannot be reopened without the person choosing them again).
     #[serde(default)]
     pub recent_files: Vec<String>,
+    /// Names for account ids, imported by the person (the files' own names,
+    /// where they carry some, are used beside them).
+    #[serde(default, skip_serializing_if = "AccountNames::is_empty")]
+    pub account_names: AccountNames,
 }
 
 impl Workspace {
@@ -40,6 +45,7 @@ impl Workspace {
             discounts: Discounts::default(),
             usage: UsageRule::default(),
             recent_files: Vec::new(),
+            account_names: AccountNames::new(),
         }
     }
 
@@ -52,6 +58,7 @@ impl Workspace {
     pub fn from_json(text: &str) -> Result<Workspace> {
         let workspace: Workspace = serde_json::from_str(text).map_err(|e| Error::Settings(e.to_string()))?;
         check_name(&workspace.name)?;
+        account_names::check(&workspace.account_names)?;
         Ok(workspace)
     }
 }
@@ -79,6 +86,7 @@ impl TryFrom<Saved> for Workspaces {
         }
         for (i, workspace) in saved.workspaces.iter().enumerate() {
             check_name(&workspace.name)?;
+            account_names::check(&workspace.account_names)?;
             if saved.workspaces[..i].iter().any(|other| other.name == workspace.name) {
                 return Err(Error::Settings(format!("two workspaces are called {:?}", workspace.name)));
             }

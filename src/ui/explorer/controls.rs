@@ -195,7 +195,11 @@ fn FilterPicker(dimension: Dimension, id: &'static str, label: &'static str) -> 
                 .groups
                 .into_iter()
                 .filter(|g| !taken.contains(&g.key) && seen.insert(g.key.clone()))
-                .map(|g| Choice { detail: figure(g.cost, &g.currency, query.measure), value: g.key, name: None })
+                .map(|g| {
+                    // An account answers to its name too.
+                    let name = (dimension == Dimension::Account).then(|| state.account_name(&g.key)).flatten();
+                    Choice { detail: figure(g.cost, &g.currency, query.measure), value: g.key, name }
+                })
                 .collect()
         })
     });

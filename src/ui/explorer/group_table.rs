@@ -55,7 +55,7 @@ pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
                                                 title="Look inside"
                                                 on:click=move |_| state.view.update(|v| v.query = drill(&v.query, &key))
                                             >
-                                                {state.view.with_untracked(|v| v.shown_label(v.query.group_by, &g.key))}
+                                                {state.shown_label(state.view.with_untracked(|v| v.query.group_by), &g.key)}
                                             </button>
                                         </th>
                                         <td class="numeric">{figure(g.cost, &g.currency, measure)}</td>

@@ -140,22 +140,19 @@ fn Ready() -> impl IntoView {
             }
         })
     };
-    // The charts name a row without the tag as the table does ("(untagged)").
-    let blank = move || {
-        state.view.with(|v| {
-            (v.query.group_by == crate::engine::Dimension::Detail).then(|| v.shown_label(v.query.group_by, ""))
-        })
+    // The charts name groups as the table does: "(untagged)", an account's name.
+    let relabel = move |key: &mut String| {
+        let dimension = state.view.with(|v| v.query.group_by);
+        if matches!(dimension, crate::engine::Dimension::Detail | crate::engine::Dimension::Account) {
+            *key = state.shown_label(dimension, key);
+        }
     };
     let shown_groups = move |mut groups: Vec<crate::engine::query::Group>| {
-        if let Some(blank) = blank() {
-            groups.iter_mut().filter(|g| g.key.is_empty()).for_each(|g| g.key = blank.clone());
-        }
+        groups.iter_mut().for_each(|g| relabel(&mut g.key));
         groups
     };
     let shown_series = move |mut over_time: OverTime| {
-        if let Some(blank) = blank() {
-            over_time.series.iter_mut().filter(|s| s.key.is_empty()).for_each(|s| s.key = blank.clone());
-        }
+        over_time.series.iter_mut().filter(|s| s.key != crate::engine::query::OTHER).for_each(|s| relabel(&mut s.key));
         over_time
     };
     // While a tag, cost category or resource is read (or if it cannot be), say so in place of the figures.

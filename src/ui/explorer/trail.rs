@@ -63,7 +63,7 @@ pub(super) fn Trail() -> impl IntoView {
                         .into_iter()
                         .flat_map(|(d, labels)| labels.into_iter().map(move |l| (d, l)))
                         .map(|(d, l)| {
-                            let text = state.view.with_untracked(|v| format!("{}: {}", v.dimension_label(d), v.shown_label(d, &l)));
+                            let text = format!("{}: {}", state.view.with_untracked(|v| v.dimension_label(d)), state.shown_label(d, &l));
                             view! {
                                 <li class="trail__crumb" data-testid="crumb">
                                     {text.clone()}

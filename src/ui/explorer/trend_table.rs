@@ -62,7 +62,7 @@ pub(super) fn TrendTable() -> impl IntoView {
                         {move || {
                             let measure = measure();
                             trend.get().changes.into_iter().map(|c| {
-                                let shown = state.view.with_untracked(|v| v.shown_label(v.query.group_by, &c.key));
+                                let shown = state.shown_label(state.view.with_untracked(|v| v.query.group_by), &c.key);
                                 let percent = c.percent.map_or_else(
                                     || "new".to_owned(),
                                     |p| format!("{}{:.1}%", if p > 0.0 { "+" } else if p < 0.0 { "−" } else { "" }, (p * 100.0).abs()),

@@ -1,6 +1,7 @@
-//! The dimension read on demand (a tag, a cost category, the resource): which
-//! ones the files offer, and the explorer's cube with the chosen one read in,
-//! by a scan of the same pieces with its column too.
+//! What the files offer beyond the explorer's cube: the dimension read on
+//! demand (a tag, a cost category, the resource), which ones there are, the
+//! explorer's cube with the chosen one read in (a scan of the same pieces with
+//! its column too), and the accounts' names.
 
 use std::rc::Rc;
 
@@ -10,8 +11,8 @@ use leptos::task::spawn_local;
 use super::{AppState, DetailKeys, DetailStage};
 use crate::browser::analysis::{Analysis, Progress, Stopped, explore_detail};
 use crate::browser::pool::Pool;
-use crate::engine::tags::{KeyShare, merge_keys, pair_keys};
-use crate::engine::{Column, Cube, Detail, Outline};
+use crate::engine::tags::{KeyShare, merge_keys, names_beside, pair_keys};
+use crate::engine::{Column, Cube, Detail, Dimension, Outline};
 
 impl AppState {
     /// The cube the explorer answers from: the detail's when the view reads
@@ -24,6 +25,22 @@ impl AppState {
                 _ => None,
             }),
         }
+    }
+
+    /// A label of `dimension` as people read it: an account with its name
+    /// ("production (111122223333)"), the detail's blank as "(untagged)".
+    pub fn shown_label(self, dimension: Dimension, label: &str) -> String {
+        match (dimension, self.account_name(label)) {
+            (Dimension::Account, Some(name)) => format!("{name} ({label})"),
+            _ => self.view.with_untracked(|v| v.shown_label(dimension, label)),
+        }
+    }
+
+    /// The name of an account id: the workspace's own list first, then the files'.
+    pub fn account_name(self, id: &str) -> Option<String> {
+        self.workspaces
+            .with(|w| w.current().account_names.get(id).cloned())
+            .or_else(|| self.file_account_names.with(|names| names.get(id).cloned()))
     }
 
     /// Starts reading `detail` unless it is read, or being read, already.
@@ -88,6 +105,7 @@ impl AppState {
         self.next_detail_generation();
         self.detail.set(DetailStage::None);
         self.detail_keys.set(DetailKeys::default());
+        self.file_account_names.set(Default::default());
     }
 
     fn next_detail_generation(self) -> u64 {
@@ -97,7 +115,8 @@ impl AppState {
 
     /// Learns which tags and cost categories the files hold: from the column
     /// names (legacy CUR) at once, then from a census of the columns of pairs
-    /// (CUR 2.0, FOCUS), with the share of cost each key covers.
+    /// (CUR 2.0, FOCUS), with the share of cost each key covers; then the
+    /// accounts' names, where the files carry them.
     pub(super) async fn find_detail_keys(self, pool: &Pool, analysis: &Analysis, wanted: impl Fn() -> bool) {
         let outlines: Vec<Option<&Outline>> = analysis.files.iter().map(|f| f.result.as_ref().ok()).collect();
         let named = |kind: &Detail| -> Vec<KeyShare> {
@@ -133,5 +152,15 @@ impl AppState {
         }
         keys.finding = false;
         self.detail_keys.set(keys);
+
+        // The accounts' names, where the files carry them beside the ids.
+        let columns: Vec<Option<Column>> =
+            outlines.iter().map(|o| o.and_then(|o| Detail::account_name_column(&o.names, o.columns.format))).collect();
+        if columns.iter().any(Option::is_some)
+            && let Ok((cube, _)) = explore_detail(pool, analysis, columns, false, Rc::new(|_| {}), &wanted).await
+            && wanted()
+        {
+            self.file_account_names.set(names_beside(&cube, Dimension::Account));
+        }
     }
 }

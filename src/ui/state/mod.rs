@@ -16,7 +16,7 @@ use crate::browser::pool::Pool;
 use crate::browser::storage;
 use crate::engine::tags::KeyShare;
 use crate::engine::view::View;
-use crate::engine::{CostReport, Cube, Detail, Workspaces, cost_report};
+use crate::engine::{AccountNames, CostReport, Cube, Detail, Workspaces, cost_report};
 
 /// What the page is doing.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +106,8 @@ pub struct AppState {
     detail_generation: StoredValue<u64>,
     /// The tags, cost categories and resources the files offer.
     pub detail_keys: RwSignal<DetailKeys>,
+    /// Account names the files carry beside the ids (CUR 2.0, FOCUS).
+    pub file_account_names: RwSignal<AccountNames>,
     /// The workspaces (discount table, usage rule, recent files), saved in the browser.
     pub workspaces: RwSignal<Workspaces>,
     /// A notice about settings (ignored saved settings, a failed save).
@@ -151,6 +153,7 @@ impl Default for AppState {
             detail: RwSignal::new_local(DetailStage::None),
             detail_generation: StoredValue::new(0),
             detail_keys: RwSignal::new(DetailKeys::default()),
+            file_account_names: RwSignal::new(AccountNames::new()),
             workspaces,
             settings_notice: RwSignal::new(notice),
             view,

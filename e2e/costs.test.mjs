@@ -193,3 +193,27 @@ test('the reconciliation ties the costs page to what the files add up to', async
   assert.ok(close((await totals(page)).undiscounted, all));
   assert.deepEqual(page.seen.errors, []);
 });
+
+test('other files side by side: what changed, service by service, as the command line counts them', async () => {
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, MONTHS.slice(0, 2)), 'done');
+  const panel = page.getByTestId('comparison');
+  await panel.locator('summary').click();
+  await page.locator('#compare-input').setInputFiles([MONTHS[0]]);
+  await page.getByTestId('comparison-table').waitFor({ timeout: 60_000 });
+  const both = cliReport(MONTHS.slice(0, 2));
+  const january = cliReport([MONTHS[0]]);
+  const rows = await page.$$eval('[data-testid=comparison-table] tbody tr', (rs) => rs.map((r) => ({ service: r.dataset.service, current: Number(r.dataset.current), other: Number(r.dataset.other), change: Number(r.dataset.change) })));
+  const cost = (report, service) => report.services.find((s) => s.service === service)?.undiscounted ?? 0;
+  assert.equal(rows.length, new Set([...both.services, ...january.services].map((s) => s.service)).size, 'every service changed');
+  for (const row of rows) {
+    assert.ok(close(row.current, cost(both, row.service)) && close(row.other, cost(january, row.service)), JSON.stringify(row));
+    assert.ok(close(row.change, row.current - row.other));
+  }
+  const changes = rows.map((r) => Math.abs(r.change));
+  assert.ok(changes.every((c, i) => i === 0 || changes[i - 1] >= c), 'the largest difference first');
+  assert.match(await page.getByTestId('comparison-summary').textContent(), /^Usage cost: these files \$[\d,.]+, the other file \$[\d,.]+, a difference of \$[\d,.]+\. 0 services have the same cost in both\.$/);
+  // The files in use are untouched.
+  assert.ok(close((await totals(page)).undiscounted, both.total.undiscounted));
+  assert.deepEqual(page.seen.errors, []);
+});

@@ -29,7 +29,7 @@ mod schema;
 mod settings;
 
 pub use answer::report::{CostReport, ServiceCost, Total, cost_report};
-pub use answer::{dates, query, reconcile, search, tags, trend};
+pub use answer::{compare, dates, query, reconcile, search, tags, trend};
 pub use error::{Error, Result, panic_message};
 pub use export::{format, sql, table};
 pub use fold::cube::{Cube, CubeColumns, Dimension, LabelMap, Measure, TEXT_DIMENSIONS};

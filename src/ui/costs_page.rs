@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::comparison::Comparison;
 use super::coverage::Coverage;
 use super::discounts_editor::DiscountsEditor;
 use super::exports::{Export, Exports};
@@ -57,6 +58,7 @@ pub fn CostsPage() -> impl IntoView {
             </div>
             <ServicesTable/>
             <Reconciliation/>
+            <Comparison/>
             <DiscountsEditor/>
             <Exports export=export/>
         </div>

@@ -5,6 +5,7 @@
 
 mod charts;
 mod combobox;
+mod comparison;
 mod costs_page;
 mod coverage;
 mod diagnostics;

@@ -90,6 +90,12 @@ impl AppState {
                     } else {
                         stage.set(DetailStage::Ready(detail, Rc::new(cube)));
                     }
+                    // The pool's peak memory now includes this scan.
+                    self.status.update(|status| {
+                        if let super::Status::Done { worker_memory, .. } = status {
+                            *worker_memory = pool.peak_memory();
+                        }
+                    });
                 }
                 Ok(_) | Err(Stopped::Cancelled) => {}
                 Err(Stopped::Unavailable(problem)) if wanted() => {

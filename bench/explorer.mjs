@@ -1,0 +1,70 @@
+// The explorer's benchmark (issue 12): on one file, in Debian's Chromium, the
+// time from the file being chosen to the explorer's first answer, then to each
+// new grouping on screen (one from the cube in memory, and ones read on
+// demand: a tag and the resources), and the largest worker's wasm memory.
+//
+//   node bench/explorer.mjs [--runs N] [--tag KEY] FILE
+//
+// Each run is a fresh page; the file is chosen 2 s after load through the real
+// file input. Times are wall clock from the driver (setInputFiles, then
+// polling every 5 ms for the figure to be on the page), so they include a few
+// ms of driving.
+import { serve, launch } from '../e2e/support.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at < 0 ? fallback : args.splice(at, 2)[1];
+};
+const runs = Number(option('--runs', '3'));
+const tag = option('--tag', 'team');
+const [file] = args;
+if (!file) throw new Error('usage: node bench/explorer.mjs [--runs N] [--tag KEY] FILE');
+
+const server = await serve();
+const browser = await launch();
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const timeout = 300_000;
+const results = { costs: [], explorer: [], account: [], tag: [], resource: [], memory: [] };
+for (let run = 0; run < runs; run++) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByTestId('status').waitFor();
+  await page.waitForTimeout(2_000);
+  const status = page.getByTestId('status');
+  const started = Date.now();
+  await page.locator('input#file-input').setInputFiles([file]);
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'done', null, { timeout, polling: 5 });
+  results.costs.push(Date.now() - started);
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.explorer === 'ready', null, { timeout, polling: 5 });
+  results.explorer.push(Date.now() - started);
+  await page.getByRole('tab', { name: 'Explorer' }).click();
+  await page.getByTestId('explore-table').waitFor({ timeout });
+  const header = (text) => page.waitForFunction((text) => document.querySelector('[data-testid=explore-table] thead th')?.textContent === text, text, { timeout, polling: 5 });
+  let at = Date.now();
+  await page.selectOption('#group-by', 'account');
+  await header('Account');
+  results.account.push(Date.now() - at);
+  await page.waitForFunction((value) => [...document.querySelectorAll('#detail option')].some((o) => o.value === value), `tag:${tag}`, { timeout });
+  at = Date.now();
+  await page.selectOption('#detail', `tag:${tag}`);
+  await header(`Tag ${tag}`);
+  results.tag.push(Date.now() - at);
+  at = Date.now();
+  await page.selectOption('#detail', 'resource');
+  await header('Resource');
+  results.resource.push(Date.now() - at);
+  results.memory.push(Number(await status.getAttribute('data-worker-memory')));
+  await context.close();
+}
+await browser.close();
+await server.close();
+const ms = (xs) => `${median(xs)} ms (${xs.join(', ')})`;
+console.log(`file: ${file}, ${runs} runs, medians (each run):`);
+console.log(`  costs page on screen:            ${ms(results.costs)}`);
+console.log(`  explorer's first answer:         ${ms(results.explorer)}`);
+console.log(`  new grouping from the cube:      ${ms(results.account)}`);
+console.log(`  tag:${tag} read on demand:       ${ms(results.tag)}`);
+console.log(`  resources read on demand:        ${ms(results.resource)}`);
+console.log(`  largest worker's wasm memory:    ${Math.max(...results.memory) / 2 ** 20} MB`);

@@ -1,0 +1,161 @@
+//! Two sets of files of the same period side by side: the files in use against
+//! others chosen here (a month as first delivered and as restated, or two
+//! exports that should agree), service by service. The other files are read by
+//! the same workers with the costs scan only, and replace nothing.
+
+use std::rc::Rc;
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+
+use super::combobox::shown;
+use super::state::AppState;
+use crate::browser::analysis::{Analysis, Progress, Stopped, analyse};
+use crate::browser::files;
+use crate::browser::intl::money;
+use crate::engine::compare::{Comparison as Compared, compare};
+use crate::engine::cost_report;
+
+/// Where the other files stand.
+#[derive(Clone)]
+enum Other {
+    None,
+    Reading(Progress),
+    Read(Rc<Analysis>),
+    Failed(String),
+}
+
+/// The files in use against other files, service by service.
+#[component]
+pub fn Comparison() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let other: RwSignal<Other, LocalStorage> = RwSignal::new_local(Other::None);
+    // A newer choice (or new files in use) drops an older comparison's result.
+    let generation = StoredValue::new(0u64);
+    let choose = move |event: ev::Event| {
+        let input: HtmlInputElement = event.target().expect("an input fired it").unchecked_into();
+        let Some(list) = input.files() else { return };
+        let picked = files::from_list(&list);
+        input.set_value("");
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let wanted = move || generation.get_value() == mine;
+        other.set(Other::Reading(Progress::default()));
+        spawn_local(async move {
+            let picked = match picked.await {
+                Ok(picked) if !picked.files.is_empty() => picked,
+                Ok(_) => return other.set(Other::Failed("No data files were found in what was chosen.".into())),
+                Err(problem) => return other.set(Other::Failed(problem.to_string())),
+            };
+            let pool = state.pool.get_value();
+            let on_progress = Rc::new(move |progress| {
+                if wanted() {
+                    other.set(Other::Reading(progress));
+                }
+            });
+            match analyse(&pool, picked.files, on_progress, wanted).await {
+                Ok(_) if !wanted() => {}
+                Ok(analysis) if analysis.files_used() == 0 => {
+                    let problems: Vec<String> = analysis
+                        .files
+                        .iter()
+                        .filter_map(|f| Some(format!("{}: {}", f.name, f.result.as_ref().err()?)))
+                        .collect();
+                    other.set(Other::Failed(format!("None of the other files could be used. {}", problems.join(" "))));
+                }
+                Ok(analysis) => other.set(Other::Read(Rc::new(analysis))),
+                Err(Stopped::Cancelled) => other.set(Other::None),
+                Err(Stopped::Unavailable(problem)) => other.set(Other::Failed(problem.to_string())),
+            }
+        });
+    };
+    let compared = move || -> Option<(Compared, usize)> {
+        let Other::Read(analysis) = other.get() else { return None };
+        let current = state.report.get()?;
+        let usage = state.view.with(|v| v.usage.clone());
+        let theirs = state
+            .workspaces
+            .with(|w| cost_report(&analysis.tally, analysis.files_used(), &w.current().discounts, &usage));
+        Some((compare(&current, &theirs), analysis.files_used()))
+    };
+    let status = move || match other.get() {
+        Other::None => None,
+        Other::Reading(progress) => {
+            let fraction =
+                if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
+            Some(
+                view! { <p role="status">{format!("Reading the other files ({:.0}%)…", fraction * 100.0)}</p> }
+                    .into_any(),
+            )
+        }
+        Other::Failed(problem) => Some(view! { <p class="status__text--error" role="alert">{problem}</p> }.into_any()),
+        Other::Read(_) => None,
+    };
+    let result = move || {
+        let (found, files) = compared()?;
+        let totals: Vec<String> = found
+            .totals
+            .iter()
+            .map(|(currency, ours, theirs)| {
+                format!(
+                    "these files {}, the other {} {}, a difference of {}",
+                    money(*ours, currency),
+                    if files == 1 { "file" } else { "files" },
+                    money(*theirs, currency),
+                    money(ours - theirs, currency)
+                )
+            })
+            .collect();
+        let unchanged = match found.unchanged {
+            1 => "1 service has the same cost in both.".to_owned(),
+            n => format!("{n} services have the same cost in both."),
+        };
+        Some(view! {
+            <p data-testid="comparison-summary">{format!("Usage cost: {}. {unchanged}", totals.join("; "))}</p>
+            <div class="table-wrap">
+                <table class="services" data-testid="comparison-table">
+                    <caption class="visually-hidden">"Services whose cost differs between the two sets of files"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Service"</th>
+                            <th scope="col" class="numeric">"These files"</th>
+                            <th scope="col" class="numeric">"Other files"</th>
+                            <th scope="col" class="numeric">"Difference"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {found.changed.into_iter().map(|c| view! {
+                            <tr
+                                data-service=c.service.clone()
+                                data-current=c.current.to_string()
+                                data-other=c.other.to_string()
+                                data-change=c.change.to_string()
+                            >
+                                <th scope="row">{shown(&c.service)}</th>
+                                <td class="numeric">{money(c.current, &c.currency)}</td>
+                                <td class="numeric">{money(c.other, &c.currency)}</td>
+                                <td class="numeric">{money(c.change, &c.currency)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })
+    };
+    view! {
+        <details class="reconcile" data-testid="comparison">
+            <summary>"Compare with other files (a restated month, another export)"</summary>
+            <p class="reconcile__hint">
+                "Choose another delivery of the same period: its usage cost is set beside these files', service "
+                "by service, under the same usage rule. The files in use stay as they are."
+            </p>
+            <label class="button" for="compare-input">"Choose the other files…"</label>
+            <input id="compare-input" class="visually-hidden" type="file" multiple accept=".parquet,.csv,.gz,.zip" on:change=choose/>
+            {status}
+            {result}
+        </details>
+    }
+}

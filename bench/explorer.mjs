@@ -3,7 +3,7 @@
 // new grouping on screen (one from the cube in memory, and ones read on
 // demand: a tag and the resources), and the largest worker's wasm memory.
 //
-//   node bench/explorer.mjs [--runs N] [--tag KEY] FILE
+//   node bench/explorer.mjs [--runs N] [--tag KEY] [--no-resources] FILE
 //
 // Each run is a fresh page; the file is chosen 2 s after load through the real
 // file input. Times are wall clock from the driver (setInputFiles, then
@@ -18,6 +18,8 @@ const option = (name, fallback) => {
 };
 const runs = Number(option('--runs', '3'));
 const tag = option('--tag', 'team');
+const withResources = !args.includes('--no-resources');
+if (!withResources) args.splice(args.indexOf('--no-resources'), 1);
 const [file] = args;
 if (!file) throw new Error('usage: node bench/explorer.mjs [--runs N] [--tag KEY] FILE');
 
@@ -51,10 +53,12 @@ for (let run = 0; run < runs; run++) {
   await page.selectOption('#detail', `tag:${tag}`);
   await header(`Tag ${tag}`);
   results.tag.push(Date.now() - at);
-  at = Date.now();
-  await page.selectOption('#detail', 'resource');
-  await header('Resource');
-  results.resource.push(Date.now() - at);
+  if (withResources) {
+    at = Date.now();
+    await page.selectOption('#detail', 'resource');
+    await header('Resource');
+    results.resource.push(Date.now() - at);
+  }
   results.memory.push(Number(await status.getAttribute('data-worker-memory')));
   await context.close();
 }
@@ -66,5 +70,5 @@ console.log(`  costs page on screen:            ${ms(results.costs)}`);
 console.log(`  explorer's first answer:         ${ms(results.explorer)}`);
 console.log(`  new grouping from the cube:      ${ms(results.account)}`);
 console.log(`  tag:${tag} read on demand:       ${ms(results.tag)}`);
-console.log(`  resources read on demand:        ${ms(results.resource)}`);
+if (withResources) console.log(`  resources read on demand:        ${ms(results.resource)}`);
 console.log(`  largest worker's wasm memory:    ${Math.max(...results.memory) / 2 ** 20} MB`);

@@ -37,7 +37,7 @@ pub use fold::kernel::ASSUMED_CURRENCY;
 pub use fold::sum::CompensatedSum;
 pub use fold::tally::{Cell, CellTotals, Tally};
 pub use read::delivery;
-pub use read::file::{CurFile, Delivery, Outline, RowGroupOutline, RowSlice, ScanKind};
+pub use read::file::{CurFile, Dates, Delivery, DetailScan, Outline, RowGroupOutline, RowSlice, ScanKind};
 pub use read::keyed::{keys_in_json, value_in_json};
 pub use read::plan::{Piece, plan};
 pub use read::source::{ReadStats, footer_ranges};

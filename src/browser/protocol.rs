@@ -13,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
 use super::error::Error;
-use crate::engine::{Column, CubeColumns, Outline, RowSlice, ScanKind, Tally};
+use crate::engine::{Column, CubeColumns, DetailScan, Outline, RowSlice, ScanKind, Tally};
 
 /// What the page asks a worker to do with the file sent beside it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -23,9 +23,9 @@ pub enum Request {
     /// Scan a slice of the file, for the costs page or for the explorer.
     Scan(RowSlice, ScanKind),
     /// Scan a slice for the explorer with the on-demand dimension read from
-    /// this column (none: the file lacks it), dated or not; replies as `Scan`
-    /// with `ScanKind::Explore`.
-    Detail(RowSlice, Option<Column>, bool),
+    /// this column (none: the file lacks it), the rest as the `DetailScan`
+    /// says; replies as `Scan` with `ScanKind::Explore`.
+    Detail(RowSlice, Option<Column>, DetailScan),
 }
 
 /// What a worker sends back.

@@ -137,10 +137,10 @@ async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u3
             Ok(prefetched) => scan(&file, slice, kind, prefetched, id),
             Err(problem) => Reply::Failed(problem.to_string()),
         },
-        Request::Detail(slice, column, dated) => {
+        Request::Detail(slice, column, scan) => {
             let mut progress = progress_poster(id);
             let mut part = |cube: Cube| post(id, Reply::CubePart(Box::new(cube.to_columns())), None);
-            file.explore_detail(slice, column.as_ref(), dated, &mut progress, CUBE_PART_CELLS, &mut part)
+            file.explore_detail(slice, column.as_ref(), &scan, &mut progress, CUBE_PART_CELLS, &mut part)
                 .map(|cube| Reply::Cube(Box::new(cube.to_columns())))
                 .unwrap_or_else(|error| Reply::Failed(error.to_string()))
         }

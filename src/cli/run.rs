@@ -13,8 +13,8 @@ use super::args::{By, CostsOptions, GroupOptions};
 use super::local_file::LocalFile;
 use crate::engine::query::{Filter, GroupedMany, group_many, measure_notes};
 use crate::engine::{
-    Column, CostReport, Cube, CurFile, Detail, Dimension, Discounts, Error, Tally, UsageRule, cost_report, delivery,
-    keys_in_json, panic_message, plan,
+    Column, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Tally, UsageRule,
+    cost_report, delivery, keys_in_json, panic_message, plan,
 };
 
 /// A finished analysis.
@@ -178,13 +178,22 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
     {
         return Err(Problem::Request(missing(detail, &opened)?));
     }
-    let dated = options.from.is_some()
-        || options.to.is_some()
-        || options.by.iter().any(|by| matches!(by, By::Cube(Dimension::Month | Dimension::Day)));
+    // Only the labels and the dates the question needs: a dimension of many
+    // values is not multiplied by the others.
+    let by_day = options.by.contains(&By::Cube(Dimension::Day));
+    let dates = if options.from.is_some() || options.to.is_some() || by_day {
+        Dates::Days
+    } else if options.by.contains(&By::Cube(Dimension::Month)) {
+        Dates::Months
+    } else {
+        Dates::Undated
+    };
+    let labels = options.by.iter().chain(options.filters.iter().map(|(by, _)| by)).map(By::dimension).collect();
+    let scan = DetailScan { dates, labels, keep: Vec::new() };
     let mut cube = Cube::default();
     opened.scan(
         |file, index, slice| {
-            file.explore_detail(slice, columns[index].as_ref(), dated, &mut |_| {}, usize::MAX, &mut |_| {})
+            file.explore_detail(slice, columns[index].as_ref(), &scan, &mut |_| {}, usize::MAX, &mut |_| {})
         },
         |part| cube.merge(part),
     )?;
@@ -242,10 +251,11 @@ fn missing(detail: &Detail, opened: &Opened) -> Result<String, Failure> {
         pairs.push(detail.pairs_column(names, format));
     }
     if pairs.iter().any(Option::is_some) {
+        let census = DetailScan { dates: Dates::Undated, labels: Vec::new(), keep: Vec::new() };
         let mut cube = Cube::default();
         opened.scan(
             |file, index, slice| match &pairs[index] {
-                Some(column) => file.explore_detail(slice, Some(column), false, &mut |_| {}, usize::MAX, &mut |_| {}),
+                Some(column) => file.explore_detail(slice, Some(column), &census, &mut |_| {}, usize::MAX, &mut |_| {}),
                 None => Ok(Cube::default()),
             },
             |part| cube.merge(part),

@@ -14,7 +14,7 @@ use arrow_array::types::{
 };
 use arrow_schema::{DataType, TimeUnit};
 
-use crate::answer::dates::{NO_DAY, parse_day};
+use crate::answer::dates::{NO_DAY, month_start, parse_day};
 use crate::error::Result;
 use crate::fold::amortize::{self, Amortize, INPUTS};
 use crate::fold::batch::Batch;
@@ -39,6 +39,11 @@ pub struct CubeKernel {
     /// Per row, the amortization inputs, in [`INPUTS`] order.
     inputs: [Vec<f64>; INPUTS.len()],
     scratch: Vec<f64>,
+    /// Rows kept (an on-demand scan's): per slot, the labels kept and, per
+    /// label id met so far, whether it is one of them.
+    keep: Vec<(usize, Vec<String>, Vec<bool>)>,
+    /// Whether days are folded to their month's first day.
+    months: bool,
 }
 
 const TYPE: usize = slot(Dimension::LineItemType);
@@ -54,6 +59,13 @@ const fn slot(dimension: Dimension) -> usize {
 }
 
 impl CubeKernel {
+    /// A kernel that folds in only the rows whose labels `keep` keeps (per text
+    /// dimension, the labels kept), by month rather than by day if `months`.
+    pub fn keeping(keep: Vec<(Dimension, Vec<String>)>, months: bool) -> CubeKernel {
+        let keep = keep.into_iter().filter_map(|(d, labels)| Some((d.slot()?, labels, Vec::new()))).collect();
+        CubeKernel { keep, months, ..CubeKernel::default() }
+    }
+
     /// Folds one batch in.
     pub fn add(&mut self, batch: &Batch<'_>) -> Result<()> {
         let rows = batch.rows();
@@ -79,6 +91,16 @@ impl CubeKernel {
             }
         }
         days(batch.get(Field::UsageStart), rows, &mut self.days);
+        if self.months {
+            for day in self.days.iter_mut().filter(|d| **d != NO_DAY) {
+                *day = month_start(*day);
+            }
+        }
+        for (slot, labels, kept) in &mut self.keep {
+            let interner = &self.labels[*slot];
+            let known = kept.len();
+            kept.extend((known..interner.len()).map(|id| labels.iter().any(|l| l == interner.label(id))));
+        }
         while self.rules.len() < self.labels[TYPE].len() {
             let id = self.rules.len();
             self.rules.push(amortize::rule(self.labels[TYPE].label(id)));
@@ -103,6 +125,9 @@ impl CubeKernel {
         }
 
         for row in 0..rows {
+            if !self.keep.iter().all(|(slot, _, kept)| kept[self.ids[*slot][row] as usize]) {
+                continue;
+            }
             let key = std::array::from_fn(|slot| self.ids[slot][row]);
             let cell = self.cube.cell_index((key, self.days[row]));
             let null = nulls.as_ref().is_some_and(|n| n.is_null(row));

@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fold::batch::{Batch, Fold};
-use crate::fold::cube::Cube;
+use crate::fold::cube::{Cube, Dimension};
 use crate::fold::cube_kernel::CubeKernel;
 use crate::fold::kernel::Kernel;
 use crate::fold::tally::Tally;
 use crate::read::parquet::ParquetFile;
 use crate::read::source::ReadStats;
 use crate::read::text::{Container, TextFile};
+use crate::schema::catalogue::Field;
 use crate::schema::columns::{Column, CurColumns, OptionalColumns};
 
 /// What opening a file learned: enough to plan the work and to explain the file.
@@ -87,6 +88,67 @@ pub struct RowSlice {
 impl RowSlice {
     /// The whole of a file read as one stream (CSV).
     pub const WHOLE: RowSlice = RowSlice { row_group: 0, first_row: 0, rows: 0 };
+}
+
+/// How finely an on-demand scan keeps dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Dates {
+    /// Not at all: every cell is undated.
+    Undated,
+    /// By month (each cell on its month's first day): for a time axis by month.
+    Months,
+    /// By day, as the explorer's own cube.
+    Days,
+}
+
+/// What an on-demand scan reads besides its detail column, kept to what the
+/// question needs, so that a dimension of many values (the resource) is not
+/// multiplied by labels and days nobody asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetailScan {
+    /// How finely dates are kept.
+    pub dates: Dates,
+    /// The optional text dimensions read (the service, line item type,
+    /// currency and unit always are); the others are left blank.
+    pub labels: Vec<Dimension>,
+    /// Rows kept: per text dimension (the detail included), the labels kept.
+    /// Rows other labels carry are not folded in at all.
+    pub keep: Vec<(Dimension, Vec<String>)>,
+}
+
+impl DetailScan {
+    /// Everything, by day: what the explorer's own scan reads, and the detail.
+    pub fn everything() -> DetailScan {
+        DetailScan { dates: Dates::Days, labels: Dimension::ALL.to_vec(), keep: Vec::new() }
+    }
+
+    /// Whether a cube of this scan can answer one that needs `needed`.
+    pub fn covers(&self, needed: &DetailScan) -> bool {
+        let fine = |d: Dates| match d {
+            Dates::Undated => 0,
+            Dates::Months => 1,
+            Dates::Days => 2,
+        };
+        fine(self.dates) >= fine(needed.dates)
+            && needed.labels.iter().all(|d| self.labels.contains(d) || d.field().is_none())
+            // A scan that kept fewer rows cannot answer for more.
+            && self.keep.iter().all(|(d, kept)| {
+                needed.keep.iter().any(|(n, wanted)| n == d && wanted.iter().all(|w| kept.contains(w)))
+            })
+    }
+}
+
+/// Whether an on-demand scan reads the optional column of `field`: amounts
+/// always (they add no cells), the day only when dated, a label only when its
+/// dimension is among `labels` or is a denomination (currency, unit).
+pub(crate) fn detail_reads(field: Field, dated: bool, labels: &[Dimension]) -> bool {
+    if field == Field::UsageStart {
+        return dated;
+    }
+    match Dimension::LABELS.into_iter().find(|d| d.field() == Some(field)) {
+        Some(Dimension::Currency | Dimension::Unit) | None => true,
+        Some(dimension) => labels.contains(&dimension),
+    }
 }
 
 /// What a scan computes.
@@ -239,19 +301,20 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     /// slot holds the values of `column` (as text; "" where a row has none, and
     /// on every row when the file lacks it: `None`). Find the column of a tag,
     /// cost category or resource with [`Detail::column`](crate::Detail::column).
-    /// Without `dated` every cell is undated, which keeps a dimension of many
-    /// values from multiplying by the days. Parts go to `part` as in
-    /// [`explore_prefetched`](Self::explore_prefetched).
+    /// `scan` says what else is read and which rows are kept. Parts go to
+    /// `part` as in [`explore_prefetched`](Self::explore_prefetched).
     pub fn explore_detail(
         &self,
         slice: RowSlice,
         column: Option<&Column>,
-        dated: bool,
+        scan: &DetailScan,
         progress: &mut dyn FnMut(u64),
         part_cells: usize,
         part: &mut dyn FnMut(Cube),
     ) -> Result<Cube> {
-        let mut kernel = CubeKernel::default();
+        let mut kernel = CubeKernel::keeping(scan.keep.clone(), scan.dates == Dates::Months);
+        let dated = scan.dates != Dates::Undated;
+        let labels = &scan.labels;
         let fold = &mut |batch: &Batch<'_>| {
             kernel.add(batch)?;
             if kernel.cells() >= part_cells {
@@ -260,8 +323,8 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             Ok(())
         };
         match &self.inner {
-            Inner::Parquet(file) => file.read_detail(slice, column, dated, progress, fold)?,
-            Inner::Text(file) => file.read_detail(slice, column, dated, progress, fold)?,
+            Inner::Parquet(file) => file.read_detail(slice, column, dated, labels, progress, fold)?,
+            Inner::Text(file) => file.read_detail(slice, column, dated, labels, progress, fold)?,
         };
         Ok(kernel.take_part())
     }

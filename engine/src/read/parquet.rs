@@ -25,7 +25,7 @@ use parquet::schema::types::{ColumnDescriptor, SchemaDescriptor};
 
 use crate::error::{Error, Result};
 use crate::fold::batch::{Batch, Fold};
-use crate::read::file::{Delivery, Outline, RowGroupOutline, RowSlice, ScanKind};
+use crate::read::file::{Delivery, Outline, RowGroupOutline, RowSlice, ScanKind, detail_reads};
 use crate::read::footer_guard;
 use crate::read::keyed::{column_of_key, map_as_json};
 use crate::read::page_guard::ChunkGuard;
@@ -257,18 +257,20 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
     }
 
     /// Reads `slice` for an on-demand scan: the explorer's columns (without the
-    /// day unless `dated`) and the `detail` column, if the file has it.
+    /// day unless `dated`, and labels only of `labels`: see `detail_reads`) and
+    /// the `detail` column, if the file has it.
     pub(crate) fn read_detail(
         &self,
         slice: RowSlice,
         detail: Option<&Column>,
         dated: bool,
+        labels: &[crate::fold::cube::Dimension],
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
         let schema = self.metadata.file_metadata().schema_descr();
         let optional =
-            self.explore.optional.iter().filter(|(field, _)| dated || *field != Field::UsageStart).cloned().collect();
+            self.explore.optional.iter().filter(|(field, _)| detail_reads(*field, dated, labels)).cloned().collect();
         let projection = Projection::new(schema, self.explore.required.clone(), optional, detail.cloned())?;
         if let Some(column) = detail {
             // Its chunks were not checked at open (only the columns every scan reads were).

@@ -188,12 +188,14 @@ impl<R: ChunkReader> TextFile<R> {
     }
 
     /// Reads the whole file for an on-demand scan: the explorer's fields
-    /// (without the day unless `dated`) and the `detail` column, if the file has it.
+    /// (without the day unless `dated`, and labels only of `labels`: see `detail_reads`) and
+    /// the `detail` column, if the file has it.
     pub(crate) fn read_detail(
         &self,
         slice: RowSlice,
         detail: Option<&Column>,
         dated: bool,
+        labels: &[crate::fold::cube::Dimension],
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
@@ -203,7 +205,7 @@ impl<R: ChunkReader> TextFile<R> {
                 .explore
                 .optional
                 .iter()
-                .filter(|(field, ..)| dated || *field != Field::UsageStart)
+                .filter(|(field, ..)| crate::read::file::detail_reads(*field, dated, labels))
                 .cloned()
                 .collect(),
             detail: detail.map(|column| (column.index, column.key.clone())),

@@ -6,6 +6,7 @@
 use crate::answer::dates::{format_day, parse_day};
 use crate::answer::query::{Filter, Grain, Query};
 use crate::fold::cube::{Dimension, Measure};
+use crate::read::file::{Dates, DetailScan};
 use crate::schema::detail::Detail;
 use crate::settings::usage::{UsagePreset, UsageRule};
 
@@ -69,6 +70,33 @@ impl Default for View {
 const DETAIL_PARAMETER: &str = "on";
 
 impl View {
+    /// What an on-demand scan for this view's detail must read: the labels the
+    /// view groups or filters by and those the explorer's pickers offer
+    /// (account, region), dates by month for the time chart (by day when the
+    /// view uses days); for the resource, only the rows the filters keep, as
+    /// resources are too many to read for every row. `None` without a detail.
+    pub fn detail_scan(&self) -> Option<DetailScan> {
+        let detail = self.detail.as_ref()?;
+        let query = &self.query;
+        let by_day = self.grain == Grain::Day || query.group_by == Dimension::Day;
+        let dates = if by_day || query.filter.from.is_some() || query.filter.to.is_some() {
+            Dates::Days
+        } else {
+            Dates::Months
+        };
+        let mut labels = vec![Dimension::Account, Dimension::Region];
+        for dimension in query.filter.labels.iter().map(|(d, _)| *d).chain(Some(query.group_by)) {
+            if dimension.field().is_some() && !labels.contains(&dimension) {
+                labels.push(dimension);
+            }
+        }
+        let keep = match detail {
+            Detail::Resource => query.filter.labels.iter().filter(|(d, _)| *d != Dimension::Detail).cloned().collect(),
+            _ => Vec::new(),
+        };
+        Some(DetailScan { dates, labels, keep })
+    }
+
     /// The name people read for `dimension` in this view: the detail's own
     /// ("Tag team") for [`Dimension::Detail`].
     pub fn dimension_label(&self, dimension: Dimension) -> String {
@@ -245,6 +273,26 @@ mod tests {
             (none.query.group_by, none.detail.as_ref(), none.query.filter.labels.len()),
             (Dimension::Service, None, 0)
         );
+    }
+
+    #[test]
+    fn an_on_demand_scan_reads_what_the_view_needs() {
+        let tag = View::default().with_detail(Some(Detail::Tag("team".into())));
+        let scan = tag.detail_scan().unwrap();
+        assert_eq!((scan.dates, scan.labels.as_slice()), (Dates::Months, &[Dimension::Account, Dimension::Region][..]));
+        let mut by_usage_type = tag.clone();
+        by_usage_type.query.group_by = Dimension::UsageType;
+        by_usage_type.grain = Grain::Day;
+        let wider = by_usage_type.detail_scan().unwrap();
+        assert!(wider.labels.contains(&Dimension::UsageType) && wider.dates == Dates::Days);
+        assert!(wider.covers(&scan) && !scan.covers(&wider));
+        // Resources: only the rows the filters keep.
+        let mut resources = View::default().with_detail(Some(Detail::Resource));
+        resources.query.filter = resources.query.filter.with_labels(Dimension::Service, vec!["AmazonEC2".into()]);
+        let narrow = resources.detail_scan().unwrap();
+        assert_eq!(narrow.keep, [(Dimension::Service, vec!["AmazonEC2".to_owned()])]);
+        assert!(DetailScan::everything().covers(&narrow) && !narrow.covers(&DetailScan::everything()));
+        assert_eq!(View::default().detail_scan(), None);
     }
 
     #[test]

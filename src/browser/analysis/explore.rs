@@ -13,7 +13,7 @@ use super::pieces::{failure, scan_pieces};
 use super::{Analysis, Progress, Stopped};
 use crate::browser::pool::{Done, Pool};
 use crate::browser::protocol::{Reply, Request};
-use crate::engine::{Column, Cube, CubeColumns, Piece, ScanKind};
+use crate::engine::{Column, Cube, CubeColumns, DetailScan, Piece, ScanKind};
 
 /// Builds the explorer's cube of the files `analysis` used, by a second scan of
 /// its pieces; records each file's explorer time (and any failure) in `analysis`.
@@ -28,7 +28,7 @@ pub async fn explore(
     wanted: impl Fn() -> bool,
 ) -> Result<Cube, Stopped> {
     let request = |piece: &Piece| Request::Scan(piece.slice, ScanKind::Explore);
-    let scanned = scan_cubes(pool, analysis, request, on_progress, &wanted).await?;
+    let (scanned, _) = scan_cubes(pool, analysis, request, on_progress, &wanted, usize::MAX).await?;
     let mut good = Vec::new();
     for (outcome, (cube, (problem, time))) in analysis.files.iter_mut().zip(scanned) {
         outcome.timing.explore = time;
@@ -40,20 +40,35 @@ pub async fn explore(
     merge_files(good, &wanted).await
 }
 
+/// What an on-demand scan gave.
+pub struct DetailCube {
+    /// The cube (empty when it grew too large).
+    pub cube: Cube,
+    /// Per file left out, why.
+    pub problems: Vec<String>,
+    /// Whether the cube grew past the cells allowed, so it was not kept.
+    pub too_large: bool,
+}
+
 /// The explorer's cube with its [`Detail`](crate::engine::Dimension::Detail)
 /// slot read on demand from each file's column `columns[file]` (none: the
-/// file lacks it), dated or not: the same pieces scanned again with that
-/// column too. Returns the cube and, per file left out, why.
+/// file lacks it), the rest as `scan` says: the same pieces scanned again with
+/// that column too. Beyond `max_cells` cells the parts are no longer merged
+/// (the page's memory stays bounded) and the result says it grew too large.
 pub async fn explore_detail(
     pool: &Pool,
     analysis: &Analysis,
     columns: Vec<Option<Column>>,
-    dated: bool,
+    scan: DetailScan,
+    max_cells: usize,
     on_progress: Rc<dyn Fn(Progress)>,
     wanted: impl Fn() -> bool,
-) -> Result<(Cube, Vec<String>), Stopped> {
-    let request = |piece: &Piece| Request::Detail(piece.slice, columns[piece.file].clone(), dated);
-    let scanned = scan_cubes(pool, analysis, request, on_progress, &wanted).await?;
+) -> Result<DetailCube, Stopped> {
+    let request = |piece: &Piece| Request::Detail(piece.slice, columns[piece.file].clone(), scan.clone());
+    let (scanned, too_large) = scan_cubes(pool, analysis, request, on_progress, &wanted, max_cells).await?;
+    if too_large {
+        return Ok(DetailCube { cube: Cube::default(), problems: Vec::new(), too_large });
+    }
     let mut good = Vec::new();
     let mut problems = Vec::new();
     for (outcome, (cube, (problem, _))) in analysis.files.iter().zip(scanned) {
@@ -64,7 +79,7 @@ pub async fn explore_detail(
             None => {}
         }
     }
-    Ok((merge_files(good, &wanted).await?, problems))
+    Ok(DetailCube { cube: merge_files(good, &wanted).await?, problems, too_large })
 }
 
 /// Per file of `analysis`: its cube, why it failed (if it did) and the worker time.
@@ -78,7 +93,8 @@ async fn scan_cubes(
     request: impl Fn(&Piece) -> Request,
     on_progress: Rc<dyn Fn(Progress)>,
     wanted: &impl Fn() -> bool,
-) -> Result<Scanned, Stopped> {
+    max_cells: usize,
+) -> Result<(Scanned, bool), Stopped> {
     let pieces: Vec<Piece> =
         analysis.pieces.iter().copied().filter(|piece| analysis.files[piece.file].result.is_ok()).collect();
     let used = analysis.files_used();
@@ -127,7 +143,14 @@ async fn scan_cubes(
     };
     let merge = async {
         let cubes: Vec<RefCell<Cube>> = (0..count).map(|_| RefCell::default()).collect();
+        let mut too_large = false;
         while let Some((file, part)) = parts_out.next().await {
+            too_large = too_large || cubes.iter().map(|c| c.borrow().len()).sum::<usize>() + part.cells() > max_cells;
+            if too_large {
+                // Dropped: the rest of the scan is drained, nothing more is kept.
+                cubes.iter().for_each(|c| *c.borrow_mut() = Cube::default());
+                continue;
+            }
             if problems.borrow()[file].is_some() {
                 continue;
             }
@@ -136,19 +159,17 @@ async fn scan_cubes(
                 Err(error) => problems.borrow_mut()[file] = Some(error.to_string()),
             }
         }
-        Ok(cubes)
+        Ok((cubes, too_large))
     };
     let (scanned, merged) = futures::join!(scan, merge);
     scanned?;
-    let cubes = merged?;
+    let (cubes, too_large) = merged?;
     if !wanted() {
         return Err(Stopped::Cancelled);
     }
-    Ok(cubes
-        .into_iter()
-        .map(RefCell::into_inner)
-        .zip(problems.into_inner().into_iter().zip(times.into_inner()))
-        .collect())
+    let scanned =
+        cubes.into_iter().map(RefCell::into_inner).zip(problems.into_inner().into_iter().zip(times.into_inner()));
+    Ok((scanned.collect(), too_large))
 }
 
 /// The files' cubes as one: one file (the common case) is its own cube;

@@ -13,7 +13,7 @@
 mod explore;
 mod pieces;
 
-pub use explore::{explore, explore_detail};
+pub use explore::{DetailCube, explore, explore_detail};
 use pieces::{failure, scan_pieces};
 
 use std::cell::Cell;

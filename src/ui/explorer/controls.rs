@@ -183,7 +183,9 @@ fn DetailPicker() -> impl IntoView {
 fn FilterPicker(dimension: Dimension, id: &'static str, label: &'static str) -> impl IntoView {
     let state = expect_context::<AppState>();
     let options = Signal::derive(move || {
-        let Some(cube) = state.explorer_cube() else { return Vec::new() };
+        // While a detail is read (or was too large to read), the explorer's own
+        // cube offers the labels, so the rows can be narrowed first.
+        let Some(cube) = state.explorer_cube().or_else(|| state.cube.get()) else { return Vec::new() };
         state.view.with(|v| {
             // The choices: this dimension's labels under the other filters, by cost.
             let others = v.query.filter.with_labels(dimension, Vec::new());

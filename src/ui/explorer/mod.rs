@@ -57,11 +57,11 @@ pub fn Explorer() -> impl IntoView {
 #[component]
 fn Ready() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // A tag, cost category or resource chosen (here or by a link) is read on demand.
+    // A tag, cost category or resource chosen (here or by a link) is read on
+    // demand, again when the view comes to need more of the rest.
     Effect::new(move |_| {
-        if let Some(detail) = state.view.with(|v| v.detail.clone()) {
-            state.ensure_detail(detail);
-        }
+        state.view.track();
+        state.ensure_detail();
     });
     let cube = move || state.explorer_cube().unwrap_or_else(|| Rc::new(Cube::default()));
     let waiting = move || state.view.with(|v| v.detail.is_some()) && state.explorer_cube().is_none();
@@ -158,7 +158,7 @@ fn Ready() -> impl IntoView {
     // While a tag, cost category or resource is read (or if it cannot be), say so in place of the figures.
     let detail_status = move || {
         state.detail.with(|stage| match stage {
-            DetailStage::Reading(detail, progress) => {
+            DetailStage::Reading(detail, _, progress) => {
                 let fraction = if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
                 view! {
                     <div class="explorer__wait" role="status" data-testid="detail-status">
@@ -168,7 +168,7 @@ fn Ready() -> impl IntoView {
                 }
                     .into_any()
             }
-            DetailStage::Failed(_, problem) => view! {
+            DetailStage::Failed(_, _, problem) => view! {
                 <p class="status__text--error" role="alert" data-testid="detail-status">{problem.clone()}</p>
             }
                 .into_any(),

@@ -12,16 +12,31 @@ use super::{AppState, DetailKeys, DetailStage};
 use crate::browser::analysis::{Analysis, Progress, Stopped, explore_detail};
 use crate::browser::pool::Pool;
 use crate::engine::tags::{KeyShare, merge_keys, names_beside, pair_keys};
-use crate::engine::{Column, Cube, Detail, Dimension, Outline};
+use crate::engine::{Column, Cube, Dates, Detail, DetailScan, Dimension, Outline};
+
+/// Cells an on-demand cube may hold on the page (about 150 bytes each).
+const MAX_DETAIL_CELLS: usize = 1_000_000;
+
+/// A census of a column of pairs: nothing else but the required columns.
+fn census() -> DetailScan {
+    DetailScan { dates: Dates::Undated, labels: Vec::new(), keep: Vec::new() }
+}
+
+/// The accounts' names: the account beside them.
+fn names() -> DetailScan {
+    DetailScan { labels: vec![Dimension::Account], ..census() }
+}
 
 impl AppState {
     /// The cube the explorer answers from: the detail's when the view reads
     /// one (once it is read), else the explorer's own.
     pub fn explorer_cube(self) -> Option<Rc<Cube>> {
-        match self.view.with(|v| v.detail.clone()) {
+        match self.view.with(|v| v.detail.clone().zip(v.detail_scan())) {
             None => self.cube.get(),
-            Some(wanted) => self.detail.with(|stage| match stage {
-                DetailStage::Ready(detail, cube) if *detail == wanted => Some(Rc::clone(cube)),
+            Some((wanted, needed)) => self.detail.with(|stage| match stage {
+                DetailStage::Ready(detail, read, cube) if *detail == wanted && read.covers(&needed) => {
+                    Some(Rc::clone(cube))
+                }
                 _ => None,
             }),
         }
@@ -43,10 +58,15 @@ impl AppState {
             .or_else(|| self.file_account_names.with(|names| names.get(id).cloned()))
     }
 
-    /// Starts reading `detail` unless it is read, or being read, already.
-    pub fn ensure_detail(self, detail: Detail) {
+    /// Starts reading the view's detail, with what the view needs of the rest,
+    /// unless that is read, or being read, already (or could not be).
+    pub fn ensure_detail(self) {
+        let Some((detail, needed)) = self.view.with_untracked(|v| v.detail.clone().zip(v.detail_scan())) else {
+            return;
+        };
         let current = self.detail.with_untracked(|stage| match stage {
-            DetailStage::Reading(d, _) | DetailStage::Ready(d, _) | DetailStage::Failed(d, _) => *d == detail,
+            DetailStage::Reading(d, read, _) | DetailStage::Ready(d, read, _) => *d == detail && read.covers(&needed),
+            DetailStage::Failed(d, tried, _) => *d == detail && *tried == needed,
             DetailStage::None => false,
         });
         let Some(analysis) = self.analysis.get_untracked() else { return };
@@ -65,30 +85,40 @@ impl AppState {
                     .to_owned(),
                 other => format!("None of the files has {}.", other.label().to_lowercase()),
             };
-            self.detail.set(DetailStage::Failed(detail, message));
+            self.detail.set(DetailStage::Failed(detail, needed, message));
             return;
         }
         let generation = self.next_detail_generation();
         let wanted = move || self.detail_generation.get_value() == generation;
         let stage = self.detail;
-        stage.set(DetailStage::Reading(detail.clone(), Progress::default()));
+        stage.set(DetailStage::Reading(detail.clone(), needed.clone(), Progress::default()));
         let on_progress = {
-            let detail = detail.clone();
+            let (detail, needed) = (detail.clone(), needed.clone());
             Rc::new(move |progress: Progress| {
                 if wanted() {
-                    stage.set(DetailStage::Reading(detail.clone(), progress));
+                    stage.set(DetailStage::Reading(detail.clone(), needed.clone(), progress));
                 }
             })
         };
         let pool = self.pool.get_value();
         spawn_local(async move {
-            // Dated, so the dates, the time chart and the month drill-down work as for any dimension.
-            match explore_detail(&pool, &analysis, columns, true, on_progress, wanted).await {
-                Ok((cube, problems)) if wanted() => {
-                    if problems.len() == analysis.files_used() {
-                        stage.set(DetailStage::Failed(detail, problems.join(" ")));
+            let read = explore_detail(&pool, &analysis, columns, needed.clone(), MAX_DETAIL_CELLS, on_progress, wanted);
+            match read.await {
+                Ok(found) if wanted() => {
+                    if found.too_large {
+                        let message = format!(
+                            "{} has too many values to show for all these rows (more than {} combinations with the \
+                             other labels). Filter by a service, account, region or usage type first, or use \
+                             `ducks group --by {}` on the command line.",
+                            detail.label(),
+                            crate::engine::format::count(MAX_DETAIL_CELLS as u64),
+                            detail.key()
+                        );
+                        stage.set(DetailStage::Failed(detail, needed, message));
+                    } else if found.problems.len() == analysis.files_used() {
+                        stage.set(DetailStage::Failed(detail, needed, found.problems.join(" ")));
                     } else {
-                        stage.set(DetailStage::Ready(detail, Rc::new(cube)));
+                        stage.set(DetailStage::Ready(detail, needed, Rc::new(found.cube)));
                     }
                     // The pool's peak memory now includes this scan.
                     self.status.update(|status| {
@@ -99,7 +129,7 @@ impl AppState {
                 }
                 Ok(_) | Err(Stopped::Cancelled) => {}
                 Err(Stopped::Unavailable(problem)) if wanted() => {
-                    stage.set(DetailStage::Failed(detail, problem.to_string()))
+                    stage.set(DetailStage::Failed(detail, needed, problem.to_string()))
                 }
                 Err(Stopped::Unavailable(_)) => {}
             }
@@ -146,12 +176,13 @@ impl AppState {
                 continue;
             };
             let usage = self.view.with_untracked(|v| v.usage.clone());
-            let census = explore_detail(pool, analysis, columns, false, Rc::new(|_| {}), &wanted).await;
-            let Ok((cube, _)) = census else { return };
+            let census = explore_detail(pool, analysis, columns, census(), MAX_DETAIL_CELLS, Rc::new(|_| {}), &wanted);
+            let Ok(census) = census.await else { return };
             if !wanted() {
                 return;
             }
-            let found = pair_keys(&cube, &kind, format, &usage);
+            // Too many distinct sets of tags to count: the keys stay those known by name.
+            let found = pair_keys(&census.cube, &kind, format, &usage);
             let list = if matches!(kind, Detail::Tag(_)) { &mut keys.tags } else { &mut keys.categories };
             *list = merge_keys([std::mem::take(list), found]);
             self.detail_keys.set(keys.clone());
@@ -163,10 +194,11 @@ impl AppState {
         let columns: Vec<Option<Column>> =
             outlines.iter().map(|o| o.and_then(|o| Detail::account_name_column(&o.names, o.columns.format))).collect();
         if columns.iter().any(Option::is_some)
-            && let Ok((cube, _)) = explore_detail(pool, analysis, columns, false, Rc::new(|_| {}), &wanted).await
+            && let Ok(found) =
+                explore_detail(pool, analysis, columns, names(), MAX_DETAIL_CELLS, Rc::new(|_| {}), &wanted).await
             && wanted()
         {
-            self.file_account_names.set(names_beside(&cube, Dimension::Account));
+            self.file_account_names.set(names_beside(&found.cube, Dimension::Account));
         }
     }
 }

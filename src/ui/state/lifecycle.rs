@@ -126,9 +126,7 @@ impl AppState {
                 });
                 if !all_failed {
                     // A link's tag, then the keys the files offer.
-                    if let Some(detail) = self.view.with_untracked(|v| v.detail.clone()) {
-                        self.ensure_detail(detail);
-                    }
+                    self.ensure_detail();
                     self.find_detail_keys(&pool, &analysis, &wanted).await;
                 }
             }

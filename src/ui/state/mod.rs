@@ -16,7 +16,7 @@ use crate::browser::pool::Pool;
 use crate::browser::storage;
 use crate::engine::tags::KeyShare;
 use crate::engine::view::View;
-use crate::engine::{AccountNames, CostReport, Cube, Detail, Workspaces, cost_report};
+use crate::engine::{AccountNames, CostReport, Cube, Detail, DetailScan, Workspaces, cost_report};
 
 /// What the page is doing.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,12 +64,12 @@ pub enum DetailStage {
     /// None is read.
     #[default]
     None,
-    /// Its scan is running.
-    Reading(Detail, Progress),
+    /// Its scan (reading what the `DetailScan` says) is running.
+    Reading(Detail, DetailScan, Progress),
     /// The explorer's cube with it read in.
-    Ready(Detail, Rc<Cube>),
+    Ready(Detail, DetailScan, Rc<Cube>),
     /// It could not be read; the text says why.
-    Failed(Detail, String),
+    Failed(Detail, DetailScan, String),
 }
 
 /// The tags, cost categories and resources the files offer.

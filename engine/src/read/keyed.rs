@@ -61,17 +61,11 @@ pub fn column_of_key(column: &dyn Array, key: &str) -> Result<ArrayRef> {
         return Ok(Arc::new(keyed));
     }
     if let Some(map) = column.as_map_opt() {
-        let (keys, values) = (texts(map.keys().as_ref())?, texts(map.values().as_ref())?);
-        let offsets = map.value_offsets();
-        let rows = (0..map.len()).map(|row| {
-            if map.is_null(row) {
-                return None;
-            }
-            let (first, end) = (offsets[row].max(0) as usize, (offsets[row + 1].max(0) as usize).min(keys.len()));
-            let entries: Vec<&str> = keys.get(first..end)?.iter().map(|k| k.unwrap_or_default()).collect();
-            values.get(first + pick(&entries, key)?).copied().flatten()
-        });
-        return Ok(Arc::new(rows.collect::<StringArray>()));
+        let rows = map_rows(map, |keys, values| {
+            let entries: Vec<&str> = keys.iter().map(|k| k.unwrap_or_default()).collect();
+            values.get(pick(&entries, key)?).copied().flatten().map(str::to_owned)
+        })?;
+        return Ok(Arc::new(rows.into_iter().collect::<StringArray>()));
     }
     let rows = texts(column)?.into_iter().map(|text| text.and_then(|text| value_in_json(text, key)));
     Ok(Arc::new(rows.collect::<StringArray>()))
@@ -82,22 +76,36 @@ pub fn column_of_key(column: &dyn Array, key: &str) -> Result<ArrayRef> {
 /// `None` for a column that is not a map.
 pub fn map_as_json(column: &dyn Array) -> Result<Option<ArrayRef>> {
     let Some(map) = column.as_map_opt() else { return Ok(None) };
-    let (keys, values) = (texts(map.keys().as_ref())?, texts(map.values().as_ref())?);
-    let offsets = map.value_offsets();
-    let rows = (0..map.len()).map(|row| {
-        if map.is_null(row) {
-            return None;
-        }
-        let (first, end) = (offsets[row].max(0) as usize, (offsets[row + 1].max(0) as usize).min(keys.len()));
-        let object: serde_json::Map<String, serde_json::Value> = (first..end)
-            .filter_map(|i| {
-                let value = values.get(i).copied().flatten().map_or(serde_json::Value::Null, |v| v.into());
-                Some(((*keys.get(i)?)?.to_owned(), value))
-            })
+    let rows = map_rows(map, |keys, values| {
+        let object: serde_json::Map<String, serde_json::Value> = keys
+            .iter()
+            .zip(values)
+            .filter_map(|(key, value)| Some(((*key)?.to_owned(), value.map_or(serde_json::Value::Null, |v| v.into()))))
             .collect();
         Some(serde_json::Value::Object(object).to_string())
-    });
-    Ok(Some(Arc::new(rows.collect::<StringArray>())))
+    })?;
+    Ok(Some(Arc::new(rows.into_iter().collect::<StringArray>())))
+}
+
+/// Each row of a map of text to text through `row` (its keys and values, in
+/// step); a null map is no value, and offsets past the entries are cut to them.
+fn map_rows<T>(
+    map: &arrow_array::MapArray,
+    row: impl Fn(&[Option<&str>], &[Option<&str>]) -> Option<T>,
+) -> Result<Vec<Option<T>>> {
+    let (keys, values) = (texts(map.keys().as_ref())?, texts(map.values().as_ref())?);
+    let offsets = map.value_offsets();
+    let entries = keys.len().min(values.len());
+    Ok((0..map.len())
+        .map(|i| {
+            if map.is_null(i) {
+                return None;
+            }
+            let end = (offsets[i + 1].max(0) as usize).min(entries);
+            let first = (offsets[i].max(0) as usize).min(end);
+            row(&keys[first..end], &values[first..end])
+        })
+        .collect())
 }
 
 /// The rows of a text column.

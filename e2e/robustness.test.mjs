@@ -149,3 +149,27 @@ test('importing a bad discount file changes nothing', async () => {
   assert.deepEqual(await tableRows(page), before);
   assert.equal(await page.evaluate(() => localStorage.getItem('ducks.workspaces.v1')), saved, 'nothing was saved');
 });
+
+test("the workers' engine is fetched once for all of them, and a host that serves wasm with another type still works", async () => {
+  const dir = await scratch();
+  const file = await writeCur(join(dir, 'a.parquet'), [['Usage', 'AmazonS3', 100], ['Usage', 'AmazonEC2', 10]]);
+  for (const type of ['application/wasm', 'application/octet-stream']) {
+    const context = await browser.newContext();
+    // compileStreaming refuses anything but application/wasm; the page then compiles from the bytes.
+    await context.route('**/ducks-worker_bg.wasm', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': type } });
+    });
+    const page = await context.newPage();
+    const fetched = [];
+    context.on('request', (request) => { if (request.url().endsWith('/ducks-worker_bg.wasm')) fetched.push(request.url()); });
+    await page.goto(server.url);
+    await page.getByTestId('status').waitFor();
+    assert.equal(await upload(page, [file]), 'done', type);
+    assert.equal((await totals(page)).undiscounted, 110);
+    assert.ok(page.workers().length >= 2, `${page.workers().length} workers`);
+    // Streaming (or the fallback's one more fetch) on the page; none by the workers.
+    assert.equal(fetched.length, type === 'application/wasm' ? 1 : 2, `${type}: ${fetched.join(', ')}`);
+    await context.close();
+  }
+});

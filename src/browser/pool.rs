@@ -12,14 +12,19 @@ use std::rc::{Rc, Weak};
 
 use futures::channel::oneshot;
 use wasm_bindgen::prelude::*;
-use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, ErrorEvent, MessageEvent, Response, Worker};
 
 use super::error::Error;
 use super::protocol::{FileKey, Received, Reply, Request, decode_reply, encode_request};
 use crate::engine::CubeColumns;
 
-/// The script trunk writes for the worker binary (`data-loader-shim`).
-const WORKER_SCRIPT: &str = "ducks-worker_loader.js";
+/// The worker's loader (`worker_loader.js`, copied by trunk): it waits for the
+/// compiled engine, then starts it.
+const WORKER_SCRIPT: &str = "worker_loader.js";
+
+/// The worker binary's wasm, as trunk writes it (workers' names are not hashed).
+const WORKER_WASM: &str = "ducks-worker_bg.wasm";
 
 /// A busy worker silent for this long is stuck (a scan reports progress ten times
 /// a second), and is treated like one that crashed.
@@ -93,6 +98,12 @@ struct Inner {
     ever_ready: bool,
     /// The largest wasm memory any worker has reported.
     peak_memory: f64,
+    /// The workers' engine, compiled once on the page: resolves with the
+    /// `WebAssembly.Module`, or with null if it could not be compiled here.
+    engine: js_sys::Promise,
+    /// When the engine was compiled and each worker first became ready, in ms
+    /// since the page opened (the diagnostics show where a first file's wait goes).
+    startup: Startup,
     /// Kept so the watchdog's timer lives as long as the pool.
     _watchdog: Option<Closure<dyn FnMut()>>,
 }
@@ -112,10 +123,23 @@ impl Pool {
             broken: None,
             ever_ready: false,
             peak_memory: 0.0,
+            engine: compile_engine(),
+            startup: Startup::default(),
             _watchdog: None,
         })));
+        {
+            let weak = Rc::downgrade(&pool.0);
+            let engine = pool.0.borrow().engine.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let compiled = JsFuture::from(engine).await.is_ok_and(|module| !module.is_null());
+                if let Some(pool) = weak.upgrade() {
+                    pool.borrow_mut().startup.compiled = compiled.then(now);
+                }
+            });
+        }
         for index in 0..size.max(1) {
-            match spawn(Rc::downgrade(&pool.0), index) {
+            let engine = pool.0.borrow().engine.clone();
+            match spawn(Rc::downgrade(&pool.0), index, engine, index == 0) {
                 Ok(slot) => pool.0.borrow_mut().slots.push(slot),
                 Err(problem) => {
                     pool.0.borrow_mut().broken = Some(problem);
@@ -153,6 +177,11 @@ impl Pool {
     /// The largest wasm memory (bytes) a worker of this pool has had.
     pub fn peak_memory(&self) -> u64 {
         self.0.borrow().peak_memory as u64
+    }
+
+    /// When the engine was compiled and the workers became ready.
+    pub fn startup(&self) -> Startup {
+        self.0.borrow().startup.clone()
     }
 
     /// A key no other file sent to this pool has had.
@@ -234,9 +263,65 @@ impl Pool {
     }
 }
 
-fn spawn(pool: Weak<RefCell<Inner>>, index: usize) -> Result<Slot, Error> {
+/// When the pool's engine was compiled and its first workers became ready, in ms
+/// since the page opened.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Startup {
+    /// When the page had the compiled engine; `None` if each worker compiled its own.
+    pub compiled: Option<f64>,
+    /// When each of the first workers said it was ready, earliest first.
+    pub ready: Vec<f64>,
+}
+
+fn now() -> f64 {
+    web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
+}
+
+/// Fetches and compiles the workers' wasm. Each worker compiling its own copy
+/// costs a download and a compilation apiece (about 1.5 s before WebKit's first
+/// scan), and the code one worker's warm-up gets optimised would not serve the
+/// others. Null where it fails: each worker then loads the wasm itself, and says
+/// what went wrong if that fails too.
+fn compile_engine() -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async { Ok(compiled_engine().await.unwrap_or(JsValue::NULL)) })
+}
+
+async fn compiled_engine() -> Result<JsValue, JsValue> {
+    use js_sys::WebAssembly;
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    // Streaming compiles while the bytes arrive; it needs the host to serve
+    // `application/wasm`, so any other answer is compiled from the whole bytes.
+    if let Ok(module) = JsFuture::from(WebAssembly::compile_streaming(&window.fetch_with_str(WORKER_WASM))).await {
+        return Ok(module);
+    }
+    let response: Response = JsFuture::from(window.fetch_with_str(WORKER_WASM)).await?.unchecked_into();
+    if !response.ok() {
+        return Err(JsValue::NULL);
+    }
+    let bytes = JsFuture::from(response.array_buffer()?).await?;
+    JsFuture::from(WebAssembly::compile(&bytes)).await
+}
+
+/// Starts the worker for slot `index`; `warm_up` for the pool's first one.
+fn spawn(pool: Weak<RefCell<Inner>>, index: usize, engine: js_sys::Promise, warm_up: bool) -> Result<Slot, Error> {
     let worker = Worker::new(WORKER_SCRIPT)
         .map_err(|error| Error::Unstartable(format!("a worker could not be created: {error:?}")))?;
+    {
+        // The loader's first message: the compiled engine (or null), and whether to
+        // warm it up. The workers share the engine's code, optimised code included,
+        // so one warm-up serves them all: only the pool's first worker runs it, and
+        // the others' start (a replacement's too) costs no CPU the first file could
+        // use. A worker that compiled its own engine warms up its own.
+        let worker = worker.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let module = JsFuture::from(engine).await.unwrap_or(JsValue::NULL);
+            let warm_up = warm_up || module.is_null();
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"engine".into(), &module);
+            let _ = js_sys::Reflect::set(&message, &"warmUp".into(), &warm_up.into());
+            let _ = worker.post_message(&message);
+        });
+    }
     let on_message = {
         let pool = pool.clone();
         let worker = worker.clone();
@@ -270,7 +355,7 @@ fn spawn(pool: Weak<RefCell<Inner>>, index: usize) -> Result<Slot, Error> {
 /// Replaces the worker in slot `index` by a fresh one.
 fn replace(pool: &Rc<RefCell<Inner>>, inner: &mut Inner, index: usize) {
     inner.slots[index].worker.terminate();
-    match spawn(Rc::downgrade(pool), index) {
+    match spawn(Rc::downgrade(pool), index, inner.engine.clone(), false) {
         Ok(slot) => inner.slots[index] = slot,
         Err(problem) => inner.broken = Some(problem),
     }
@@ -320,6 +405,9 @@ fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &
         inner.slots[index].heard = js_sys::Date::now();
         match reply {
             Reply::Ready => {
+                if inner.startup.ready.len() < inner.slots.len() {
+                    inner.startup.ready.push(now());
+                }
                 inner.slots[index].ready = true;
                 inner.ever_ready = true;
             }

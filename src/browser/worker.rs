@@ -51,7 +51,11 @@ pub fn start() {
             post(id, Reply::Crashed(message), None);
         }
     }));
-    warm_up();
+    // The loader says whether this worker warms up (the page's first one does, for all).
+    let told = js_sys::Reflect::get(&js_sys::global(), &"ducksWarmUp".into()).ok().and_then(|told| told.as_bool());
+    if told != Some(false) {
+        warm_up();
+    }
     let files: Kept = Rc::default();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| serve(&files, &event.data()));
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -72,7 +76,8 @@ const WARM_UP_MS: f64 = 150.0;
 /// the browser optimises only the functions that have run a while: without this,
 /// the first real file is read about three times slower than the next ones. The
 /// file goes the same way a dropped one does (a `Blob`, read ahead), so the very
-/// functions that will read it are the ones warmed.
+/// functions that will read it are the ones warmed. The workers share one compiled
+/// module, so the pool's first worker warms up for all of them.
 fn warm_up() {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(WARM_UP_FILE));
     let Ok(blob) = Blob::new_with_u8_array_sequence(&parts) else { return };

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use super::state::{AppState, Status};
 use crate::browser::analysis::{Analysis, FileOutcome};
 use crate::browser::output;
+use crate::browser::pool::Startup;
 use crate::engine::{Delivery, Outline, UsageRule, format};
 
 /// The diagnostics tab.
@@ -24,7 +25,9 @@ pub fn Diagnostics() -> impl IntoView {
         let skipped = state.skipped.get();
         state.analysis.with(|a| {
             a.as_ref().map(|a| {
-                let mut text = text_report(a, &usage, state.pool.get_value().size(), memory);
+                let pool = state.pool.get_value();
+                let mut text = text_report(a, &usage, pool.size(), memory);
+                text.insert_str(text.find('\n').map_or(0, |end| end + 1), &startup_line(&pool.startup()));
                 for line in &skipped {
                     text.push_str(&format!("{line}\n"));
                 }
@@ -131,6 +134,16 @@ fn layout(outline: &Outline) -> String {
         Delivery::Parquet => format!("Parquet, {} row groups", outline.row_groups.len()),
         csv => csv.label().to_owned(),
     }
+}
+
+/// When the engine was ready, for the wait before a first file's figures.
+fn startup_line(startup: &Startup) -> String {
+    let ready: Vec<String> = startup.ready.iter().map(|ms| format!("{ms:.0}")).collect();
+    format!(
+        "engine: {}, workers ready at {} ms after the page opened\n",
+        startup.compiled.map_or("compiled by each worker".into(), |ms| format!("compiled at {ms:.0} ms")),
+        if ready.is_empty() { "none yet".into() } else { ready.join(", ") },
+    )
 }
 
 /// The panel as plain text.

@@ -379,12 +379,22 @@ struct Options {
     seed: u64,
     /// Only these columns, when given (the scan workers' warm-up file).
     columns: Option<Vec<String>>,
+    /// The dictionary page's limit in bytes, past which a column chunk falls back
+    /// to plain pages (the warm-up file has both kinds, as AWS's files do).
+    dictionary_page_bytes: Option<usize>,
     out: PathBuf,
 }
 
 fn parse_options() -> Result<Options, String> {
-    let mut options =
-        Options { rows: 10_000, months: 3, row_group_rows: 0, seed: 1, columns: None, out: PathBuf::new() };
+    let mut options = Options {
+        rows: 10_000,
+        months: 3,
+        row_group_rows: 0,
+        seed: 1,
+        columns: None,
+        dictionary_page_bytes: None,
+        out: PathBuf::new(),
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut number = |name: &str| -> Result<u64, String> {
@@ -395,6 +405,9 @@ fn parse_options() -> Result<Options, String> {
             "--months" => options.months = number("--months")?.clamp(1, 12) as usize,
             "--row-group-rows" => options.row_group_rows = number("--row-group-rows")? as usize,
             "--seed" => options.seed = number("--seed")?,
+            "--dictionary-page-bytes" => {
+                options.dictionary_page_bytes = Some(number("--dictionary-page-bytes")? as usize)
+            }
             "--columns" => {
                 let list = args.next().ok_or("--columns needs a comma-separated list")?;
                 options.columns = Some(list.split(',').map(str::to_owned).collect());
@@ -404,9 +417,9 @@ fn parse_options() -> Result<Options, String> {
         }
     }
     if options.out.as_os_str().is_empty() {
-        return Err(
-            "usage: gen_cur [--rows N] [--months M] [--row-group-rows R] [--seed S] [--columns A,B] OUT_DIR".into()
-        );
+        return Err("usage: gen_cur [--rows N] [--months M] [--row-group-rows R] [--seed S] [--columns A,B] \
+             [--dictionary-page-bytes B] OUT_DIR"
+            .into());
     }
     Ok(options)
 }
@@ -444,7 +457,11 @@ fn write_month(path: &Path, month: usize, options: &Options) {
     let fields: Vec<Field> = names.iter().map(|name| Field::new(*name, data_type(name), true)).collect();
     let schema = Arc::new(Schema::new(fields));
     let row_group_rows = if options.row_group_rows == 0 { usize::MAX } else { options.row_group_rows };
-    let properties = WriterProperties::builder()
+    let mut properties = WriterProperties::builder();
+    if let Some(bytes) = options.dictionary_page_bytes {
+        properties = properties.set_dictionary_page_size_limit(bytes);
+    }
+    let properties = properties
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(row_group_rows))
         .set_max_row_group_bytes(None)

@@ -31,7 +31,9 @@ for file in public/demo/*.parquet; do
   cmp "$file" "$made/demo/$(basename "$file")"
 done
 cargo run --locked --offline --quiet --example gen_cur -- --rows 8000 --months 1 --row-group-rows 3000 --seed 7 \
-  --columns line_item_line_item_type,product_servicecode,line_item_unblended_cost "$made/warm-up" >/dev/null
+  --dictionary-page-bytes 2048 \
+  --columns line_item_line_item_type,product_servicecode,line_item_unblended_cost,line_item_currency_code \
+  "$made/warm-up" >/dev/null
 cmp src/browser/warmup.parquet "$made/warm-up/cur-2024-01.parquet"
 
 step "browser tests: wasm-bindgen-test in headless Chromium"

@@ -169,7 +169,9 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
         let explore = Projection::new(&schema, required, explored, None)?;
 
         let metadata = Arc::new(metadata);
-        let options = ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &explore)?);
+        // Every text column either scan reads comes as dictionary keys (the service's
+        // name too, which only the costs scan reads).
+        let options = ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &[&costs, &explore])?);
         let arrow_metadata = ArrowReaderMetadata::try_new(Arc::clone(&metadata), options)?;
 
         let row_groups = metadata
@@ -278,7 +280,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             let names = leaves.iter().map(|_| column.name.as_str());
             check_row_groups(&self.metadata, &leaves, names, self.data_end)?;
         }
-        let options = ArrowReaderOptions::new().with_schema(arrow_schema(schema, &projection)?);
+        let options = ArrowReaderOptions::new().with_schema(arrow_schema(schema, &[&projection])?);
         let arrow_metadata = ArrowReaderMetadata::try_new(Arc::clone(&self.metadata), options)?;
         self.read_projected(slice, &projection, &arrow_metadata, Vec::new(), progress, fold)
     }
@@ -714,21 +716,21 @@ fn check_codec(compression: Compression, column: &str) -> Result<()> {
 
 /// The file's schema in arrow types, asking for the text columns as dictionaries
 /// so the kernel sees keys, not strings.
-fn arrow_schema(schema: &SchemaDescriptor, explore: &Projection) -> Result<SchemaRef> {
+fn arrow_schema(schema: &SchemaDescriptor, projections: &[&Projection]) -> Result<SchemaRef> {
     let arrow = parquet_to_arrow_schema(schema, None)
         .map_err(|error| Error::Corrupt { detail: format!("its schema cannot be read: {error}") })?;
     // The type and service columns, the optional text columns, and the detail.
-    let text_columns: Vec<usize> = explore.required[..2]
+    let text_columns: Vec<usize> = projections
         .iter()
-        .chain(explore.detail.as_ref())
-        .map(|c| c.index)
-        .chain(
-            explore
-                .optional
-                .iter()
-                .filter(|(field, _)| matches!(field.holds(), Holds::Label | Holds::Text))
-                .map(|(_, c)| c.index),
-        )
+        .flat_map(|projection| {
+            projection.required[..2].iter().chain(projection.detail.as_ref()).map(|c| c.index).chain(
+                projection
+                    .optional
+                    .iter()
+                    .filter(|(field, _)| matches!(field.holds(), Holds::Label | Holds::Text))
+                    .map(|(_, c)| c.index),
+            )
+        })
         .collect();
     let fields: Vec<Arc<ArrowField>> = arrow
         .fields()

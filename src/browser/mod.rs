@@ -25,3 +25,8 @@ pub mod pool;
 pub mod protocol;
 pub mod storage;
 pub mod worker;
+
+/// `performance.now()`: milliseconds since the page started.
+pub fn now() -> f64 {
+    web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
+}

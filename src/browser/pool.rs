@@ -16,6 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Response, Worker};
 
 use super::error::Error;
+use super::now;
 use super::protocol::{FileKey, Received, Reply, Request, decode_reply, encode_request};
 use crate::engine::CubeColumns;
 
@@ -271,10 +272,6 @@ pub struct Startup {
     pub compiled: Option<f64>,
     /// When each of the first workers said it was ready, earliest first.
     pub ready: Vec<f64>,
-}
-
-fn now() -> f64 {
-    web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
 }
 
 /// Fetches and compiles the workers' wasm. Each worker compiling its own copy

@@ -163,7 +163,4 @@ impl Default for AppState {
     }
 }
 
-/// `performance.now()`: milliseconds since the page started.
-pub fn now() -> f64 {
-    web_sys::window().and_then(|window| window.performance()).map_or(0.0, |performance| performance.now())
-}
+pub use crate::browser::now;

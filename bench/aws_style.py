@@ -2,7 +2,7 @@
 
     python3 bench/aws_style.py SOURCE.parquet OUT_DIR
 
-Writes two cases beside each other under OUT_DIR, with the same rows and columns:
+Writes these cases beside each other under OUT_DIR, with the same rows and columns:
 
 - ``<name>-pyarrow/``: pyarrow's defaults (every column dictionary-encoded, falling
   back to plain pages once a column's dictionary passes 1 MB; 1 MB data pages, v1
@@ -12,8 +12,8 @@ Writes two cases beside each other under OUT_DIR, with the same rows and columns
   at about 128 MB of encoded data (parquet-mr's ``parquet.block.size``), so a
   million-row CUR comes in a few row groups instead of one. (parquet-mr itself
   needs Java packages this machine cannot fetch.)
-- ``<name>-pyarrow-rgs/`` (under 10M rows): pyarrow's defaults in ten row groups (as a writer that
-  flushes by rows, or a file appended to over a month, gives).
+- ``<name>-pyarrow-rgs/`` (under 10M rows): pyarrow's defaults in ten row groups
+  (as a writer that flushes by rows, or a file appended to over a month, gives).
 
 The generator's own files are written by arrow-rs, with its page and dictionary
 limits; both kinds are benchmarked (BENCHMARKS.md).

@@ -4,6 +4,7 @@
 // demand: a tag and the resources), and the largest worker's wasm memory.
 //
 //   node bench/explorer.mjs [--runs N] [--tag KEY] [--no-resources] FILE
+//   (DIAG=1 also prints each run's diagnostics text)
 //
 // Each run is a fresh page; the file is chosen 2 s after load through the real
 // file input. Times are wall clock from the driver (setInputFiles, then
@@ -63,6 +64,11 @@ for (let run = 0; run < runs; run++) {
     results.resourceOutcome = await page.locator('[data-testid=detail-status][role=alert]').count() ? 'too many: asks for a filter' : 'shown';
   }
   results.memory.push(Number(await status.getAttribute('data-worker-memory')));
+  if (process.env.DIAG) {
+    // The page's own account of the run (per file: footer, costs and explorer time in the workers).
+    await page.getByRole('tab', { name: 'Diagnostics' }).click();
+    console.log(await page.getByTestId('diagnostics-text').textContent());
+  }
   await context.close();
 }
 await browser.close();

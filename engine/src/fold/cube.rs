@@ -225,11 +225,20 @@ impl Measure {
 }
 
 /// rustc's Fx hash: the cell index is looked up once per row, and SipHash would
-/// cost more than the rest of the row's work.
+/// cost more than the rest of the row's work. Its keys are label ids and days
+/// (small numbers the scan gives out), never text from a file.
 type Fx = rustc_hash::FxBuildHasher;
 
 /// A cell's key: the ids of its text labels and its day.
 pub type CellKey = ([u32; TEXT_DIMENSIONS], i32);
+
+/// What a cell adds up, kept together so that adding a row touches one place.
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    rows: u64,
+    null_costs: u64,
+    sums: [CompensatedSum; MEASURES],
+}
 
 /// Costs by (text labels, day).
 #[derive(Debug, Clone, Default)]
@@ -238,13 +247,161 @@ pub struct Cube {
     label_ids: [HashMap<String, u32, Fx>; TEXT_DIMENSIONS],
     keys: Vec<[u32; TEXT_DIMENSIONS]>,
     days: Vec<i32>,
-    rows: Vec<u64>,
-    null_costs: Vec<u64>,
-    sums: Vec<[CompensatedSum; MEASURES]>,
-    index: HashMap<CellKey, u32, Fx>,
+    totals: Vec<Totals>,
+    index: CellIndex,
+}
+
+/// Cell keys → cell, looked up once per row of a scan. A key is packed into two
+/// words (each label id in as many bits as its dimension needs so far, the day
+/// in 17), which hash in one folded multiplication and compare in two
+/// instructions; hashing and comparing the 40-byte key was most of the
+/// explorer's scan. When ids outgrow their bits the index is rebuilt wider
+/// (seldom: a width grows with headroom), and a cube whose keys do not fit two
+/// words keys them in full.
+#[derive(Debug, Clone, Default)]
+struct CellIndex {
+    /// Per text dimension: its bits in a packed key, its word and its shift in it.
+    layout: [(u32, usize, u32); TEXT_DIMENSIONS],
+    packed: HashMap<Packed, u32, PackedHash>,
+    /// Every key in full, once some key does not pack.
+    wide: Option<HashMap<CellKey, u32, Fx>>,
+}
+
+/// A packed cell key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed([u64; 2]);
+
+impl std::hash::Hash for Packed {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Folded multiplication (as in foldhash): every bit of both words
+        // reaches both the high bits (hashbrown's tag) and the low ones (its bucket).
+        let product = u128::from(self.0[0] ^ 0x243F_6A88_85A3_08D3) * u128::from(self.0[1] ^ 0x1319_8A2E_0370_7344);
+        state.write_u64((product as u64) ^ ((product >> 64) as u64));
+    }
+}
+
+/// Hands on the one word [`Packed`] hashes to.
+#[derive(Debug, Clone, Copy, Default)]
+struct Premixed(u64);
+
+impl std::hash::Hasher for Premixed {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `Packed` is hashed with this; any other use still spreads.
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type PackedHash = std::hash::BuildHasherDefault<Premixed>;
+
+/// Bits of the day in a packed key: 0 for [`NO_DAY`](crate::answer::dates::NO_DAY),
+/// else days since 1970-01-01 plus one (to the year 2328; other days do not pack).
+const DAY_BITS: u32 = 17;
+
+/// Bits added beyond what an id needs when a width grows, so it grows seldom.
+const HEADROOM_BITS: u32 = 2;
+
+impl CellIndex {
+    fn day_field(day: i32) -> Option<u64> {
+        if day == crate::answer::dates::NO_DAY {
+            return Some(0);
+        }
+        u32::try_from(day).ok().map(|d| u64::from(d) + 1).filter(|&d| d < 1 << DAY_BITS)
+    }
+
+    /// The packed key, if every id fits its width and the day packs.
+    #[inline]
+    fn pack(&self, (labels, day): &CellKey) -> Option<Packed> {
+        // The day is the low bits of the first word; labels are laid out above it.
+        let mut words = [Self::day_field(*day)?, 0];
+        for (&id, &(width, word, shift)) in labels.iter().zip(&self.layout) {
+            if u64::from(id) >> width != 0 {
+                return None;
+            }
+            words[word] |= u64::from(id) << shift;
+        }
+        Some(Packed(words))
+    }
+
+    fn get(&self, key: &CellKey) -> Option<Result<u32, ()>> {
+        match &self.wide {
+            Some(wide) => wide.get(key).map(|&cell| Ok(cell)),
+            None => match self.pack(key) {
+                Some(packed) => self.packed.get(&packed).map(|&cell| Ok(cell)),
+                // Not packable as the widths are: it may be new, or need the index rebuilt.
+                None => Some(Err(())),
+            },
+        }
+    }
+
+    /// Makes room for `key` (wider widths, or keys in full) and indexes the
+    /// cells `keys` / `days` hold again.
+    fn widen(&mut self, key: &CellKey, keys: &[[u32; TEXT_DIMENSIONS]], days: &[i32]) {
+        let mut layout = self.layout;
+        // Widths first, then each dimension in the first word with room (a
+        // dimension is never split between words).
+        for ((width, _, _), &id) in layout.iter_mut().zip(&key.0) {
+            let needed = u32::BITS - id.leading_zeros();
+            if needed > *width {
+                *width = (needed + HEADROOM_BITS).min(u32::BITS);
+            }
+        }
+        let mut used = [DAY_BITS, 0];
+        let mut fits = Self::day_field(key.1).is_some();
+        for (width, word, shift) in &mut layout {
+            match used.iter().position(|&u| u + *width <= u64::BITS) {
+                Some(w) => {
+                    (*word, *shift) = (w, used[w]);
+                    used[w] += *width;
+                }
+                None => fits = false,
+            }
+        }
+        let cells = keys.iter().copied().zip(days.iter().copied());
+        if fits {
+            self.layout = layout;
+            self.packed.clear();
+            for (cell, key) in cells.enumerate() {
+                let packed = self.pack(&key).expect("every indexed key fits the wider widths");
+                self.packed.insert(packed, cell as u32);
+            }
+        } else {
+            self.packed = HashMap::default();
+            self.wide = Some(cells.enumerate().map(|(cell, key)| (key, cell as u32)).collect());
+        }
+    }
+
+    fn insert(&mut self, key: CellKey, cell: u32) {
+        match &mut self.wide {
+            Some(wide) => {
+                wide.insert(key, cell);
+            }
+            None => {
+                let packed = self.pack(&key).expect("a key is packable once widened for it");
+                self.packed.insert(packed, cell);
+            }
+        }
+    }
 }
 
 impl Cube {
+    /// An empty cube with room for `cells` cells.
+    pub fn with_capacity(cells: usize) -> Cube {
+        let mut cube = Cube::default();
+        cube.keys.reserve_exact(cells);
+        cube.days.reserve_exact(cells);
+        cube.totals.reserve_exact(cells);
+        cube.index.packed.reserve(cells);
+        cube
+    }
+
     /// The id of `label` in text dimension `slot`, adding it if new.
     pub fn label_id(&mut self, slot: usize, label: &str) -> u32 {
         if let Some(&id) = self.label_ids[slot].get(label) {
@@ -277,26 +434,33 @@ impl Cube {
     }
 
     /// The index of the cell with this key, adding an empty one if new.
+    #[inline]
     pub fn cell_index(&mut self, key: CellKey) -> usize {
-        if let Some(&index) = self.index.get(&key) {
-            return index as usize;
+        match self.index.get(&key) {
+            Some(Ok(cell)) => return cell as usize,
+            Some(Err(())) => {
+                self.index.widen(&key, &self.keys, &self.days);
+                if let Some(Ok(cell)) = self.index.get(&key) {
+                    return cell as usize;
+                }
+            }
+            None => {}
         }
-        let index = self.keys.len();
+        let cell = self.keys.len();
         self.keys.push(key.0);
         self.days.push(key.1);
-        self.rows.push(0);
-        self.null_costs.push(0);
-        self.sums.push(Default::default());
-        self.index.insert(key, index as u32);
-        index
+        self.totals.push(Totals::default());
+        self.index.insert(key, cell as u32);
+        cell
     }
 
     /// Adds one row's measures (in [`Measure::ALL`] order) to a cell.
     #[inline]
     pub fn add(&mut self, cell: usize, costs: [f64; MEASURES], null_cost: bool) {
-        self.rows[cell] += 1;
-        self.null_costs[cell] += u64::from(null_cost);
-        for (sum, cost) in self.sums[cell].iter_mut().zip(costs) {
+        let totals = &mut self.totals[cell];
+        totals.rows += 1;
+        totals.null_costs += u64::from(null_cost);
+        for (sum, cost) in totals.sums.iter_mut().zip(costs) {
             sum.add(cost);
         }
     }
@@ -320,12 +484,13 @@ impl Cube {
 
     /// Cell `i`: its labels, day and counts (its sums: [`sum`](Self::sum)).
     pub fn at(&self, i: usize) -> CubeCell<'_> {
-        CubeCell { labels: &self.keys[i], day: self.days[i], rows: self.rows[i], null_costs: self.null_costs[i] }
+        let totals = &self.totals[i];
+        CubeCell { labels: &self.keys[i], day: self.days[i], rows: totals.rows, null_costs: totals.null_costs }
     }
 
     /// The cell's sum of `measure`, with its carried error (for exact totals).
     pub fn sum(&self, i: usize, measure: Measure) -> &CompensatedSum {
-        &self.sums[i][measure.index()]
+        &self.totals[i].sums[measure.index()]
     }
 
     /// The cube as flat columns, for moving between threads as typed arrays.
@@ -334,9 +499,9 @@ impl Cube {
             labels: self.labels.clone(),
             keys: self.keys.iter().flatten().copied().collect(),
             days: self.days.clone(),
-            rows: self.rows.iter().map(|&r| r as f64).collect(),
-            null_costs: self.null_costs.iter().map(|&r| r as f64).collect(),
-            sums: self.sums.iter().flatten().flat_map(|s| s.parts()).collect(),
+            rows: self.totals.iter().map(|t| t.rows as f64).collect(),
+            null_costs: self.totals.iter().map(|t| t.null_costs as f64).collect(),
+            sums: self.totals.iter().flat_map(|t| t.sums.iter().flat_map(CompensatedSum::parts)).collect(),
         }
     }
 
@@ -350,12 +515,19 @@ impl Cube {
     /// `labels` maps. A part can be added a range at a time, so a caller that must
     /// stay responsive (the page's main thread) can pause between ranges.
     pub fn merge_columns(&mut self, part: &CubeColumns, labels: &LabelMap, cells: Range<usize>) {
-        for i in cells {
-            let key = std::array::from_fn(|slot| labels[slot][part.keys[i * TEXT_DIMENSIONS + slot] as usize]);
-            let cell = self.cell_index((key, part.days[i]));
-            self.rows[cell] += part.rows[i] as u64;
-            self.null_costs[cell] += part.null_costs[i] as u64;
-            for (m, sum) in self.sums[cell].iter_mut().enumerate() {
+        // The cells first, then the sums (as the kernel does: lookups in flight together).
+        let found: Vec<usize> = cells
+            .clone()
+            .map(|i| {
+                let key = std::array::from_fn(|slot| labels[slot][part.keys[i * TEXT_DIMENSIONS + slot] as usize]);
+                self.cell_index((key, part.days[i]))
+            })
+            .collect();
+        for (i, cell) in cells.zip(found) {
+            let totals = &mut self.totals[cell];
+            totals.rows += part.rows[i] as u64;
+            totals.null_costs += part.null_costs[i] as u64;
+            for (m, sum) in totals.sums.iter_mut().enumerate() {
                 let at = i * SUM_PARTS + 2 * m;
                 sum.merge(&CompensatedSum::from_parts(part.sums[at], part.sums[at + 1]));
             }
@@ -471,6 +643,50 @@ mod tests {
         let cube = cube(&[("AmazonS3", "1", 5, 1.0), ("AmazonS3", "1", 5, 2.0), ("AmazonS3", "1", 6, 4.0)]);
         assert_eq!(cube.len(), 2);
         assert_eq!(cube.sum(0, Measure::Unblended).value(), 3.0);
+    }
+
+    #[test]
+    fn keys_find_their_cell_while_the_index_widens_and_when_they_do_not_pack() {
+        // Ids and days that grow past every width, then keys of more than 128
+        // bits, then days that do not pack: each key keeps its one cell.
+        let mut cube = Cube::default();
+        let mut expected: HashMap<CellKey, usize> = HashMap::new();
+        let mut seed = 7u64;
+        let mut next = |limit: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % limit
+        };
+        let day = |n: u64| 19_000 + n as i32;
+        let mut keys: Vec<CellKey> = Vec::new();
+        for round in 0..3u32 {
+            for _ in 0..2_000 {
+                let limit = [4, 1 << 12, 1 << 31][round as usize];
+                let labels = std::array::from_fn(|slot| next(if slot % 2 == 0 { limit } else { 3 }) as u32);
+                let day = match next(10) {
+                    0 => crate::answer::dates::NO_DAY,
+                    1 if round == 2 => -40_000,
+                    n => day(n),
+                };
+                keys.push((labels, day));
+            }
+        }
+        for (i, key) in keys.iter().enumerate() {
+            if i == 4_000 {
+                assert!(cube.index.wide.is_none(), "12-bit ids still pack");
+                assert!(cube.index.layout[0].0 >= 12);
+            }
+            let cell = cube.cell_index(*key);
+            assert_eq!(*expected.entry(*key).or_insert(cell), cell, "key {i}");
+            cube.add(cell, [1.0; MEASURES], false);
+        }
+        assert_eq!(cube.len(), expected.len());
+        assert!(cube.index.wide.is_some(), "31-bit ids in five dimensions do not pack");
+        for (key, &cell) in &expected {
+            assert_eq!((cube.keys[cell], cube.days[cell]), *key);
+            assert_eq!(cube.cell_index(*key), cell);
+        }
+        let rows: u64 = (0..cube.len()).map(|i| cube.at(i).rows).sum();
+        assert_eq!(rows, keys.len() as u64);
     }
 
     #[test]

@@ -39,12 +39,17 @@ pub struct CubeKernel {
     /// Per row, the amortization inputs, in [`INPUTS`] order.
     inputs: [Vec<f64>; INPUTS.len()],
     scratch: Vec<f64>,
+    /// Per row of a batch, its cell (or [`LEFT_OUT`]).
+    cells: Vec<u32>,
     /// Rows kept (an on-demand scan's): per slot, the labels kept and, per
     /// label id met so far, whether it is one of them.
     keep: Vec<(usize, Vec<String>, Vec<bool>)>,
     /// Whether days are folded to their month's first day.
     months: bool,
 }
+
+/// The cell of a row the kernel does not fold in.
+const LEFT_OUT: u32 = u32::MAX;
 
 const TYPE: usize = slot(Dimension::LineItemType);
 const UNBLENDED: usize = Measure::Unblended.index();
@@ -124,14 +129,20 @@ impl CubeKernel {
             }
         }
 
+        // Each row's cell first, then its amounts: in two short loops the
+        // lookups of many rows (each a likely cache miss in a large cube) are
+        // in flight at once, where one long loop waits for them one by one.
+        self.cells.clear();
         for row in 0..rows {
-            if !self.keep.iter().all(|(slot, _, kept)| kept[self.ids[*slot][row] as usize]) {
-                continue;
-            }
+            let kept = self.keep.iter().all(|(slot, _, kept)| kept[self.ids[*slot][row] as usize]);
             let key = std::array::from_fn(|slot| self.ids[slot][row]);
-            let cell = self.cube.cell_index((key, self.days[row]));
-            let null = nulls.as_ref().is_some_and(|n| n.is_null(row));
-            self.cube.add(cell, std::array::from_fn(|m| self.amounts[m][row]), null);
+            self.cells.push(if kept { self.cube.cell_index((key, self.days[row])) as u32 } else { LEFT_OUT });
+        }
+        for (row, &cell) in self.cells.iter().enumerate() {
+            if cell != LEFT_OUT {
+                let null = nulls.as_ref().is_some_and(|n| n.is_null(row));
+                self.cube.add(cell as usize, std::array::from_fn(|m| self.amounts[m][row]), null);
+            }
         }
         Ok(())
     }
@@ -208,9 +219,13 @@ impl CubeKernel {
     }
 
     /// The cube of what was folded in since the last part; folding goes on into an
-    /// empty one. Parts merge to what one cube of everything would have been.
-    pub fn take_part(&mut self) -> Cube {
-        let mut cube = std::mem::take(&mut self.cube);
+    /// empty one if there is `more`. Parts merge to what one cube of everything
+    /// would have been.
+    pub fn take_part(&mut self, more: bool) -> Cube {
+        // A part is taken when the cube is full, so the next one will likely
+        // fill as far: room for it at once saves growing (copies of every cell).
+        let room = if more { self.cube.len() } else { 0 };
+        let mut cube = std::mem::replace(&mut self.cube, Cube::with_capacity(room));
         // The cube's label ids are the interners' ids: add the labels in id order.
         for (slot, interner) in self.labels.iter().enumerate() {
             for id in 0..interner.len() {

@@ -7,13 +7,14 @@
 //! costs two array lookups and one compensated addition.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Decimal32Type, Decimal64Type, Decimal128Type, Decimal256Type, Float32Type, Float64Type, Int8Type, Int16Type,
     Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrowPrimitiveType, LargeStringArray, StringArray, StringViewArray};
+use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, LargeStringArray, StringArray, StringViewArray};
 use arrow_schema::DataType;
 
 use crate::error::{Error, Result, shorten};
@@ -170,6 +171,11 @@ pub(crate) struct Interner {
     labels: Vec<Box<str>>,
     /// Per-batch map from dictionary key to id, reused to avoid an allocation per batch.
     key_ids: Vec<u32>,
+    /// The dictionary `key_ids` maps: the batches of one column chunk share
+    /// their dictionary, so it is interned once per chunk, not once per batch
+    /// (a dictionary of thousands of reservation ARNs or usage types made
+    /// interning a tenth of the explorer's scan).
+    dictionary: Option<ArrayRef>,
 }
 
 impl Interner {
@@ -198,10 +204,15 @@ impl Interner {
         out.clear();
         out.reserve(column.len());
         if let Some(dictionary) = column.as_any_dictionary_opt() {
-            let values = Texts::of(dictionary.values().as_ref())?;
             let mut key_ids = std::mem::take(&mut self.key_ids);
-            key_ids.clear();
-            key_ids.extend((0..values.len()).map(|i| self.id(values.get(i))));
+            if !self.dictionary.as_ref().is_some_and(|known| Arc::ptr_eq(known, dictionary.values())) {
+                // Held while `key_ids` maps it, so no other array can take its address.
+                self.dictionary = None;
+                let values = Texts::of(dictionary.values().as_ref())?;
+                key_ids.clear();
+                key_ids.extend((0..values.len()).map(|i| self.id(values.get(i))));
+                self.dictionary = Some(Arc::clone(dictionary.values()));
+            }
             let null_id = self.id(None);
             let result = match column.as_dictionary_opt::<Int32Type>() {
                 Some(dictionary) => encode_keys(dictionary.keys(), &key_ids, null_id, out),

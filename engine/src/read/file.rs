@@ -290,11 +290,11 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         let stats = self.read(slice, ScanKind::Explore, prefetched, progress, &mut |batch| {
             kernel.add(batch)?;
             if kernel.cells() >= part_cells {
-                part(kernel.take_part());
+                part(kernel.take_part(true));
             }
             Ok(())
         })?;
-        Ok((kernel.take_part(), stats))
+        Ok((kernel.take_part(false), stats))
     }
 
     /// Scans one slice on demand into a cube whose [`Detail`](crate::Dimension::Detail)
@@ -318,7 +318,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         let fold = &mut |batch: &Batch<'_>| {
             kernel.add(batch)?;
             if kernel.cells() >= part_cells {
-                part(kernel.take_part());
+                part(kernel.take_part(true));
             }
             Ok(())
         };
@@ -326,7 +326,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             Inner::Parquet(file) => file.read_detail(slice, column, dated, labels, progress, fold)?,
             Inner::Text(file) => file.read_detail(slice, column, dated, labels, progress, fold)?,
         };
-        Ok(kernel.take_part())
+        Ok(kernel.take_part(false))
     }
 
     /// Reads `slice` in the columns `kind` needs, whatever the format, handing

@@ -92,6 +92,31 @@ test('filters and drilling down narrow the figures', async () => {
   assert.deepEqual((await groups(page)).map((g) => g.key), ['2024-02']);
 });
 
+test('days are read from the files when the view needs them, and agree with the months', async () => {
+  const page = await explorer();
+  await page.selectOption('#group-by', 'month');
+  const february = (await groups(page)).find((g) => g.key === '2024-02').cost;
+  // The explorer's own figures are by month; a time axis by day reads the days.
+  await page.selectOption('#grain', 'day');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=time-chart] .chart__column').length >= 80, null, { timeout: 60_000 });
+  await page.selectOption('#group-by', 'day');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=explore-table] tbody tr').length >= 80, null, { timeout: 60_000 });
+  const days = await groups(page);
+  const inFebruary = days.filter((g) => g.key.startsWith('2024-02'));
+  assert.ok(close(inFebruary.reduce((sum, g) => sum + g.cost, 0), february), 'the days of February add up to it');
+  // Dates within a month need days too.
+  await page.selectOption('#grain', 'month');
+  await page.fill('#date-from', '2024-02-10');
+  await page.fill('#date-to', '2024-02-20');
+  await page.locator('#date-to').blur();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=explore-table] tbody tr')].every((r) => r.dataset.key >= '2024-02-10' && r.dataset.key <= '2024-02-20'));
+  const some = days.filter((g) => g.key >= '2024-02-10' && g.key <= '2024-02-20');
+  assert.ok(some.length > 0 && some.length <= 11);
+  assert.ok(close(await exploreTotal(page), some.reduce((sum, g) => sum + g.cost, 0)));
+  assert.ok(await exploreTotal(page) < february);
+  assert.deepEqual(page.seen.errors, []);
+});
+
 test('the charts are drawn, with words for those who cannot see them', async () => {
   const page = await explorer();
   const bars = page.locator('[data-testid=bar-chart] .chart__bar');

@@ -9,9 +9,10 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::{Array, RecordBatch};
 use ducks::cli::LocalFile;
-use ducks::engine::query::{Filter, Grain, Query, coverage, group, over_time};
+use ducks::engine::query::{Filter, Grain, Query, coverage, date_span, group, over_time};
 use ducks::engine::{
-    Cube, CurFile, Dimension, Discounts, Measure, RowSlice, ScanKind, Tally, UsagePreset, UsageRule, cost_report, plan,
+    Cube, CurFile, Dates, DetailScan, Dimension, Discounts, Measure, RowSlice, ScanKind, Tally, UsagePreset, UsageRule,
+    cost_report, plan,
 };
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
@@ -36,6 +37,19 @@ fn scan(paths: &[PathBuf], workers: usize) -> (Cube, Tally) {
         tally.merge(&file.scan(piece.slice, &mut |_| {}).unwrap());
     }
     (cube, tally)
+}
+
+/// The cube by day (with every label) of `paths`, as the page reads it on demand.
+fn read_days(paths: &[PathBuf]) -> Cube {
+    let files: Vec<_> = paths.iter().map(|p| CurFile::open(LocalFile::open(p).unwrap()).unwrap()).collect();
+    let outlines: Vec<_> = files.iter().enumerate().map(|(i, f)| (i, f.outline())).collect();
+    let scan = DetailScan { dates: Dates::Days, ..DetailScan::explorer() };
+    let mut cube = Cube::default();
+    for piece in plan(&outlines, 2) {
+        let read = files[piece.file].explore_detail(piece.slice, None, &scan, &mut |_| {}, usize::MAX, &mut |_| {});
+        cube.merge(&read.unwrap());
+    }
+    cube
 }
 
 #[test]
@@ -173,8 +187,25 @@ fn months_days_and_drill_down() {
     let usage = UsageRule::default();
     let months = group(&cube, &Query { group_by: Dimension::Month, ..Query::default() }, &usage);
     assert_eq!(months.groups.iter().map(|g| g.key.as_str()).collect::<Vec<_>>(), ["2024-01", "2024-02", "2024-03"]);
-    let days = group(&cube, &Query { group_by: Dimension::Day, ..Query::default() }, &usage);
+    // The explorer's own cube is by month; days are read on demand, and agree.
+    let own_days = group(&cube, &Query { group_by: Dimension::Day, ..Query::default() }, &usage);
+    assert_eq!(
+        own_days.groups.iter().map(|g| g.key.as_str()).collect::<Vec<_>>(),
+        ["2024-01-01", "2024-02-01", "2024-03-01"]
+    );
+    let by_day = read_days(&demo());
+    let days = group(&by_day, &Query { group_by: Dimension::Day, ..Query::default() }, &usage);
     assert!(days.groups.len() >= 80 && days.groups.len() <= 91, "{}", days.groups.len());
+    assert!((days.total().unwrap() - months.total().unwrap()).abs() < 1e-6);
+    let months_of_days = group(&by_day, &Query { group_by: Dimension::Month, ..Query::default() }, &usage);
+    for (a, b) in months_of_days.groups.iter().zip(&months.groups) {
+        assert_eq!(a.key, b.key);
+        assert!((a.cost - b.cost).abs() < 1e-9, "{}", a.key);
+    }
+    // The month cube keeps the span of its rows' days, the same as the day cube's cells give.
+    let cells = (0..by_day.len()).map(|i| by_day.at(i).day);
+    assert_eq!(date_span(&cube), ducks::engine::dates::span_of(cells));
+    assert_ne!(date_span(&cube).unwrap().1, cube.at(0).day);
 
     // Drill: EC2, then its usage types; the usage types sum to EC2's cost.
     let ec2 = Filter::default().with_labels(Dimension::Service, vec!["AmazonEC2".into()]);
@@ -210,11 +241,18 @@ fn parts_merge_to_the_cube_of_one_pass() {
     let (last, _) = file.explore_prefetched(slice, Vec::new(), &mut |_| {}, 10, &mut |part| parts.push(part)).unwrap();
     assert!(parts.len() >= 3, "{} parts", parts.len());
     assert!(parts.iter().all(|part| part.len() >= 10));
+    // A part carries the labels its cells carry, not all the scan met before it.
+    for part in parts.iter().chain([&last]) {
+        for slot in Dimension::LABELS.iter().filter_map(|d| d.slot()) {
+            assert_eq!(part.labels(slot).len(), part.labels_in_use(slot), "slot {slot}");
+        }
+    }
     let mut merged = Cube::default();
     for part in parts.iter().chain([&last]) {
         merged.merge(part);
     }
     assert_eq!(merged.len(), whole.len());
+    assert_eq!(merged.day_span(), whole.day_span());
     let usage = UsageRule::everything();
     for measure in Measure::ALL {
         for dimension in Dimension::ALL {

@@ -4,6 +4,13 @@
 /// A cell with no usable date.
 pub const NO_DAY: i32 = i32::MIN;
 
+/// The first and last of `days`, leaving out [`NO_DAY`]; `None` if none is a day.
+pub fn span_of(days: impl IntoIterator<Item = i32>) -> Option<(i32, i32)> {
+    days.into_iter()
+        .filter(|&day| day != NO_DAY)
+        .fold(None, |span, day| Some(span.map_or((day, day), |(a, b): (i32, i32)| (a.min(day), b.max(day)))))
+}
+
 /// The civil date (year, month 1–12, day 1–31) of a day number
 /// (Howard Hinnant's `civil_from_days`).
 pub fn civil(day: i32) -> (i32, u32, u32) {

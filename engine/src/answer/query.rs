@@ -463,12 +463,9 @@ pub fn over_time(cube: &Cube, query: &Query, usage: &UsageRule, grain: Grain, to
     }
 }
 
-/// The first and last day with costs, if any cell has a date.
+/// The first and last day of the cube's rows, if any had a date.
 pub fn date_span(cube: &Cube) -> Option<(i32, i32)> {
-    (0..cube.len())
-        .map(|i| cube.at(i).day)
-        .filter(|&day| day != NO_DAY)
-        .fold(None, |span, day| Some(span.map_or((day, day), |(a, b): (i32, i32)| (a.min(day), b.max(day)))))
+    cube.day_span()
 }
 
 /// What the files cover, for the costs page: the days with costs, the usage

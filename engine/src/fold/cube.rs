@@ -249,6 +249,9 @@ pub struct Cube {
     days: Vec<i32>,
     totals: Vec<Totals>,
     index: CellIndex,
+    /// The first and last day of the rows folded in (a cube by month keeps its
+    /// cells' days as months, and this the days).
+    span: Option<(i32, i32)>,
 }
 
 /// Cell keys → cell, looked up once per row of a scan. A key is packed into two
@@ -465,6 +468,53 @@ impl Cube {
         }
     }
 
+    /// Gives the cube the labels its cells carry, and only those: its cells'
+    /// label ids so far are another numbering (a scan's, with `label` giving
+    /// each id's text), renumbered in the order cells first carry them. A
+    /// scan's part then carries its own labels, not every label the scan met
+    /// before it (with millions of resource ids, each part carried them all).
+    pub fn relabel<'a>(&mut self, label: impl Fn(usize, u32) -> &'a str) {
+        const UNSEEN: u32 = u32::MAX;
+        let mut renumber: [Vec<u32>; TEXT_DIMENSIONS] = Default::default();
+        self.labels = Default::default();
+        self.label_ids = Default::default();
+        let mut keys = std::mem::take(&mut self.keys);
+        for key in &mut keys {
+            for (slot, id) in key.iter_mut().enumerate() {
+                let (old, map) = (*id as usize, &mut renumber[slot]);
+                if map.len() <= old {
+                    map.resize(old + 1, UNSEEN);
+                }
+                if map[old] == UNSEEN {
+                    map[old] = self.label_id(slot, label(slot, *id));
+                }
+                *id = map[old];
+            }
+        }
+        // The keys changed, so their index is built again.
+        let days = std::mem::take(&mut self.days);
+        let totals = std::mem::take(&mut self.totals);
+        self.index = CellIndex::default();
+        self.keys.reserve_exact(keys.len());
+        self.days.reserve_exact(days.len());
+        self.totals.reserve_exact(totals.len());
+        for ((key, day), cell_totals) in keys.into_iter().zip(days).zip(totals) {
+            let cell = self.cell_index((key, day));
+            self.totals[cell] = cell_totals;
+        }
+    }
+
+    /// Notes that rows from `first` to `last` (days) were folded in.
+    pub fn note_days(&mut self, first: i32, last: i32) {
+        self.span = Some(self.span.map_or((first, last), |(a, b)| (a.min(first), b.max(last))));
+    }
+
+    /// The first and last day of the rows folded in, if any had a day: as noted
+    /// by the scan, else (a cube made cell by cell) the cells' own days.
+    pub fn day_span(&self) -> Option<(i32, i32)> {
+        self.span.or_else(|| crate::answer::dates::span_of(self.days.iter().copied()))
+    }
+
     /// Folds another cube in (its label ids are mapped to this one's).
     pub fn merge(&mut self, other: &Cube) {
         let part = other.to_columns();
@@ -502,6 +552,7 @@ impl Cube {
             rows: self.totals.iter().map(|t| t.rows as f64).collect(),
             null_costs: self.totals.iter().map(|t| t.null_costs as f64).collect(),
             sums: self.totals.iter().flat_map(|t| t.sums.iter().flat_map(CompensatedSum::parts)).collect(),
+            span: self.span,
         }
     }
 
@@ -515,6 +566,9 @@ impl Cube {
     /// `labels` maps. A part can be added a range at a time, so a caller that must
     /// stay responsive (the page's main thread) can pause between ranges.
     pub fn merge_columns(&mut self, part: &CubeColumns, labels: &LabelMap, cells: Range<usize>) {
+        if let Some((first, last)) = part.span {
+            self.note_days(first, last);
+        }
         // The cells first, then the sums (as the kernel does: lookups in flight together).
         let found: Vec<usize> = cells
             .clone()
@@ -577,6 +631,9 @@ pub struct CubeColumns {
     pub null_costs: Vec<f64>,
     /// [`SUM_PARTS`] numbers per cell: (value, error) of each measure, in [`Measure::ALL`] order.
     pub sums: Vec<f64>,
+    /// The first and last day of its rows ([`Cube::day_span`]).
+    #[serde(default)]
+    pub span: Option<(i32, i32)>,
 }
 
 impl CubeColumns {
@@ -609,6 +666,9 @@ impl CubeColumns {
             .any(|key| key.iter().zip(&self.labels).any(|(&id, labels)| id as usize >= labels.len()));
         if out_of_range {
             return broken("a label id is out of range");
+        }
+        if self.span.is_some_and(|(first, last)| first > last) {
+            return broken("its last day is before its first");
         }
         Ok(())
     }

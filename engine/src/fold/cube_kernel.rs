@@ -14,7 +14,7 @@ use arrow_array::types::{
 };
 use arrow_schema::{DataType, TimeUnit};
 
-use crate::answer::dates::{NO_DAY, month_start, parse_day};
+use crate::answer::dates::{NO_DAY, month_start, parse_day, span_of};
 use crate::error::Result;
 use crate::fold::amortize::{self, Amortize, INPUTS};
 use crate::fold::batch::Batch;
@@ -41,6 +41,8 @@ pub struct CubeKernel {
     scratch: Vec<f64>,
     /// Per row of a batch, its cell (or [`LEFT_OUT`]).
     cells: Vec<u32>,
+    /// The month of each day of a batch's span, from its first day.
+    month_of: Vec<i32>,
     /// Rows kept (an on-demand scan's): per slot, the labels kept and, per
     /// label id met so far, whether it is one of them.
     keep: Vec<(usize, Vec<String>, Vec<bool>)>,
@@ -48,10 +50,14 @@ pub struct CubeKernel {
     months: bool,
 }
 
+/// The widest span of days in one batch whose months are looked up in a table.
+const MONTHS_TABLE_DAYS: usize = 4096;
+
 /// The cell of a row the kernel does not fold in.
 const LEFT_OUT: u32 = u32::MAX;
 
 const TYPE: usize = slot(Dimension::LineItemType);
+const DETAIL: usize = slot(Dimension::Detail);
 const UNBLENDED: usize = Measure::Unblended.index();
 const _: () = assert!(UNBLENDED == 0, "the other amounts are made from the unblended ones");
 const AMORTIZED: usize = Measure::Amortized.index();
@@ -96,9 +102,26 @@ impl CubeKernel {
             }
         }
         days(batch.get(Field::UsageStart), rows, &mut self.days);
-        if self.months {
-            for day in self.days.iter_mut().filter(|d| **d != NO_DAY) {
-                *day = month_start(*day);
+        let span = span_of(self.days.iter().copied());
+        if let Some((first, last)) = span {
+            self.cube.note_days(first, last);
+        }
+        if self.months
+            && let Some((first, last)) = span
+        {
+            // A batch spans few days: each one's month is worked out once (the
+            // calendar arithmetic per row was a twentieth of the scan).
+            let days = (i64::from(last) - i64::from(first) + 1) as usize;
+            if days <= MONTHS_TABLE_DAYS {
+                self.month_of.clear();
+                self.month_of.extend((first..=last).map(month_start));
+                for day in self.days.iter_mut().filter(|d| **d != NO_DAY) {
+                    *day = self.month_of[(*day - first) as usize];
+                }
+            } else {
+                for day in self.days.iter_mut().filter(|d| **d != NO_DAY) {
+                    *day = month_start(*day);
+                }
             }
         }
         for (slot, labels, kept) in &mut self.keep {
@@ -226,10 +249,19 @@ impl CubeKernel {
         // fill as far: room for it at once saves growing (copies of every cell).
         let room = if more { self.cube.len() } else { 0 };
         let mut cube = std::mem::replace(&mut self.cube, Cube::with_capacity(room));
-        // The cube's label ids are the interners' ids: add the labels in id order.
-        for (slot, interner) in self.labels.iter().enumerate() {
-            for id in 0..interner.len() {
-                cube.label_id(slot, interner.label(id));
+        // The cube's label ids are the interners' ids.
+        let labels = &self.labels;
+        cube.relabel(|slot, id| labels[slot].label(id as usize));
+        // The part has its labels, so the next numbers the detail's afresh: a
+        // worker holds the resource ids of one part, not of its whole piece.
+        // (The other dimensions' few labels stay: the rules and the rows kept
+        // are by their ids.)
+        if more {
+            self.labels[DETAIL] = Interner::default();
+            for (slot, _, kept) in &mut self.keep {
+                if *slot == DETAIL {
+                    kept.clear();
+                }
             }
         }
         cube

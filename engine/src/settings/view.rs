@@ -3,7 +3,7 @@
 //! so a link reopens the same view once the files are dropped again. Reading a
 //! link is lenient: what is not understood is left at its default.
 
-use crate::answer::dates::{format_day, parse_day};
+use crate::answer::dates::{format_day, month_start, parse_day};
 use crate::answer::query::{Filter, Grain, Query};
 use crate::fold::cube::{Dimension, Measure};
 use crate::read::file::{Dates, DetailScan};
@@ -70,31 +70,42 @@ impl Default for View {
 const DETAIL_PARAMETER: &str = "on";
 
 impl View {
-    /// What an on-demand scan for this view's detail must read: the labels the
-    /// view groups or filters by and those the explorer's pickers offer
-    /// (account, region), dates by month for the time chart (by day when the
-    /// view uses days); for the resource, only the rows the filters keep, as
-    /// resources are too many to read for every row. `None` without a detail.
-    pub fn detail_scan(&self) -> Option<DetailScan> {
-        let detail = self.detail.as_ref()?;
+    /// What this view needs read on demand, beyond the explorer's own cube
+    /// (every label, by month; see [`DetailScan::explorer`]): its detail, or
+    /// days. The labels the view groups or filters by are read, and those the
+    /// explorer's pickers offer (account, region); dates by month for the time
+    /// chart, by day when the view uses days; for the resource, only the rows
+    /// the filters keep, as resources are too many to read for every row.
+    /// `None` when the explorer's own cube answers the view.
+    pub fn on_demand_scan(&self) -> Option<DetailScan> {
+        let needs_days = self.needs_days();
+        if self.detail.is_none() && !needs_days {
+            return None;
+        }
         let query = &self.query;
-        let by_day = self.grain == Grain::Day || query.group_by == Dimension::Day;
-        let dates = if by_day || query.filter.from.is_some() || query.filter.to.is_some() {
-            Dates::Days
-        } else {
-            Dates::Months
-        };
+        let dates = if needs_days { Dates::Days } else { Dates::Months };
         let mut labels = vec![Dimension::Account, Dimension::Region];
         for dimension in query.filter.labels.iter().map(|(d, _)| *d).chain(Some(query.group_by)) {
             if dimension.field().is_some() && !labels.contains(&dimension) {
                 labels.push(dimension);
             }
         }
-        let keep = match detail {
-            Detail::Resource => query.filter.labels.iter().filter(|(d, _)| *d != Dimension::Detail).cloned().collect(),
+        let keep = match &self.detail {
+            Some(Detail::Resource) => {
+                query.filter.labels.iter().filter(|(d, _)| *d != Dimension::Detail).cloned().collect()
+            }
             _ => Vec::new(),
         };
         Some(DetailScan { dates, labels, keep })
+    }
+
+    /// Whether the view needs costs by day: a time axis or a grouping by day,
+    /// or dates that are not whole months (a cube by month answers those).
+    pub fn needs_days(&self) -> bool {
+        let filter = &self.query.filter;
+        let whole_month_from = filter.from.is_none_or(|day| month_start(day) == day);
+        let whole_month_to = filter.to.is_none_or(|day| month_start(day.saturating_add(1)) == day.saturating_add(1));
+        self.grain == Grain::Day || self.query.group_by == Dimension::Day || !whole_month_from || !whole_month_to
     }
 
     /// The name people read for `dimension` in this view: the detail's own
@@ -278,21 +289,49 @@ mod tests {
     #[test]
     fn an_on_demand_scan_reads_what_the_view_needs() {
         let tag = View::default().with_detail(Some(Detail::Tag("team".into())));
-        let scan = tag.detail_scan().unwrap();
+        let scan = tag.on_demand_scan().unwrap();
         assert_eq!((scan.dates, scan.labels.as_slice()), (Dates::Months, &[Dimension::Account, Dimension::Region][..]));
         let mut by_usage_type = tag.clone();
         by_usage_type.query.group_by = Dimension::UsageType;
         by_usage_type.grain = Grain::Day;
-        let wider = by_usage_type.detail_scan().unwrap();
+        let wider = by_usage_type.on_demand_scan().unwrap();
         assert!(wider.labels.contains(&Dimension::UsageType) && wider.dates == Dates::Days);
         assert!(wider.covers(&scan) && !scan.covers(&wider));
         // Resources: only the rows the filters keep.
         let mut resources = View::default().with_detail(Some(Detail::Resource));
         resources.query.filter = resources.query.filter.with_labels(Dimension::Service, vec!["AmazonEC2".into()]);
-        let narrow = resources.detail_scan().unwrap();
+        let narrow = resources.on_demand_scan().unwrap();
         assert_eq!(narrow.keep, [(Dimension::Service, vec!["AmazonEC2".to_owned()])]);
-        assert!(DetailScan::everything().covers(&narrow) && !narrow.covers(&DetailScan::everything()));
-        assert_eq!(View::default().detail_scan(), None);
+        let everything = DetailScan { dates: Dates::Days, ..DetailScan::explorer() };
+        assert!(everything.covers(&narrow) && !narrow.covers(&everything));
+        assert_eq!(View::default().on_demand_scan(), None);
+    }
+
+    #[test]
+    fn days_are_read_on_demand_unless_whole_months_answer() {
+        let day = |text: &str| parse_day(text).unwrap();
+        let mut view = View::default();
+        view.query.filter.from = Some(day("2024-02-01"));
+        view.query.filter.to = Some(day("2024-03-31"));
+        assert_eq!(view.on_demand_scan(), None, "whole months: the explorer's own cube");
+        assert!(DetailScan::explorer().covers(&DetailScan {
+            dates: Dates::Months,
+            labels: Vec::new(),
+            keep: Vec::new()
+        }));
+        view.query.filter.to = Some(day("2024-03-30"));
+        assert_eq!(view.on_demand_scan().map(|scan| scan.dates), Some(Dates::Days));
+        view.query.filter.to = None;
+        view.query.filter.from = Some(day("2024-02-29"));
+        assert_eq!(view.on_demand_scan().map(|scan| scan.dates), Some(Dates::Days));
+        view.query.filter.from = None;
+        view.grain = Grain::Day;
+        let by_day = view.on_demand_scan().unwrap();
+        assert_eq!((by_day.dates, by_day.keep.len()), (Dates::Days, 0));
+        assert!(!DetailScan::explorer().covers(&by_day));
+        view.grain = Grain::Month;
+        view.query.group_by = Dimension::Day;
+        assert_eq!(view.on_demand_scan().map(|scan| scan.dates), Some(Dates::Days));
     }
 
     #[test]

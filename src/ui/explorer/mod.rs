@@ -57,14 +57,14 @@ pub fn Explorer() -> impl IntoView {
 #[component]
 fn Ready() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // A tag, cost category or resource chosen (here or by a link) is read on
-    // demand, again when the view comes to need more of the rest.
+    // A tag, cost category or resource chosen (here or by a link), or days,
+    // are read on demand, again when the view comes to need more of the rest.
     Effect::new(move |_| {
         state.view.track();
         state.ensure_detail();
     });
     let cube = move || state.explorer_cube().unwrap_or_else(|| Rc::new(Cube::default()));
-    let waiting = move || state.view.with(|v| v.detail.is_some()) && state.explorer_cube().is_none();
+    let waiting = move || state.view.with(|v| v.on_demand_scan().is_some()) && state.explorer_cube().is_none();
     let query = move || state.view.with(|v| v.query.clone());
     let grouped: Memo<Grouped> = Memo::new(move |_| state.view.with(|v| group(&cube(), &v.query, &v.usage)));
     let series: Memo<OverTime> =
@@ -163,7 +163,7 @@ fn Ready() -> impl IntoView {
                 view! {
                     <div class="explorer__wait" role="status" data-testid="detail-status">
                         <progress class="status__bar" max="1" value=fraction aria-label="Reading progress"></progress>
-                        <p>{format!("Reading {} from the files ({:.0}%)…", detail.label().to_lowercase(), fraction * 100.0)}</p>
+                        <p>{format!("Reading {} from the files ({:.0}%)…", detail.as_ref().map_or_else(|| "the days".to_owned(), |d| d.label().to_lowercase()), fraction * 100.0)}</p>
                     </div>
                 }
                     .into_any()

@@ -28,10 +28,10 @@ fn names() -> DetailScan {
 }
 
 impl AppState {
-    /// The cube the explorer answers from: the detail's when the view reads
-    /// one (once it is read), else the explorer's own.
+    /// The cube the explorer answers from: the one read on demand when the
+    /// view needs one (a detail, days; once it is read), else the explorer's own.
     pub fn explorer_cube(self) -> Option<Rc<Cube>> {
-        match self.view.with(|v| v.detail.clone().zip(v.detail_scan())) {
+        match self.view.with(|v| v.on_demand_scan().map(|needed| (v.detail.clone(), needed))) {
             None => self.cube.get(),
             Some((wanted, needed)) => self.detail.with(|stage| match stage {
                 DetailStage::Ready(detail, read, cube) if *detail == wanted && read.covers(&needed) => {
@@ -58,10 +58,13 @@ impl AppState {
             .or_else(|| self.file_account_names.with(|names| names.get(id).cloned()))
     }
 
-    /// Starts reading the view's detail, with what the view needs of the rest,
-    /// unless that is read, or being read, already (or could not be).
+    /// Starts reading what the view needs beyond the explorer's own cube (its
+    /// detail, its days), unless that is read, or being read, already (or
+    /// could not be).
     pub fn ensure_detail(self) {
-        let Some((detail, needed)) = self.view.with_untracked(|v| v.detail.clone().zip(v.detail_scan())) else {
+        let Some((detail, needed)) =
+            self.view.with_untracked(|v| v.on_demand_scan().map(|needed| (v.detail.clone(), needed)))
+        else {
             return;
         };
         let current = self.detail.with_untracked(|stage| match stage {
@@ -73,13 +76,19 @@ impl AppState {
         if current || self.cube.with_untracked(Option::is_none) {
             return;
         }
+        // Days alone are read with no detail column.
         let columns: Vec<Option<Column>> = analysis
             .files
             .iter()
-            .map(|file| file.result.as_ref().ok().and_then(|o| detail.column(&o.names, o.columns.format)))
+            .map(|file| {
+                let outline = file.result.as_ref().ok()?;
+                detail.as_ref()?.column(&outline.names, outline.columns.format)
+            })
             .collect();
-        if columns.iter().all(Option::is_none) {
-            let message = match &detail {
+        if let Some(wanted) = &detail
+            && columns.iter().all(Option::is_none)
+        {
+            let message = match wanted {
                 Detail::Resource => "None of the files has resource ids (line_item_resource_id; FOCUS ResourceId): \
                                      turn on \"Include resource IDs\" in the export to see costs by resource."
                     .to_owned(),
@@ -106,13 +115,15 @@ impl AppState {
             match read.await {
                 Ok(found) if wanted() => {
                     if found.too_large {
+                        let (what, key) = match &detail {
+                            Some(detail) => (detail.label(), detail.key()),
+                            None => ("The view by day".to_owned(), "day".to_owned()),
+                        };
                         let message = format!(
-                            "{} has too many values to show for all these rows (more than {} combinations with the \
-                             other labels). Filter by a service, account, region or usage type first, or use \
-                             `ducks group --by {}` on the command line.",
-                            detail.label(),
+                            "{what} has too many values to show for all these rows (more than {} combinations with \
+                             the other labels). Filter by a service, account, region or usage type first, or use \
+                             `ducks group --by {key}` on the command line.",
                             crate::engine::format::count(MAX_DETAIL_CELLS as u64),
-                            detail.key()
                         );
                         stage.set(DetailStage::Failed(detail, needed, message));
                     } else if found.problems.len() == analysis.files_used() {

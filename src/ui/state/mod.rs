@@ -58,18 +58,19 @@ pub enum Explorer {
     Failed(String),
 }
 
-/// Where the dimension read on demand stands.
+/// Where the view's on-demand read stands: its detail (a tag, a cost
+/// category, the resource) or, without one (`None`), its days.
 #[derive(Debug, Clone, Default)]
 pub enum DetailStage {
     /// None is read.
     #[default]
     None,
     /// Its scan (reading what the `DetailScan` says) is running.
-    Reading(Detail, DetailScan, Progress),
-    /// The explorer's cube with it read in.
-    Ready(Detail, DetailScan, Rc<Cube>),
+    Reading(Option<Detail>, DetailScan, Progress),
+    /// The cube read.
+    Ready(Option<Detail>, DetailScan, Rc<Cube>),
     /// It could not be read; the text says why.
-    Failed(Detail, DetailScan, String),
+    Failed(Option<Detail>, DetailScan, String),
 }
 
 /// The tags, cost categories and resources the files offer.

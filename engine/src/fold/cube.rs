@@ -395,16 +395,6 @@ impl CellIndex {
 }
 
 impl Cube {
-    /// An empty cube with room for `cells` cells.
-    pub fn with_capacity(cells: usize) -> Cube {
-        let mut cube = Cube::default();
-        cube.keys.reserve_exact(cells);
-        cube.days.reserve_exact(cells);
-        cube.totals.reserve_exact(cells);
-        cube.index.packed.reserve(cells);
-        cube
-    }
-
     /// The id of `label` in text dimension `slot`, adding it if new.
     pub fn label_id(&mut self, slot: usize, label: &str) -> u32 {
         if let Some(&id) = self.label_ids[slot].get(label) {
@@ -491,16 +481,15 @@ impl Cube {
                 *id = map[old];
             }
         }
-        // The keys changed, so their index is built again.
-        let days = std::mem::take(&mut self.days);
-        let totals = std::mem::take(&mut self.totals);
+        // The keys changed in place, so their index is built again.
+        self.keys = keys;
         self.index = CellIndex::default();
-        self.keys.reserve_exact(keys.len());
-        self.days.reserve_exact(days.len());
-        self.totals.reserve_exact(totals.len());
-        for ((key, day), cell_totals) in keys.into_iter().zip(days).zip(totals) {
-            let cell = self.cell_index((key, day));
-            self.totals[cell] = cell_totals;
+        for cell in 0..self.keys.len() {
+            let key = (self.keys[cell], self.days[cell]);
+            if let Some(Err(())) = self.index.get(&key) {
+                self.index.widen(&key, &self.keys[..cell], &self.days[..cell]);
+            }
+            self.index.insert(key, cell as u32);
         }
     }
 

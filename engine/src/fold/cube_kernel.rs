@@ -245,10 +245,7 @@ impl CubeKernel {
     /// empty one if there is `more`. Parts merge to what one cube of everything
     /// would have been.
     pub fn take_part(&mut self, more: bool) -> Cube {
-        // A part is taken when the cube is full, so the next one will likely
-        // fill as far: room for it at once saves growing (copies of every cell).
-        let room = if more { self.cube.len() } else { 0 };
-        let mut cube = std::mem::replace(&mut self.cube, Cube::with_capacity(room));
+        let mut cube = std::mem::take(&mut self.cube);
         // The cube's label ids are the interners' ids.
         let labels = &self.labels;
         cube.relabel(|slot, id| labels[slot].label(id as usize));

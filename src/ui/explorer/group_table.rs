@@ -7,7 +7,11 @@ use crate::browser::intl::{figure, money};
 use crate::engine::format;
 use crate::engine::query::{Grouped, drill};
 
-/// The groups as a table; a group can be drilled into.
+/// Groups shown as rows: a resource or tag can have hundreds of thousands, and
+/// a row each would stall the page (the exports carry them all).
+const TABLE_ROWS: usize = 2_000;
+
+/// The groups as a table, the largest first; a group can be drilled into.
 #[component]
 pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -41,7 +45,12 @@ pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
                         let total_of = |currency: &str| {
                             grouped.totals.iter().find(|t| t.currency == currency).map_or(0.0, |t| t.cost)
                         };
-                        let rows: Vec<_> = grouped.groups.iter().map(|g| (g.clone(), total_of(&g.currency))).collect();
+                        let rows: Vec<_> = grouped
+                            .groups
+                            .iter()
+                            .take(TABLE_ROWS)
+                            .map(|g| (g.clone(), total_of(&g.currency)))
+                            .collect();
                         rows.into_iter()
                             .map(|(g, all)| {
                                 let key = g.key.clone();
@@ -68,6 +77,17 @@ pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
                     }}
                 </tbody>
             </table>
+            {move || {
+                let more = grouped.with(|g| g.groups.len().saturating_sub(TABLE_ROWS));
+                (more > 0).then(|| view! {
+                    <p class="explorer__wait" data-testid="explore-table-more">
+                        {format!(
+                            "Showing the first {TABLE_ROWS} groups; {} more are in the exports (or narrow the view with a filter).",
+                            format::count(more as u64)
+                        )}
+                    </p>
+                })
+            }}
         </div>
     }
 }

@@ -17,6 +17,13 @@ use crate::engine::{Column, Cube, Dates, Detail, DetailScan, Dimension, Outline}
 /// Cells an on-demand cube may hold on the page (about 150 bytes each).
 const MAX_DETAIL_CELLS: usize = 1_000_000;
 
+/// Cells of resources the page may hold: each change of the view queries the
+/// whole cube on the main thread (the table, the charts, month over month,
+/// each filter's choices) and every distinct label is a string of its own; a
+/// million cells of 660k resource ids took seconds per change and then stopped
+/// the page, so more asks for a filter first.
+const MAX_RESOURCE_CELLS: usize = 250_000;
+
 /// A census of a column of pairs: nothing else but the required columns.
 fn census() -> DetailScan {
     DetailScan { dates: Dates::Undated, labels: Vec::new(), keep: Vec::new() }
@@ -110,8 +117,9 @@ impl AppState {
             })
         };
         let pool = self.pool.get_value();
+        let max_cells = if detail == Some(Detail::Resource) { MAX_RESOURCE_CELLS } else { MAX_DETAIL_CELLS };
         spawn_local(async move {
-            let read = explore_detail(&pool, &analysis, columns, needed.clone(), MAX_DETAIL_CELLS, on_progress, wanted);
+            let read = explore_detail(&pool, &analysis, columns, needed.clone(), max_cells, on_progress, wanted);
             match read.await {
                 Ok(found) if wanted() => {
                     if found.too_large {
@@ -123,7 +131,7 @@ impl AppState {
                             "{what} has too many values to show for all these rows (more than {} combinations with \
                              the other labels). Filter by a service, account, region or usage type first, or use \
                              `ducks group --by {key}` on the command line.",
-                            crate::engine::format::count(MAX_DETAIL_CELLS as u64),
+                            crate::engine::format::count(max_cells as u64),
                         );
                         stage.set(DetailStage::Failed(detail, needed, message));
                     } else if found.problems.len() == analysis.files_used() {

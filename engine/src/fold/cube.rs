@@ -333,14 +333,11 @@ impl CellIndex {
         Some(Packed(words))
     }
 
-    fn get(&self, key: &CellKey) -> Option<Result<u32, ()>> {
+    fn get(&self, key: &CellKey) -> Option<u32> {
         match &self.wide {
-            Some(wide) => wide.get(key).map(|&cell| Ok(cell)),
-            None => match self.pack(key) {
-                Some(packed) => self.packed.get(&packed).map(|&cell| Ok(cell)),
-                // Not packable as the widths are: it may be new, or need the index rebuilt.
-                None => Some(Err(())),
-            },
+            Some(wide) => wide.get(key).copied(),
+            // Every key indexed packs as the widths are, so one that does not is new.
+            None => self.packed.get(&self.pack(key)?).copied(),
         }
     }
 
@@ -381,7 +378,12 @@ impl CellIndex {
         }
     }
 
-    fn insert(&mut self, key: CellKey, cell: u32) {
+    /// Indexes a new cell, first making room for its key if it does not pack
+    /// (`keys` / `days` are the cells indexed so far).
+    fn insert(&mut self, key: CellKey, cell: u32, keys: &[[u32; TEXT_DIMENSIONS]], days: &[i32]) {
+        if self.wide.is_none() && self.pack(&key).is_none() {
+            self.widen(&key, keys, days);
+        }
         match &mut self.wide {
             Some(wide) => {
                 wide.insert(key, cell);
@@ -429,21 +431,14 @@ impl Cube {
     /// The index of the cell with this key, adding an empty one if new.
     #[inline]
     pub fn cell_index(&mut self, key: CellKey) -> usize {
-        match self.index.get(&key) {
-            Some(Ok(cell)) => return cell as usize,
-            Some(Err(())) => {
-                self.index.widen(&key, &self.keys, &self.days);
-                if let Some(Ok(cell)) = self.index.get(&key) {
-                    return cell as usize;
-                }
-            }
-            None => {}
+        if let Some(cell) = self.index.get(&key) {
+            return cell as usize;
         }
         let cell = self.keys.len();
+        self.index.insert(key, cell as u32, &self.keys, &self.days);
         self.keys.push(key.0);
         self.days.push(key.1);
         self.totals.push(Totals::default());
-        self.index.insert(key, cell as u32);
         cell
     }
 
@@ -486,10 +481,7 @@ impl Cube {
         self.index = CellIndex::default();
         for cell in 0..self.keys.len() {
             let key = (self.keys[cell], self.days[cell]);
-            if let Some(Err(())) = self.index.get(&key) {
-                self.index.widen(&key, &self.keys[..cell], &self.days[..cell]);
-            }
-            self.index.insert(key, cell as u32);
+            self.index.insert(key, cell as u32, &self.keys[..cell], &self.days[..cell]);
         }
     }
 

@@ -9,7 +9,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::{Array, RecordBatch};
 use ducks::cli::LocalFile;
-use ducks::engine::query::{Filter, Grain, Query, coverage, date_span, group, over_time};
+use ducks::engine::query::{Filter, Grain, Query, coverage, group, over_time};
 use ducks::engine::{
     Cube, CurFile, Dates, DetailScan, Dimension, Discounts, Measure, RowSlice, ScanKind, Tally, UsagePreset, UsageRule,
     cost_report, plan,
@@ -204,8 +204,8 @@ fn months_days_and_drill_down() {
     }
     // The month cube keeps the span of its rows' days, the same as the day cube's cells give.
     let cells = (0..by_day.len()).map(|i| by_day.at(i).day);
-    assert_eq!(date_span(&cube), ducks::engine::dates::span_of(cells));
-    assert_ne!(date_span(&cube).unwrap().1, cube.at(0).day);
+    assert_eq!(cube.day_span(), ducks::engine::dates::span_of(cells));
+    assert_ne!(cube.day_span().unwrap().1, cube.at(0).day);
 
     // Drill: EC2, then its usage types; the usage types sum to EC2's cost.
     let ec2 = Filter::default().with_labels(Dimension::Service, vec!["AmazonEC2".into()]);

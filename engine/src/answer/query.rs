@@ -463,11 +463,6 @@ pub fn over_time(cube: &Cube, query: &Query, usage: &UsageRule, grain: Grain, to
     }
 }
 
-/// The first and last day of the cube's rows, if any had a date.
-pub fn date_span(cube: &Cube) -> Option<(i32, i32)> {
-    cube.day_span()
-}
-
 /// What the files cover, for the costs page: the days with costs, the usage
 /// cost of each month (per currency), and how many accounts have usage.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -489,7 +484,7 @@ pub fn coverage(cube: &Cube, usage: &UsageRule) -> Coverage {
     accounts.dedup();
     let mut months = by(Dimension::Month).groups;
     months.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.currency.cmp(&b.currency)));
-    Coverage { span: date_span(cube), months, accounts: accounts.len() }
+    Coverage { span: cube.day_span(), months, accounts: accounts.len() }
 }
 
 /// What a person should know about `measure` on files with these optional
@@ -739,8 +734,8 @@ mod tests {
     #[test]
     fn spans_and_types() {
         let cube = sample();
-        assert_eq!(date_span(&cube), Some((day_of(2024, 1, 10), day_of(2024, 2, 3))));
-        assert_eq!(date_span(&Cube::default()), None);
+        assert_eq!(cube.day_span(), Some((day_of(2024, 1, 10), day_of(2024, 2, 3))));
+        assert_eq!(Cube::default().day_span(), None);
         assert_eq!(line_item_types(&cube)[0], ("Usage".to_owned(), 4));
     }
 }

@@ -125,6 +125,11 @@ impl DetailScan {
         DetailScan { dates: Dates::Months, labels: Dimension::ALL.to_vec(), keep: Vec::new() }
     }
 
+    /// The kernel that folds what this scan keeps, as finely as it keeps dates.
+    fn kernel(&self) -> CubeKernel {
+        CubeKernel::keeping(self.keep.clone(), self.dates == Dates::Months)
+    }
+
     /// Whether a cube of this scan can answer one that needs `needed`.
     pub fn covers(&self, needed: &DetailScan) -> bool {
         let fine = |d: Dates| match d {
@@ -289,8 +294,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         part_cells: usize,
         part: &mut dyn FnMut(Cube),
     ) -> Result<(Cube, ReadStats)> {
-        let own = DetailScan::explorer();
-        let mut kernel = CubeKernel::keeping(own.keep, own.dates == Dates::Months);
+        let mut kernel = DetailScan::explorer().kernel();
         let stats = self.read(slice, ScanKind::Explore, prefetched, progress, &mut |batch| {
             kernel.add(batch)?;
             if kernel.cells() >= part_cells {
@@ -316,7 +320,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         part_cells: usize,
         part: &mut dyn FnMut(Cube),
     ) -> Result<Cube> {
-        let mut kernel = CubeKernel::keeping(scan.keep.clone(), scan.dates == Dates::Months);
+        let mut kernel = scan.kernel();
         let dated = scan.dates != Dates::Undated;
         let labels = &scan.labels;
         let fold = &mut |batch: &Batch<'_>| {

@@ -7,7 +7,7 @@ use super::super::combobox::{Choice, Combobox};
 use super::super::state::AppState;
 use crate::browser::intl::figure;
 use crate::engine::dates::{format_day, parse_day};
-use crate::engine::query::{Grain, Query, date_span, group};
+use crate::engine::query::{Grain, Query, group};
 use crate::engine::tags::KeyShare;
 use crate::engine::{Detail, Dimension, Measure};
 
@@ -16,7 +16,7 @@ use crate::engine::{Detail, Dimension, Measure};
 pub(super) fn Controls() -> impl IntoView {
     let state = expect_context::<AppState>();
     let set_query = move |change: &dyn Fn(&mut Query)| state.view.update(|v| change(&mut v.query));
-    let span = Memo::new(move |_| state.cube.with(|c| c.as_ref().and_then(|c| date_span(c))));
+    let span = Memo::new(move |_| state.cube.with(|c| c.as_ref().and_then(|c| c.day_span())));
     let detail = move || state.view.with(|v| v.detail.clone());
     let day_input = move |value: Option<i32>| value.map(format_day).unwrap_or_default();
     // Files in one currency (nearly all) need no currency filter.

@@ -12,6 +12,7 @@ use super::{AppState, DetailKeys, DetailStage};
 use crate::browser::analysis::{Analysis, Progress, Stopped, explore_detail};
 use crate::browser::pool::Pool;
 use crate::engine::tags::{KeyShare, merge_keys, names_beside, pair_keys};
+use crate::engine::view::View;
 use crate::engine::{Column, Cube, Dates, Detail, DetailScan, Dimension, Outline};
 
 /// Cells an on-demand cube may hold on the page (about 150 bytes each).
@@ -34,11 +35,17 @@ fn names() -> DetailScan {
     DetailScan { labels: vec![Dimension::Account], ..census() }
 }
 
+/// What `view` needs read beyond the explorer's own cube: its detail (none:
+/// days only) and the scan.
+fn wanted_read(view: &View) -> Option<(Option<Detail>, DetailScan)> {
+    view.on_demand_scan().map(|needed| (view.detail.clone(), needed))
+}
+
 impl AppState {
     /// The cube the explorer answers from: the one read on demand when the
     /// view needs one (a detail, days; once it is read), else the explorer's own.
     pub fn explorer_cube(self) -> Option<Rc<Cube>> {
-        match self.view.with(|v| v.on_demand_scan().map(|needed| (v.detail.clone(), needed))) {
+        match self.view.with(wanted_read) {
             None => self.cube.get(),
             Some((wanted, needed)) => self.detail.with(|stage| match stage {
                 DetailStage::Ready(detail, read, cube) if *detail == wanted && read.covers(&needed) => {
@@ -69,9 +76,7 @@ impl AppState {
     /// detail, its days), unless that is read, or being read, already (or
     /// could not be).
     pub fn ensure_detail(self) {
-        let Some((detail, needed)) =
-            self.view.with_untracked(|v| v.on_demand_scan().map(|needed| (v.detail.clone(), needed)))
-        else {
+        let Some((detail, needed)) = self.view.with_untracked(wanted_read) else {
             return;
         };
         let current = self.detail.with_untracked(|stage| match stage {

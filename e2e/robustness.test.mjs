@@ -173,3 +173,25 @@ test("the workers' engine is fetched once for all of them, and a host that serve
     await context.close();
   }
 });
+
+test("the page's warm-up leaves no trace: no figures, no saved file, no URL, no request, and a file after it reads right", async () => {
+  const page = await openApp(browser, server.url);
+  // It reads its own small file on the workers and renders out of sight.
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.dataset.warmedUp, null, { timeout: 30_000 });
+  const requests = page.seen.requests.length;
+  assert.equal(await page.getByTestId('status').getAttribute('data-state'), 'idle');
+  assert.equal(await page.locator('.costs').count(), 0, 'no costs page shown');
+  assert.equal(await page.getByTestId('costs-table').count(), 0);
+  const text = await page.evaluate(() => document.body.innerText);
+  assert.doesNotMatch(text, /warm-up/);
+  const saved = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+  assert.doesNotMatch(saved, /warm-up/, 'the warm-up file is not among the recent files');
+  assert.equal(new URL(page.url()).search, '', 'the URL is untouched');
+  const dir = await scratch();
+  const file = await writeCur(join(dir, 'a.parquet'), [['Usage', 'AmazonS3', 100], ['Usage', 'AmazonEC2', 20]]);
+  assert.equal(await upload(page, [file]), 'done');
+  assert.deepEqual((await tableRows(page)).map((row) => [row.service, row.undiscounted]), [['AmazonS3', 100], ['AmazonEC2', 20]]);
+  assert.equal(page.seen.requests.length, requests, 'no request after load');
+  assert.deepEqual(page.seen.errors, []);
+  await close(page);
+});

@@ -67,28 +67,21 @@ pub fn start() {
     });
 }
 
-/// A small CUR (`examples/gen_cur.rs`: the costs page's four columns, three row
-/// groups, cost pages both dictionary-encoded and plain, as AWS writes them)
-/// read at start-up.
-const WARM_UP_FILE: &[u8] = include_bytes!("warmup.parquet");
-
 /// Warm-up stops after this long even on a slow machine.
 const WARM_UP_MS: f64 = 400.0;
 
-/// Reads [`WARM_UP_FILE`] a few times before taking requests. A fresh wasm
-/// instance runs baseline code, compiled function by function on first call, and
+/// Reads the warm-up file (`super::warm_up`) a few times before taking
+/// requests. A fresh wasm instance runs baseline code, compiled function by function on first call, and
 /// the browser optimises only the functions that have run a while: without this,
 /// the first real file is read about three times slower than the next ones. The
-/// file is a named `File` and goes through the very requests a chosen file does
-/// (its outline, then costs and explorer scans of each row group): the browser
-/// optimises calls for the targets it has seen, and code warmed on other paths
-/// (a file read whole from memory, say) is thrown away and optimised again, at a
-/// cost of hundreds of milliseconds, when the first real file takes the real one.
+/// file goes through the very requests a chosen file does (its outline, then
+/// costs and explorer scans of each row group): code warmed on other paths is
+/// thrown away and optimised again, at a cost of hundreds of milliseconds, when
+/// the first real file takes the real one.
 /// The workers share one compiled module, so the pool's first worker warms up
 /// for all of them.
 async fn warm_up() {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(WARM_UP_FILE));
-    let Ok(file) = web_sys::File::new_with_u8_array_sequence(&parts, "warm-up.parquet") else { return };
+    let Some(file) = super::warm_up::file() else { return };
     let blob: Blob = file.into();
     let started = js_sys::Date::now();
     for _ in 0..30 {

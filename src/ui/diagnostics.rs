@@ -27,7 +27,10 @@ pub fn Diagnostics() -> impl IntoView {
             a.as_ref().map(|a| {
                 let pool = state.pool.get_value();
                 let mut text = text_report(a, &usage, pool.size(), memory);
-                text.insert_str(text.find('\n').map_or(0, |end| end + 1), &startup_line(&pool.startup()));
+                text.insert_str(
+                    text.find('\n').map_or(0, |end| end + 1),
+                    &startup_line(&pool.startup(), state.warmed_up.get()),
+                );
                 for line in &skipped {
                     text.push_str(&format!("{line}\n"));
                 }
@@ -137,12 +140,15 @@ fn layout(outline: &Outline) -> String {
 }
 
 /// When the engine was ready, for the wait before a first file's figures.
-fn startup_line(startup: &Startup) -> String {
+fn startup_line(startup: &Startup, warmed_up: Option<f64>) -> String {
     let ready: Vec<String> = startup.ready.iter().map(|ms| format!("{ms:.0}")).collect();
     format!(
-        "engine: {}, workers ready at {} ms after the page opened\n",
+        "engine: {}, workers ready at {} ms after the page opened; {}\n",
         startup.compiled.map_or("compiled by each worker".into(), |ms| format!("compiled at {ms:.0} ms")),
         if ready.is_empty() { "none yet".into() } else { ready.join(", ") },
+        warmed_up.map_or("the page had not warmed up when files came".into(), |ms| format!(
+            "the page warmed up at {ms:.0} ms"
+        )),
     )
 }
 

@@ -24,6 +24,7 @@ mod status_bar;
 mod tabs;
 mod totals;
 mod usage_setting;
+mod warm_up;
 mod workspaces;
 
 use leptos::prelude::*;
@@ -48,6 +49,7 @@ use crate::engine::view::Tab;
 pub fn App() -> impl IntoView {
     let state = AppState::default();
     provide_context(state);
+    warm_up::start(state);
     view! {
         <header class="masthead">
             <div class="masthead__top">

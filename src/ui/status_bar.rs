@@ -8,8 +8,9 @@ use crate::engine::format;
 
 /// The status line. Its `data-state`, `data-ms`, `data-worker-memory` (the
 /// largest scan worker's wasm memory, in bytes) and `data-explorer` (the second
-/// scan's stage: `idle`, `building`, `ready` or `failed`) are stable hooks for
-/// tests and benchmarks.
+/// scan's stage: `idle`, `building`, `ready` or `failed`) and `data-warmed-up`
+/// (when the page's warm-up finished, in ms since it opened) are stable hooks
+/// for tests and benchmarks.
 #[component]
 pub fn StatusBar() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -42,6 +43,7 @@ pub fn StatusBar() -> impl IntoView {
             data-ms=data_ms
             data-worker-memory=data_memory
             data-explorer=data_explorer
+            data-warmed-up=move || state.warmed_up.get().map(|ms| format!("{ms:.0}"))
             role="status"
             aria-live="polite"
         >

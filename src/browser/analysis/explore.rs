@@ -7,10 +7,10 @@ use std::rc::Rc;
 
 use futures::StreamExt;
 use futures::channel::mpsc;
-use wasm_bindgen::JsValue;
 
 use super::pieces::{failure, scan_pieces};
 use super::{Analysis, Progress, Stopped};
+use crate::browser::next_task;
 use crate::browser::pool::{Done, Pool};
 use crate::browser::protocol::{Reply, Request};
 use crate::engine::{Column, Cube, CubeColumns, DetailScan, Piece, ScanKind};
@@ -208,15 +208,3 @@ async fn merge_in_tasks(cube: &RefCell<Cube>, part: &CubeColumns, wanted: &impl 
 
 /// Cells merged per main-thread task: about 10 ms of work.
 const MERGE_CELLS_PER_TASK: usize = 16_384;
-
-/// Resolves in a later task (a message to itself: unlike a timer, never clamped
-/// to 4 ms), so the browser can paint and handle input in between.
-async fn next_task() {
-    let Ok(channel) = web_sys::MessageChannel::new() else { return };
-    let port = channel.port1();
-    let promise = js_sys::Promise::new(&mut |resolve, _| port.set_onmessage(Some(&resolve)));
-    if channel.port2().post_message(&JsValue::NULL).is_ok() {
-        // `channel` is held until the message arrives.
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    }
-}

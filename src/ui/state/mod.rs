@@ -119,6 +119,8 @@ pub struct AppState {
     pub report: Memo<Option<CostReport>>,
     /// The files of dropped or picked folders that were left out, and why.
     pub skipped: RwSignal<Vec<String>>,
+    /// When the page's warm-up finished (`performance.now()`), if it has.
+    pub warmed_up: RwSignal<Option<f64>>,
 }
 
 impl Default for AppState {
@@ -130,6 +132,21 @@ impl Default for AppState {
         if !search.contains("usage=") && !search.contains("type=") {
             view.usage = workspaces.current().usage.clone();
         }
+        let state = AppState::new(Pool::for_this_machine(), workspaces, notice, view);
+        url::follow(state.view);
+        state
+    }
+}
+
+impl AppState {
+    /// A state of its own on `pool`, with the default settings and view, that
+    /// neither reads nor writes the saved settings or the URL: the page's
+    /// warm-up renders with it, out of sight.
+    pub fn apart(pool: Pool) -> AppState {
+        AppState::new(pool, Workspaces::default(), None, View::default())
+    }
+
+    fn new(pool: Pool, workspaces: Workspaces, notice: Option<String>, view: View) -> AppState {
         let analysis: RwSignal<Option<Rc<Analysis>>, LocalStorage> = RwSignal::new_local(None);
         let workspaces = RwSignal::new(workspaces);
         let view = RwSignal::new(view);
@@ -143,9 +160,8 @@ impl Default for AppState {
                 )
             })
         });
-        url::follow(view);
         AppState {
-            pool: StoredValue::new_local(Pool::for_this_machine()),
+            pool: StoredValue::new_local(pool),
             generation: StoredValue::new(0),
             status: RwSignal::new(Status::Idle),
             analysis,
@@ -160,7 +176,13 @@ impl Default for AppState {
             view,
             report,
             skipped: RwSignal::new(Vec::new()),
+            warmed_up: RwSignal::new(None),
         }
+    }
+
+    /// Whether no analysis has started (nor been cancelled) on this state yet.
+    pub fn untouched(self) -> bool {
+        self.generation.get_value() == 0
     }
 }
 

@@ -76,6 +76,8 @@ struct Job {
     request: Request,
     done: oneshot::Sender<Result<Done, JobError>>,
     partial: Option<OnPartial>,
+    /// The group it was queued in (see [`Pool::in_new_group`]).
+    group: Option<u64>,
 }
 
 struct Slot {
@@ -94,6 +96,7 @@ struct Inner {
     queue: VecDeque<Job>,
     next_job: u32,
     next_key: FileKey,
+    next_group: u64,
     /// Set when workers die before they ever become ready: the engine cannot run here.
     broken: Option<Error>,
     ever_ready: bool,
@@ -109,25 +112,31 @@ struct Inner {
     _watchdog: Option<Closure<dyn FnMut()>>,
 }
 
-/// A pool of scan workers. Cheap to clone; all clones share the workers.
+/// A pool of scan workers. Cheap to clone; all clones share the workers. A
+/// handle made by [`Pool::in_new_group`] queues its jobs in a group of their
+/// own, which it can cancel without touching the others'.
 #[derive(Clone)]
-pub struct Pool(Rc<RefCell<Inner>>);
+pub struct Pool(Rc<RefCell<Inner>>, Option<u64>);
 
 impl Pool {
     /// Starts `size` workers (they load the engine in the background).
     pub fn new(size: usize) -> Pool {
-        let pool = Pool(Rc::new(RefCell::new(Inner {
-            slots: Vec::new(),
-            queue: VecDeque::new(),
-            next_job: 1,
-            next_key: 1,
-            broken: None,
-            ever_ready: false,
-            peak_memory: 0.0,
-            engine: compile_engine(),
-            startup: Startup::default(),
-            _watchdog: None,
-        })));
+        let pool = Pool(
+            Rc::new(RefCell::new(Inner {
+                slots: Vec::new(),
+                queue: VecDeque::new(),
+                next_job: 1,
+                next_key: 1,
+                next_group: 1,
+                broken: None,
+                ever_ready: false,
+                peak_memory: 0.0,
+                engine: compile_engine(),
+                startup: Startup::default(),
+                _watchdog: None,
+            })),
+            None,
+        );
         {
             let weak = Rc::downgrade(&pool.0);
             let engine = pool.0.borrow().engine.clone();
@@ -227,7 +236,7 @@ impl Pool {
             if let Some(problem) = &inner.broken {
                 return Err(JobError::Unavailable(problem.clone()));
             }
-            inner.queue.push_back(Job { worker, key, file, request, done, partial });
+            inner.queue.push_back(Job { worker, key, file, request, done, partial, group: self.1 });
         }
         dispatch(&self.0);
         reply.await.unwrap_or(Err(JobError::Cancelled))
@@ -246,11 +255,37 @@ impl Pool {
     /// Stops every queued and running job: busy workers are terminated (their work
     /// stops at once) and replaced.
     pub fn cancel_all(&self) {
+        self.cancel_where(|_| true);
+    }
+
+    /// This handle's jobs in a group of their own: cancelling the group stops
+    /// them and leaves the other jobs be.
+    pub fn in_new_group(&self) -> Pool {
+        let mut inner = self.0.borrow_mut();
+        inner.next_group += 1;
+        Pool(Rc::clone(&self.0), Some(inner.next_group))
+    }
+
+    /// Stops the queued and running jobs of this handle's group (a handle of no
+    /// group stops nothing), as [`Pool::cancel_all`] does: a scan found not
+    /// worth finishing frees the workers for the next one at once.
+    pub fn cancel_group(&self) {
+        if let Some(group) = self.1 {
+            self.cancel_where(|job| job.group == Some(group));
+            dispatch(&self.0);
+        }
+    }
+
+    fn cancel_where(&self, which: impl Fn(&Job) -> bool) {
         let mut failed = Vec::new();
         {
             let mut inner = self.0.borrow_mut();
-            failed.extend(inner.queue.drain(..));
-            let busy: Vec<usize> = (0..inner.slots.len()).filter(|&i| inner.slots[i].job.is_some()).collect();
+            let (stopped, kept) = inner.queue.drain(..).partition(|job| which(job));
+            inner.queue = kept;
+            failed.extend::<VecDeque<Job>>(stopped);
+            let busy: Vec<usize> = (0..inner.slots.len())
+                .filter(|&i| inner.slots[i].job.as_ref().is_some_and(|(_, job)| which(job)))
+                .collect();
             for index in busy {
                 if let Some((_, job)) = inner.slots[index].job.take() {
                     failed.push(job);

@@ -71,15 +71,15 @@ pub fn start() {
 const WARM_UP_MS: f64 = 400.0;
 
 /// Reads the warm-up file (`super::warm_up`) a few times before taking
-/// requests. A fresh wasm instance runs baseline code, compiled function by function on first call, and
-/// the browser optimises only the functions that have run a while: without this,
-/// the first real file is read about three times slower than the next ones. The
-/// file goes through the very requests a chosen file does (its outline, then
-/// costs and explorer scans of each row group): code warmed on other paths is
-/// thrown away and optimised again, at a cost of hundreds of milliseconds, when
-/// the first real file takes the real one.
-/// The workers share one compiled module, so the pool's first worker warms up
-/// for all of them.
+/// requests. A fresh wasm instance runs baseline code, compiled function by
+/// function on first call, and the browser optimises only the functions that
+/// have run a while: without this, the first real file is read about three
+/// times slower than the next ones. The file goes through the very requests a
+/// chosen file does (its outline, then costs and explorer scans of each row
+/// group): code warmed on other paths is thrown away and optimised again, at a
+/// cost of hundreds of milliseconds, when the first real file takes the real
+/// one. The workers share one compiled module, so the pool's first worker warms
+/// up for all of them.
 async fn warm_up() {
     let Some(file) = super::warm_up::file() else { return };
     let blob: Blob = file.into();

@@ -280,9 +280,9 @@ impl Pool {
         let mut failed = Vec::new();
         {
             let mut inner = self.0.borrow_mut();
-            let (stopped, kept) = inner.queue.drain(..).partition(|job| which(job));
+            let (stopped, kept): (VecDeque<Job>, VecDeque<Job>) = inner.queue.drain(..).partition(|job| which(job));
             inner.queue = kept;
-            failed.extend::<VecDeque<Job>>(stopped);
+            failed.extend(stopped);
             let busy: Vec<usize> = (0..inner.slots.len())
                 .filter(|&i| inner.slots[i].job.as_ref().is_some_and(|(_, job)| which(job)))
                 .collect();

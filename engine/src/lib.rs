@@ -28,7 +28,7 @@ mod read;
 mod schema;
 mod settings;
 
-pub use answer::report::{CostReport, ServiceCost, Total, cost_report};
+pub use answer::report::{CostReport, Covered, FellBack, ServiceCost, Total, cost_report};
 pub use answer::{compare, dates, query, reconcile, search, tags, trend};
 pub use error::{Error, Result, panic_message};
 pub use export::{format, sql, table};

@@ -20,6 +20,9 @@ thread_local! {
 /// engine's formatting for a code `Intl` would refuse (it throws on a malformed
 /// one), in the POSIX locale, and for amounts that are not finite.
 pub fn money(amount: f64, currency: &str) -> String {
+    // An amount that rounds to zero in the currency's minor unit is zero: Intl
+    // would write a tiny negative one (a sum's float noise) as "-$0.00".
+    let amount = format::settled(amount, currency);
     let formatted = amount.is_finite().then(|| {
         FORMATS.with(|formats| {
             let mut formats = formats.borrow_mut();

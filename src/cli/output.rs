@@ -83,7 +83,14 @@ pub fn table(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
         format::count(report.rows),
         format::count(report.usage_rows),
         format::count(report.null_costs),
-    )
+    )?;
+    for sentence in report.fell_back.iter().map(|f| f.sentence(format::money)) {
+        writeln!(out, "{sentence}")?;
+    }
+    for sentence in report.covered.iter().map(|c| c.sentence(format::money)) {
+        writeln!(out, "{sentence}")?;
+    }
+    Ok(())
 }
 
 /// A group's labels, by dimension name, in the order asked for.

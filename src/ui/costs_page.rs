@@ -7,6 +7,7 @@ use super::comparison::Comparison;
 use super::coverage::Coverage;
 use super::discounts_editor::DiscountsEditor;
 use super::exports::{Export, Exports};
+use super::left_out::LeftOut;
 use super::reconciliation::Reconciliation;
 use super::service_detail::ServiceDetail;
 use super::service_search::ServiceSearch;
@@ -25,10 +26,11 @@ pub fn CostsPage() -> impl IntoView {
         csv: Signal::derive(move || {
             let services = state.report.with(|r| r.as_ref().map(|r| r.services.clone()).unwrap_or_default());
             csv(
-                &["service", "undiscounted", "multiplier", "discounted", "rate"],
+                &["service", "currency", "undiscounted", "multiplier", "discounted", "rate"],
                 services.into_iter().map(|s| {
                     vec![
                         Cell::Text(s.service),
+                        Cell::Text(s.currency),
                         Cell::Number(s.undiscounted),
                         Cell::Number(s.multiplier),
                         Cell::Number(s.discounted),
@@ -53,6 +55,7 @@ pub fn CostsPage() -> impl IntoView {
                 </div>
                 <div class="costs__summary">
                     <Totals/>
+                    <LeftOut/>
                     <Coverage/>
                 </div>
             </div>

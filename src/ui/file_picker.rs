@@ -54,6 +54,9 @@ pub fn FilePicker() -> impl IntoView {
     };
     let load_demo = move |_| {
         let started = now();
+        // The demo opens in its own workspace, with the example discount table
+        // (which says so beside every discounted figure).
+        state.use_demo_workspace();
         state.status.set(Status::Loading { progress: Default::default(), started });
         spawn_local(async move {
             match files::demo().await {

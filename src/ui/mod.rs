@@ -15,6 +15,7 @@ mod exports;
 mod file_picker;
 mod file_problems;
 mod files_in_use;
+mod left_out;
 mod reconciliation;
 mod service_detail;
 mod service_search;
@@ -90,8 +91,9 @@ pub fn App() -> impl IntoView {
             <WorkspaceManager/>
         </main>
         <footer class="colophon">
-            "Undiscounted cost: unblended cost of the line items counted as usage (by default, Usage). Discounted cost: undiscounted × the service's multiplier. "
-            "Blended discount rate: discounted ÷ undiscounted."
+            "Undiscounted cost: unblended cost of the line items counted as usage (by default, Usage); usage paid by Reserved Instances or Savings Plans carries no unblended cost and is left out unless counted at its on-demand price. "
+            "Discounted cost: undiscounted × the service's multiplier (a new workspace has none: enter your own). "
+            "Share paid after discounts (the brief's “blended discount rate”, not AWS's blended cost): discounted ÷ undiscounted."
         </footer>
     }
 }

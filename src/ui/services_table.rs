@@ -49,11 +49,17 @@ pub fn ServicesTable() -> impl IntoView {
     let sort = RwSignal::new((Column::Undiscounted, false));
     let rows = move || {
         let (column, ascending) = sort.get();
-        let mut services = state.report.with(|report| report.as_ref().map(|r| r.services.clone()).unwrap_or_default());
+        let (mut services, currencies) = state.report.with(|report| {
+            report.as_ref().map_or_else(Default::default, |r| {
+                (r.services.clone(), r.totals.iter().map(|t| t.currency.clone()).collect::<Vec<_>>())
+            })
+        });
+        // Amounts in different currencies are not one number: the rows are grouped
+        // by currency (the largest total first, as the totals are), sorted within it.
+        let rank = |currency: &str| currencies.iter().position(|c| c == currency);
         services.sort_by(|a, b| {
-            let order =
-                column.compare(a, b).then_with(|| a.service.cmp(&b.service)).then_with(|| a.currency.cmp(&b.currency));
-            if ascending { order } else { order.reverse() }
+            let order = column.compare(a, b).then_with(|| a.service.cmp(&b.service));
+            rank(&a.currency).cmp(&rank(&b.currency)).then(if ascending { order } else { order.reverse() })
         });
         services
     };

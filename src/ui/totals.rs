@@ -1,4 +1,5 @@
-//! The totals over every service, and the blended discount rate.
+//! The totals over every service, and the share paid after discounts (the
+//! brief's blended discount rate: discounted ÷ undiscounted).
 
 use leptos::prelude::*;
 
@@ -81,7 +82,9 @@ pub fn Totals() -> impl IntoView {
                                     <dd>{in_currency(t.discounted)}</dd>
                                 </div>
                                 <div class="figures__item figures__item--key">
-                                    <dt>"Blended discount rate"</dt>
+                                    <dt title="Discounted ÷ undiscounted: the brief's “blended discount rate” (not AWS's blended cost)">
+                                        "Share paid after discounts"
+                                    </dt>
                                     <dd data-testid="blended-rate">
                                         {t.blended_rate.map_or_else(|| "— (nothing spent)".into(), format::rate)}
                                         {t.blended_rate.map(|rate| view! { <span class="figures__saving">{format!(" ({})", format::saving(rate))}</span> })}

@@ -25,7 +25,8 @@ pub fn UsageSetting() -> impl IntoView {
                 prop:value=preset_key
                 on:change=move |event| {
                     if let Some(preset) = UsagePreset::from_key(&event_target_value(&event)) {
-                        state.set_usage(preset.rule());
+                        // The service and commitment choices stay as they were.
+                        state.set_usage(usage().choices_on(preset.rule()));
                     }
                 }
             >

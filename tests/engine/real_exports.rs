@@ -1,6 +1,8 @@
 //! The real public exports in `../shared/real-cur/` (see its README for sources
 //! and licences), read as a user would read them, against the figures DuckDB
-//! 2.0.1 gives for the same files (`sum(...) filter (where <usage>)`, per file).
+//! 2.0.1 gives for the same files (`sum(...) filter (where <usage>)`, per file,
+//! grouped by `coalesce(nullif(product_servicecode, ''), line_item_product_code)`:
+//! rows of no service code, EC2 Spot usage for one, take their product code).
 
 use std::path::{Path, PathBuf};
 
@@ -27,7 +29,7 @@ const PARQUET: [Expected; 5] = [
         rows: 119_307,
         usage_rows: 110_953,
         usage_cost: 3914.707752536397,
-        services: 17,
+        services: 16,
         top: ("AWSGlue", 2389.3281275712066),
     },
     Expected {
@@ -35,7 +37,7 @@ const PARQUET: [Expected; 5] = [
         rows: 124_340,
         usage_rows: 117_129,
         usage_cost: 3357.94296812745,
-        services: 17,
+        services: 16,
         top: ("AWSGlue", 2005.382931200022),
     },
     Expected {
@@ -43,8 +45,8 @@ const PARQUET: [Expected; 5] = [
         rows: 91_264,
         usage_rows: 84_488,
         usage_cost: 256.07919243542017,
-        services: 17,
-        top: ("AmazonEC2", 186.70972202252645),
+        services: 16,
+        top: ("AmazonEC2", 212.39472502249998),
     },
     Expected {
         path: "derived/focus-converters-aws-cur-athena-names.snappy.parquet",
@@ -107,6 +109,41 @@ fn services_carry_their_display_names() {
     assert_eq!(name("AmazonS3"), Some("Amazon Simple Storage Service"));
     assert_eq!(name("awskms"), Some("AWS Key Management Service"));
     assert_eq!(name("AWSDataTransfer"), None);
+}
+
+/// WorkshopCUR's EC2 Spot usage has no service code: it counts under AmazonEC2
+/// (with EC2's multiplier), is said, and is "(none)" under the original
+/// service's rule; the usage reservations paid ($0 unblended) is said with its
+/// on-demand price, and counted at it when asked.
+#[test]
+fn spot_usage_and_reserved_usage_on_workshop_cur() {
+    let Some(root) = shared::real_cur("spot_usage_and_reserved_usage_on_workshop_cur") else { return };
+    let mut tally = Tally::default();
+    for month in &PARQUET[..3] {
+        let file = CurFile::open(LocalFile::open(&root.join(month.path)).unwrap()).unwrap();
+        tally.merge(&file.scan_all(2).unwrap());
+    }
+    let report = cost_report(&tally, 3, &Discounts::default(), &UsageRule::default());
+    assert!(report.services.iter().all(|s| !s.service.is_empty()), "no (none) row");
+    let [fell] = report.fell_back.as_slice() else { panic!("{:?}", report.fell_back) };
+    assert_eq!((fell.rows, fell.services[0].as_str(), fell.as_none), (1_406 + 2_465 + 896, "AmazonEC2", false));
+    assert!((fell.cost - 96.28).abs() < 0.01, "{}", fell.cost);
+    let [covered] = report.covered.as_slice() else { panic!("{:?}", report.covered) };
+    assert_eq!((covered.rows, covered.unpriced, covered.counted), (8_345 + 7_202 + 6_767, 0, false));
+    assert!((covered.on_demand - 1010.46).abs() < 0.01, "{}", covered.on_demand);
+
+    let original = cost_report(&tally, 3, &Discounts::default(), &UsageRule::default().with_service_code_only(true));
+    let none = original.services.iter().find(|s| s.service.is_empty()).unwrap();
+    assert!((none.undiscounted - fell.cost).abs() < 1e-9);
+    assert_eq!(none.multiplier, 1.0);
+    close(original.total.unwrap().undiscounted, report.total.clone().unwrap().undiscounted, "same total");
+
+    let at_list = cost_report(&tally, 3, &Discounts::default(), &UsageRule::default().with_covered_at_list(true));
+    close(
+        at_list.total.unwrap().undiscounted,
+        report.total.unwrap().undiscounted + covered.on_demand,
+        "counted at on-demand prices",
+    );
 }
 
 /// The three WAL months together: their columns differ, their figures add.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::fold::kernel::ASSUMED_CURRENCY;
+use crate::fold::kernel::{ASSUMED_CURRENCY, COVERED_TYPES};
 use crate::fold::sum::CompensatedSum;
 use crate::fold::tally::Tally;
 use crate::settings::discounts::Discounts;
@@ -35,6 +35,45 @@ pub struct CostReport {
     pub total: Option<Total>,
     /// One total per currency, the largest first.
     pub totals: Vec<Total>,
+    /// Per currency, the usage a commitment paid (Reserved Instances'
+    /// `DiscountedUsage`, Savings Plans' `SavingsPlanCoveredUsage`): 0 unblended,
+    /// so left out of "undiscounted" unless counted at its on-demand price.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covered: Vec<Covered>,
+    /// Per currency, the counted rows whose service code was empty and whose
+    /// service is their product code (EC2 Spot usage, for one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fell_back: Vec<FellBack>,
+}
+
+/// Usage paid by a commitment, in one currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Covered {
+    /// The currency.
+    pub currency: String,
+    /// Its rows.
+    pub rows: u64,
+    /// What they would have cost at public on-demand prices (of the rows with a price).
+    pub on_demand: f64,
+    /// Rows with no on-demand price (the files lack the column, or leave it blank).
+    pub unpriced: u64,
+    /// Whether the costs page counts them (at their on-demand price).
+    pub counted: bool,
+}
+
+/// Counted rows named by their product code, in one currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FellBack {
+    /// The currency.
+    pub currency: String,
+    /// Their rows.
+    pub rows: u64,
+    /// Their cost.
+    pub cost: f64,
+    /// The product codes they were counted under, most cost first.
+    pub services: Vec<String>,
+    /// Whether they are counted as "(none)" instead (the original service's rule).
+    pub as_none: bool,
 }
 
 /// One service's figures in one currency.
@@ -71,6 +110,48 @@ pub struct Total {
     pub blended_rate: Option<f64>,
 }
 
+impl Covered {
+    /// What a person should know about these rows, amounts written by `money`.
+    pub fn sentence(&self, money: impl Fn(f64, &str) -> String) -> String {
+        let rows = crate::export::format::count(self.rows);
+        let unpriced = match self.unpriced {
+            0 => String::new(),
+            n if n == self.rows => " (the files give them no on-demand price)".to_owned(),
+            n => format!(" ({} of them have no on-demand price)", crate::export::format::count(n)),
+        };
+        if self.counted {
+            format!(
+                "{rows} usage rows paid by Reserved Instances or Savings Plans are counted at their public on-demand price, {}{unpriced}.",
+                money(self.on_demand, &self.currency)
+            )
+        } else {
+            format!(
+                "{rows} usage rows paid by Reserved Instances or Savings Plans carry no unblended cost and are not in “undiscounted”: at public on-demand prices they cost {}{unpriced}.",
+                money(self.on_demand, &self.currency)
+            )
+        }
+    }
+}
+
+impl FellBack {
+    /// What a person should know about these rows, amounts written by `money`.
+    pub fn sentence(&self, money: impl Fn(f64, &str) -> String) -> String {
+        let rows = crate::export::format::count(self.rows);
+        let cost = money(self.cost, &self.currency);
+        let codes = self.services.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+        let codes = if self.services.len() > 3 { format!("{codes}, …") } else { codes };
+        if self.as_none {
+            format!(
+                "{rows} usage rows ({cost}) have no service code and are counted as “(none)”, as the original service did; their product code names them {codes}."
+            )
+        } else {
+            format!(
+                "{rows} usage rows ({cost}) have no service code (AWS leaves it empty on EC2 Spot usage, for one) and are counted under their product code: {codes}. The original service counted them as “(none)”."
+            )
+        }
+    }
+}
+
 impl CostReport {
     /// The total of `currency`, if the report has amounts in it.
     pub fn total_in(&self, currency: &str) -> Option<&Total> {
@@ -80,18 +161,42 @@ impl CostReport {
 
 /// Computes the report of `files` files whose tallies were merged into `tally`.
 pub fn cost_report(tally: &Tally, files: usize, discounts: &Discounts, usage: &UsageRule) -> CostReport {
-    let mut per_service: BTreeMap<(&str, &str), CompensatedSum> = BTreeMap::new();
+    // Per (currency, service): the sum and the rows in it.
+    let mut per_service: BTreeMap<(&str, &str), (CompensatedSum, u64)> = BTreeMap::new();
     let (mut usage_rows, mut null_costs) = (0, 0);
+    let mut covered: BTreeMap<&str, Covered> = BTreeMap::new();
     for (key, cell) in tally.cells() {
-        if usage.counts(key.line_item_type) {
-            per_service.entry((key.currency, key.service)).or_default().merge(&cell.cost);
+        let is_covered = COVERED_TYPES.contains(&key.line_item_type);
+        if is_covered {
+            let entry = covered.entry(key.currency).or_insert_with(|| Covered {
+                currency: key.currency.to_owned(),
+                rows: 0,
+                on_demand: 0.0,
+                unpriced: 0,
+                counted: usage.covered_at_list(),
+            });
+            entry.rows += cell.rows;
+            entry.on_demand += cell.list_cost.value();
+            entry.unpriced += cell.rows - cell.list_rows.min(cell.rows);
+        }
+        if is_covered && usage.covered_at_list() {
+            let entry = per_service.entry((key.currency, key.service)).or_default();
+            entry.0.merge(&cell.list_cost);
+            entry.1 += cell.rows;
+            usage_rows += cell.rows;
+        } else if usage.counts(key.line_item_type) {
+            let entry = per_service.entry((key.currency, key.service)).or_default();
+            entry.0.merge(&cell.cost);
+            entry.1 += cell.rows;
             usage_rows += cell.rows;
             null_costs += cell.null_costs;
         }
     }
+    let fell_back = fell_back(tally, usage, &mut per_service);
     let mut services: Vec<ServiceCost> = per_service
         .into_iter()
-        .map(|((currency, service), sum)| {
+        .filter(|(_, (_, rows))| *rows > 0)
+        .map(|((currency, service), (sum, _))| {
             let undiscounted = sum.value();
             let multiplier = discounts.multiplier(service);
             let discounted = undiscounted * multiplier;
@@ -135,7 +240,62 @@ pub fn cost_report(tally: &Tally, files: usize, discounts: &Discounts, usage: &U
         }
         _ => (None, None),
     };
-    CostReport { files, rows: tally.rows, usage_rows, null_costs, currency, services, total, totals }
+    CostReport {
+        files,
+        rows: tally.rows,
+        usage_rows,
+        null_costs,
+        currency,
+        services,
+        total,
+        totals,
+        covered: covered.into_values().collect(),
+        fell_back,
+    }
+}
+
+/// The counted rows that took their product code for a service, per currency;
+/// under the original service's rule they are moved to the empty service.
+fn fell_back<'a>(
+    tally: &'a Tally,
+    usage: &UsageRule,
+    per_service: &mut BTreeMap<(&'a str, &'a str), (CompensatedSum, u64)>,
+) -> Vec<FellBack> {
+    let mut found: BTreeMap<&str, (u64, CompensatedSum, BTreeMap<&str, f64>)> = BTreeMap::new();
+    for (key, cell) in tally.fell_back() {
+        let at_list = usage.covered_at_list() && COVERED_TYPES.contains(&key.line_item_type);
+        if !(at_list || usage.counts(key.line_item_type)) {
+            continue;
+        }
+        let amount = if at_list { cell.list_cost } else { cell.cost };
+        let (rows, cost, services) = found.entry(key.currency).or_default();
+        *rows += cell.rows;
+        cost.merge(&amount);
+        *services.entry(key.service).or_default() += amount.value();
+        if usage.service_code_only() {
+            let [sum, compensation] = amount.parts();
+            let named = per_service.entry((key.currency, key.service)).or_default();
+            named.0.merge(&CompensatedSum::from_parts(-sum, -compensation));
+            named.1 -= cell.rows.min(named.1);
+            let none = per_service.entry((key.currency, "")).or_default();
+            none.0.merge(&amount);
+            none.1 += cell.rows;
+        }
+    }
+    found
+        .into_iter()
+        .map(|(currency, (rows, cost, services))| {
+            let mut services: Vec<(&str, f64)> = services.into_iter().collect();
+            services.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(b.0)));
+            FellBack {
+                currency: currency.to_owned(),
+                rows,
+                cost: cost.value(),
+                services: services.into_iter().map(|(s, _)| s.to_owned()).collect(),
+                as_none: usage.service_code_only(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -223,5 +383,70 @@ mod tests {
         let rows: Vec<(&str, &str)> =
             report.services.iter().map(|s| (s.service.as_str(), s.currency.as_str())).collect();
         assert_eq!(rows, [("AmazonEC2", "JPY"), ("AmazonS3", "EUR"), ("AmazonEC2", "USD"), ("AmazonS3", "USD")]);
+    }
+
+    /// Rows with no service code count under their product code, or as "(none)"
+    /// under the original service's rule, and the report says how many.
+    #[test]
+    fn rows_without_a_service_code_take_their_product_code_or_stay_none() {
+        let mut tally = tally(&[("Usage", "AmazonEC2", 20.0), ("Usage", "AmazonS3", 10.0)]);
+        let mut spot = CellTotals { rows: 3, ..CellTotals::default() };
+        spot.cost.add(6.0);
+        let key = CellKey { line_item_type: "Usage", service: "AmazonEC2", currency: "USD" };
+        tally.add(key, &spot);
+        tally.add_fell_back(key, &spot);
+        let fees = CellKey { line_item_type: "RIFee", service: "AmazonRDS", currency: "USD" };
+        tally.add(fees, &spot);
+        tally.add_fell_back(fees, &spot);
+        let tally: Tally = serde_json::from_str(&serde_json::to_string(&tally).unwrap()).unwrap();
+
+        let report = cost_report(&tally, 1, &Discounts::default(), &UsageRule::default());
+        let ec2 = report.services.iter().find(|s| s.service == "AmazonEC2").unwrap();
+        assert_eq!((ec2.undiscounted, ec2.discounted), (26.0, 13.0), "Spot usage gets EC2's multiplier");
+        assert!(report.services.iter().all(|s| !s.service.is_empty()));
+        let note = &report.fell_back[0];
+        assert_eq!(
+            (note.rows, note.cost, note.services.as_slice(), note.as_none),
+            (3, 6.0, &["AmazonEC2".to_owned()][..], false)
+        );
+        assert!(note.sentence(crate::export::format::money).starts_with("3 usage rows ($6.00) have no service code"));
+
+        let original = UsageRule::default().with_service_code_only(true);
+        let report = cost_report(&tally, 1, &Discounts::default(), &original);
+        let figures: Vec<(&str, f64)> = report.services.iter().map(|s| (s.service.as_str(), s.undiscounted)).collect();
+        assert_eq!(figures, [("AmazonEC2", 20.0), ("AmazonS3", 10.0), ("", 6.0)]);
+        assert!(report.fell_back[0].as_none);
+        assert_eq!(report.total.unwrap().undiscounted, 36.0);
+
+        // Every line item: the fees fell back too, and are "(none)" only by the original rule.
+        let every = cost_report(&tally, 1, &Discounts::none(), &UsageRule::everything().with_service_code_only(true));
+        let none = every.services.iter().find(|s| s.service.is_empty()).unwrap();
+        assert_eq!(none.undiscounted, 12.0);
+        assert!(every.services.iter().all(|s| s.service != "AmazonRDS"), "RDS had only fees of no service code");
+    }
+
+    /// Usage a commitment paid is counted nowhere by default, and said; counted
+    /// at its on-demand price when asked.
+    #[test]
+    fn usage_paid_by_commitments_is_said_and_can_count_at_its_on_demand_price() {
+        let mut tally = tally(&[("Usage", "AmazonEC2", 20.0)]);
+        let mut covered = CellTotals { rows: 4, list_rows: 3, ..CellTotals::default() };
+        covered.list_cost.add(30.0);
+        tally.add(CellKey { line_item_type: "DiscountedUsage", service: "AmazonEC2", currency: "USD" }, &covered);
+        let tally: Tally = serde_json::from_str(&serde_json::to_string(&tally).unwrap()).unwrap();
+
+        let report = cost_report(&tally, 1, &Discounts::default(), &UsageRule::default());
+        assert_eq!(report.total.as_ref().unwrap().undiscounted, 20.0, "the brief's rule stays the default");
+        let note = &report.covered[0];
+        assert_eq!((note.rows, note.on_demand, note.unpriced, note.counted), (4, 30.0, 1, false));
+        assert!(
+            note.sentence(crate::export::format::money)
+                .contains("they cost $30.00 (1 of them have no on-demand price)")
+        );
+
+        let report = cost_report(&tally, 1, &Discounts::default(), &UsageRule::default().with_covered_at_list(true));
+        assert_eq!(report.total.as_ref().unwrap().undiscounted, 50.0);
+        assert_eq!(report.usage_rows, 5);
+        assert!(report.covered[0].counted);
     }
 }

@@ -21,6 +21,13 @@ pub fn money(amount: f64, currency: &str) -> String {
     }
 }
 
+/// `amount`, or 0 where it rounds to zero in `currency`'s minor unit (so it is
+/// never written "-$0.00").
+pub fn settled(amount: f64, currency: &str) -> f64 {
+    let scale = 10f64.powi(minor_units(currency) as i32);
+    if (amount * scale).round() == 0.0 { 0.0 } else { amount }
+}
+
 /// The digits after the decimal point of a currency's amounts (ISO 4217).
 pub fn minor_units(currency: &str) -> usize {
     match currency {
@@ -159,6 +166,16 @@ mod tests {
         assert_eq!(money(-0.001, "USD"), "$0.00");
         assert_eq!(money(999.999, "USD"), "$1,000.00");
         assert_eq!(money(f64::NAN, "USD"), "—");
+    }
+
+    #[test]
+    fn an_amount_that_rounds_to_zero_is_zero() {
+        assert_eq!(settled(-1e-12, "USD").to_bits(), 0.0f64.to_bits());
+        assert_eq!(settled(-0.004, "USD").to_bits(), 0.0f64.to_bits());
+        assert_eq!(settled(-0.006, "USD"), -0.006);
+        assert_eq!(settled(-0.4, "JPY").to_bits(), 0.0f64.to_bits());
+        assert_eq!(settled(-0.0004, "KWD").to_bits(), 0.0f64.to_bits());
+        assert!(settled(f64::NAN, "USD").is_nan());
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::fold::amortize::{self, Amortize, INPUTS};
 use crate::fold::batch::Batch;
 use crate::fold::cube::{Cube, Dimension, MEASURES, Measure, TEXT_DIMENSIONS};
-use crate::fold::kernel::{Interner, Texts, cost_values, encode_currency};
+use crate::fold::kernel::{Interner, ServiceFallback, Texts, cost_values, encode_currency};
 use crate::schema::catalogue::Field;
 
 /// Accumulates the batches of one explore scan.
@@ -48,6 +48,9 @@ pub struct CubeKernel {
     keep: Vec<(usize, Vec<String>, Vec<bool>)>,
     /// Whether days are folded to their month's first day.
     months: bool,
+    /// Names rows of no service code by their product code, as the costs page does.
+    fallback: ServiceFallback,
+    fell: Vec<bool>,
 }
 
 /// The widest span of days in one batch whose months are looked up in a table.
@@ -57,6 +60,7 @@ const MONTHS_TABLE_DAYS: usize = 4096;
 const LEFT_OUT: u32 = u32::MAX;
 
 const TYPE: usize = slot(Dimension::LineItemType);
+const SERVICE: usize = slot(Dimension::Service);
 const DETAIL: usize = slot(Dimension::Detail);
 const UNBLENDED: usize = Measure::Unblended.index();
 const _: () = assert!(UNBLENDED == 0, "the other amounts are made from the unblended ones");
@@ -101,6 +105,7 @@ impl CubeKernel {
                 }
             }
         }
+        self.fallback.apply(batch, &mut self.labels[SERVICE], &mut self.ids[SERVICE], &mut self.fell)?;
         days(batch.get(Field::UsageStart), rows, &mut self.days);
         let span = span_of(self.days.iter().copied());
         if let Some((first, last)) = span {

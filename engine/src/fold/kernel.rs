@@ -44,6 +44,16 @@ pub struct Kernel {
     names: Interner,
     name_ids: Vec<u32>,
     service_names: Vec<Named>,
+    /// Names rows of no service code by their product code.
+    fallback: ServiceFallback,
+    /// Per row of a batch, whether its service came from the fallback.
+    fell: Vec<bool>,
+    /// `fell_cells[currency id][type id][service id]`: the part of `cells` that fell back.
+    fell_cells: Vec<Vec<Vec<CellTotals>>>,
+    /// The list cost of a batch's rows (where the file has the column).
+    list_costs: Vec<f64>,
+    /// Per type id, whether its rows are paid by a commitment (their list cost is kept).
+    covered: Vec<bool>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -59,6 +69,7 @@ impl Kernel {
     pub fn add(&mut self, batch: &Batch<'_>) -> Result<()> {
         self.line_item_types.encode(batch.line_item_type, &mut self.type_ids)?;
         self.services.encode(batch.service, &mut self.service_ids)?;
+        let any_fell = self.fallback.apply(batch, &mut self.services, &mut self.service_ids, &mut self.fell)?;
         encode_currency(&mut self.currencies, batch, &mut self.currency_ids)?;
         if let Some(names) = batch.get(Field::ServiceName) {
             self.names.encode(names, &mut self.name_ids)?;
@@ -78,30 +89,51 @@ impl Kernel {
         let nulls = cost.logical_nulls();
         let values = cost_values(cost, batch.cost_name, &mut self.costs)?;
 
-        self.cells.resize_with(self.currencies.len(), Vec::new);
-        for by_type in &mut self.cells {
-            by_type.resize_with(self.line_item_types.len(), Vec::new);
-            for row in by_type {
-                row.resize_with(self.services.len(), CellTotals::default);
-            }
+        let shape = (self.currencies.len(), self.line_item_types.len(), self.services.len());
+        grow(&mut self.cells, shape);
+        if any_fell {
+            grow(&mut self.fell_cells, shape);
+        }
+        while self.covered.len() < self.line_item_types.len() {
+            self.covered.push(COVERED_TYPES.contains(&self.line_item_types.label(self.covered.len())));
         }
 
         let ids = self.currency_ids.iter().zip(&self.type_ids).zip(&self.service_ids);
-        match nulls.as_ref().filter(|nulls| nulls.null_count() > 0) {
-            None => {
+        let nulls = nulls.as_ref().filter(|nulls| nulls.null_count() > 0);
+        match (nulls, any_fell) {
+            (None, false) => {
                 for (((&c, &t), &s), &x) in ids.zip(values) {
                     fold(&mut self.cells[c as usize][t as usize][s as usize], x);
                 }
             }
-            Some(nulls) => {
+            _ => {
                 for (row, (((&c, &t), &s), &x)) in ids.zip(values).enumerate() {
-                    let cell = &mut self.cells[c as usize][t as usize][s as usize];
-                    if nulls.is_valid(row) {
-                        fold(cell, x);
-                    } else {
-                        cell.rows += 1;
-                        cell.null_costs += 1;
+                    let valid = nulls.is_none_or(|nulls| nulls.is_valid(row));
+                    let (c, t, s) = (c as usize, t as usize, s as usize);
+                    fold_or_null(&mut self.cells[c][t][s], x, valid);
+                    if any_fell && self.fell[row] {
+                        fold_or_null(&mut self.fell_cells[c][t][s], x, valid);
                     }
+                }
+            }
+        }
+        // Usage a commitment paid carries 0 unblended: its list cost says what it
+        // would have cost on demand. Kept for those types only (a branch per row).
+        if self.covered.iter().any(|&covered| covered)
+            && let Some(list) = batch.get(Field::ListCost)
+        {
+            let list_nulls = list.logical_nulls();
+            let list_values = cost_values(list, "list cost", &mut self.list_costs)?;
+            for (row, ((&c, &t), &s)) in self.currency_ids.iter().zip(&self.type_ids).zip(&self.service_ids).enumerate()
+            {
+                if !self.covered[t as usize] || list_nulls.as_ref().is_some_and(|n| n.is_null(row)) {
+                    continue;
+                }
+                let x = list_values[row];
+                if x.is_finite() {
+                    let cell = &mut self.cells[c as usize][t as usize][s as usize];
+                    cell.list_rows += 1;
+                    cell.list_cost.add(x);
                 }
             }
         }
@@ -121,6 +153,11 @@ impl Kernel {
                         currency: self.currencies.label(c),
                     };
                     tally.add(key, cell);
+                    if let Some(fell) = self.fell_cells.get(c).and_then(|f| f.get(t)).and_then(|f| f.get(s))
+                        && fell.rows > 0
+                    {
+                        tally.add_fell_back(key, fell);
+                    }
                 }
             }
         }
@@ -152,6 +189,80 @@ pub(crate) fn encode_currency(interner: &mut Interner, batch: &Batch<'_>, out: &
         }
     }
     Ok(())
+}
+
+/// The line item types of usage paid by a commitment: 0 unblended, their
+/// on-demand price in the list cost.
+pub const COVERED_TYPES: [&str; 2] = ["DiscountedUsage", "SavingsPlanCoveredUsage"];
+
+/// Makes room for `shape` = (currencies, types, services) cells.
+fn grow(cells: &mut Vec<Vec<Vec<CellTotals>>>, (currencies, types, services): (usize, usize, usize)) {
+    cells.resize_with(currencies, Vec::new);
+    for by_type in cells {
+        by_type.resize_with(types, Vec::new);
+        for row in by_type {
+            row.resize_with(services, CellTotals::default);
+        }
+    }
+}
+
+/// Names the service of rows whose service code is empty by their product code
+/// (AWS leaves `product_servicecode` empty on EC2 Spot usage and on RI fees, and
+/// Cost Explorer counts them under the product code). Both kernels use it, so
+/// the costs page and the explorer agree.
+#[derive(Default)]
+pub(crate) struct ServiceFallback {
+    codes: Interner,
+    code_ids: Vec<u32>,
+    /// Per product code id, its id among the services (interned when first met).
+    to_service: Vec<Option<u32>>,
+}
+
+impl ServiceFallback {
+    /// Rewrites the blank entries of `service_ids` (ids of `services`) with the
+    /// row's product code where it has one; `fell` says per row which did.
+    /// Returns whether any did.
+    pub(crate) fn apply(
+        &mut self,
+        batch: &Batch<'_>,
+        services: &mut Interner,
+        service_ids: &mut [u32],
+        fell: &mut Vec<bool>,
+    ) -> Result<bool> {
+        fell.clear();
+        let Some(codes) = batch.get(Field::ProductCode) else { return Ok(false) };
+        let blank = services.id(None);
+        if !service_ids.contains(&blank) {
+            return Ok(false);
+        }
+        self.codes.encode(codes, &mut self.code_ids)?;
+        let no_code = self.codes.id(None);
+        fell.resize(service_ids.len(), false);
+        let mut any = false;
+        for ((service, &code), fell) in service_ids.iter_mut().zip(&self.code_ids).zip(fell.iter_mut()) {
+            if *service != blank || code == no_code {
+                continue;
+            }
+            let code = code as usize;
+            if self.to_service.len() <= code {
+                self.to_service.resize(code + 1, None);
+            }
+            *service = *self.to_service[code].get_or_insert_with(|| services.id(Some(self.codes.label(code))));
+            *fell = true;
+            any = true;
+        }
+        Ok(any)
+    }
+}
+
+#[inline(always)]
+fn fold_or_null(cell: &mut CellTotals, cost: f64, valid: bool) {
+    if valid {
+        fold(cell, cost);
+    } else {
+        cell.rows += 1;
+        cell.null_costs += 1;
+    }
 }
 
 #[inline(always)]

@@ -22,14 +22,32 @@ pub struct CellTotals {
     pub invalid_costs: u64,
     /// Sum of the cost column.
     pub cost: CompensatedSum,
+    /// Rows with a public on-demand (list) cost, where the files have the column.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub list_rows: u64,
+    /// Sum of their list cost: what usage paid by a commitment (at 0 unblended)
+    /// would have cost on demand.
+    #[serde(default, skip_serializing_if = "is_nothing")]
+    pub list_cost: CompensatedSum,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
+}
+
+fn is_nothing(sum: &CompensatedSum) -> bool {
+    *sum == CompensatedSum::default()
 }
 
 impl CellTotals {
-    fn merge(&mut self, other: &CellTotals) {
+    /// Adds another cell's totals.
+    pub fn merge(&mut self, other: &CellTotals) {
         self.rows += other.rows;
         self.null_costs += other.null_costs;
         self.invalid_costs += other.invalid_costs;
         self.cost.merge(&other.cost);
+        self.list_rows += other.list_rows;
+        self.list_cost.merge(&other.list_cost);
     }
 }
 
@@ -69,12 +87,15 @@ pub struct Tally {
     /// Services' display names where the files carry one; `None` where they
     /// carry several (no one name is right).
     names: BTreeMap<String, Option<String>>,
+    /// The part of `cells` whose rows had no service code and were named by
+    /// their product code (so the original service's rule can leave them out).
+    fell_back: HashMap<(String, String, String), CellTotals>,
 }
 
 impl Tally {
     /// An empty tally of `rows` scanned rows; cells come with [`Tally::add`].
     pub fn new(rows: u64) -> Tally {
-        Tally { rows, cells: HashMap::new(), names: BTreeMap::new() }
+        Tally { rows, cells: HashMap::new(), names: BTreeMap::new(), fell_back: HashMap::new() }
     }
 
     /// Records the display name of `service` seen in some rows (`None`: several
@@ -106,11 +127,28 @@ impl Tally {
         }
     }
 
+    /// Records that `totals`, already added to the cell `key`, are of rows
+    /// whose service code was empty and whose service is their product code.
+    pub fn add_fell_back(&mut self, key: CellKey<'_>, totals: &CellTotals) {
+        let owned = (key.line_item_type.to_owned(), key.service.to_owned(), key.currency.to_owned());
+        self.fell_back.entry(owned).or_default().merge(totals);
+    }
+
+    /// The rows named by their product code, per cell (each also in [`cells`](Self::cells)).
+    pub fn fell_back(&self) -> impl Iterator<Item = (CellKey<'_>, &CellTotals)> {
+        self.fell_back.iter().map(|((line_item_type, service, currency), totals)| {
+            (CellKey { line_item_type, service, currency }, totals)
+        })
+    }
+
     /// Folds another tally into this one.
     pub fn merge(&mut self, other: &Tally) {
         self.rows += other.rows;
         for (key, totals) in other.cells() {
             self.add(key, totals);
+        }
+        for (key, totals) in other.fell_back() {
+            self.add_fell_back(key, totals);
         }
         for (service, name) in &other.names {
             self.name(service, name.as_deref());
@@ -152,31 +190,52 @@ struct TallyWire {
     cells: Vec<Cell>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     names: BTreeMap<String, Option<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    fell_back: Vec<Cell>,
 }
 
 impl From<TallyWire> for Tally {
     fn from(wire: TallyWire) -> Self {
-        let mut tally = Tally { rows: wire.rows, cells: HashMap::with_capacity(wire.cells.len()), names: wire.names };
+        let mut tally = Tally {
+            rows: wire.rows,
+            cells: HashMap::with_capacity(wire.cells.len()),
+            names: wire.names,
+            fell_back: HashMap::new(),
+        };
         for cell in wire.cells {
-            let key =
-                CellKey { line_item_type: &cell.line_item_type, service: &cell.service, currency: &cell.currency };
-            tally.add(key, &cell.totals);
+            tally.add(cell.key(), &cell.totals);
+        }
+        for cell in wire.fell_back {
+            tally.add_fell_back(cell.key(), &cell.totals);
         }
         tally
     }
 }
 
+impl Cell {
+    fn key(&self) -> CellKey<'_> {
+        CellKey { line_item_type: &self.line_item_type, service: &self.service, currency: &self.currency }
+    }
+}
+
+/// Cells as a list in a stable order.
+fn listed(cells: HashMap<(String, String, String), CellTotals>) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = cells
+        .into_iter()
+        .map(|((line_item_type, service, currency), totals)| Cell { line_item_type, service, currency, totals })
+        .collect();
+    cells.sort_by(|a, b| a.key().cmp(&b.key()));
+    cells
+}
+
 impl From<Tally> for TallyWire {
     fn from(tally: Tally) -> Self {
-        let mut cells: Vec<Cell> = tally
-            .cells
-            .into_iter()
-            .map(|((line_item_type, service, currency), totals)| Cell { line_item_type, service, currency, totals })
-            .collect();
-        cells.sort_by(|a, b| {
-            (&a.line_item_type, &a.service, &a.currency).cmp(&(&b.line_item_type, &b.service, &b.currency))
-        });
-        TallyWire { rows: tally.rows, cells, names: tally.names }
+        TallyWire {
+            rows: tally.rows,
+            cells: listed(tally.cells),
+            names: tally.names,
+            fell_back: listed(tally.fell_back),
+        }
     }
 }
 

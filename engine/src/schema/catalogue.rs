@@ -51,6 +51,9 @@ pub enum Field {
     UsageAmount,
     /// The unit of the usage amount (`Hrs`, `GB-Mo`, `Requests`).
     Unit,
+    /// The product code, where the service code is another column: it names the
+    /// service of rows whose service code is empty (EC2 Spot usage, RI fees).
+    ProductCode,
 }
 
 /// What a column holds, which decides how it is decoded and which types fit.
@@ -98,7 +101,7 @@ const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: 
 }
 
 /// Every optional column, in [`Field`] order.
-pub const CATALOGUE: [Entry; 19] = [
+pub const CATALOGUE: [Entry; 20] = [
     cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
     cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
     // CUR 2.0 renamed product_region to product_region_code.
@@ -139,6 +142,8 @@ pub const CATALOGUE: [Entry; 19] = [
     // FOCUS also has PricingQuantity (in PricingUnit); the consumed quantity is the usage itself.
     cur(Field::UsageAmount, Holds::Amount, &["line_item_usage_amount"], &["consumed_quantity"]),
     cur(Field::Unit, Holds::Label, &["pricing_unit"], &["consumed_unit"]),
+    // FOCUS's x_ServiceCode already is the product code (and its only service code).
+    cur(Field::ProductCode, Holds::Label, &["line_item_product_code"], &[]),
 ];
 
 impl Field {
@@ -149,8 +154,10 @@ impl Field {
 }
 
 /// The optional columns the costs scan reads besides type, service and cost:
-/// the currency (amounts are never added across currencies) and the service's name.
-pub const COSTS_FIELDS: [Field; 2] = [Field::Currency, Field::ServiceName];
+/// the currency (amounts are never added across currencies), the service's name,
+/// the product code (the service of rows whose service code is empty) and the
+/// list cost (what usage paid by a commitment, at $0 unblended, would cost on demand).
+pub const COSTS_FIELDS: [Field; 4] = [Field::Currency, Field::ServiceName, Field::ProductCode, Field::ListCost];
 
 impl Field {
     /// Its row of the catalogue.

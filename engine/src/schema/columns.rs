@@ -160,10 +160,17 @@ pub fn detect(names: &[&str]) -> Result<CurColumns> {
 pub fn notes(columns: &CurColumns, optional: &OptionalColumns) -> Vec<String> {
     let mut notes = Vec::new();
     if columns.format == CurFormat::Focus {
-        notes.push(
-            "FOCUS data has no AWSDataTransfer service: transfer costs are counted under the service that moved the data"
-                .into(),
-        );
+        // Only AWS's FOCUS ("with Amazon columns": x_ServiceCode, x_UsageType,
+        // x_Operation) has an AWS data-transfer service to miss; other clouds'
+        // files are not told about AWS.
+        if optional.get(Field::UsageType).is_some_and(|c| canonical(&c.name) == "x_usage_type")
+            || canonical(&columns.service.name) == "x_service_code"
+        {
+            notes.push(
+                "FOCUS data has no AWSDataTransfer service: transfer costs are counted under the service that moved the data"
+                    .into(),
+            );
+        }
         if canonical(&columns.service.name) == "service_name" {
             notes.push(
                 "Services are FOCUS display names (no x_ServiceCode column); discounts are matched to them by name"
@@ -253,8 +260,12 @@ impl OptionalColumns {
 /// that appears twice is taken at its first place.
 pub fn detect_optional(names: &[&str], format: CurFormat) -> OptionalColumns {
     let canonical_names: Vec<String> = names.iter().map(|name| canonical(name)).collect();
+    // The product code is a fallback only beside a service code; without one it
+    // is the service column itself.
+    let has_service_code = canonical_names.iter().any(|name| name == SERVICE.cur[0].canonical);
     let columns = CATALOGUE
         .iter()
+        .filter(|entry| entry.field != Field::ProductCode || has_service_code)
         .filter_map(|entry| {
             entry.names(format).iter().find_map(|wanted| {
                 // `product['product_name']`: the key `product_name` inside the column `product`.
@@ -405,5 +416,33 @@ mod tests {
     fn no_columns_at_all() {
         let error = detect(&[]).unwrap_err();
         assert!(error.to_string().contains("The file has no columns. ducks reads"), "{error}");
+    }
+
+    #[test]
+    fn notes_follow_the_provider() {
+        let notes_of = |names: &[&str]| {
+            let found = detect(names).unwrap();
+            notes(&found, &detect_optional(names, found.format))
+        };
+        let aws = notes_of(&["ChargeCategory", "BilledCost", "x_ServiceCode", "ServiceName", "BillingCurrency"]);
+        assert!(aws.iter().any(|n| n.contains("AWSDataTransfer")), "{aws:?}");
+        let azure = notes_of(&[
+            "ChargeCategory",
+            "BilledCost",
+            "ServiceName",
+            "BillingCurrency",
+            "x_BilledCostInUsd",
+            "ProviderName",
+        ]);
+        assert!(azure.iter().all(|n| !n.contains("AWS")), "{azure:?}");
+        // Legacy CUR beside its product code: the product code names rows of no service code.
+        let names =
+            ["line_item_line_item_type", "product_servicecode", "line_item_unblended_cost", "line_item_product_code"];
+        assert!(detect_optional(&names, CurFormat::LegacyCur).get(Field::ProductCode).is_some());
+        let names = ["line_item_line_item_type", "line_item_unblended_cost", "line_item_product_code"];
+        assert!(
+            detect_optional(&names, CurFormat::LegacyCur).get(Field::ProductCode).is_none(),
+            "it is the service itself"
+        );
     }
 }

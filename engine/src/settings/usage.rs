@@ -14,6 +14,17 @@ pub struct UsageRule {
     /// Every line item type counts, whatever `types` says.
     #[serde(default)]
     everything: bool,
+    /// The original service's rule for services: rows with no service code are
+    /// "(none)", not named by their product code.
+    #[serde(default, skip_serializing_if = "is_false")]
+    service_code_only: bool,
+    /// Usage a commitment paid (0 unblended) counts at its public on-demand price.
+    #[serde(default, skip_serializing_if = "is_false")]
+    covered_at_list: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 impl Default for UsageRule {
@@ -27,12 +38,38 @@ impl Default for UsageRule {
 impl UsageRule {
     /// Exactly these types.
     pub fn of_types<'a>(types: impl IntoIterator<Item = &'a str>) -> UsageRule {
-        UsageRule { types: types.into_iter().map(str::to_owned).collect(), everything: false }
+        UsageRule {
+            types: types.into_iter().map(str::to_owned).collect(),
+            everything: false,
+            service_code_only: false,
+            covered_at_list: false,
+        }
     }
 
     /// Every line item type.
     pub fn everything() -> UsageRule {
-        UsageRule { types: BTreeSet::new(), everything: true }
+        UsageRule { types: BTreeSet::new(), everything: true, service_code_only: false, covered_at_list: false }
+    }
+
+    /// Whether rows with no service code stay "(none)" (the original service's
+    /// rule) rather than taking their product code.
+    pub fn service_code_only(&self) -> bool {
+        self.service_code_only
+    }
+
+    /// The rule with services named by their service code only, or not.
+    pub fn with_service_code_only(&self, only: bool) -> UsageRule {
+        UsageRule { service_code_only: only, ..self.clone() }
+    }
+
+    /// Whether usage paid by a commitment counts at its on-demand price.
+    pub fn covered_at_list(&self) -> bool {
+        self.covered_at_list
+    }
+
+    /// The rule with usage paid by a commitment counted at its on-demand price, or not.
+    pub fn with_covered_at_list(&self, counted: bool) -> UsageRule {
+        UsageRule { covered_at_list: counted, ..self.clone() }
     }
 
     /// Whether rows of this line item type count.
@@ -64,9 +101,18 @@ impl UsageRule {
         rule
     }
 
-    /// The preset this rule is, if it is one.
+    /// The preset this rule's types are, if they are one (the service and
+    /// commitment choices aside).
     pub fn preset(&self) -> Option<UsagePreset> {
-        UsagePreset::ALL.into_iter().find(|preset| preset.rule() == *self)
+        UsagePreset::ALL.into_iter().find(|preset| {
+            let rule = preset.rule();
+            rule.types == self.types && rule.everything == self.everything
+        })
+    }
+
+    /// This rule's service and commitment choices on `other`'s types.
+    pub fn choices_on(&self, other: UsageRule) -> UsageRule {
+        UsageRule { service_code_only: self.service_code_only, covered_at_list: self.covered_at_list, ..other }
     }
 }
 

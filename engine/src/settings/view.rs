@@ -168,6 +168,12 @@ impl View {
             Some(preset) => pairs.push(("usage", preset.key().into())),
             None => pairs.extend(self.usage.types().map(|t| ("type", t.to_owned()))),
         }
+        if self.usage.service_code_only() {
+            pairs.push(("services", "code".into()));
+        }
+        if self.usage.covered_at_list() {
+            pairs.push(("covered", "list".into()));
+        }
         if let Some(from) = self.query.filter.from {
             pairs.push(("from", format_day(from)));
         }
@@ -184,6 +190,7 @@ impl View {
     pub fn from_query_string(text: &str) -> View {
         let mut view = View::default();
         let mut types: Vec<String> = Vec::new();
+        let (mut code_only, mut covered_at_list) = (false, false);
         let mut filter = Filter::default();
         let mut labels: Vec<(Dimension, Vec<String>)> = Vec::new();
         // Form decoding: `+` is a space, and a bad escape is kept as it is.
@@ -204,6 +211,8 @@ impl View {
                 "grain" if value == "day" => view.grain = Grain::Day,
                 "usage" => view.usage = UsagePreset::from_key(&value).map(UsagePreset::rule).unwrap_or_default(),
                 "type" => types.push(value),
+                "services" => code_only = value == "code",
+                "covered" => covered_at_list = value == "list",
                 "from" => filter.from = parse_day(&value),
                 "to" => filter.to = parse_day(&value),
                 _ => {
@@ -224,6 +233,7 @@ impl View {
         if !types.is_empty() {
             view.usage = UsageRule::of_types(types.iter().map(String::as_str));
         }
+        view.usage = view.usage.with_service_code_only(code_only).with_covered_at_list(covered_at_list);
         for (dimension, values) in labels {
             filter = filter.with_labels(dimension, values);
         }
@@ -265,6 +275,12 @@ mod tests {
         let preset = View { usage: UsagePreset::RunningUsage.rule(), ..View::default() };
         assert_eq!(preset.to_query_string(), "usage=running");
         assert_eq!(View::from_query_string("usage=running"), preset);
+        let choices = View {
+            usage: UsageRule::default().with_service_code_only(true).with_covered_at_list(true),
+            ..View::default()
+        };
+        assert_eq!(choices.to_query_string(), "services=code&covered=list");
+        assert_eq!(View::from_query_string(&choices.to_query_string()), choices);
     }
 
     #[test]

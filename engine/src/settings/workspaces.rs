@@ -38,11 +38,12 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// A workspace with the default settings.
+    /// A workspace with the default settings: no discounts (the example table
+    /// belongs to no one; the person enters or imports their own).
     pub fn new(name: &str) -> Workspace {
         Workspace {
             name: name.to_owned(),
-            discounts: Discounts::default(),
+            discounts: Discounts::none(),
             usage: UsageRule::default(),
             recent_files: Vec::new(),
             account_names: AccountNames::new(),
@@ -103,9 +104,12 @@ impl From<Workspaces> for Saved {
 
 impl Default for Workspaces {
     fn default() -> Self {
-        Workspaces::starting_with(Discounts::default())
+        Workspaces::starting_with(Discounts::none())
     }
 }
+
+/// The workspace the demo data opens in, with the example discount table.
+pub const DEMO_WORKSPACE: &str = "Demo (example discounts)";
 
 fn check_name(name: &str) -> Result<()> {
     let trimmed = name.trim();
@@ -213,6 +217,18 @@ impl Workspaces {
         recent.truncate(RECENT_FILES);
     }
 
+    /// Uses the demo's workspace, made with the example discount table the
+    /// first time (the person's own workspaces keep their tables).
+    pub fn use_demo(&mut self) {
+        match self.list.iter().position(|w| w.name == DEMO_WORKSPACE) {
+            Some(index) => self.current = index,
+            None => {
+                self.list.push(Workspace { discounts: Discounts::default(), ..Workspace::new(DEMO_WORKSPACE) });
+                self.current = self.list.len() - 1;
+            }
+        }
+    }
+
     /// A name not yet taken: `base`, or `base 2`, `base 3`…
     pub fn free_name(&self, base: &str) -> String {
         (1..)
@@ -271,5 +287,23 @@ mod tests {
         let one = Workspace::from_json(&workspaces.current().to_json()).unwrap();
         assert_eq!(one.discounts.multiplier("AWSLambda"), 0.5);
         assert!(Workspace::from_json(r#"{"name": ""}"#).is_err());
+    }
+
+    #[test]
+    fn a_new_workspace_has_no_discounts_and_the_demo_has_the_example_table() {
+        let mut workspaces = Workspaces::default();
+        assert_eq!(workspaces.current().discounts, Discounts::none());
+        workspaces.add(Workspace::new("Acme")).unwrap();
+        assert_eq!(workspaces.current().discounts, Discounts::none());
+        workspaces.use_demo();
+        assert_eq!(
+            (workspaces.current().name.as_str(), &workspaces.current().discounts),
+            (DEMO_WORKSPACE, &Discounts::default())
+        );
+        workspaces.current_mut().discounts = Discounts::none();
+        workspaces.switch(0).unwrap();
+        workspaces.use_demo();
+        assert_eq!(workspaces.list().len(), 3, "the demo's workspace is made once");
+        assert_eq!(workspaces.current().discounts, Discounts::none(), "and keeps what the person changed");
     }
 }

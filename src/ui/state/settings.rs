@@ -51,6 +51,17 @@ impl AppState {
         }
     }
 
+    /// Uses the demo's workspace (made with the example table the first time).
+    pub fn use_demo_workspace(self) {
+        if self.update_workspaces(|w| {
+            w.use_demo();
+            Ok(())
+        }) {
+            let usage = self.workspaces.with_untracked(|w| w.current().usage.clone());
+            self.view.update(|view| view.usage = usage);
+        }
+    }
+
     /// Adds a workspace with default settings and switches to it.
     pub fn add_workspace(self, name: &str) -> bool {
         let added = self.update_workspaces(|w| w.add(Workspace::new(name)));

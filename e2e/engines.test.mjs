@@ -59,8 +59,9 @@ for (const engine of Object.keys(ENGINES)) {
       const expected = cliReport(WAL);
       const shown = await totals(session);
       assert.ok(close(shown.undiscounted, expected.total.undiscounted), `${shown.undiscounted} vs ${expected.total.undiscounted}`);
-      assert.ok(close(shown.discounted, expected.total.discounted));
-      assert.ok(close(shown.blendedRate, expected.total.blended_rate));
+      // A new visitor's workspace has no discounts (the command line uses the example table).
+      assert.ok(close(shown.discounted, shown.undiscounted), `${shown.discounted} vs ${shown.undiscounted}`);
+      assert.ok(close(shown.blendedRate, 1));
       const rows = await session.run(`return [...document.querySelectorAll('[data-testid=costs-table] tbody tr')]
         .map((r) => [r.dataset.service, Number(r.dataset.undiscounted)]);`);
       // Every service with the CLI's figure (services of equal cost may come in either order).

@@ -295,6 +295,8 @@ test('workspaces keep their own discounts, and travel as files', async () => {
   await page.fill('#new-workspace', 'Acme');
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   assert.equal(await page.locator('#workspace option:checked').textContent(), 'Acme');
+  await page.waitForFunction(() => document.querySelector('tr[data-service="AmazonS3"]')?.dataset.rate === '1');
+  assert.match(await page.getByTestId('discount-table').textContent(), /no discounts/, 'a new workspace has none');
   await page.getByText('Discount multipliers').click();
   await page.locator('input[data-service="AmazonS3"]').fill('0.5');
   await page.locator('input[data-service="AmazonS3"]').press('Enter');
@@ -363,6 +365,20 @@ test('a tag, read on demand, groups and filters as DuckDB does', async () => {
   await picker.selectOption('');
   await page.waitForFunction(() => document.querySelector('#group-by').value === 'service');
   assert.ok(close(await exploreTotal(page), costs));
+  assert.deepEqual(page.seen.errors, []);
+});
+
+test('month over month on one month compares nothing: no service is "new" against a month the files do not hold', async () => {
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, [MONTHS[2]]), 'done');
+  await page.getByRole('tab', { name: 'Explorer' }).click();
+  await page.getByTestId('explore-table').waitFor({ timeout: 60_000 });
+  const trend = page.getByTestId('trend');
+  assert.equal(await trend.locator('summary').textContent(),
+    "Month over month: the files hold no month before 2024-03; add the previous month's files to compare");
+  assert.equal(await page.locator('[data-testid=trend-table] tbody tr').count(), 0);
+  // The demo's March stops on the 28th: a few days short is a whole month.
+  assert.equal(await page.locator('[data-testid=coverage] li[data-partial=true]').count(), 0);
   assert.deepEqual(page.seen.errors, []);
 });
 

@@ -55,8 +55,25 @@ export function launch() {
  * Opens the app and waits until it is mounted and its workers are ready.
  * Records console errors, page errors and every request in `page.seen`.
  */
-export async function openApp(browser, url, options = {}) {
+/** The brief's example discount table, which a new workspace does not have. */
+export const EXAMPLE_DISCOUNTS = { AmazonS3: 0.88, AmazonEC2: 0.5, AWSDataTransfer: 0.7, AWSGlue: 0.95, AmazonGuardDuty: 0.25 };
+
+/**
+ * A page of the app in a context of its own. Its first workspace has the
+ * example discount table (as the command line does by default), so figures
+ * compare with `cliReport`; `fresh: true` opens it as a new visitor finds it,
+ * with no discounts. Other options go to the browser context.
+ */
+export async function openApp(browser, url, { fresh = false, ...options } = {}) {
   const context = await browser.newContext(options);
+  if (!fresh) {
+    // Where the first version kept its table: read once into the first workspace.
+    await context.addInitScript((table) => {
+      if (!localStorage.getItem('ducks.workspaces.v1') && !localStorage.getItem('ducks.discounts.v1')) {
+        localStorage.setItem('ducks.discounts.v1', table);
+      }
+    }, JSON.stringify(EXAMPLE_DISCOUNTS));
+  }
   const page = await context.newPage();
   page.seen = { errors: [], requests: [] };
   page.on('pageerror', (error) => page.seen.errors.push(String(error)));
@@ -126,6 +143,8 @@ export async function writeCur(path, rows) {
       { name: 'line_item_line_item_type', data: rows.map((r) => r[0]), type: 'STRING' },
       { name: 'product_servicecode', data: rows.map((r) => r[1]), type: 'STRING' },
       { name: 'line_item_unblended_cost', data: rows.map((r) => r[2]), type: 'DOUBLE' },
+      // A fourth value per row is its currency.
+      ...(rows.some((r) => r[3]) ? [{ name: 'line_item_currency_code', data: rows.map((r) => r[3] ?? 'USD'), type: 'STRING' }] : []),
     ],
   });
   await writeFile(path, new Uint8Array(buffer));

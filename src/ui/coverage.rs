@@ -34,9 +34,11 @@ pub fn Coverage() -> impl IntoView {
                                 .months
                                 .into_iter()
                                 .map(|m| {
+                                    let partial = covered.partial.contains(&m.key);
                                     view! {
-                                        <li data-month=m.key.clone() data-cost=m.cost.to_string()>
+                                        <li data-month=m.key.clone() data-cost=m.cost.to_string() data-partial=partial.to_string()>
                                             <span class="coverage__month">{m.key.clone()}</span>
+                                            {partial.then(|| view! { <span class="coverage__partial" title="The files' rows start after this month's first day or end before its last">" (partial)"</span> })}
                                             " "
                                             <span class="coverage__cost">{money(m.cost, &m.currency)}</span>
                                         </li>

@@ -161,7 +161,7 @@ pub fn DiscountsEditor() -> impl IntoView {
                     "No discounts"
                 </button>
                 <button class="button" type="button" on:click=move |_| replace(Discounts::default(), "the example table")>
-                    "Restore defaults"
+                    "Use the example table"
                 </button>
                 <a
                     class="button"

@@ -71,6 +71,28 @@ pub fn parse_day(text: &str) -> Option<i32> {
     (civil(number) == (year as i32, month, day)).then_some(number)
 }
 
+/// Days a month's rows may start late or stop short and the month still be
+/// whole: sparse or generated usage need not have rows every day, while a file
+/// cut mid-month (an Azure export that stopped on the 16th) is far shorter.
+const PARTIAL_SLACK_DAYS: i32 = 3;
+
+/// The months (`2024-03`) the rows of `span` cover only in part: its first
+/// month if the rows start more than [`PARTIAL_SLACK_DAYS`] after the 1st, its
+/// last if they end more than that before the month's last day (a file cut
+/// mid-month, or a month still being billed).
+pub fn partial_months(span: Option<(i32, i32)>) -> Vec<String> {
+    let Some((first, last)) = span else { return Vec::new() };
+    let mut partial = Vec::new();
+    if first - month_start(first) > PARTIAL_SLACK_DAYS {
+        partial.push(format_month(first));
+    }
+    let month_end = month_start(month_start(last) + 31) - 1;
+    if month_end - last > PARTIAL_SLACK_DAYS && !partial.contains(&format_month(last)) {
+        partial.push(format_month(last));
+    }
+    partial
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +116,22 @@ mod tests {
         assert_eq!(parse_day("2024-02-31"), None);
         assert_eq!(parse_day("15/03/2024"), None);
         assert_eq!(parse_day(""), None);
+    }
+
+    #[test]
+    fn months_covered_in_part() {
+        let span = |a: (i32, u32, u32), b: (i32, u32, u32)| Some((day_of(a.0, a.1, a.2), day_of(b.0, b.1, b.2)));
+        assert_eq!(partial_months(span((2024, 1, 1), (2024, 3, 31))), Vec::<String>::new());
+        assert_eq!(partial_months(span((2024, 2, 1), (2024, 2, 29))), Vec::<String>::new(), "a leap February");
+        assert_eq!(partial_months(span((2025, 9, 1), (2025, 9, 16))), ["2025-09"]);
+        assert_eq!(partial_months(span((2025, 9, 3), (2025, 9, 16))), ["2025-09"]);
+        assert_eq!(
+            partial_months(span((2024, 1, 4), (2024, 3, 28))),
+            Vec::<String>::new(),
+            "a few days short is whole"
+        );
+        assert_eq!(partial_months(span((2024, 1, 5), (2024, 12, 31))), ["2024-01"]);
+        assert_eq!(partial_months(span((2024, 12, 1), (2025, 1, 2))), ["2025-01"]);
+        assert_eq!(partial_months(None), Vec::<String>::new());
     }
 }

@@ -473,6 +473,8 @@ pub struct Coverage {
     pub months: Vec<Group>,
     /// Distinct accounts with usage rows (a blank account is not counted).
     pub accounts: usize,
+    /// The months (`2024-03`) the files cover only in part.
+    pub partial: Vec<String>,
 }
 
 /// The [`Coverage`] of the cube's rows that count under `usage`.
@@ -484,7 +486,8 @@ pub fn coverage(cube: &Cube, usage: &UsageRule) -> Coverage {
     accounts.dedup();
     let mut months = by(Dimension::Month).groups;
     months.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.currency.cmp(&b.currency)));
-    Coverage { span: cube.day_span(), months, accounts: accounts.len() }
+    let span = cube.day_span();
+    Coverage { span, months, accounts: accounts.len(), partial: crate::answer::dates::partial_months(span) }
 }
 
 /// What a person should know about `measure` on files with these optional

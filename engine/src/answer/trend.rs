@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::dates::{format_month, month_start, parse_day};
+use crate::answer::dates::{format_month, month_start, parse_day, partial_months};
 use crate::answer::query::{Query, group_many};
 use crate::fold::cube::{Cube, Dimension};
 use crate::settings::usage::UsageRule;
@@ -35,8 +35,12 @@ pub struct MonthOverMonth {
     pub months: Vec<String>,
     /// The month compared (`2024-03`); `None` when no row has a date.
     pub month: Option<String>,
-    /// The calendar month before it.
+    /// The calendar month before it; `None` when the files hold no costs in it
+    /// (then nothing is compared: a month the files lack is not a month of 0).
     pub previous: Option<String>,
+    /// Which of the two months the files cover only in part (their rows start
+    /// after its first day or end before its last).
+    pub partial: Vec<String>,
     /// Every group with a cost in either month, the largest change (up or
     /// down) first.
     pub changes: Vec<Change>,
@@ -63,6 +67,11 @@ pub fn month_over_month(cube: &Cube, query: &Query, usage: &UsageRule, month: Op
     };
     let first = parse_day(&format!("{current}-01")).unwrap_or_default();
     let previous = format_month(month_start(first - 1));
+    let partial: Vec<String> =
+        partial_months(cube.day_span()).into_iter().filter(|m| *m == current || *m == previous).collect();
+    if !months.contains(&previous) {
+        return MonthOverMonth { months, month: Some(current), previous: None, partial, changes: Vec::new() };
+    }
     // (group, currency) → (previous, current)
     let mut sums: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
     for group in &grouped.groups {
@@ -88,7 +97,7 @@ pub fn month_over_month(cube: &Cube, query: &Query, usage: &UsageRule, month: Op
         })
         .collect();
     changes.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()).then_with(|| a.key.cmp(&b.key)));
-    MonthOverMonth { months, month: Some(current), previous: Some(previous), changes }
+    MonthOverMonth { months, month: Some(current), previous: Some(previous), partial, changes }
 }
 
 #[cfg(test)]
@@ -133,8 +142,15 @@ mod tests {
             rows,
             [("AWSGlue", 0.0, 3.0, None), ("AmazonS3", 4.0, 1.0, Some(-0.75)), ("AmazonEC2", 10.0, 12.5, Some(0.25))]
         );
+        // The first month has no month before it in the files: nothing is compared.
+        let january = month_over_month(&cube, &Query::default(), &usage, Some("2024-01"));
+        assert_eq!((january.month.as_deref(), january.previous.as_deref()), (Some("2024-01"), None));
+        assert!(january.changes.is_empty(), "not every service new against a month of 0");
+        // The cube's rows run from Jan 5 to Mar 5: both ends are partial.
+        assert_eq!(february.partial, ["2024-01"]);
         // By default the last month; a month the files lack is the last too.
         let last = month_over_month(&cube, &Query::default(), &usage, Some("2023-01"));
+        assert_eq!(last.partial, ["2024-03"]);
         assert_eq!(last.month.as_deref(), Some("2024-03"));
         let ec2 = &last.changes.iter().find(|c| c.key == "AmazonEC2").unwrap();
         assert_eq!((ec2.previous, ec2.current, ec2.change), (12.5, 1.0, -11.5));

@@ -18,11 +18,24 @@ pub(super) fn TrendTable() -> impl IntoView {
         state.view.with(|v| month_over_month(&cube, &v.query, &v.usage, month.as_deref()))
     });
     let measure = move || state.view.with(|v| v.query.measure);
+    // A month the files cover only in part says so wherever it is named.
+    let marked = move |month: &str| {
+        trend.with(
+            |t| if t.partial.iter().any(|p| p == month) { format!("{month} (partial)") } else { month.to_owned() },
+        )
+    };
     let summary = move || {
-        trend.with(|t| match (&t.month, &t.previous) {
-            (Some(month), Some(previous)) => format!("Month over month: {month} against {previous}"),
+        let (month, previous) = trend.with(|t| (t.month.clone(), t.previous.clone()));
+        match (month, previous) {
+            (Some(month), Some(previous)) => {
+                format!("Month over month: {} against {}", marked(&month), marked(&previous))
+            }
+            (Some(month), None) => format!(
+                "Month over month: the files hold no month before {}; add the previous month's files to compare",
+                marked(&month)
+            ),
             _ => "Month over month: no dated costs".into(),
-        })
+        }
     };
     let signed = move |value: f64, currency: &str| {
         let text = figure(value.abs(), currency, measure());
@@ -44,7 +57,7 @@ pub(super) fn TrendTable() -> impl IntoView {
                     prop:value=move || trend.with(|t| t.month.clone().unwrap_or_default())
                     on:change=move |e| chosen.set(Some(event_target_value(&e)))
                 >
-                    {move || trend.with(|t| t.months.iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view())}
+                    {move || trend.with(|t| t.months.iter().map(|m| view! { <option value=m.clone()>{marked(m)}</option> }).collect_view())}
                 </select>
             </div>
             <div class="table-wrap">
@@ -52,8 +65,8 @@ pub(super) fn TrendTable() -> impl IntoView {
                     <thead>
                         <tr>
                             <th scope="col">{move || state.view.with(|v| v.dimension_label(v.query.group_by))}</th>
-                            <th scope="col" class="numeric">{move || trend.with(|t| t.previous.clone().unwrap_or_default())}</th>
-                            <th scope="col" class="numeric">{move || trend.with(|t| t.month.clone().unwrap_or_default())}</th>
+                            <th scope="col" class="numeric">{move || marked(&trend.with(|t| t.previous.clone().unwrap_or_default()))}</th>
+                            <th scope="col" class="numeric">{move || marked(&trend.with(|t| t.month.clone().unwrap_or_default()))}</th>
                             <th scope="col" class="numeric">"Change"</th>
                             <th scope="col" class="numeric">"%"</th>
                         </tr>

@@ -6,7 +6,7 @@ use crate::answer::dates::format_day;
 use crate::answer::query::Query;
 use crate::fold::amortize::{self, Amortize};
 use crate::fold::cube::{Dimension, Measure};
-use crate::fold::kernel::ASSUMED_CURRENCY;
+use crate::fold::kernel::{ASSUMED_CURRENCY, COVERED_TYPES};
 use crate::read::file::{Delivery, Outline};
 use crate::schema::catalogue::Field;
 use crate::schema::columns::{Column, CurFormat};
@@ -50,8 +50,42 @@ fn usage_condition(outline: &Outline, usage: &UsageRule) -> Option<String> {
     if usage.is_everything() {
         return None;
     }
-    let types: Vec<String> = usage.types().map(literal).collect();
+    let mut types: Vec<&str> = usage.types().collect();
+    if usage.covered_at_list() {
+        types.extend(COVERED_TYPES.iter().filter(|t| !usage.counts(t)));
+    }
+    let types: Vec<String> = types.into_iter().map(literal).collect();
     Some(format!("{} IN ({})", quote(&outline.columns.line_item_type.name), types.join(", ")))
+}
+
+/// The service of a row, as the engine reads it: the service code, or where it
+/// is blank the product code (unless the original service's rule is chosen).
+fn service(outline: &Outline, usage: &UsageRule) -> String {
+    let code = quote(&outline.columns.service.name);
+    match outline.optional.get(Field::ProductCode) {
+        Some(product) if !usage.service_code_only() => {
+            format!("COALESCE(NULLIF({code}, ''), NULLIF({}, ''), {code})", quote(&product.name))
+        }
+        _ => code,
+    }
+}
+
+/// The cost the costs page counts of a row: the unblended cost, or for usage a
+/// commitment paid, its list cost when that is chosen.
+fn counted_cost(outline: &Outline, usage: &UsageRule) -> String {
+    let cost = quote(&outline.columns.cost.name);
+    match outline.optional.get(Field::ListCost) {
+        Some(list) if usage.covered_at_list() => {
+            let types: Vec<String> = COVERED_TYPES.iter().map(|t| literal(t)).collect();
+            format!(
+                "(CASE WHEN {} IN ({}) THEN {} ELSE {cost} END)",
+                quote(&outline.columns.line_item_type.name),
+                types.join(", "),
+                quote(&list.name)
+            )
+        }
+        _ => cost,
+    }
 }
 
 /// The currency of a row, as the engine reads it: the file's code, blank (or no
@@ -65,11 +99,11 @@ fn currency(outline: &Outline) -> String {
 
 /// The SQL of the costs page: per service and currency, undiscounted and discounted cost.
 pub fn costs_sql(outline: &Outline, usage: &UsageRule, discounts: &Discounts, dialect: Dialect) -> String {
-    let service = quote(&outline.columns.service.name);
-    let cost = quote(&outline.columns.cost.name);
+    let service = service(outline, usage);
+    let cost = counted_cost(outline, usage);
     let mut multiplier = format!("CASE {service}");
-    for (name, value) in discounts.entries() {
-        multiplier.push_str(&format!(" WHEN {} THEN {}", literal(name), number(value)));
+    for (name, value) in discounts.matched() {
+        multiplier.push_str(&format!(" WHEN {} THEN {}", literal(&name), number(value)));
     }
     multiplier.push_str(" ELSE 1.0 END");
     let condition = usage_condition(outline, usage).map(|c| format!("\nWHERE {c}")).unwrap_or_default();
@@ -93,14 +127,23 @@ pub fn explore_sql(outline: &Outline, query: &Query, usage: &UsageRule, dialect:
             other => outline.optional.get(other.field()?),
         }
     };
+    // The explorer names rows of no service code by their product code, always.
+    let expression = |dimension: Dimension| -> Option<String> {
+        match dimension {
+            Dimension::Service => Some(service(outline, &usage.with_service_code_only(false))),
+            other => text(other).map(|c| quote(&c.name)),
+        }
+    };
     let group = match query.group_by {
         Dimension::Month | Dimension::Day => {
             let unit = if query.group_by == Dimension::Month { "month" } else { "day" };
             start.clone().map(|s| format!("date_trunc('{unit}', {s})")).unwrap_or_else(|| "NULL".into())
         }
-        dimension => text(dimension).map(|c| quote(&c.name)).unwrap_or_else(|| "''".into()),
+        dimension => expression(dimension).unwrap_or_else(|| "''".into()),
     };
-    let mut conditions: Vec<String> = usage_condition(outline, usage).into_iter().collect();
+    // The explorer counts its usage rule's types at their own measure (no on-demand pricing of covered usage).
+    let mut conditions: Vec<String> =
+        usage_condition(outline, &usage.with_covered_at_list(false)).into_iter().collect();
     if let Some(start) = &start {
         if let Some(from) = query.filter.from {
             conditions.push(format!("{start} >= TIMESTAMP '{} 00:00:00'", format_day(from)));
@@ -110,9 +153,9 @@ pub fn explore_sql(outline: &Outline, query: &Query, usage: &UsageRule, dialect:
         }
     }
     for (dimension, labels) in &query.filter.labels {
-        if let Some(column) = text(*dimension) {
+        if let Some(column) = expression(*dimension) {
             let values: Vec<String> = labels.iter().map(|l| literal(l)).collect();
-            conditions.push(format!("{} IN ({})", quote(&column.name), values.join(", ")));
+            conditions.push(format!("{column} IN ({})", values.join(", ")));
         }
     }
     let condition =

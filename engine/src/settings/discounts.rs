@@ -75,6 +75,22 @@ impl Discounts {
             .unwrap_or(1.0)
     }
 
+    /// Every service name [`multiplier`](Self::multiplier) gives a multiplier
+    /// other than 1, with it: the codes of the table, and the display names
+    /// that stand for them in FOCUS files without `x_ServiceCode`. The SQL
+    /// export matches these, so it gives the page's figures.
+    pub fn matched(&self) -> Vec<(String, f64)> {
+        let mut matched: Vec<(String, f64)> = self.entries().map(|(name, m)| (name.to_owned(), m)).collect();
+        for (display, code) in DISPLAY_NAMES {
+            if !self.multipliers.contains_key(display)
+                && let Some(&multiplier) = self.multipliers.get(code)
+            {
+                matched.push((display.to_owned(), multiplier));
+            }
+        }
+        matched
+    }
+
     /// Sets the multiplier of a service; 1 removes the entry.
     pub fn set(&mut self, service: &str, multiplier: f64) -> Result<()> {
         check(service, multiplier)?;

@@ -126,6 +126,21 @@ impl View {
         }
     }
 
+    /// The view grouped by `dimension`. Leaving the detail (a tag, a cost
+    /// category, the resource) lets it go unless it filters the rows: a detail
+    /// kept beside another grouping multiplies every group by its values (a
+    /// view by usage type and resource is too large to read), while a value
+    /// chosen of it (a resource drilled into) stays, since the view filters by it.
+    pub fn grouped_by(&self, dimension: Dimension) -> View {
+        let mut view = self.clone();
+        view.query.group_by = dimension;
+        let filtered = view.query.filter.labels.iter().any(|(d, labels)| *d == Dimension::Detail && !labels.is_empty());
+        if dimension != Dimension::Detail && !filtered {
+            view.detail = None;
+        }
+        view
+    }
+
     /// The view reading `detail` on demand (or none), grouped by it; a view
     /// without one leaves the detail's grouping and filter.
     pub fn with_detail(&self, detail: Option<Detail>) -> View {
@@ -300,6 +315,18 @@ mod tests {
             (none.query.group_by, none.detail.as_ref(), none.query.filter.labels.len()),
             (Dimension::Service, None, 0)
         );
+    }
+
+    #[test]
+    fn a_new_grouping_lets_an_unfiltered_detail_go_and_keeps_a_chosen_one() {
+        let resources = View::default().with_detail(Some(Detail::Resource));
+        let by_type = resources.grouped_by(Dimension::UsageType);
+        assert_eq!((by_type.query.group_by, by_type.detail.as_ref()), (Dimension::UsageType, None));
+        assert!(by_type.on_demand_scan().is_none(), "nothing left to read on demand");
+        let mut one = resources.clone();
+        one.query.filter = one.query.filter.with_labels(Dimension::Detail, vec!["i-0abc".into()]);
+        let by_day = one.grouped_by(Dimension::Day);
+        assert_eq!(by_day.detail, Some(Detail::Resource), "a resource drilled into stays");
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub(super) fn Controls() -> impl IntoView {
                         let key = event_target_value(&e);
                         let d = if key == Dimension::Detail.key() { Some(Dimension::Detail) } else { Dimension::from_key(&key) };
                         if let Some(d) = d {
-                            set_query(&|q| q.group_by = d);
+                            state.view.update(|v| *v = v.grouped_by(d));
                         }
                     }
                 >

@@ -128,14 +128,14 @@ impl AppState {
             match read.await {
                 Ok(found) if wanted() => {
                     if found.too_large {
-                        let (what, key) = match &detail {
-                            Some(detail) => (detail.label(), detail.key()),
-                            None => ("The view by day".to_owned(), "day".to_owned()),
+                        let what = match &detail {
+                            Some(detail) => detail.label(),
+                            None => "The view by day".to_owned(),
                         };
                         let message = format!(
                             "{what} has too many values to show for all these rows (more than {} combinations with \
-                             the other labels). Filter by a service, account, region or usage type first, or use \
-                             `ducks group --by {key}` on the command line.",
+                             the other labels). Choose a service, account, region or usage type in the filters \
+                             above, or fewer days, and it is read again for those rows only.",
                             crate::engine::format::count(max_cells as u64),
                         );
                         stage.set(DetailStage::Failed(detail, needed, message));
@@ -179,13 +179,14 @@ impl AppState {
     /// accounts' names, where the files carry them.
     pub(super) async fn find_detail_keys(self, pool: &Pool, analysis: &Analysis, wanted: impl Fn() -> bool) {
         let outlines: Vec<Option<&Outline>> = analysis.files.iter().map(|f| f.result.as_ref().ok()).collect();
+        // Each key once, however many files (months) name it.
         let named = |kind: &Detail| -> Vec<KeyShare> {
-            outlines
+            merge_keys([outlines
                 .iter()
                 .flatten()
                 .flat_map(|o| kind.names_in_columns(&o.names, o.columns.format))
                 .map(|key| KeyShare { key, share: None })
-                .collect()
+                .collect()])
         };
         let (tag, category) = (Detail::Tag(String::new()), Detail::CostCategory(String::new()));
         let resource = outlines.iter().flatten().any(|o| Detail::Resource.column(&o.names, o.columns.format).is_some());

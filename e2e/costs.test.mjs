@@ -2,7 +2,7 @@
 // compared with the command line on the same files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile, mkdtemp } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
@@ -96,6 +96,12 @@ test('a bad file gets a readable error and the page keeps working', async () => 
   assert.equal(await page.getByTestId('file-errors').count(), 0);
   const expected = cliReport([MONTHS[0]]);
   assert.ok(close((await totals(page)).undiscounted, expected.total.undiscounted));
+
+  // A good and a bad file together: every count on the page agrees.
+  assert.equal(await upload(page, [MONTHS[1], csv]), 'done');
+  assert.match(await page.getByTestId('status').textContent(), /Read 1 of 2 files \(1 left out\)/);
+  assert.match(await page.getByTestId('file-errors').textContent(), /1 file was left out/);
+  assert.match(await page.getByTestId('files-in-use').locator('summary').textContent(), /^2 files chosen: 1 in use, 1 left out$/);
 });
 
 test('the demo button loads the bundled months, also from a sub-path as on GitHub Pages', async () => {
@@ -238,8 +244,8 @@ test("a new visitor's workspace has no discounts; the demo opens in its own, wit
   assert.deepEqual(page.seen.errors, []);
 });
 
-test('services in two currencies are sorted within each currency, never as one number', async () => {
-  const page = await openApp(browser, server.url);
+test('services in two currencies are sorted within each currency, never as one number, and exported with their currency', async () => {
+  const page = await openApp(browser, server.url, { acceptDownloads: true });
   const file = await writeCur(join(await scratch(), 'mixed.parquet'), [
     ['Usage', 'AmazonS3', 100, 'EUR'], ['Usage', 'AmazonEC2', 50, 'USD'], ['Usage', 'AWSGlue', 500, 'USD'], ['Usage', 'AWSLambda', 5, 'EUR'],
   ]);
@@ -249,6 +255,14 @@ test('services in two currencies are sorted within each currency, never as one n
   assert.deepEqual(await order(), ['AWSGlue USD', 'AmazonEC2 USD', 'AmazonS3 EUR', 'AWSLambda EUR']);
   await page.getByRole('button', { name: /^Undiscounted/ }).click();
   assert.deepEqual(await order(), ['AmazonEC2 USD', 'AWSGlue USD', 'AWSLambda EUR', 'AmazonS3 EUR']);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  const lines = (await readFile(await download.path(), 'utf8')).trim().split('\r\n');
+  assert.match(lines[0], /^# ducks: costs by service/);
+  assert.ok(lines.some((line) => /^# discounts: the example table/.test(line)), lines.join('\n'));
+  const body = lines.filter((line) => !line.startsWith('# '));
+  assert.equal(body[0], 'service,currency,undiscounted,multiplier,discounted,rate');
+  assert.ok(body.includes('AmazonS3,EUR,100,0.88,88,0.88'), body.join('\n'));
 });
 
 test('WorkshopCUR: Spot usage of no service code counts under EC2 with a note, the original rule is a choice, and reserved usage is said at its on-demand price', async (t) => {

@@ -178,10 +178,17 @@ test('exports hold the table, and the SQL gives the same figures in DuckDB', asy
 
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   assert.equal(csvDownload.suggestedFilename(), 'ducks-unblended-by-region.csv');
-  const csv = (await readFile(await csvDownload.path(), 'utf8')).trim().split('\r\n');
+  const lines = (await readFile(await csvDownload.path(), 'utf8')).trim().split('\r\n');
+  // Led by what the table is of: the view (its filters) and the files.
+  const notes = lines.filter((line) => line.startsWith('# '));
+  assert.match(notes.join('\n'), /^# ducks: Unblended cost by region\n# view \(filters, dates, usage rule\): \?tab=explore&by=region&file=cur-2024-01\.parquet&file=cur-2024-02\.parquet&file=cur-2024-03\.parquet\n# files: cur-2024-01\.parquet, cur-2024-02\.parquet, cur-2024-03\.parquet$/);
+  const csv = lines.slice(notes.length);
   assert.equal(csv[0], 'Region,Cost,Currency,Rows');
   assert.ok(csv.slice(1).every((line) => line.split(',')[2] === 'USD'), 'each row carries its currency');
-  assert.deepEqual(csv.slice(1).map((line) => [line.split(',')[0], Number(line.split(',')[1])]), shown.map((g) => [g.key, g.cost]));
+  // Every digit a cost carries (ten decimals), no binary noise.
+  assert.ok(csv.slice(1).every((line) => /^-?\d+(\.\d{1,10})?$/.test(line.split(',')[1])), csv.join('\n'));
+  assert.deepEqual(csv.slice(1).map((line) => line.split(',')[0]), shown.map((g) => g.key));
+  csv.slice(1).forEach((line, i) => assert.ok(Math.abs(Number(line.split(',')[1]) - shown[i].cost) < 1e-9, line));
 
   const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
   const json = JSON.parse(await readFile(await jsonDownload.path(), 'utf8'));
@@ -246,6 +253,18 @@ test('list cost and usage quantities, per unit, agree with DuckDB', async () => 
   assert.ok((await groups(page)).every((g) => g.currency === 'Hrs'));
   assert.equal(await page.getByTestId('bar-chart-only').count(), 0);
   assert.deepEqual(page.seen.errors, []);
+});
+
+test('a link opened on an empty page says its view waits for its files, by name', async () => {
+  const page = await explorer();
+  await page.selectOption('#group-by', 'account');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('by') === 'account');
+  const fresh = await openApp(browser, page.url());
+  const note = fresh.getByTestId('link-waiting');
+  assert.match(await note.textContent(), /opens once you choose the files it was made on: cur-2024-01\.parquet, cur-2024-02\.parquet, cur-2024-03\.parquet\./);
+  assert.equal(await upload(fresh, MONTHS), 'done');
+  assert.equal(await fresh.getByTestId('link-waiting').count(), 0);
+  assert.equal(await fresh.locator('#group-by').inputValue(), 'account');
 });
 
 test('the view lives in the URL and comes back when the files do', async () => {

@@ -15,7 +15,7 @@ use super::services_table::ServicesTable;
 use super::state::AppState;
 use super::totals::Totals;
 use crate::engine::sql::costs_sql;
-use crate::engine::table::{Cell, csv};
+use crate::engine::table::{Cell, csv_noted};
 
 /// Shown once a report exists.
 #[component]
@@ -25,7 +25,15 @@ pub fn CostsPage() -> impl IntoView {
         name: Signal::derive(|| "ducks-costs".to_owned()),
         csv: Signal::derive(move || {
             let services = state.report.with(|r| r.as_ref().map(|r| r.services.clone()).unwrap_or_default());
-            csv(
+            // What the figures are of: the usage rule and whose discounts.
+            let link = state.view.with(|v| v.to_query_string());
+            let notes = [
+                "ducks: costs by service (undiscounted: unblended cost of the rows counted as usage)".to_owned(),
+                format!("view (usage rule): ?{link}"),
+                format!("discounts: {}", state.discounts().describe()),
+            ];
+            csv_noted(
+                &notes,
                 &["service", "currency", "undiscounted", "multiplier", "discounted", "rate"],
                 services.into_iter().map(|s| {
                     vec![

@@ -122,6 +122,22 @@ pub fn FilePicker() -> impl IntoView {
                     "Try the demo data"
                 </button>
             </div>
+            // A link opened on an empty page: its view waits for its files.
+            {move || {
+                let waiting = !has_files() && state.view.with(|v| !v.to_query_string().is_empty());
+                waiting.then(|| {
+                    let files = state.view.with(|v| v.files.clone());
+                    let text = if files.is_empty() {
+                        "This link holds a view (its grouping, filters and dates): it opens once you choose the files it was made on.".to_owned()
+                    } else {
+                        format!(
+                            "This link holds a view (its grouping, filters and dates): it opens once you choose the files it was made on: {}.",
+                            files.join(", ")
+                        )
+                    };
+                    view! { <p class="picker__link" role="note" data-testid="link-waiting">{text}</p> }
+                })
+            }}
         </section>
     }
 }

@@ -23,7 +23,12 @@ pub fn FilesInUse() -> impl IntoView {
                 <summary>
                     {move || {
                         let count = files().len();
-                        if count == 1 { "1 file in use".to_owned() } else { format!("{count} files in use") }
+                        let used = state.analysis.with(|a| a.as_ref().map_or(count, |a| a.files_used()));
+                        match (count, used) {
+                            (1, 1) => "1 file in use".to_owned(),
+                            (count, used) if used == count => format!("{count} files in use"),
+                            (count, used) => format!("{count} files chosen: {used} in use, {} left out", count - used),
+                        }
                     }}
                 </summary>
                 <ul class="files__list">

@@ -76,10 +76,18 @@ pub fn StatusBar() -> impl IntoView {
                         .into_any()
                 }
                 Status::Done { ms, files, rows, .. } => {
-                    let plural = if files == 1 { "" } else { "s" };
+                    // The same counts as the files in use and the files left out.
+                    let chosen = state.analysis.with_untracked(|a| a.as_ref().map_or(files, |a| a.files.len()));
+                    let read = if chosen > files {
+                        format!("Read {files} of {chosen} files ({} left out)", chosen - files)
+                    } else if files == 1 {
+                        "Read 1 file".to_owned()
+                    } else {
+                        format!("Read {files} files")
+                    };
                     view! {
                         <p class="status__text">
-                            {format!("Read {files} file{plural}, {} rows, in {}.", format::count(rows), duration(ms))}
+                            {format!("{read}, {} rows, in {}.", format::count(rows), duration(ms))}
                         </p>
                     }
                         .into_any()

@@ -12,7 +12,19 @@ pub enum Cell {
 
 /// A CSV document (RFC 4180, CRLF line ends) of a header and rows.
 pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<Cell>>) -> String {
+    csv_noted(&[], header, rows)
+}
+
+/// A CSV document led by `notes`, one `# ` line each (what the table is of:
+/// the view and its filters), which `pandas.read_csv(comment='#')` and
+/// DuckDB's `read_csv(comment = '#')` skip.
+pub fn csv_noted(notes: &[String], header: &[&str], rows: impl IntoIterator<Item = Vec<Cell>>) -> String {
     let mut out = String::new();
+    for note in notes {
+        out.push_str("# ");
+        out.push_str(&note.replace(['\r', '\n'], " "));
+        out.push_str("\r\n");
+    }
     let line = |cells: Vec<String>, out: &mut String| {
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
@@ -23,7 +35,7 @@ pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<Cell>>) -> String
             row.into_iter()
                 .map(|cell| match cell {
                     Cell::Text(value) => text(&value),
-                    Cell::Number(value) if value.is_finite() => value.to_string(),
+                    Cell::Number(value) if value.is_finite() => number(value),
                     Cell::Number(_) => String::new(),
                 })
                 .collect(),
@@ -31,6 +43,18 @@ pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<Cell>>) -> String
         );
     }
     out
+}
+
+/// A number to ten decimals at most, trailing zeros dropped: costs come to
+/// at most ten decimals, so this is every digit they carry and none of a sum's
+/// binary noise (`301.91643528000003` is `301.91643528`).
+fn number(value: f64) -> String {
+    if value.abs() >= 1e15 {
+        return value.to_string();
+    }
+    let fixed = format!("{value:.10}");
+    let trimmed = fixed.trim_end_matches('0').trim_end_matches('.');
+    if trimmed == "-0" { "0".to_owned() } else { trimmed.to_owned() }
 }
 
 fn text(value: &str) -> String {
@@ -55,9 +79,19 @@ mod tests {
                 vec![Cell::Text("=HYPERLINK(\"x\")".into()), Cell::Number(f64::NAN)],
             ],
         );
-        assert_eq!(
-            document,
-            "service,cost\r\nAmazonS3,0.30000000000000004\r\n\"a,\"\"b\"\"\",-5\r\n\"'=HYPERLINK(\"\"x\"\")\",\r\n"
-        );
+        assert_eq!(document, "service,cost\r\nAmazonS3,0.3\r\n\"a,\"\"b\"\"\",-5\r\n\"'=HYPERLINK(\"\"x\"\")\",\r\n");
+    }
+
+    #[test]
+    fn numbers_carry_their_digits_and_no_noise_and_notes_lead() {
+        let cell =
+            |value: f64| csv(&["x"], [vec![Cell::Number(value)]]).trim_end().rsplit("\r\n").next().unwrap().to_owned();
+        assert_eq!(cell(301.91643528000003), "301.91643528");
+        assert_eq!(cell(0.0000000001), "0.0000000001");
+        assert_eq!(cell(-1e-12), "0");
+        assert_eq!(cell(1234.5), "1234.5");
+        assert_eq!(cell(2e20), "200000000000000000000");
+        let noted = csv_noted(&["view: by=region\nx".into()], &["x"], [vec![Cell::Number(1.0)]]);
+        assert_eq!(noted, "# view: by=region x\r\nx\r\n1\r\n");
     }
 }

@@ -50,6 +50,9 @@ pub struct View {
     /// group and filter by as [`Dimension::Detail`]; without one, the query
     /// never names that dimension.
     pub detail: Option<Detail>,
+    /// The names of the files the view was made on: a link opened on an empty
+    /// page says which files it waits for.
+    pub files: Vec<String>,
 }
 
 impl Default for View {
@@ -61,6 +64,7 @@ impl Default for View {
             grain: Grain::Month,
             usage: UsageRule::default(),
             detail: None,
+            files: Vec::new(),
         }
     }
 }
@@ -198,6 +202,7 @@ impl View {
         for (dimension, labels) in &self.query.filter.labels {
             pairs.extend(labels.iter().map(|label| (dimension.key(), label.clone())));
         }
+        pairs.extend(self.files.iter().map(|name| ("file", name.clone())));
         form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
     }
 
@@ -226,6 +231,7 @@ impl View {
                 "grain" if value == "day" => view.grain = Grain::Day,
                 "usage" => view.usage = UsagePreset::from_key(&value).map(UsagePreset::rule).unwrap_or_default(),
                 "type" => types.push(value),
+                "file" => view.files.push(value),
                 "services" => code_only = value == "code",
                 "covered" => covered_at_list = value == "list",
                 "from" => filter.from = parse_day(&value),
@@ -283,6 +289,7 @@ mod tests {
             grain: Grain::Day,
             usage: UsageRule::default().with("Tax", true),
             detail: None,
+            files: vec!["cur-2024-01.parquet".into()],
         };
         let text = view.to_query_string();
         assert!(!text.contains(' ') && !text.contains('<'), "{text}");
@@ -295,6 +302,9 @@ mod tests {
             ..View::default()
         };
         assert_eq!(choices.to_query_string(), "services=code&covered=list");
+        let named = View { files: vec!["cur 2024-01.parquet".into(), "b&c.csv".into()], ..View::default() };
+        assert_eq!(named.to_query_string(), "file=cur+2024-01.parquet&file=b%26c.csv");
+        assert_eq!(View::from_query_string(&named.to_query_string()), named);
         assert_eq!(View::from_query_string(&choices.to_query_string()), choices);
     }
 

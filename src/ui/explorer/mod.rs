@@ -26,7 +26,7 @@ use super::state::{AppState, DetailStage, Explorer as Stage};
 use crate::engine::Cube;
 use crate::engine::query::{Grain, Grouped, OverTime, group, measure_notes, over_time};
 use crate::engine::sql::explore_sql;
-use crate::engine::table::{Cell, csv};
+use crate::engine::table::{Cell, csv_noted};
 
 /// Series stacked in the time chart before the rest is gathered as "Other".
 const TOP_SERIES: usize = 5;
@@ -96,7 +96,21 @@ fn Ready() -> impl IntoView {
             } else {
                 [by.as_str(), "Quantity", "Unit", "Rows"]
             };
-            csv(
+            // What the table is of, so a file passed on says its own filters.
+            let mut notes = vec![format!("ducks: {}", bar_title.get())];
+            let link = state.view.with(|v| v.to_query_string());
+            if !link.is_empty() {
+                notes.push(format!("view (filters, dates, usage rule): ?{link}"));
+            }
+            let names: Vec<String> = state
+                .analysis
+                .with(|a| {
+                    a.as_ref().map(|a| a.files.iter().filter(|f| f.result.is_ok()).map(|f| f.name.clone()).collect())
+                })
+                .unwrap_or_default();
+            notes.push(format!("files: {}", names.join(", ")));
+            csv_noted(
+                &notes,
                 &header,
                 grouped.get().groups.into_iter().map(|g| {
                     vec![Cell::Text(g.key), Cell::Number(g.cost), Cell::Text(g.currency), Cell::Number(g.rows as f64)]

@@ -82,6 +82,10 @@ impl AppState {
             w.remember_files(names.iter().map(String::as_str));
             Ok(())
         });
+        // The link names the files its view was made on.
+        let used_names: Vec<String> =
+            analysis.files.iter().filter(|f| f.result.is_ok()).map(|f| f.name.clone()).collect();
+        self.view.update(|view| view.files = used_names);
         self.cube.set(None);
         self.reset_detail();
         self.analysis.set(Some(Rc::new(analysis)));

@@ -18,6 +18,10 @@ pub(super) fn follow(view: RwSignal<View>) {
                 // The first view, and one Back or Forward brought: the entry is already there.
                 None => history.replace_state_with_url(&null, "", Some(&url)),
                 Some(_) if restoring.get_value() => Ok(()),
+                // The files' names change with the files, not with a step of the view.
+                Some(previous) if previous != query && same_but_files(&previous, &query) => {
+                    history.replace_state_with_url(&null, "", Some(&url))
+                }
                 Some(previous) if previous != query => history.push_state_with_url(&null, "", Some(&url)),
                 Some(_) => Ok(()),
             };
@@ -39,4 +43,10 @@ pub(super) fn follow(view: RwSignal<View>) {
         // The page lives as long as the window.
         on_pop.forget();
     }
+}
+
+/// Whether two links differ in their files' names only.
+fn same_but_files(a: &str, b: &str) -> bool {
+    let without_files = |query: &str| View { files: Vec::new(), ..View::from_query_string(query) }.to_query_string();
+    without_files(a) == without_files(b)
 }

@@ -138,7 +138,7 @@ pub fn BarChart(
                                     >
                                         <title>{text.clone()}</title>
                                         <text class="chart__label" x=label_width - 8.0 y=y + ROW * 0.65 text-anchor="end">
-                                            {shorten(&name, characters)}
+                                            {format::shorten_middle(&name, characters)}
                                         </text>
                                         <rect
                                             class=fill(i, &group.key)
@@ -346,12 +346,4 @@ fn fill(index: usize, key: &str) -> String {
 
 fn label(key: &str) -> String {
     format::label(key).into_owned()
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        format!("{}…", text.chars().take(max - 1).collect::<String>())
-    }
 }

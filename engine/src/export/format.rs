@@ -110,6 +110,21 @@ pub fn axis_ticks(max: f64, count: usize) -> Vec<f64> {
     (0..=steps).map(|i| i as f64 * step).collect()
 }
 
+/// `text` in at most `max` characters, cut in the middle: the start says what
+/// kind of label it is, the end tells apart labels that share it (resource ids:
+/// `arn:aws:ec2:…:instance/i-0abc123`, not three alike `arn:aws:ec2:us-e…`).
+pub fn shorten_middle(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max || max < 3 {
+        return text.to_owned();
+    }
+    let head = (max - 1) * 2 / 5;
+    let tail = max - 1 - head;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(count - tail).collect();
+    format!("{start}…{end}")
+}
+
 /// A count with thousands separators: `1,048,576`.
 pub fn count(value: u64) -> String {
     group_thousands(&value.to_string())
@@ -166,6 +181,17 @@ mod tests {
         assert_eq!(money(-0.001, "USD"), "$0.00");
         assert_eq!(money(999.999, "USD"), "$1,000.00");
         assert_eq!(money(f64::NAN, "USD"), "—");
+    }
+
+    #[test]
+    fn long_labels_keep_their_start_and_their_distinguishing_end() {
+        let a = "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc1234567890";
+        let b = "arn:aws:ec2:us-east-1:123456789012:instance/i-0def9876543210";
+        assert_eq!(shorten_middle(a, 24), "arn:aws:e…0abc1234567890");
+        assert_ne!(shorten_middle(a, 24), shorten_middle(b, 24));
+        assert_eq!(shorten_middle(a, 24).chars().count(), 24);
+        assert_eq!(shorten_middle("AmazonEC2", 24), "AmazonEC2");
+        assert_eq!(shorten_middle("ab", 1), "ab");
     }
 
     #[test]

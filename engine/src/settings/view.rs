@@ -130,6 +130,18 @@ impl View {
         }
     }
 
+    /// The view one level down from the group `key` (see
+    /// [`drill`](crate::answer::query::drill)); a resource, which has one
+    /// service, is broken down by its usage types (then operations, then days).
+    pub fn drilled(&self, key: &str) -> View {
+        let mut view = self.clone();
+        view.query = crate::answer::query::drill(&self.query, key);
+        if self.query.group_by == Dimension::Detail && self.detail == Some(Detail::Resource) {
+            view.query.group_by = Dimension::UsageType;
+        }
+        view
+    }
+
     /// The view grouped by `dimension`. Leaving the detail (a tag, a cost
     /// category, the resource) lets it go unless it filters the rows: a detail
     /// kept beside another grouping multiplies every group by its values (a
@@ -325,6 +337,17 @@ mod tests {
             (none.query.group_by, none.detail.as_ref(), none.query.filter.labels.len()),
             (Dimension::Service, None, 0)
         );
+    }
+
+    #[test]
+    fn a_resource_drills_into_its_usage_types_and_a_tag_into_services() {
+        let resources = View::default().with_detail(Some(Detail::Resource));
+        let one = resources.drilled("i-0abc");
+        assert_eq!(one.query.group_by, Dimension::UsageType);
+        assert_eq!(one.query.filter.labels_of(Dimension::Detail), Some(&["i-0abc".to_owned()][..]));
+        assert_eq!(one.drilled("BoxUsage:m5.large").drilled("RunInstances").query.group_by, Dimension::Day);
+        let team = View::default().with_detail(Some(Detail::Tag("team".into()))).drilled("payments");
+        assert_eq!(team.query.group_by, Dimension::Service);
     }
 
     #[test]

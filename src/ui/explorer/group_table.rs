@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::super::state::AppState;
 use crate::browser::intl::{figure, money};
 use crate::engine::format;
-use crate::engine::query::{Grouped, drill};
+use crate::engine::query::Grouped;
 
 /// Groups shown as rows: a resource or tag can have hundreds of thousands, and
 /// a row each would stall the page (the exports carry them all).
@@ -62,7 +62,7 @@ pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
                                                 class="link"
                                                 type="button"
                                                 title="Look inside"
-                                                on:click=move |_| state.view.update(|v| v.query = drill(&v.query, &key))
+                                                on:click=move |_| state.view.update(|v| *v = v.drilled(&key))
                                             >
                                                 {state.shown_label(state.view.with_untracked(|v| v.query.group_by), &g.key)}
                                             </button>

@@ -401,6 +401,25 @@ test('month over month on one month compares nothing: no service is "new" agains
   assert.deepEqual(page.seen.errors, []);
 });
 
+test('two groupings at once: each account broken down by region, as DuckDB sums them, and swapped', async () => {
+  const page = await explorer();
+  await page.selectOption('#group-by', 'account');
+  await page.selectOption('#then-by', 'region');
+  const table = page.getByTestId('breakdown-table');
+  await table.waitFor();
+  const rows = await page.$$eval('[data-testid=breakdown-table] tbody tr', (trs) => trs.map((tr) => [...tr.dataset.keys.split('\u001f'), Number(tr.dataset.cost)]));
+  const want = duckdb("SELECT line_item_usage_account_id || '|' || product_region, 'USD', SUM(line_item_unblended_cost) FROM 'cur/**/*.parquet' WHERE line_item_line_item_type = 'Usage' GROUP BY 1");
+  assert.equal(rows.length, want.length);
+  const byKey = Object.fromEntries(want.map(([key, , cost]) => [key, cost]));
+  for (const [account, region, cost] of rows) assert.ok(close(cost, byKey[`${account}|${region}`]), `${account} ${region}: ${cost}`);
+  assert.ok(close(rows.reduce((sum, r) => sum + r[2], 0), await exploreTotal(page)), 'the combinations add up to the total');
+  assert.match(new URL(page.url()).search, /then=region/);
+  // Grouping by the second grouping swaps them.
+  await page.selectOption('#group-by', 'region');
+  assert.equal(await page.locator('#then-by').inputValue(), 'account');
+  assert.deepEqual(page.seen.errors, []);
+});
+
 test('month over month: each group against the month before, as DuckDB sums them', async () => {
   const page = await explorer();
   const trend = page.getByTestId('trend');

@@ -53,6 +53,8 @@ pub struct View {
     /// The names of the files the view was made on: a link opened on an empty
     /// page says which files it waits for.
     pub files: Vec<String>,
+    /// A second grouping: each group broken down by it (team × service).
+    pub then_by: Option<Dimension>,
 }
 
 impl Default for View {
@@ -65,6 +67,7 @@ impl Default for View {
             usage: UsageRule::default(),
             detail: None,
             files: Vec::new(),
+            then_by: None,
         }
     }
 }
@@ -89,7 +92,7 @@ impl View {
         let query = &self.query;
         let dates = if needs_days { Dates::Days } else { Dates::Months };
         let mut labels = vec![Dimension::Account, Dimension::Region];
-        for dimension in query.filter.labels.iter().map(|(d, _)| *d).chain(Some(query.group_by)) {
+        for dimension in query.filter.labels.iter().map(|(d, _)| *d).chain(Some(query.group_by)).chain(self.then_by) {
             if dimension.field().is_some() && !labels.contains(&dimension) {
                 labels.push(dimension);
             }
@@ -109,7 +112,11 @@ impl View {
         let filter = &self.query.filter;
         let whole_month_from = filter.from.is_none_or(|day| month_start(day) == day);
         let whole_month_to = filter.to.is_none_or(|day| month_start(day.saturating_add(1)) == day.saturating_add(1));
-        self.grain == Grain::Day || self.query.group_by == Dimension::Day || !whole_month_from || !whole_month_to
+        self.grain == Grain::Day
+            || self.query.group_by == Dimension::Day
+            || self.then_by == Some(Dimension::Day)
+            || !whole_month_from
+            || !whole_month_to
     }
 
     /// The name people read for `dimension` in this view: the detail's own
@@ -150,10 +157,23 @@ impl View {
     pub fn grouped_by(&self, dimension: Dimension) -> View {
         let mut view = self.clone();
         view.query.group_by = dimension;
+        // Grouping by the second grouping swaps the two (team × service becomes service × team).
+        if view.then_by == Some(dimension) {
+            view.then_by = Some(self.query.group_by);
+        }
         let filtered = view.query.filter.labels.iter().any(|(d, labels)| *d == Dimension::Detail && !labels.is_empty());
-        if dimension != Dimension::Detail && !filtered {
+        if dimension != Dimension::Detail && !filtered && view.then_by != Some(Dimension::Detail) {
             view.detail = None;
         }
+        view
+    }
+
+    /// The view with `then_by` as its second grouping (none, or the first
+    /// grouping itself, is none).
+    pub fn broken_down_by(&self, then_by: Option<Dimension>) -> View {
+        let mut view = self.clone();
+        view.then_by =
+            then_by.filter(|d| *d != view.query.group_by && (*d != Dimension::Detail || view.detail.is_some()));
         view
     }
 
@@ -161,6 +181,9 @@ impl View {
     /// without one leaves the detail's grouping and filter.
     pub fn with_detail(&self, detail: Option<Detail>) -> View {
         let mut view = self.clone();
+        if view.then_by == Some(Dimension::Detail) {
+            view.then_by = None;
+        }
         view.query.filter = view.query.filter.with_labels(Dimension::Detail, Vec::new());
         view.query.group_by = match (&detail, view.query.group_by) {
             (Some(_), _) => Dimension::Detail,
@@ -214,6 +237,9 @@ impl View {
         for (dimension, labels) in &self.query.filter.labels {
             pairs.extend(labels.iter().map(|label| (dimension.key(), label.clone())));
         }
+        if let Some(then_by) = self.then_by {
+            pairs.push(("then", then_by.key().into()));
+        }
         pairs.extend(self.files.iter().map(|name| ("file", name.clone())));
         form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
     }
@@ -223,6 +249,7 @@ impl View {
         let mut view = View::default();
         let mut types: Vec<String> = Vec::new();
         let (mut code_only, mut covered_at_list) = (false, false);
+        let mut then_by = None;
         let mut filter = Filter::default();
         let mut labels: Vec<(Dimension, Vec<String>)> = Vec::new();
         // Form decoding: `+` is a space, and a bad escape is kept as it is.
@@ -244,6 +271,8 @@ impl View {
                 "usage" => view.usage = UsagePreset::from_key(&value).map(UsagePreset::rule).unwrap_or_default(),
                 "type" => types.push(value),
                 "file" => view.files.push(value),
+                "then" if value == Dimension::Detail.key() => then_by = Some(Dimension::Detail),
+                "then" => then_by = Dimension::from_key(&value),
                 "services" => code_only = value == "code",
                 "covered" => covered_at_list = value == "list",
                 "from" => filter.from = parse_day(&value),
@@ -274,7 +303,7 @@ impl View {
         if view.detail.is_none() {
             view = view.with_detail(None);
         }
-        view
+        view.broken_down_by(then_by)
     }
 }
 
@@ -302,6 +331,7 @@ mod tests {
             usage: UsageRule::default().with("Tax", true),
             detail: None,
             files: vec!["cur-2024-01.parquet".into()],
+            then_by: Some(Dimension::Account),
         };
         let text = view.to_query_string();
         assert!(!text.contains(' ') && !text.contains('<'), "{text}");
@@ -337,6 +367,27 @@ mod tests {
             (none.query.group_by, none.detail.as_ref(), none.query.filter.labels.len()),
             (Dimension::Service, None, 0)
         );
+    }
+
+    #[test]
+    fn a_second_grouping_travels_and_is_read_on_demand() {
+        let team = View::default().with_detail(Some(Detail::Tag("team".into())));
+        let by_type = team.broken_down_by(Some(Dimension::UsageType));
+        assert_eq!(by_type.to_query_string(), "on=tag%3Ateam&by=detail&then=usage-type");
+        assert_eq!(View::from_query_string(&by_type.to_query_string()), by_type);
+        assert!(by_type.on_demand_scan().unwrap().labels.contains(&Dimension::UsageType));
+        let by_service = team.broken_down_by(Some(Dimension::Service));
+        // Service first, the tag second: the tag stays read.
+        let swapped = by_service.grouped_by(Dimension::Service);
+        assert_eq!(
+            (swapped.query.group_by, swapped.then_by, swapped.detail.is_some()),
+            (Dimension::Service, Some(Dimension::Detail), true)
+        );
+        assert_eq!(swapped.grouped_by(Dimension::Account).then_by, Some(Dimension::Detail), "the tag stays read");
+        assert_eq!(View::default().broken_down_by(Some(Dimension::Service)).then_by, None, "not by itself");
+        assert_eq!(View::default().broken_down_by(Some(Dimension::Detail)).then_by, None, "no detail to break down by");
+        assert!(View::default().broken_down_by(Some(Dimension::Day)).needs_days());
+        assert_eq!(View::from_query_string("then=detail").then_by, None);
     }
 
     #[test]

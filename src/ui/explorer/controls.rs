@@ -49,6 +49,22 @@ pub(super) fn Controls() -> impl IntoView {
                     {Dimension::ALL.map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
                 </select>
             </div>
+            <div class="controls__field">
+                <label for="then-by">"Then by"</label>
+                <select
+                    id="then-by"
+                    prop:value=move || state.view.with(|v| v.then_by.map_or("", |d| d.key()))
+                    on:change=move |e| {
+                        let key = event_target_value(&e);
+                        let d = if key == Dimension::Detail.key() { Some(Dimension::Detail) } else { Dimension::from_key(&key) };
+                        state.view.update(|v| *v = v.broken_down_by(d));
+                    }
+                >
+                    <option value="">"— (one grouping)"</option>
+                    {move || detail().map(|d| view! { <option value=Dimension::Detail.key()>{d.label()}</option> })}
+                    {Dimension::ALL.map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
+                </select>
+            </div>
             <DetailPicker/>
             <div class="controls__field">
                 <label for="measure">"Measure"</label>

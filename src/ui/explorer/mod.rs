@@ -7,6 +7,7 @@
 //! filters, the tag read on demand), the drill-down trail, the table of groups
 //! and the month over month table; the charts are `ui::charts`.
 
+mod breakdown_table;
 mod controls;
 mod group_table;
 mod trail;
@@ -16,6 +17,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use self::breakdown_table::BreakdownTable;
 use self::controls::Controls;
 use self::group_table::GroupTable;
 use self::trail::Trail;
@@ -201,6 +203,7 @@ fn Ready() -> impl IntoView {
                     <TimeChart title=time_title measure=Signal::derive(measure) over_time=Signal::derive(move || shown_series(series.get()))/>
                 </div>
                 <GroupTable grouped=grouped/>
+                <BreakdownTable/>
                 <TrendTable/>
                 <Exports export=export/>
             </Show>

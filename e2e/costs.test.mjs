@@ -301,5 +301,8 @@ test('WorkshopCUR: Spot usage of no service code counts under EC2 with a note, t
   assert.match(await covered.textContent(), /are counted at their public on-demand price/);
   assert.ok(new URL(page.url()).search.includes('covered=list'), 'the choice is in the link');
   assert.doesNotMatch(await page.locator('main').textContent(), /-\$0\.00/);
+  // The diagnostics say it too, per file.
+  await page.getByRole('tab', { name: 'Diagnostics' }).click();
+  assert.match(await page.getByTestId('diagnostics-text').textContent(), /note: 1,406 usage rows \(\$31\.51\) have no service code/);
   assert.deepEqual(page.seen.errors, []);
 });

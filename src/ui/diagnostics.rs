@@ -9,7 +9,7 @@ use super::state::{AppState, Status};
 use crate::browser::analysis::{Analysis, FileOutcome};
 use crate::browser::output;
 use crate::browser::pool::Startup;
-use crate::engine::{Delivery, Outline, UsageRule, format};
+use crate::engine::{Delivery, Discounts, Outline, Tally, UsageRule, cost_report, format};
 
 /// The diagnostics tab.
 #[component]
@@ -115,7 +115,10 @@ fn file_card(file: &FileOutcome, usage: &UsageRule) -> impl IntoView + use<> {
                         timing.explore.map(|ms| format!(", {ms:.0} ms explorer")).unwrap_or_default()
                     ),
                 ),
-                ("Notes", if outline.notes.is_empty() { "none".into() } else { outline.notes.join(" · ") }),
+                ("Notes", {
+                    let notes = file_notes(outline, &file.tally, usage);
+                    if notes.is_empty() { "none".into() } else { notes.join(" · ") }
+                }),
             ]
         }
     };
@@ -137,6 +140,16 @@ fn layout(outline: &Outline) -> String {
         Delivery::Parquet => format!("Parquet, {} row groups", outline.row_groups.len()),
         csv => csv.label().to_owned(),
     }
+}
+
+/// A file's notes: those of its columns, then what its rows call for (rows of
+/// no service code, usage paid by commitments), in the costs page's words.
+fn file_notes(outline: &Outline, tally: &Tally, usage: &UsageRule) -> Vec<String> {
+    let report = cost_report(tally, 1, &Discounts::none(), usage);
+    let mut notes = outline.notes.clone();
+    notes.extend(report.fell_back.iter().map(|f| f.sentence(format::money)));
+    notes.extend(report.covered.iter().map(|c| c.sentence(format::money)));
+    notes
 }
 
 /// When the engine was ready, for the wait before a first file's figures.
@@ -182,7 +195,7 @@ fn text_report(analysis: &Analysis, usage: &UsageRule, workers: usize, memory: u
                     file.timing.costs,
                     file.timing.explore.map(|ms| format!(", {ms:.0} ms explorer")).unwrap_or_default(),
                 ));
-                for note in &outline.notes {
+                for note in file_notes(outline, &file.tally, usage) {
                     out.push_str(&format!("  note: {note}\n"));
                 }
                 if let Some(problem) = &file.explore_problem {

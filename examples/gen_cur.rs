@@ -616,7 +616,12 @@ fn number(name: &str, item: &LineItem) -> Option<f64> {
         }
         "line_item_normalization_factor" => Some(if item.service == 0 { 4.0 } else { 0.0 }),
         "line_item_normalized_usage_amount" => Some(if item.service == 0 { item.amount * 4.0 } else { 0.0 }),
-        "pricing_public_on_demand_cost" => usage_like.then_some((item.cost.abs() * 1.1 * 1e8).round() / 1e8),
+        // Usage a commitment paid carries 0 unblended, but AWS still writes its
+        // on-demand price: the usage at the public rate.
+        "pricing_public_on_demand_cost" => match item.line_item_type {
+            "DiscountedUsage" | "SavingsPlanCoveredUsage" => Some((item.amount * 0.096 * 1e8).round() / 1e8),
+            _ => usage_like.then_some((item.cost.abs() * 1.1 * 1e8).round() / 1e8),
+        },
         "pricing_public_on_demand_rate" => usage_like.then_some(0.096),
         "reservation_effective_cost" => (item.line_item_type == "DiscountedUsage").then_some(item.amount * 0.062),
         "savings_plan_savings_plan_effective_cost" => {

@@ -130,7 +130,8 @@ impl Kernel {
                     continue;
                 }
                 let x = list_values[row];
-                if x.is_finite() {
+                // A list cost of 0 on usage is no price (a writer that left it unset), not a free ride.
+                if x.is_finite() && x != 0.0 {
                     let cell = &mut self.cells[c as usize][t as usize][s as usize];
                     cell.list_rows += 1;
                     cell.list_cost.add(x);

@@ -7,7 +7,7 @@ use crate::engine::{Detail, Dimension, Measure, UsagePreset, UsageRule, dates};
 
 /// Shown by `--help` and after a usage mistake.
 pub const USAGE: &str = "\
-Usage: ducks costs [--json] [--discounts FILE] PATH...
+Usage: ducks costs [--json] [--discounts FILE] [--usage RULE] [--services-by-code] [--covered-at-list] PATH...
        ducks group --by DIM[,DIM...] [--measure M] [--usage RULE] [--from DAY] [--to DAY]
                    [--where DIM=VALUE]... [--top N] [--json] PATH...
 
@@ -25,6 +25,11 @@ Options:
   --discounts FILE    A JSON object of multipliers by service code, such as
                       {\"AmazonS3\": 0.88, \"AmazonEC2\": 0.5}; services it does not
                       name pay full price (default: the built-in table)
+  --usage RULE        which line item types count (as for ducks group below)
+  --services-by-code  the original service's rule: rows whose service code is
+                      empty are \"(none)\" (default: named by their product code)
+  --covered-at-list   count usage paid by Reserved Instances or Savings Plans
+                      at its public on-demand price (default: left out, and said)
   -h, --help          Print this help
   -V, --version       Print the version
 
@@ -151,6 +156,16 @@ pub struct CostsOptions {
     pub discounts: Option<PathBuf>,
     /// Files and directories to read.
     pub paths: Vec<PathBuf>,
+    /// Which rows count, and how (the page's usage setting and its choices).
+    pub usage: UsageRule,
+}
+
+/// The usage preset named `key`.
+fn usage_rule(key: &str) -> Result<UsageRule, Mistake> {
+    UsagePreset::from_key(key).map(UsagePreset::rule).ok_or_else(|| {
+        let known: Vec<&str> = UsagePreset::ALL.iter().map(|p| p.key()).collect();
+        Mistake::Value(format!("unknown usage rule {key:?}; use one of {}", known.join(", ")))
+    })
 }
 
 /// Parses the arguments after the program name.
@@ -161,7 +176,8 @@ pub fn parse(args: Vec<String>) -> Result<Command, Mistake> {
         Some("-h" | "--help" | "help") => Ok(Command::Help),
         Some("-V" | "--version") => Ok(Command::Version),
         Some("costs") => {
-            let mut options = CostsOptions { json: false, discounts: None, paths: Vec::new() };
+            let mut options =
+                CostsOptions { json: false, discounts: None, paths: Vec::new(), usage: UsageRule::default() };
             let mut only_paths = false;
             while let Some(arg) = args.next() {
                 match arg.as_str() {
@@ -169,6 +185,12 @@ pub fn parse(args: Vec<String>) -> Result<Command, Mistake> {
                     "--" => only_paths = true,
                     "--json" => options.json = true,
                     "-h" | "--help" => return Ok(Command::Help),
+                    "--services-by-code" => options.usage = options.usage.with_service_code_only(true),
+                    "--covered-at-list" => options.usage = options.usage.with_covered_at_list(true),
+                    "--usage" => {
+                        let key = args.next().ok_or("--usage needs a rule")?;
+                        options.usage = options.usage.choices_on(usage_rule(&key)?);
+                    }
                     "--discounts" => {
                         let file = args.next().ok_or("--discounts needs a file")?;
                         options.discounts = Some(file.into());
@@ -237,13 +259,7 @@ fn parse_group(mut args: impl Iterator<Item = String>) -> Result<Command, Mistak
                     Mistake::Value(format!("unknown measure {key:?}; use one of {}", known.join(", ")))
                 })?;
             }
-            "--usage" => {
-                let key = value("a rule")?;
-                options.usage = UsagePreset::from_key(&key).map(UsagePreset::rule).ok_or_else(|| {
-                    let known: Vec<&str> = UsagePreset::ALL.iter().map(|p| p.key()).collect();
-                    Mistake::Value(format!("unknown usage rule {key:?}; use one of {}", known.join(", ")))
-                })?;
-            }
+            "--usage" => options.usage = usage_rule(&value("a rule")?)?,
             "--from" => options.from = Some(day(&value("a day")?, "--from")?),
             "--to" => options.to = Some(day(&value("a day")?, "--to")?),
             "--where" => {
@@ -332,7 +348,15 @@ mod tests {
                 json: true,
                 discounts: Some("d.json".into()),
                 paths: vec!["a.parquet".into(), "dir".into()],
+                usage: UsageRule::default(),
             }))
+        );
+        let choices = parse_words("costs --covered-at-list --usage running --services-by-code a.parquet");
+        let Ok(Command::Costs(choices)) = choices else { panic!("{choices:?}") };
+        assert_eq!(
+            choices.usage,
+            UsagePreset::RunningUsage.rule().with_covered_at_list(true).with_service_code_only(true),
+            "the preset keeps the choices made before it"
         );
         assert_eq!(
             parse_words("costs --discounts=d.json -- --odd-name.parquet"),
@@ -340,6 +364,7 @@ mod tests {
                 json: false,
                 discounts: Some("d.json".into()),
                 paths: vec!["--odd-name.parquet".into()],
+                usage: UsageRule::default(),
             }))
         );
     }

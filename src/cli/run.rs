@@ -13,8 +13,8 @@ use super::args::{By, CostsOptions, GroupOptions};
 use super::local_file::LocalFile;
 use crate::engine::query::{Filter, GroupedMany, group_many, measure_notes};
 use crate::engine::{
-    Column, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Tally, UsageRule,
-    cost_report, delivery, keys_in_json, panic_message, plan,
+    Column, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Tally, cost_report,
+    delivery, keys_in_json, panic_message, plan,
 };
 
 /// A finished analysis.
@@ -115,8 +115,8 @@ pub fn analyse(options: &CostsOptions) -> Result<Analysis, Failure> {
     opened.scan(|file, _, slice| file.scan(slice, &mut |_| {}), |part| tally.merge(part))?;
     let files = &opened.files;
 
-    let usage = UsageRule::default();
-    let report = cost_report(&tally, files.len(), &discounts, &usage);
+    let usage = &options.usage;
+    let report = cost_report(&tally, files.len(), &discounts, usage);
     let mut notes = opened.notes;
     let invalid: u64 =
         tally.cells().filter(|(key, _)| usage.counts(key.line_item_type)).map(|(_, c)| c.invalid_costs).sum();

@@ -73,7 +73,7 @@ fn close(got: f64, want: f64, what: &str) {
 
 fn check(root: &Path, expected: &Expected) {
     let path = root.join(expected.path);
-    let options = CostsOptions { json: false, discounts: None, paths: vec![path.clone()] };
+    let options = CostsOptions { json: false, discounts: None, paths: vec![path.clone()], usage: UsageRule::default() };
     let analysis = analyse(&options).unwrap_or_else(|failure| panic!("{failure}"));
     let report = analysis.report;
     let what = expected.path;
@@ -102,7 +102,12 @@ fn parquet_exports_give_duckdbs_figures() {
 #[test]
 fn services_carry_their_display_names() {
     let Some(root) = shared::real_cur("services_carry_their_display_names") else { return };
-    let options = CostsOptions { json: false, discounts: None, paths: vec![root.join(PARQUET[0].path)] };
+    let options = CostsOptions {
+        json: false,
+        discounts: None,
+        paths: vec![root.join(PARQUET[0].path)],
+        usage: UsageRule::default(),
+    };
     let report = analyse(&options).unwrap_or_else(|failure| panic!("{failure}")).report;
     let name = |service: &str| report.services.iter().find(|s| s.service == service).and_then(|s| s.name.as_deref());
     assert_eq!(name("AmazonEC2"), Some("Amazon Elastic Compute Cloud"));
@@ -151,7 +156,12 @@ fn spot_usage_and_reserved_usage_on_workshop_cur() {
 fn months_with_differing_columns_add_up() {
     let Some(root) = shared::real_cur("months_with_differing_columns_add_up") else { return };
     let months = &PARQUET[..3];
-    let options = CostsOptions { json: false, discounts: None, paths: vec![root.join("cur-legacy-wal")] };
+    let options = CostsOptions {
+        json: false,
+        discounts: None,
+        paths: vec![root.join("cur-legacy-wal")],
+        usage: UsageRule::default(),
+    };
     let report = analyse(&options).unwrap_or_else(|failure| panic!("{failure}")).report;
     assert_eq!(report.files, 3);
     assert_eq!(report.rows, months.iter().map(|m| m.rows).sum::<u64>());

@@ -1,7 +1,6 @@
 //! The figures people read, computed from tallies and cubes without reading files.
 
 pub mod compare;
-pub mod dates;
 pub mod query;
 pub mod reconcile;
 pub mod report;

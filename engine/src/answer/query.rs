@@ -6,13 +6,14 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::dates::{NO_DAY, format_day, format_month, month_start};
 use crate::fold::amortize::{INPUTS, RULES};
-use crate::fold::cube::{Cube, CubeCell, Dimension, Measure, TEXT_DIMENSIONS};
+use crate::fold::cube::{Cube, CubeCell};
 use crate::fold::sum::CompensatedSum;
 use crate::schema::catalogue::Field;
 use crate::schema::columns::OptionalColumns;
 use crate::settings::usage::UsageRule;
+use crate::vocab::dates::{NO_DAY, format_day, format_month, month_start};
+use crate::vocab::dimension::{Dimension, Measure, TEXT_DIMENSIONS};
 
 /// Which rows a view keeps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,12 +224,12 @@ fn group_label(cube: &Cube, dimension: Dimension, id: i64) -> String {
 /// `query.group_by` and break it down by the next natural dimension (a service
 /// into its usage types, a usage type into its operations, a month into its days).
 pub fn drill(query: &Query, key: &str) -> Query {
-    use crate::answer::dates::{day_of, parse_day};
+    use crate::vocab::dates::{day_of, parse_day};
     let mut next = query.clone();
     match query.group_by {
         Dimension::Month => {
             if let Some(first) = parse_day(&format!("{key}-01")) {
-                let (year, month, _) = crate::answer::dates::civil(first);
+                let (year, month, _) = crate::vocab::dates::civil(first);
                 let (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
                 next.filter.from = Some(first);
                 next.filter.to = Some(day_of(year, month, 1) - 1);
@@ -487,7 +488,7 @@ pub fn coverage(cube: &Cube, usage: &UsageRule) -> Coverage {
     let mut months = by(Dimension::Month).groups;
     months.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.currency.cmp(&b.currency)));
     let span = cube.day_span();
-    Coverage { span, months, accounts: accounts.len(), partial: crate::answer::dates::partial_months(span) }
+    Coverage { span, months, accounts: accounts.len(), partial: crate::vocab::dates::partial_months(span) }
 }
 
 /// What a person should know about `measure` on files with these optional
@@ -590,8 +591,8 @@ mod tests {
         assert!(list[0].contains("no list (public on-demand) cost column"), "{list:?}");
         assert_eq!(measure_notes(Measure::Usage, &[&legacy], &usage).len(), 2, "no amount, no unit");
     }
-    use crate::answer::dates::day_of;
     use crate::settings::usage::UsagePreset;
+    use crate::vocab::dates::day_of;
 
     /// (service, account, region, type, day, unblended, amortized)
     fn cube(rows: &[(&str, &str, &str, &str, i32, f64, f64)]) -> Cube {

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::fold::kernel::{ASSUMED_CURRENCY, COVERED_TYPES};
+use crate::fold::kernel::COVERED_TYPES;
 use crate::fold::sum::CompensatedSum;
 use crate::fold::tally::Tally;
+use crate::schema::catalogue::ASSUMED_CURRENCY;
 use crate::settings::discounts::Discounts;
 use crate::settings::usage::UsageRule;
 
@@ -113,11 +114,11 @@ pub struct Total {
 impl Covered {
     /// What a person should know about these rows, amounts written by `money`.
     pub fn sentence(&self, money: impl Fn(f64, &str) -> String) -> String {
-        let rows = crate::export::format::count(self.rows);
+        let rows = crate::vocab::format::count(self.rows);
         let unpriced = match self.unpriced {
             0 => String::new(),
             n if n == self.rows => " (the files give them no on-demand price)".to_owned(),
-            n => format!(" ({} of them have no on-demand price)", crate::export::format::count(n)),
+            n => format!(" ({} of them have no on-demand price)", crate::vocab::format::count(n)),
         };
         if self.counted {
             format!(
@@ -136,7 +137,7 @@ impl Covered {
 impl FellBack {
     /// What a person should know about these rows, amounts written by `money`.
     pub fn sentence(&self, money: impl Fn(f64, &str) -> String) -> String {
-        let rows = crate::export::format::count(self.rows);
+        let rows = crate::vocab::format::count(self.rows);
         let cost = money(self.cost, &self.currency);
         let codes = self.services.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
         let codes = if self.services.len() > 3 { format!("{codes}, …") } else { codes };
@@ -409,7 +410,7 @@ mod tests {
             (note.rows, note.cost, note.services.as_slice(), note.as_none),
             (3, 6.0, &["AmazonEC2".to_owned()][..], false)
         );
-        assert!(note.sentence(crate::export::format::money).starts_with("3 usage rows ($6.00) have no service code"));
+        assert!(note.sentence(crate::vocab::format::money).starts_with("3 usage rows ($6.00) have no service code"));
 
         let original = UsageRule::default().with_service_code_only(true);
         let report = cost_report(&tally, 1, &Discounts::default(), &original);
@@ -440,8 +441,7 @@ mod tests {
         let note = &report.covered[0];
         assert_eq!((note.rows, note.on_demand, note.unpriced, note.counted), (4, 30.0, 1, false));
         assert!(
-            note.sentence(crate::export::format::money)
-                .contains("they cost $30.00 (1 of them have no on-demand price)")
+            note.sentence(crate::vocab::format::money).contains("they cost $30.00 (1 of them have no on-demand price)")
         );
 
         let report = cost_report(&tally, 1, &Discounts::default(), &UsageRule::default().with_covered_at_list(true));

@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::query::{Query, group};
-use crate::fold::cube::{Cube, Dimension};
+use crate::fold::cube::Cube;
 use crate::schema::columns::{CurFormat, canonical};
 use crate::schema::detail::Detail;
 use crate::settings::usage::UsageRule;
+use crate::vocab::dimension::Dimension;
 
 /// A key the files hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,7 +67,7 @@ pub fn names_beside(cube: &Cube, dimension: Dimension) -> BTreeMap<String, Strin
     let grouped = crate::answer::query::group_many(
         cube,
         &by,
-        crate::fold::cube::Measure::Unblended,
+        crate::vocab::dimension::Measure::Unblended,
         &filter,
         &UsageRule::everything(),
     );
@@ -105,7 +106,7 @@ pub fn merge_keys(lists: impl IntoIterator<Item = Vec<KeyShare>>) -> Vec<KeyShar
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fold::cube::MEASURES;
+    use crate::vocab::dimension::MEASURES;
 
     #[test]
     fn keys_come_with_the_share_of_cost_they_cover() {
@@ -118,7 +119,7 @@ mod tests {
                 8 => cube.label_id(slot, tags),
                 _ => cube.label_id(slot, ""),
             });
-            let cell = cube.cell_index((key, crate::answer::dates::NO_DAY));
+            let cell = cube.cell_index((key, crate::vocab::dates::NO_DAY));
             cube.add(cell, [cost; MEASURES], false);
         }
         let keys = pair_keys(&cube, &Detail::Tag(String::new()), CurFormat::Cur2, &UsageRule::default());

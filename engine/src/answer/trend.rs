@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::dates::{format_month, month_start, parse_day, partial_months};
 use crate::answer::query::{Query, group_many};
-use crate::fold::cube::{Cube, Dimension};
+use crate::fold::cube::Cube;
 use crate::settings::usage::UsageRule;
+use crate::vocab::dates::{format_month, month_start, parse_day, partial_months};
+use crate::vocab::dimension::Dimension;
 
 /// One group's month against the one before, in one currency (or unit).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,8 +104,8 @@ pub fn month_over_month(cube: &Cube, query: &Query, usage: &UsageRule, month: Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answer::dates::day_of;
-    use crate::fold::cube::MEASURES;
+    use crate::vocab::dates::day_of;
+    use crate::vocab::dimension::MEASURES;
 
     fn cube(rows: &[(&str, i32, f64)]) -> Cube {
         let mut cube = Cube::default();

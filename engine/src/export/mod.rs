@@ -1,5 +1,4 @@
-//! What leaves the engine as text: CSV tables, SQL, formatted numbers.
+//! What leaves the engine as text: CSV tables and SQL.
 
-pub mod format;
 pub mod sql;
 pub mod table;

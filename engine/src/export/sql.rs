@@ -2,16 +2,17 @@
 //! the data lives: DuckDB over the Parquet files, or Athena over the CUR table
 //! (a billion rows in a data lake). Column names are the ones found in the files.
 
-use crate::answer::dates::format_day;
 use crate::answer::query::Query;
 use crate::fold::amortize::{self, Amortize};
-use crate::fold::cube::{Dimension, Measure};
-use crate::fold::kernel::{ASSUMED_CURRENCY, COVERED_TYPES};
-use crate::read::file::{Delivery, Outline};
+use crate::fold::kernel::COVERED_TYPES;
+use crate::read::outline::{Delivery, Outline};
+use crate::schema::catalogue::ASSUMED_CURRENCY;
 use crate::schema::catalogue::Field;
 use crate::schema::columns::{Column, CurFormat};
 use crate::settings::discounts::Discounts;
 use crate::settings::usage::UsageRule;
+use crate::vocab::dates::format_day;
+use crate::vocab::dimension::{Dimension, Measure};
 
 /// Where the SQL runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,9 +216,9 @@ fn measure(outline: &Outline, measure: Measure) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answer::dates::day_of;
     use crate::answer::query::Filter;
     use crate::schema::columns::{CurColumns, OptionalColumns, detect, detect_optional};
+    use crate::vocab::dates::day_of;
 
     fn outline(names: &[&str]) -> Outline {
         let columns: CurColumns = detect(names).unwrap();

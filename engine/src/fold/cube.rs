@@ -10,219 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fold::sum::CompensatedSum;
-use crate::schema::catalogue::Field;
-
-/// How many text labels a cell key has: one per [`Dimension::LABELS`].
-pub const TEXT_DIMENSIONS: usize = 9;
-
-/// What costs can be grouped by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Dimension {
-    /// The service code (the costs page's grouping).
-    Service,
-    /// The account that used the resource.
-    Account,
-    /// The region.
-    Region,
-    /// The usage type.
-    UsageType,
-    /// The operation.
-    Operation,
-    /// The line item type (FOCUS: charge category).
-    LineItemType,
-    /// The currency of the amounts.
-    Currency,
-    /// The unit of the usage quantity.
-    Unit,
-    /// What an on-demand scan was asked for ([`Detail`](crate::Detail): a tag, a
-    /// cost category, the resource): too many values to keep otherwise, so
-    /// empty in the explorer's own cube.
-    Detail,
-    /// The calendar month of the usage.
-    Month,
-    /// The day of the usage.
-    Day,
-}
-
-impl Dimension {
-    /// The text dimensions, in the order of a cell key's labels.
-    pub const LABELS: [Dimension; TEXT_DIMENSIONS] = [
-        Dimension::Service,
-        Dimension::Account,
-        Dimension::Region,
-        Dimension::UsageType,
-        Dimension::Operation,
-        Dimension::LineItemType,
-        Dimension::Currency,
-        Dimension::Unit,
-        Dimension::Detail,
-    ];
-
-    /// Every dimension the explorer's own cube answers, in the order a picker
-    /// shows them: the text ones, then time. [`Detail`](Self::Detail) is not
-    /// among them: only an on-demand scan fills it.
-    pub const ALL: [Dimension; TEXT_DIMENSIONS + 1] = {
-        let mut all = [Dimension::Day; TEXT_DIMENSIONS + 1];
-        let mut i = 0;
-        while i < TEXT_DIMENSIONS - 1 {
-            all[i] = Self::LABELS[i];
-            i += 1;
-        }
-        all[TEXT_DIMENSIONS - 1] = Dimension::Month;
-        all
-    };
-
-    const _DETAIL_IS_LAST: () = assert!(matches!(Self::LABELS[TEXT_DIMENSIONS - 1], Dimension::Detail));
-
-    /// Its slot in a cell key, for the text dimensions (its place in [`LABELS`](Self::LABELS)).
-    pub const fn slot(self) -> Option<usize> {
-        match self {
-            Dimension::Service => Some(0),
-            Dimension::Account => Some(1),
-            Dimension::Region => Some(2),
-            Dimension::UsageType => Some(3),
-            Dimension::Operation => Some(4),
-            Dimension::LineItemType => Some(5),
-            Dimension::Currency => Some(6),
-            Dimension::Unit => Some(7),
-            Dimension::Detail => Some(8),
-            Dimension::Month | Dimension::Day => None,
-        }
-    }
-
-    /// The optional column a text dimension is read from; `None` for the service
-    /// and the line item type (required columns) and for the dates.
-    pub const fn field(self) -> Option<Field> {
-        match self {
-            Dimension::Account => Some(Field::Account),
-            Dimension::Region => Some(Field::Region),
-            Dimension::UsageType => Some(Field::UsageType),
-            Dimension::Operation => Some(Field::Operation),
-            Dimension::Currency => Some(Field::Currency),
-            Dimension::Unit => Some(Field::Unit),
-            Dimension::Service | Dimension::LineItemType | Dimension::Detail | Dimension::Month | Dimension::Day => {
-                None
-            }
-        }
-    }
-
-    /// A name for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Dimension::Service => "Service",
-            Dimension::Account => "Account",
-            Dimension::Region => "Region",
-            Dimension::UsageType => "Usage type",
-            Dimension::Operation => "Operation",
-            Dimension::LineItemType => "Line item type",
-            Dimension::Currency => "Currency",
-            Dimension::Unit => "Unit",
-            Dimension::Detail => "Detail",
-            Dimension::Month => "Month",
-            Dimension::Day => "Day",
-        }
-    }
-
-    /// A short stable name, for links and files.
-    pub fn key(self) -> &'static str {
-        match self {
-            Dimension::Service => "service",
-            Dimension::Account => "account",
-            Dimension::Region => "region",
-            Dimension::UsageType => "usage-type",
-            Dimension::Operation => "operation",
-            Dimension::LineItemType => "line-item-type",
-            Dimension::Currency => "currency",
-            Dimension::Unit => "unit",
-            Dimension::Detail => "detail",
-            Dimension::Month => "month",
-            Dimension::Day => "day",
-        }
-    }
-
-    /// The dimension with this [`key`](Self::key).
-    pub fn from_key(key: &str) -> Option<Dimension> {
-        Dimension::ALL.into_iter().find(|d| d.key() == key)
-    }
-}
-
-/// Which cost is summed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Measure {
-    /// `line_item_unblended_cost` / FOCUS `BilledCost` (the costs page's).
-    Unblended,
-    /// `line_item_net_unblended_cost` / FOCUS `BilledCost`: after private pricing.
-    NetUnblended,
-    /// Reservations and Savings Plans spread over the usage they cover
-    /// (the CID formula) / FOCUS `EffectiveCost`.
-    Amortized,
-    /// `pricing_public_on_demand_cost` / FOCUS `ListCost`: at public on-demand prices.
-    List,
-    /// `line_item_usage_amount` / FOCUS `ConsumedQuantity`: how much was used, in
-    /// its unit (not money).
-    Usage,
-}
-
-/// How many measures a cell sums.
-pub const MEASURES: usize = Measure::ALL.len();
-
-impl Measure {
-    /// Every measure.
-    pub const ALL: [Measure; 5] =
-        [Measure::Unblended, Measure::NetUnblended, Measure::Amortized, Measure::List, Measure::Usage];
-
-    /// A name for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Measure::Unblended => "Unblended",
-            Measure::NetUnblended => "Net unblended",
-            Measure::Amortized => "Amortized",
-            Measure::List => "List (on-demand)",
-            Measure::Usage => "Usage quantity",
-        }
-    }
-
-    /// A short stable name, for links and files.
-    pub fn key(self) -> &'static str {
-        match self {
-            Measure::Unblended => "unblended",
-            Measure::NetUnblended => "net-unblended",
-            Measure::Amortized => "amortized",
-            Measure::List => "list",
-            Measure::Usage => "usage",
-        }
-    }
-
-    /// The measure with this [`key`](Self::key).
-    pub fn from_key(key: &str) -> Option<Measure> {
-        Measure::ALL.into_iter().find(|m| m.key() == key)
-    }
-
-    /// What its sums are counted in, and never added across: the currency for
-    /// costs, the unit for the usage quantity. A group's `currency` holds it.
-    pub const fn denomination(self) -> Dimension {
-        match self {
-            Measure::Usage => Dimension::Unit,
-            _ => Dimension::Currency,
-        }
-    }
-
-    /// Whether it is an amount of money (the usage quantity is not).
-    pub const fn is_money(self) -> bool {
-        !matches!(self, Measure::Usage)
-    }
-
-    /// Its place in [`ALL`](Self::ALL), and in a cell's sums.
-    pub const fn index(self) -> usize {
-        match self {
-            Measure::Unblended => 0,
-            Measure::NetUnblended => 1,
-            Measure::Amortized => 2,
-            Measure::List => 3,
-            Measure::Usage => 4,
-        }
-    }
-}
+use crate::vocab::dimension::{Dimension, MEASURES, Measure, TEXT_DIMENSIONS};
 
 /// rustc's Fx hash: the cell index is looked up once per row, and SipHash would
 /// cost more than the rest of the row's work. Its keys are label ids and days
@@ -304,7 +92,7 @@ impl std::hash::Hasher for Premixed {
 
 type PackedHash = std::hash::BuildHasherDefault<Premixed>;
 
-/// Bits of the day in a packed key: 0 for [`NO_DAY`](crate::answer::dates::NO_DAY),
+/// Bits of the day in a packed key: 0 for [`NO_DAY`](crate::vocab::dates::NO_DAY),
 /// else days since 1970-01-01 plus one (to the year 2328; other days do not pack).
 const DAY_BITS: u32 = 17;
 
@@ -313,7 +101,7 @@ const HEADROOM_BITS: u32 = 2;
 
 impl CellIndex {
     fn day_field(day: i32) -> Option<u64> {
-        if day == crate::answer::dates::NO_DAY {
+        if day == crate::vocab::dates::NO_DAY {
             return Some(0);
         }
         u32::try_from(day).ok().map(|d| u64::from(d) + 1).filter(|&d| d < 1 << DAY_BITS)
@@ -493,7 +281,7 @@ impl Cube {
     /// The first and last day of the rows folded in, if any had a day: as noted
     /// by the scan, else (a cube made cell by cell) the cells' own days.
     pub fn day_span(&self) -> Option<(i32, i32)> {
-        self.span.or_else(|| crate::answer::dates::span_of(self.days.iter().copied()))
+        self.span.or_else(|| crate::vocab::dates::span_of(self.days.iter().copied()))
     }
 
     /// Folds another cube in (its label ids are mapped to this one's).
@@ -704,7 +492,7 @@ mod tests {
                 let limit = [4, 1 << 12, 1 << 31][round as usize];
                 let labels = std::array::from_fn(|slot| next(if slot % 2 == 0 { limit } else { 3 }) as u32);
                 let day = match next(10) {
-                    0 => crate::answer::dates::NO_DAY,
+                    0 => crate::vocab::dates::NO_DAY,
                     1 if round == 2 => -40_000,
                     n => day(n),
                 };

@@ -14,13 +14,14 @@ use arrow_array::types::{
 };
 use arrow_schema::{DataType, TimeUnit};
 
-use crate::answer::dates::{NO_DAY, month_start, parse_day, span_of};
 use crate::error::Result;
 use crate::fold::amortize::{self, Amortize, INPUTS};
 use crate::fold::batch::Batch;
-use crate::fold::cube::{Cube, Dimension, MEASURES, Measure, TEXT_DIMENSIONS};
+use crate::fold::cube::Cube;
 use crate::fold::kernel::{Interner, ServiceFallback, Texts, cost_values, encode_currency};
 use crate::schema::catalogue::Field;
+use crate::vocab::dates::{NO_DAY, month_start, parse_day, span_of};
+use crate::vocab::dimension::{Dimension, MEASURES, Measure, TEXT_DIMENSIONS};
 
 /// Accumulates the batches of one explore scan.
 #[derive(Default)]

@@ -20,11 +20,7 @@ use arrow_schema::DataType;
 use crate::error::{Error, Result, shorten};
 use crate::fold::batch::Batch;
 use crate::fold::tally::{CellKey, CellTotals, Tally};
-use crate::schema::catalogue::Field;
-
-/// The currency of amounts in a file without a currency column, or whose rows
-/// leave it blank: AWS bills in US dollars unless the account chose otherwise.
-pub const ASSUMED_CURRENCY: &str = "USD";
+use crate::schema::catalogue::{ASSUMED_CURRENCY, Field};
 
 /// Accumulates batches of one scan.
 #[derive(Default)]

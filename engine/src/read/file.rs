@@ -1,171 +1,30 @@
 //! The one face of every delivery: a [`CurFile`] is a Parquet file or a CSV
-//! report (plain, gzip'd or zipped), told apart by its first bytes, never by its
-//! name alone. Either is opened, outlined, planned and scanned the same way.
+//! report (plain, gzip'd or zipped), told apart by its first bytes
+//! ([`sniff`](crate::read::sniff)), never by its name alone. Either is opened,
+//! outlined, planned and scanned the same way; what a file is and how it is
+//! read are described in [`outline`](crate::read::outline).
 
 use bytes::Bytes;
 use parquet::file::reader::ChunkReader;
-use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fold::batch::{Batch, Fold};
-use crate::fold::cube::{Cube, Dimension};
+use crate::fold::cube::Cube;
 use crate::fold::cube_kernel::CubeKernel;
 use crate::fold::kernel::Kernel;
 use crate::fold::tally::Tally;
+use crate::read::outline::{Dates, DetailScan, Outline, RowSlice, ScanKind};
 use crate::read::parquet::ParquetFile;
+use crate::read::sniff::{self, Container};
 use crate::read::source::ReadStats;
-use crate::read::text::{Container, TextFile};
-use crate::schema::catalogue::Field;
-use crate::schema::columns::{Column, CurColumns, OptionalColumns};
-
-/// What opening a file learned: enough to plan the work and to explain the file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Outline {
-    /// How the file is delivered.
-    pub delivery: Delivery,
-    /// The columns the costs page reads, and the report's flavour.
-    pub columns: CurColumns,
-    /// The optional columns the file has and ducks can use (currency, and the explorer's).
-    pub optional: OptionalColumns,
-    /// How many top-level columns the file has.
-    pub column_count: usize,
-    /// Their names, as the file spells them: where a tag or a resource is
-    /// looked for ([`Detail::column`](crate::Detail::column)).
-    #[serde(default)]
-    pub names: Vec<String>,
-    /// Rows in the file; 0 for CSV, whose rows are known only once read.
-    pub rows: u64,
-    /// The row groups, in file order (none for CSV).
-    pub row_groups: Vec<RowGroupOutline>,
-    /// The file's size in bytes.
-    pub bytes: u64,
-    /// Things the reader of the figures should know about this file.
-    pub notes: Vec<String>,
-}
-
-/// How a file is delivered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Delivery {
-    /// Apache Parquet: read by column and by row group, in slices.
-    Parquet,
-    /// CSV text, read as one stream from start to end.
-    Csv(Container),
-}
-
-impl Delivery {
-    /// How people call it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Delivery::Parquet => "Parquet",
-            Delivery::Csv(Container::Plain) => "CSV",
-            Delivery::Csv(Container::Gzip) => "gzip'd CSV",
-            Delivery::Csv(Container::Zip) => "CSV in a ZIP archive",
-        }
-    }
-}
-
-/// One row group, as the planner sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct RowGroupOutline {
-    /// Rows in the row group.
-    pub rows: u64,
-    /// Compressed bytes of the three needed column chunks: the I/O a scan costs.
-    pub bytes: u64,
-}
-
-/// A run of rows inside one row group: the unit of work of a scan. A CSV file is
-/// read whole, as [`RowSlice::WHOLE`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowSlice {
-    /// Index of the row group in the file.
-    pub row_group: usize,
-    /// First row, counted from the start of the row group.
-    pub first_row: u64,
-    /// Number of rows.
-    pub rows: u64,
-}
-
-impl RowSlice {
-    /// The whole of a file read as one stream (CSV).
-    pub const WHOLE: RowSlice = RowSlice { row_group: 0, first_row: 0, rows: 0 };
-}
-
-/// How finely an on-demand scan keeps dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Dates {
-    /// Not at all: every cell is undated.
-    Undated,
-    /// By month (each cell on its month's first day), as the explorer's own cube.
-    Months,
-    /// By day: for a view by day or between days within a month.
-    Days,
-}
-
-/// What an on-demand scan reads besides its detail column, kept to what the
-/// question needs, so that a dimension of many values (the resource) is not
-/// multiplied by labels and days nobody asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DetailScan {
-    /// How finely dates are kept.
-    pub dates: Dates,
-    /// The optional text dimensions read (the service, line item type,
-    /// currency and unit always are); the others are left blank.
-    pub labels: Vec<Dimension>,
-    /// Rows kept: per text dimension (the detail included), the labels kept.
-    /// Rows other labels carry are not folded in at all.
-    pub keep: Vec<(Dimension, Vec<String>)>,
-}
+use crate::read::text::TextFile;
+use crate::schema::columns::Column;
 
 impl DetailScan {
-    /// What the explorer's own scan reads: every label, by month. Days multiply
-    /// the cells by up to 31 (1.7M cells against 0.19M for the benchmark's 10M
-    /// rows, most of the explorer's time and memory), so a view that needs them
-    /// reads them on demand.
-    pub fn explorer() -> DetailScan {
-        DetailScan { dates: Dates::Months, labels: Dimension::ALL.to_vec(), keep: Vec::new() }
-    }
-
     /// The kernel that folds what this scan keeps, as finely as it keeps dates.
     fn kernel(&self) -> CubeKernel {
         CubeKernel::keeping(self.keep.clone(), self.dates == Dates::Months)
     }
-
-    /// Whether a cube of this scan can answer one that needs `needed`.
-    pub fn covers(&self, needed: &DetailScan) -> bool {
-        let fine = |d: Dates| match d {
-            Dates::Undated => 0,
-            Dates::Months => 1,
-            Dates::Days => 2,
-        };
-        fine(self.dates) >= fine(needed.dates)
-            && needed.labels.iter().all(|d| self.labels.contains(d) || d.field().is_none())
-            // A scan that kept fewer rows cannot answer for more.
-            && self.keep.iter().all(|(d, kept)| {
-                needed.keep.iter().any(|(n, wanted)| n == d && wanted.iter().all(|w| kept.contains(w)))
-            })
-    }
-}
-
-/// Whether an on-demand scan reads the optional column of `field`: amounts
-/// always (they add no cells), the day only when dated, a label only when its
-/// dimension is among `labels` or is a denomination (currency, unit).
-pub(crate) fn detail_reads(field: Field, dated: bool, labels: &[Dimension]) -> bool {
-    if field == Field::UsageStart {
-        return dated;
-    }
-    match Dimension::LABELS.into_iter().find(|d| d.field() == Some(field)) {
-        Some(Dimension::Currency | Dimension::Unit) | None => true,
-        Some(dimension) => labels.contains(&dimension),
-    }
-}
-
-/// What a scan computes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ScanKind {
-    /// Per (line item type, service, currency) sums of the cost: the costs page.
-    Costs,
-    /// The explorer's [`Cube`]: more columns, more measures.
-    Explore,
 }
 
 /// An opened CUR or FOCUS file, ready to scan. `R` is where the bytes come from:
@@ -212,7 +71,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         let inner = match Container::of(&head) {
             Some(container) if !named_parquet => Inner::Text(TextFile::open(reader, container)?),
             Some(_) => {
-                let found = crate::read::text::describe(&head);
+                let found = sniff::describe(&head);
                 return Err(Error::NotParquet {
                     found: format!(
                         "{found}, though its name ends in .parquet (rename it to .csv, .csv.gz or .csv.zip to read it as CSV)"

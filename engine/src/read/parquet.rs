@@ -25,10 +25,11 @@ use parquet::schema::types::{ColumnDescriptor, SchemaDescriptor};
 
 use crate::error::{Error, Result};
 use crate::fold::batch::{Batch, Fold};
-use crate::read::file::{Delivery, Outline, RowGroupOutline, RowSlice, ScanKind, detail_reads};
 use crate::read::footer_guard;
 use crate::read::keyed::{column_of_key, map_as_json};
+use crate::read::outline::{Delivery, Outline, RowGroupOutline, RowSlice, ScanKind, detail_reads};
 use crate::read::page_guard::ChunkGuard;
+use crate::read::sniff;
 use crate::read::source::{FooterSource, ReadStats, ScanSource};
 use crate::schema::catalogue::{COSTS_FIELDS, Field, Holds};
 use crate::schema::columns::{self, Column, CurColumns, OptionalColumns};
@@ -266,7 +267,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
         slice: RowSlice,
         detail: Option<&Column>,
         dated: bool,
-        labels: &[crate::fold::cube::Dimension],
+        labels: &[crate::vocab::dimension::Dimension],
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
@@ -484,16 +485,16 @@ fn check_envelope<R: ChunkReader>(reader: &R) -> Result<u64> {
         return Err(if starts_right {
             Error::Truncated { detail: format!("it is only {length} bytes long, too short to hold a footer") }
         } else {
-            Error::NotParquet { found: looks_like(&head) }
+            Error::NotParquet { found: sniff::describe(&head) }
         });
     }
     let tail = reader.get_bytes(length - 8, 8)?;
     let ends_right = &tail[4..] == b"PAR1";
     match (starts_right, ends_right) {
-        (false, false) => return Err(Error::NotParquet { found: looks_like(&head) }),
+        (false, false) => return Err(Error::NotParquet { found: sniff::describe(&head) }),
         (false, true) => {
             return Err(Error::NotParquet {
-                found: format!("it ends like Parquet but does not start with PAR1 ({})", looks_like(&head)),
+                found: format!("it ends like Parquet but does not start with PAR1 ({})", sniff::describe(&head)),
             });
         }
         (true, false) => {
@@ -511,26 +512,6 @@ fn check_envelope<R: ChunkReader>(reader: &R) -> Result<u64> {
         });
     }
     Ok(footer_length)
-}
-
-/// A few words on what a non-Parquet file seems to be, from its first bytes.
-fn looks_like(head: &[u8]) -> String {
-    let prefix = &head[..head.len().min(4)];
-    match prefix {
-        [0x1f, 0x8b, ..] => "it is gzip-compressed (a .csv.gz report?)".into(),
-        [b'P', b'K', 3, 4] => "it is a ZIP archive".into(),
-        _ => match std::str::from_utf8(head) {
-            Ok(text) if !text.trim().is_empty() && text.chars().all(|c| !c.is_control() || c.is_whitespace()) => {
-                let first_line = text.lines().next().unwrap_or("").trim();
-                let kind = if first_line.contains(',') { "CSV text" } else { "text" };
-                format!("it is {kind} starting with {:?}", crate::error::shorten(first_line, 40))
-            }
-            _ => {
-                let hex: Vec<String> = prefix.iter().map(|byte| format!("{byte:02x}")).collect();
-                format!("it starts with the bytes {} instead of PAR1", hex.join(" "))
-            }
-        },
-    }
 }
 
 /// The leaves of the on-demand dimension's column: one of text, or a map of

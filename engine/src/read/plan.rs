@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::read::file::{Delivery, Outline, RowSlice};
+use crate::read::outline::{Delivery, Outline, RowSlice};
 
 /// A piece smaller than this costs more in setup (a page walk, a reader) than the
 /// parallelism wins back.
@@ -76,7 +76,7 @@ pub fn plan(files: &[(usize, &Outline)], workers: usize) -> Vec<Piece> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::file::RowGroupOutline;
+    use crate::read::outline::RowGroupOutline;
     use crate::schema::columns::{Column, CurColumns, CurFormat};
 
     fn outline(groups: &[(u64, u64)]) -> Outline {
@@ -153,7 +153,7 @@ mod tests {
     #[test]
     fn a_csv_file_is_one_piece_read_whole() {
         let mut csv = outline(&[]);
-        (csv.delivery, csv.bytes) = (Delivery::Csv(crate::read::text::Container::Gzip), 5_000_000);
+        (csv.delivery, csv.bytes) = (Delivery::Csv(crate::read::sniff::Container::Gzip), 5_000_000);
         let parquet = outline(&[(100_000, 1_000_000)]);
         let pieces = plan(&[(0, &csv), (1, &parquet)], 4);
         assert_eq!(pieces[0], Piece { file: 0, slice: RowSlice::WHOLE, bytes: 5_000_000, work: 5_000_000 });

@@ -19,12 +19,12 @@ use arrow_array::ArrayRef;
 use arrow_array::builder::{Float64Builder, StringBuilder};
 use bytes::Bytes;
 use parquet::file::reader::ChunkReader;
-use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, shorten};
 use crate::fold::batch::{Batch, Fold};
-use crate::read::file::{Delivery, Outline, RowSlice, ScanKind};
 use crate::read::keyed::KeyCache;
+use crate::read::outline::{Delivery, Outline, RowSlice, ScanKind};
+use crate::read::sniff::{Container, is_text};
 use crate::read::source::ReadStats;
 use crate::schema::catalogue::{COSTS_FIELDS, Field, Holds};
 use crate::schema::columns::{self, Column, CurFormat};
@@ -37,66 +37,6 @@ const BATCH_ROWS: usize = 64 * 1024;
 
 /// Text read ahead to tell what the file holds before it is parsed.
 const SNIFF: usize = 64 << 10;
-
-/// How the CSV text is wrapped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Container {
-    /// Plain text.
-    Plain,
-    /// gzip (one member or several, as `MultiGzDecoder` reads them).
-    Gzip,
-    /// A ZIP archive holding one CSV file.
-    Zip,
-}
-
-impl Container {
-    /// The container a file starting with `head` is in, if it is text at all;
-    /// `None` for anything else (Parquet among it).
-    pub(crate) fn of(head: &[u8]) -> Option<Container> {
-        match head {
-            [0x1f, 0x8b, ..] => Some(Container::Gzip),
-            [b'P', b'K', 3, 4, ..] => Some(Container::Zip),
-            [b'P', b'A', b'R', b'1' | b'E', ..] => None,
-            _ if is_text(head) => Some(Container::Plain),
-            _ => None,
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Container::Plain => "text",
-            Container::Gzip => "gzip",
-            Container::Zip => "ZIP",
-        }
-    }
-}
-
-/// Whether `head` (the first bytes of a file, perhaps cut mid-character) is text.
-fn is_text(head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let valid = match std::str::from_utf8(head) {
-        Ok(_) => true,
-        // Cut inside a character at the end is still text.
-        Err(error) => error.error_len().is_none(),
-    };
-    valid
-        && !head.trim_ascii().is_empty()
-        && head.iter().all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\r' | b'\n' | 0x01))
-}
-
-/// A few words on what a text-like file is, from its first bytes.
-pub(crate) fn describe(head: &[u8]) -> String {
-    match Container::of(head) {
-        Some(Container::Gzip) => "it is gzip-compressed (a .csv.gz report?)".into(),
-        Some(Container::Zip) => "it is a ZIP archive (a .csv.zip report?)".into(),
-        _ => {
-            let text = String::from_utf8_lossy(head);
-            let first_line = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("").trim().to_owned();
-            let kind = if first_line.contains(',') { "CSV text" } else { "text" };
-            format!("it is {kind} starting with {:?}", shorten(&first_line, 40))
-        }
-    }
-}
 
 /// An opened CSV delivery.
 pub(crate) struct TextFile<R> {
@@ -195,7 +135,7 @@ impl<R: ChunkReader> TextFile<R> {
         slice: RowSlice,
         detail: Option<&Column>,
         dated: bool,
-        labels: &[crate::fold::cube::Dimension],
+        labels: &[crate::vocab::dimension::Dimension],
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
@@ -205,7 +145,7 @@ impl<R: ChunkReader> TextFile<R> {
                 .explore
                 .optional
                 .iter()
-                .filter(|(field, ..)| crate::read::file::detail_reads(*field, dated, labels))
+                .filter(|(field, ..)| crate::read::outline::detail_reads(*field, dated, labels))
                 .cloned()
                 .collect(),
             detail: detail.map(|column| (column.index, column.key.clone())),

@@ -8,7 +8,35 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::columns::CurFormat;
+/// The flavour of a Cost and Usage Report, told from its column names
+/// (the rules of `cid/helpers/cur.py`, see docs in ARCHITECTURE.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CurFormat {
+    /// Legacy CUR delivered for Athena: `line_item_unblended_cost`.
+    LegacyCur,
+    /// Legacy CUR whose CSV headers were kept as Parquet names: `lineItem/UnblendedCost`.
+    LegacyCurCsvNames,
+    /// CUR 2.0 from Data Exports (has `bill_payer_account_name`).
+    Cur2,
+    /// FOCUS 1.x from Data Exports: `BilledCost`, `ChargeCategory`.
+    Focus,
+}
+
+impl CurFormat {
+    /// A short name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            CurFormat::LegacyCur => "legacy CUR",
+            CurFormat::LegacyCurCsvNames => "legacy CUR (CSV column names)",
+            CurFormat::Cur2 => "CUR 2.0",
+            CurFormat::Focus => "FOCUS",
+        }
+    }
+}
+
+/// The currency of amounts in a file without a currency column, or whose rows
+/// leave it blank: AWS bills in US dollars unless the account chose otherwise.
+pub const ASSUMED_CURRENCY: &str = "USD";
 
 /// An optional column's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

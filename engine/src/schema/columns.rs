@@ -10,35 +10,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{CATALOGUE, Field};
+// The flavour is the catalogue's word (its names are per flavour); it is
+// re-exported here, where detection tells it.
+pub use super::catalogue::CurFormat;
+use super::catalogue::{ASSUMED_CURRENCY, CATALOGUE, Field};
 use crate::error::{Error, Result};
-use crate::fold::kernel::ASSUMED_CURRENCY;
-
-/// The flavour of a Cost and Usage Report, told from its column names
-/// (the rules of `cid/helpers/cur.py`, see docs in ARCHITECTURE.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CurFormat {
-    /// Legacy CUR delivered for Athena: `line_item_unblended_cost`.
-    LegacyCur,
-    /// Legacy CUR whose CSV headers were kept as Parquet names: `lineItem/UnblendedCost`.
-    LegacyCurCsvNames,
-    /// CUR 2.0 from Data Exports (has `bill_payer_account_name`).
-    Cur2,
-    /// FOCUS 1.x from Data Exports: `BilledCost`, `ChargeCategory`.
-    Focus,
-}
-
-impl CurFormat {
-    /// A short name for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            CurFormat::LegacyCur => "legacy CUR",
-            CurFormat::LegacyCurCsvNames => "legacy CUR (CSV column names)",
-            CurFormat::Cur2 => "CUR 2.0",
-            CurFormat::Focus => "FOCUS",
-        }
-    }
-}
 
 /// One column of the file: its position among the top-level fields and its name as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

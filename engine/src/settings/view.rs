@@ -3,12 +3,12 @@
 //! so a link reopens the same view once the files are dropped again. Reading a
 //! link is lenient: what is not understood is left at its default.
 
-use crate::answer::dates::{format_day, month_start, parse_day};
 use crate::answer::query::{Filter, Grain, Query};
-use crate::fold::cube::{Dimension, Measure};
-use crate::read::file::{Dates, DetailScan};
+use crate::read::outline::{Dates, DetailScan};
 use crate::schema::detail::Detail;
 use crate::settings::usage::{UsagePreset, UsageRule};
+use crate::vocab::dates::{format_day, month_start, parse_day};
+use crate::vocab::dimension::{Dimension, Measure};
 
 /// The page's tabs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -133,7 +133,7 @@ impl View {
     pub fn shown_label(&self, dimension: Dimension, label: &str) -> String {
         match (dimension, &self.detail) {
             (Dimension::Detail, Some(detail)) if label.is_empty() => detail.empty_label().to_owned(),
-            _ => crate::export::format::label(label).into_owned(),
+            _ => crate::vocab::format::label(label).into_owned(),
         }
     }
 
@@ -310,7 +310,7 @@ impl View {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answer::dates::day_of;
+    use crate::vocab::dates::day_of;
 
     #[test]
     fn the_default_view_is_an_empty_link() {

@@ -12,8 +12,14 @@
 //! - `schema`: which columns hold what, in every flavour of the report;
 //! - `fold`: batches into sums: the kernels, tallies, the explorer's cube;
 //! - `answer`: the figures people read: the report, queries, search, dates;
-//! - `settings`: discounts, the usage rule, workspaces, the view;
-//! - `export`: CSV, SQL and number formatting.
+//! - `settings`: discounts, the usage rule, workspaces, account names;
+//! - `export`: CSV and SQL;
+//! - `vocab`: the words every room shares: dates, dimensions and measures, how
+//!   figures are written;
+//! - `view`: the view a link carries, the question it asks.
+//!
+//! Each room imports only rooms below it: `error` < `schema` < `vocab` <
+//! `settings` < `fold` < `read` < `answer` < `export` < `view`.
 //!
 //! This file is the one way in: everything outside the engine uses the names
 //! below, never a room's path.
@@ -28,6 +34,8 @@ mod read;
 mod schema;
 mod settings;
 mod vocab;
+// The top floor: a view names a question (answer/) and its exports (export/).
+pub mod view;
 
 pub use answer::report::{CostReport, Covered, FellBack, ServiceCost, Total, cost_report};
 pub use answer::{compare, query, reconcile, search, tags, trend};
@@ -51,7 +59,6 @@ pub use settings::account_names::AccountNames;
 pub use settings::account_names::parse as parse_account_names;
 pub use settings::discounts::{DEFAULT_MULTIPLIERS, Discounts, MAX_MULTIPLIER};
 pub use settings::usage::{UsagePreset, UsageRule};
-pub use settings::view;
 pub use settings::workspaces::{Workspace, Workspaces};
 pub use vocab::dimension::{Dimension, Measure, TEXT_DIMENSIONS};
 pub use vocab::{dates, format};

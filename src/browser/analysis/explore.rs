@@ -8,7 +8,7 @@ use std::rc::Rc;
 use futures::StreamExt;
 use futures::channel::mpsc;
 
-use super::pieces::{failure, scan_pieces};
+use super::pieces::{OnPart, failure, scan_pieces};
 use super::{Analysis, Progress, Stopped};
 use crate::browser::next_task;
 use crate::browser::pool::{Done, Pool};
@@ -203,9 +203,6 @@ async fn merge_files(mut good: Vec<Cube>, wanted: &impl Fn() -> bool) -> Result<
     }
     Ok(total.into_inner())
 }
-
-/// Where the parts of a piece's cube go (with the piece's file), as they come.
-pub(super) type OnPart = Rc<dyn Fn(usize, Box<CubeColumns>)>;
 
 /// Merges a checked part into `cube` a slice of cells per task, letting the page
 /// paint and answer input in between (other parts may merge into the same cube

@@ -5,12 +5,14 @@ use std::rc::Rc;
 
 use futures::future::join_all;
 
-use super::explore::OnPart;
 use super::{Progress, Stopped};
 use crate::browser::files::Chosen;
 use crate::browser::pool::{Done, JobError, OnPartial, Partial, Pool};
 use crate::browser::protocol::{FileKey, Reply, Request};
-use crate::engine::Piece;
+use crate::engine::{CubeColumns, Piece};
+
+/// Where the parts of a piece's cube go (with the piece's file), as they come.
+pub(super) type OnPart = Rc<dyn Fn(usize, Box<CubeColumns>)>;
 
 /// Runs a scan of every piece on the pool (the request `request` makes of it),
 /// counting rows into `state`, handing cube parts to `on_part` and each final

@@ -14,6 +14,7 @@ use crate::fold::cube_kernel::CubeKernel;
 use crate::fold::kernel::Kernel;
 use crate::fold::tally::Tally;
 use crate::read::outline::{Dates, DetailScan, Outline, RowSlice, ScanKind};
+use crate::read::format::Format;
 use crate::read::parquet::ParquetFile;
 use crate::read::sniff::{self, Container};
 use crate::read::source::ReadStats;
@@ -42,6 +43,16 @@ pub struct CurFile<R: ChunkReader> {
 enum Inner<R: ChunkReader> {
     Parquet(ParquetFile<R>),
     Text(TextFile<R>),
+}
+
+impl<R: ChunkReader + 'static> Inner<R> {
+    /// The format's one face, which every scan goes through.
+    fn format(&self) -> &dyn Format {
+        match self {
+            Inner::Parquet(file) => file,
+            Inner::Text(file) => file,
+        }
+    }
 }
 
 impl<R: ChunkReader + 'static> CurFile<R> {
@@ -85,10 +96,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
 
     /// What opening the file learned.
     pub fn outline(&self) -> &Outline {
-        match &self.inner {
-            Inner::Parquet(file) => file.outline(),
-            Inner::Text(file) => file.outline(),
-        }
+        self.inner.format().outline()
     }
 
     /// Scans one slice for the costs page, calling `progress` with the work done
@@ -121,10 +129,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     /// The byte ranges (start, length) a scan of `slice` will most likely read,
     /// to read ahead of time (in parallel); none for CSV, which is read as a stream.
     pub fn prefetch_ranges(&self, slice: RowSlice, kind: ScanKind) -> Vec<(u64, u64)> {
-        match &self.inner {
-            Inner::Parquet(file) => file.prefetch_ranges(slice, kind),
-            Inner::Text(_) => Vec::new(),
-        }
+        self.inner.format().prefetch_ranges(slice, kind)
     }
 
     /// [`scan`](Self::scan), starting with bytes already read (start offset, bytes),
@@ -189,10 +194,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             }
             Ok(())
         };
-        match &self.inner {
-            Inner::Parquet(file) => file.read_detail(slice, column, dated, labels, progress, fold)?,
-            Inner::Text(file) => file.read_detail(slice, column, dated, labels, progress, fold)?,
-        };
+        self.inner.format().read_detail(slice, column, dated, labels, progress, fold)?;
         Ok(kernel.take_part(false))
     }
 
@@ -206,10 +208,6 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
-        match &self.inner {
-            Inner::Parquet(file) => file.read(slice, kind, prefetched, progress, fold),
-            // A CSV file is read as a stream from its start: nothing is read ahead.
-            Inner::Text(file) => file.read(slice, kind, progress, fold),
-        }
+        self.inner.format().read(slice, kind, prefetched, progress, fold)
     }
 }

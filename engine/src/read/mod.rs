@@ -3,6 +3,7 @@
 pub mod delivery;
 pub mod file;
 pub mod footer_guard;
+pub mod format;
 pub mod keyed;
 pub mod outline;
 pub mod page_guard;

@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::fold::batch::{Batch, Fold};
 use crate::read::footer_guard;
 use crate::read::keyed::{column_of_key, map_as_json};
+use crate::read::format::Format;
 use crate::read::outline::{Delivery, Outline, RowGroupOutline, RowSlice, ScanKind, detail_reads};
 use crate::read::page_guard::ChunkGuard;
 use crate::read::sniff;
@@ -205,85 +206,11 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
         })
     }
 
-    /// What opening the file learned.
-    pub(crate) fn outline(&self) -> &Outline {
-        &self.outline
-    }
-
     fn projection(&self, kind: ScanKind) -> &Projection {
         match kind {
             ScanKind::Costs => &self.costs,
             ScanKind::Explore => &self.explore,
         }
-    }
-
-    /// The byte ranges (start, length) a scan of `slice` will most likely read: each
-    /// needed column chunk from its start (the page headers before the slice are
-    /// read to find it) to a little past where the slice's rows should end. A
-    /// caller that can read them faster ahead of time (in parallel) passes them to
-    /// `CurFile::scan_prefetched`; anything missed is read then.
-    pub(crate) fn prefetch_ranges(&self, slice: RowSlice, kind: ScanKind) -> Vec<(u64, u64)> {
-        let Some(group) = self.metadata.row_groups().get(slice.row_group) else { return Vec::new() };
-        let rows = group.num_rows().max(1) as u64;
-        let reach = (slice.first_row + slice.rows).min(rows);
-        let mut budget = match kind {
-            ScanKind::Costs => MAX_PREFETCH,
-            ScanKind::Explore => MAX_EXPLORE_PREFETCH,
-        };
-        self.projection(kind)
-            .leaves
-            .iter()
-            .map(|&leaf| {
-                let (start, length) = group.column(leaf).byte_range();
-                // Rows are spread evenly over the bytes, give or take; a tenth more covers the take.
-                let wanted = (length as u128 * reach as u128 * 11 / (rows as u128 * 10)) as u64 + PREFETCH_SLACK;
-                let take = wanted.min(length).min(budget);
-                budget -= take;
-                (start, take)
-            })
-            .filter(|&(_, length)| length > 0)
-            .collect()
-    }
-
-    /// Reads the rows of `slice` in the columns `kind` needs, starting with bytes
-    /// already read (start offset, bytes), handing each batch to `fold`; tells how
-    /// many more reads it made.
-    pub(crate) fn read(
-        &self,
-        slice: RowSlice,
-        kind: ScanKind,
-        prefetched: Vec<(u64, Bytes)>,
-        progress: &mut dyn FnMut(u64),
-        fold: &mut Fold<'_>,
-    ) -> Result<ReadStats> {
-        self.read_projected(slice, self.projection(kind), &self.arrow_metadata, prefetched, progress, fold)
-    }
-
-    /// Reads `slice` for an on-demand scan: the explorer's columns (without the
-    /// day unless `dated`, and labels only of `labels`: see `detail_reads`) and
-    /// the `detail` column, if the file has it.
-    pub(crate) fn read_detail(
-        &self,
-        slice: RowSlice,
-        detail: Option<&Column>,
-        dated: bool,
-        labels: &[crate::vocab::dimension::Dimension],
-        progress: &mut dyn FnMut(u64),
-        fold: &mut Fold<'_>,
-    ) -> Result<ReadStats> {
-        let schema = self.metadata.file_metadata().schema_descr();
-        let optional =
-            self.explore.optional.iter().filter(|(field, _)| detail_reads(*field, dated, labels)).cloned().collect();
-        let projection = Projection::new(schema, self.explore.required.clone(), optional, detail.cloned())?;
-        if let Some(column) = detail {
-            // Its chunks were not checked at open (only the columns every scan reads were).
-            let leaves = detail_leaves(schema, column)?;
-            let names = leaves.iter().map(|_| column.name.as_str());
-            check_row_groups(&self.metadata, &leaves, names, self.data_end)?;
-        }
-        let options = ArrowReaderOptions::new().with_schema(arrow_schema(schema, &[&projection])?);
-        let arrow_metadata = ArrowReaderMetadata::try_new(Arc::clone(&self.metadata), options)?;
-        self.read_projected(slice, &projection, &arrow_metadata, Vec::new(), progress, fold)
     }
 
     fn read_projected(
@@ -391,6 +318,79 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             });
         }
         Ok(source.stats())
+    }
+}
+
+impl<R: ChunkReader + 'static> Format for ParquetFile<R> {
+    /// What opening the file learned.
+    fn outline(&self) -> &Outline {
+        &self.outline
+    }
+    /// The byte ranges (start, length) a scan of `slice` will most likely read: each
+    /// needed column chunk from its start (the page headers before the slice are
+    /// read to find it) to a little past where the slice's rows should end. A
+    /// caller that can read them faster ahead of time (in parallel) passes them to
+    /// `CurFile::scan_prefetched`; anything missed is read then.
+    fn prefetch_ranges(&self, slice: RowSlice, kind: ScanKind) -> Vec<(u64, u64)> {
+        let Some(group) = self.metadata.row_groups().get(slice.row_group) else { return Vec::new() };
+        let rows = group.num_rows().max(1) as u64;
+        let reach = (slice.first_row + slice.rows).min(rows);
+        let mut budget = match kind {
+            ScanKind::Costs => MAX_PREFETCH,
+            ScanKind::Explore => MAX_EXPLORE_PREFETCH,
+        };
+        self.projection(kind)
+            .leaves
+            .iter()
+            .map(|&leaf| {
+                let (start, length) = group.column(leaf).byte_range();
+                // Rows are spread evenly over the bytes, give or take; a tenth more covers the take.
+                let wanted = (length as u128 * reach as u128 * 11 / (rows as u128 * 10)) as u64 + PREFETCH_SLACK;
+                let take = wanted.min(length).min(budget);
+                budget -= take;
+                (start, take)
+            })
+            .filter(|&(_, length)| length > 0)
+            .collect()
+    }
+    /// Reads the rows of `slice` in the columns `kind` needs, starting with bytes
+    /// already read (start offset, bytes), handing each batch to `fold`; tells how
+    /// many more reads it made.
+    fn read(
+        &self,
+        slice: RowSlice,
+        kind: ScanKind,
+        prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+        fold: &mut Fold<'_>,
+    ) -> Result<ReadStats> {
+        self.read_projected(slice, self.projection(kind), &self.arrow_metadata, prefetched, progress, fold)
+    }
+    /// Reads `slice` for an on-demand scan: the explorer's columns (without the
+    /// day unless `dated`, and labels only of `labels`: see `detail_reads`) and
+    /// the `detail` column, if the file has it.
+    fn read_detail(
+        &self,
+        slice: RowSlice,
+        detail: Option<&Column>,
+        dated: bool,
+        labels: &[crate::vocab::dimension::Dimension],
+        progress: &mut dyn FnMut(u64),
+        fold: &mut Fold<'_>,
+    ) -> Result<ReadStats> {
+        let schema = self.metadata.file_metadata().schema_descr();
+        let optional =
+            self.explore.optional.iter().filter(|(field, _)| detail_reads(*field, dated, labels)).cloned().collect();
+        let projection = Projection::new(schema, self.explore.required.clone(), optional, detail.cloned())?;
+        if let Some(column) = detail {
+            // Its chunks were not checked at open (only the columns every scan reads were).
+            let leaves = detail_leaves(schema, column)?;
+            let names = leaves.iter().map(|_| column.name.as_str());
+            check_row_groups(&self.metadata, &leaves, names, self.data_end)?;
+        }
+        let options = ArrowReaderOptions::new().with_schema(arrow_schema(schema, &[&projection])?);
+        let arrow_metadata = ArrowReaderMetadata::try_new(Arc::clone(&self.metadata), options)?;
+        self.read_projected(slice, &projection, &arrow_metadata, Vec::new(), progress, fold)
     }
 }
 

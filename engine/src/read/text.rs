@@ -23,6 +23,7 @@ use parquet::file::reader::ChunkReader;
 use crate::error::{Error, Result, shorten};
 use crate::fold::batch::{Batch, Fold};
 use crate::read::keyed::KeyCache;
+use crate::read::format::Format;
 use crate::read::outline::{Delivery, Outline, RowSlice, ScanKind};
 use crate::read::sniff::{Container, is_text};
 use crate::read::source::ReadStats;
@@ -107,52 +108,6 @@ impl<R: ChunkReader> TextFile<R> {
         Ok(TextFile { reader, container, entry, outline, costs, explore })
     }
 
-    pub(crate) fn outline(&self) -> &Outline {
-        &self.outline
-    }
-
-    /// Reads the whole file (`slice` must be [`RowSlice::WHOLE`]) in the columns
-    /// `kind` needs, handing each batch to `fold`.
-    pub(crate) fn read(
-        &self,
-        slice: RowSlice,
-        kind: ScanKind,
-        progress: &mut dyn FnMut(u64),
-        fold: &mut Fold<'_>,
-    ) -> Result<ReadStats> {
-        let projection = match kind {
-            ScanKind::Costs => &self.costs,
-            ScanKind::Explore => &self.explore,
-        };
-        self.read_fields(slice, projection, progress, fold)
-    }
-
-    /// Reads the whole file for an on-demand scan: the explorer's fields
-    /// (without the day unless `dated`, and labels only of `labels`: see `detail_reads`) and
-    /// the `detail` column, if the file has it.
-    pub(crate) fn read_detail(
-        &self,
-        slice: RowSlice,
-        detail: Option<&Column>,
-        dated: bool,
-        labels: &[crate::vocab::dimension::Dimension],
-        progress: &mut dyn FnMut(u64),
-        fold: &mut Fold<'_>,
-    ) -> Result<ReadStats> {
-        let projection = Projection {
-            required: self.explore.required,
-            optional: self
-                .explore
-                .optional
-                .iter()
-                .filter(|(field, ..)| crate::read::outline::detail_reads(*field, dated, labels))
-                .cloned()
-                .collect(),
-            detail: detail.map(|column| (column.index, column.key.clone())),
-        };
-        self.read_fields(slice, &projection, progress, fold)
-    }
-
     fn read_fields(
         &self,
         slice: RowSlice,
@@ -210,6 +165,55 @@ impl<R: ChunkReader> TextFile<R> {
             Ok(())
         })?;
         Ok(ReadStats { reads: counter.reads.get(), bytes: counter.bytes.get() })
+    }
+}
+
+// A CSV file is read as a stream from its start: nothing is read ahead, and
+// no range is worth prefetching.
+impl<R: ChunkReader> Format for TextFile<R> {
+    fn outline(&self) -> &Outline {
+        &self.outline
+    }
+    /// Reads the whole file (`slice` must be [`RowSlice::WHOLE`]) in the columns
+    /// `kind` needs, handing each batch to `fold`.
+    fn read(
+        &self,
+        slice: RowSlice,
+        kind: ScanKind,
+        _prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+        fold: &mut Fold<'_>,
+    ) -> Result<ReadStats> {
+        let projection = match kind {
+            ScanKind::Costs => &self.costs,
+            ScanKind::Explore => &self.explore,
+        };
+        self.read_fields(slice, projection, progress, fold)
+    }
+    /// Reads the whole file for an on-demand scan: the explorer's fields
+    /// (without the day unless `dated`, and labels only of `labels`: see `detail_reads`) and
+    /// the `detail` column, if the file has it.
+    fn read_detail(
+        &self,
+        slice: RowSlice,
+        detail: Option<&Column>,
+        dated: bool,
+        labels: &[crate::vocab::dimension::Dimension],
+        progress: &mut dyn FnMut(u64),
+        fold: &mut Fold<'_>,
+    ) -> Result<ReadStats> {
+        let projection = Projection {
+            required: self.explore.required,
+            optional: self
+                .explore
+                .optional
+                .iter()
+                .filter(|(field, ..)| crate::read::outline::detail_reads(*field, dated, labels))
+                .cloned()
+                .collect(),
+            detail: detail.map(|column| (column.index, column.key.clone())),
+        };
+        self.read_fields(slice, &projection, progress, fold)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod keyed;
 pub mod outline;
 pub mod page_guard;
 pub mod parquet;
+pub mod parquet_checks;
 pub mod plan;
 pub mod sniff;
 pub mod source;

@@ -22,8 +22,8 @@ use parquet::file::reader::ChunkReader;
 
 use crate::error::{Error, Result, shorten};
 use crate::fold::batch::{Batch, Fold};
-use crate::read::keyed::KeyCache;
 use crate::read::format::Format;
+use crate::read::keyed::KeyCache;
 use crate::read::outline::{Delivery, Outline, RowSlice, ScanKind};
 use crate::read::sniff::{Container, is_text};
 use crate::read::source::ReadStats;

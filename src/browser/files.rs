@@ -14,6 +14,11 @@ use web_sys::{
 use super::error::{Error, Result};
 use crate::engine::delivery::{self, Kind, Listed};
 
+/// What a file input offers to choose: the deliveries the engine reads
+/// (Parquet, CSV plain, gzip'd or zipped), by extension and by type.
+pub const ACCEPT: &str =
+    ".parquet,.csv,.gz,.zip,application/vnd.apache.parquet,text/csv,application/gzip,application/zip";
+
 /// A file to analyse and the name to show for it.
 #[derive(Debug, Clone)]
 pub struct Chosen {

@@ -237,9 +237,7 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
 /// rows are only empty), otherwise a sentence naming the ones they have.
 fn missing(detail: &Detail, opened: &Opened) -> Result<String, Failure> {
     if *detail == Detail::Resource {
-        return Ok("the files have no resource id column (line_item_resource_id; FOCUS ResourceId): \
-                   turn on \"Include resource IDs\" in the export"
-            .into());
+        return Ok(Detail::NO_RESOURCE_IDS.into());
     }
     // Keys with a column of their own (legacy CUR), then keys inside the files'
     // columns of key → value pairs (CUR 2.0, FOCUS), read from the data.

@@ -89,7 +89,7 @@ pub fn FilePicker() -> impl IntoView {
                     class="visually-hidden"
                     type="file"
                     multiple
-                    accept=".parquet,.csv,.gz,.zip,application/vnd.apache.parquet,text/csv,application/gzip,application/zip"
+                    accept=files::ACCEPT
                     on:change=from_input
                 />
                 <Show when=has_files>
@@ -101,7 +101,7 @@ pub fn FilePicker() -> impl IntoView {
                     type="file"
                     multiple
                     aria-label="Add files to those in use"
-                    accept=".parquet,.csv,.gz,.zip,application/vnd.apache.parquet,text/csv,application/gzip,application/zip"
+                    accept=files::ACCEPT
                     on:change=add_input
                 />
                 <button class="button" type="button" on:click=move |_| {

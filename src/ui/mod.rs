@@ -5,25 +5,16 @@
 
 mod charts;
 mod combobox;
-mod comparison;
-mod costs_page;
-mod coverage;
+mod costs;
 mod diagnostics;
-mod discounts_editor;
 mod explorer;
 mod exports;
 mod file_picker;
 mod file_problems;
 mod files_in_use;
-mod left_out;
-mod reconciliation;
-mod service_detail;
-mod service_search;
-mod services_table;
 mod state;
 mod status_bar;
 mod tabs;
-mod totals;
 mod usage_setting;
 mod warm_up;
 mod workspaces;
@@ -32,7 +23,7 @@ use leptos::prelude::*;
 
 pub use state::{AppState, Status};
 
-use costs_page::CostsPage;
+use costs::CostsPage;
 use diagnostics::Diagnostics;
 use explorer::Explorer;
 use file_picker::FilePicker;

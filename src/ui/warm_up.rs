@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::costs_page::CostsPage;
+use super::costs::CostsPage;
 use super::explorer::Explorer;
 use super::files_in_use::FilesInUse;
 use super::state::{AppState, Explorer as ExplorerStage};

@@ -71,6 +71,11 @@ impl Detail {
         }
     }
 
+    /// What the files lack when none has a resource id column, and how to
+    /// get one: said by the page and the command line alike.
+    pub const NO_RESOURCE_IDS: &'static str = "the files have no resource id column (line_item_resource_id; FOCUS ResourceId): \
+         turn on \"Include resource IDs\" in the export to see costs by resource";
+
     /// How a row without it is shown: the explicit "untagged" group.
     pub fn empty_label(&self) -> &'static str {
         match self {

@@ -18,7 +18,6 @@ pub(super) fn Controls() -> impl IntoView {
     let set_query = move |change: &dyn Fn(&mut Query)| state.view.update(|v| change(&mut v.query));
     let span = Memo::new(move |_| state.cube.with(|c| c.as_ref().and_then(|c| c.day_span())));
     let detail = move || state.view.with(|v| v.detail.clone());
-    let day_input = move |value: Option<i32>| value.map(format_day).unwrap_or_default();
     // Files in one currency (nearly all) need no currency filter.
     let several_currencies = move || {
         let slot = Dimension::Currency.slot().unwrap_or_default();
@@ -32,39 +31,24 @@ pub(super) fn Controls() -> impl IntoView {
     };
     view! {
         <div class="controls">
-            <div class="controls__field">
-                <label for="group-by">"Group by"</label>
-                <select
-                    id="group-by"
-                    prop:value=move || state.view.with(|v| v.query.group_by.key())
-                    on:change=move |e| {
-                        let key = event_target_value(&e);
-                        let d = if key == Dimension::Detail.key() { Some(Dimension::Detail) } else { Dimension::from_key(&key) };
-                        if let Some(d) = d {
-                            state.view.update(|v| *v = v.grouped_by(d));
-                        }
+            <DimensionSelect
+                id="group-by"
+                label="Group by"
+                none=None
+                chosen=Signal::derive(move || state.view.with(|v| Some(v.query.group_by)))
+                choose=Callback::new(move |d: Option<Dimension>| {
+                    if let Some(d) = d {
+                        state.view.update(|v| *v = v.grouped_by(d));
                     }
-                >
-                    {move || detail().map(|d| view! { <option value=Dimension::Detail.key()>{d.label()}</option> })}
-                    {Dimension::ALL.map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
-                </select>
-            </div>
-            <div class="controls__field">
-                <label for="then-by">"Then by"</label>
-                <select
-                    id="then-by"
-                    prop:value=move || state.view.with(|v| v.then_by.map_or("", |d| d.key()))
-                    on:change=move |e| {
-                        let key = event_target_value(&e);
-                        let d = if key == Dimension::Detail.key() { Some(Dimension::Detail) } else { Dimension::from_key(&key) };
-                        state.view.update(|v| *v = v.broken_down_by(d));
-                    }
-                >
-                    <option value="">"— (one grouping)"</option>
-                    {move || detail().map(|d| view! { <option value=Dimension::Detail.key()>{d.label()}</option> })}
-                    {Dimension::ALL.map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
-                </select>
-            </div>
+                })
+            />
+            <DimensionSelect
+                id="then-by"
+                label="Then by"
+                none=Some("— (one grouping)")
+                chosen=Signal::derive(move || state.view.with(|v| v.then_by))
+                choose=Callback::new(move |d| state.view.update(|v| *v = v.broken_down_by(d)))
+            />
             <DetailPicker/>
             <div class="controls__field">
                 <label for="measure">"Measure"</label>
@@ -94,34 +78,20 @@ pub(super) fn Controls() -> impl IntoView {
                     <option value="day">"Day"</option>
                 </select>
             </div>
-            <div class="controls__field">
-                <label for="date-from">"From"</label>
-                <input
-                    id="date-from"
-                    type="date"
-                    prop:min=move || day_input(span.get().map(|s| s.0))
-                    prop:max=move || day_input(span.get().map(|s| s.1))
-                    prop:value=move || day_input(state.view.with(|v| v.query.filter.from))
-                    on:change=move |e| {
-                        let day = parse_day(&event_target_value(&e));
-                        set_query(&|q| q.filter.from = day);
-                    }
-                />
-            </div>
-            <div class="controls__field">
-                <label for="date-to">"To"</label>
-                <input
-                    id="date-to"
-                    type="date"
-                    prop:min=move || day_input(span.get().map(|s| s.0))
-                    prop:max=move || day_input(span.get().map(|s| s.1))
-                    prop:value=move || day_input(state.view.with(|v| v.query.filter.to))
-                    on:change=move |e| {
-                        let day = parse_day(&event_target_value(&e));
-                        set_query(&|q| q.filter.to = day);
-                    }
-                />
-            </div>
+            <DateInput
+                id="date-from"
+                label="From"
+                span=span
+                day=Signal::derive(move || state.view.with(|v| v.query.filter.from))
+                choose=Callback::new(move |day| set_query(&|q| q.filter.from = day))
+            />
+            <DateInput
+                id="date-to"
+                label="To"
+                span=span
+                day=Signal::derive(move || state.view.with(|v| v.query.filter.to))
+                choose=Callback::new(move |day| set_query(&|q| q.filter.to = day))
+            />
             <Show when=move || detail().is_some()>
                 <FilterPicker dimension=Dimension::Detail id="filter-detail" label="Filter by the tag"/>
             </Show>
@@ -231,6 +201,64 @@ fn FilterPicker(dimension: Dimension, id: &'static str, label: &'static str) -> 
     view! {
         <div class="controls__field controls__field--wide">
             <Combobox id=id label=label placeholder="Type to add" options=options on_pick=on_pick keep_text=false/>
+        </div>
+    }
+}
+
+/// A choice of dimension (the grouping, the second grouping): the detail read
+/// on demand where there is one, then every dimension; `none` names the
+/// choice of none, where there is one.
+#[component]
+fn DimensionSelect(
+    id: &'static str,
+    label: &'static str,
+    none: Option<&'static str>,
+    chosen: Signal<Option<Dimension>>,
+    choose: Callback<Option<Dimension>>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let detail = move || state.view.with(|v| v.detail.clone());
+    view! {
+        <div class="controls__field">
+            <label for=id>{label}</label>
+            <select
+                id=id
+                prop:value=move || chosen.get().map_or("", |d| d.key())
+                on:change=move |e| {
+                    let key = event_target_value(&e);
+                    let d = if key == Dimension::Detail.key() { Some(Dimension::Detail) } else { Dimension::from_key(&key) };
+                    choose.run(d);
+                }
+            >
+                {none.map(|text| view! { <option value="">{text}</option> })}
+                {move || detail().map(|d| view! { <option value=Dimension::Detail.key()>{d.label()}</option> })}
+                {Dimension::ALL.map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// A day of the view's dates, within the days the files hold.
+#[component]
+fn DateInput(
+    id: &'static str,
+    label: &'static str,
+    span: Memo<Option<(i32, i32)>>,
+    day: Signal<Option<i32>>,
+    choose: Callback<Option<i32>>,
+) -> impl IntoView {
+    let shown = |value: Option<i32>| value.map(format_day).unwrap_or_default();
+    view! {
+        <div class="controls__field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="date"
+                prop:min=move || shown(span.get().map(|s| s.0))
+                prop:max=move || shown(span.get().map(|s| s.1))
+                prop:value=move || shown(day.get())
+                on:change=move |e| choose.run(parse_day(&event_target_value(&e)))
+            />
         </div>
     }
 }

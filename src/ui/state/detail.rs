@@ -101,9 +101,10 @@ impl AppState {
             && columns.iter().all(Option::is_none)
         {
             let message = match wanted {
-                Detail::Resource => "None of the files has resource ids (line_item_resource_id; FOCUS ResourceId): \
-                                     turn on \"Include resource IDs\" in the export to see costs by resource."
-                    .to_owned(),
+                Detail::Resource => {
+                    let sentence = Detail::NO_RESOURCE_IDS;
+                    format!("{}{}.", sentence[..1].to_uppercase(), &sentence[1..])
+                }
                 other => format!("None of the files has {}.", other.label().to_lowercase()),
             };
             self.detail.set(DetailStage::Failed(detail, needed, message));

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::super::state::AppState;
 use crate::browser::intl::money;
 
 /// The notes and their choices, shown only where the files call for them.

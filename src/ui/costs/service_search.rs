@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::combobox::{Choice, Combobox};
-use super::state::AppState;
+use super::super::combobox::{Choice, Combobox};
+use super::super::state::AppState;
 use crate::browser::intl::money;
 
 /// The service picker: its options are the report's services with their cost.

@@ -11,8 +11,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 
-use super::combobox::shown;
-use super::state::AppState;
+use super::super::combobox::shown;
+use super::super::state::AppState;
 use crate::browser::analysis::{Analysis, Progress, Stopped, analyse};
 use crate::browser::files;
 use crate::browser::intl::money;
@@ -153,7 +153,7 @@ pub fn Comparison() -> impl IntoView {
                 "by service, under the same usage rule. The files in use stay as they are."
             </p>
             <label class="button" for="compare-input">"Choose the other files…"</label>
-            <input id="compare-input" class="visually-hidden" type="file" multiple accept=".parquet,.csv,.gz,.zip" on:change=choose/>
+            <input id="compare-input" class="visually-hidden" type="file" multiple accept=files::ACCEPT on:change=choose/>
             {status}
             {result}
         </details>

@@ -9,8 +9,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlDetailsElement, HtmlInputElement};
 
-use super::combobox::shown;
-use super::state::AppState;
+use super::super::combobox::shown;
+use super::super::state::AppState;
 use crate::engine::{Discounts, MAX_MULTIPLIER};
 
 /// The editor, folded away until opened.

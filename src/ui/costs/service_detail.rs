@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::combobox::shown;
-use super::state::AppState;
+use super::super::combobox::shown;
+use super::super::state::AppState;
 use crate::browser::intl::money;
 use crate::engine::format;
 

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::super::state::AppState;
 use crate::browser::intl::money;
 use crate::engine::format;
 

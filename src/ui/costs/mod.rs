@@ -1,19 +1,31 @@
-//! The costs page: pick a service, read its figures, the totals and the table of
-//! every service, adjust the discounts, take the figures elsewhere.
+//! The costs page, a room of its own like the explorer: pick a service, read
+//! its figures, the totals and what they leave out, the table of every
+//! service, the reconciliation, other files side by side, the discounts, and
+//! the exports; one component per file.
 
 use leptos::prelude::*;
 
-use super::comparison::Comparison;
-use super::coverage::Coverage;
-use super::discounts_editor::DiscountsEditor;
+mod comparison;
+mod coverage;
+mod discounts_editor;
+mod left_out;
+mod reconciliation;
+mod service_detail;
+mod service_search;
+mod services_table;
+mod totals;
+
+use self::comparison::Comparison;
+use self::coverage::Coverage;
+use self::discounts_editor::DiscountsEditor;
+use self::left_out::LeftOut;
+use self::reconciliation::Reconciliation;
+use self::service_detail::ServiceDetail;
+use self::service_search::ServiceSearch;
+use self::services_table::ServicesTable;
+use self::totals::Totals;
 use super::exports::{Export, Exports};
-use super::left_out::LeftOut;
-use super::reconciliation::Reconciliation;
-use super::service_detail::ServiceDetail;
-use super::service_search::ServiceSearch;
-use super::services_table::ServicesTable;
 use super::state::AppState;
-use super::totals::Totals;
 use crate::engine::sql::costs_sql;
 use crate::engine::table::{Cell, csv_noted};
 

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::state::{AppState, Explorer};
+use super::super::state::{AppState, Explorer};
 use crate::browser::intl::money;
 use crate::engine::dates::format_day;
 use crate::engine::query::coverage;

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::super::state::AppState;
 use crate::browser::intl::money;
 use crate::engine::format;
 use crate::engine::reconcile::reconcile;

@@ -8,64 +8,81 @@ use leptos::prelude::*;
 
 use super::super::state::AppState;
 use crate::browser::intl::money;
+use crate::engine::UsageRule;
 
 /// The notes and their choices, shown only where the files call for them.
 #[component]
 pub fn LeftOut() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let usage = move || state.view.with(|v| v.usage.clone());
-    let covered = move || state.report.with(|r| r.as_ref().map(|r| r.covered.clone()).unwrap_or_default());
-    let fell_back = move || state.report.with(|r| r.as_ref().map(|r| r.fell_back.clone()).unwrap_or_default());
+    let covered = move || {
+        state.report.with(|r| {
+            let covered = r.as_ref().map(|r| r.covered.as_slice()).unwrap_or_default();
+            covered.iter().map(|c| (c.currency.clone(), c.rows, c.on_demand, c.sentence(money))).collect::<Vec<_>>()
+        })
+    };
+    let fell_back = move || {
+        state.report.with(|r| {
+            let fell_back = r.as_ref().map(|r| r.fell_back.as_slice()).unwrap_or_default();
+            fell_back.iter().map(|f| (f.currency.clone(), f.rows, f.cost, f.sentence(money))).collect::<Vec<_>>()
+        })
+    };
     view! {
         <section class="left-out" data-testid="left-out" aria-label="What the figures leave out">
-            {move || {
-                let covered = covered();
-                (!covered.is_empty()).then(|| {
-                    view! {
-                        <div class="left-out__item" role="note" data-testid="covered-note">
-                            {covered
-                                .iter()
-                                .map(|c| view! {
-                                    <p data-currency=c.currency.clone() data-rows=c.rows data-on-demand=c.on_demand.to_string()>
-                                        {c.sentence(money)}
-                                    </p>
-                                })
-                                .collect_view()}
-                            <label class="left-out__choice">
-                                <input
-                                    type="checkbox"
-                                    data-testid="covered-at-list"
-                                    prop:checked=move || usage().covered_at_list()
-                                    on:change=move |event| state.set_usage(usage().with_covered_at_list(event_target_checked(&event)))
-                                />
-                                " Count it in “undiscounted” at its public on-demand price"
-                            </label>
-                        </div>
-                    }
-                })
-            }}
-            {move || {
-                let fell_back = fell_back();
-                (!fell_back.is_empty()).then(|| {
-                    view! {
-                        <div class="left-out__item" role="note" data-testid="fell-back-note">
-                            {fell_back
-                                .iter()
-                                .map(|f| view! { <p data-currency=f.currency.clone() data-rows=f.rows data-cost=f.cost.to_string()>{f.sentence(money)}</p> })
-                                .collect_view()}
-                            <label class="left-out__choice">
-                                <input
-                                    type="checkbox"
-                                    data-testid="service-code-only"
-                                    prop:checked=move || usage().service_code_only()
-                                    on:change=move |event| state.set_usage(usage().with_service_code_only(event_target_checked(&event)))
-                                />
-                                " The original service's rule: count them as “(none)”"
-                            </label>
-                        </div>
-                    }
-                })
-            }}
+            <Note
+                testid="covered-note"
+                choice="covered-at-list"
+                sentences=Signal::derive(covered)
+                label=" Count it in “undiscounted” at its public on-demand price"
+                chosen=UsageRule::covered_at_list
+                choose=UsageRule::with_covered_at_list
+            />
+            <Note
+                testid="fell-back-note"
+                choice="service-code-only"
+                sentences=Signal::derive(fell_back)
+                label=" The original service's rule: count them as “(none)”"
+                chosen=UsageRule::service_code_only
+                choose=UsageRule::with_service_code_only
+            />
         </section>
+    }
+}
+
+/// One note: a sentence per currency (currency, rows, amount, sentence), and
+/// the usage rule's choice that changes what it says, as a checkbox.
+#[component]
+fn Note(
+    testid: &'static str,
+    choice: &'static str,
+    sentences: Signal<Vec<(String, u64, f64, String)>>,
+    label: &'static str,
+    chosen: fn(&UsageRule) -> bool,
+    choose: fn(&UsageRule, bool) -> UsageRule,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let usage = move || state.view.with(|v| v.usage.clone());
+    move || {
+        let sentences = sentences.get();
+        (!sentences.is_empty()).then(|| {
+            view! {
+                <div class="left-out__item" role="note" data-testid=testid>
+                    {sentences
+                        .into_iter()
+                        .map(|(currency, rows, amount, sentence)| view! {
+                            <p data-currency=currency data-rows=rows data-amount=amount.to_string()>{sentence}</p>
+                        })
+                        .collect_view()}
+                    <label class="left-out__choice">
+                        <input
+                            type="checkbox"
+                            data-testid=choice
+                            prop:checked=move || chosen(&usage())
+                            on:change=move |event| state.set_usage(choose(&usage(), event_target_checked(&event)))
+                        />
+                        {label}
+                    </label>
+                </div>
+            }
+        })
     }
 }

@@ -17,7 +17,8 @@ pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<Cell>>) -> String
 
 /// A CSV document led by `notes`, one `# ` line each (what the table is of:
 /// the view and its filters), which `pandas.read_csv(comment='#')` and
-/// DuckDB's `read_csv(comment = '#')` skip.
+/// DuckDB's `read_csv(comment = '#')` skip. Written by the `csv` crate
+/// (quoting as RFC 4180 needs), cells defused and numbers shortened here.
 pub fn csv_noted(notes: &[String], header: &[&str], rows: impl IntoIterator<Item = Vec<Cell>>) -> String {
     let mut out = String::new();
     for note in notes {
@@ -25,23 +26,19 @@ pub fn csv_noted(notes: &[String], header: &[&str], rows: impl IntoIterator<Item
         out.push_str(&note.replace(['\r', '\n'], " "));
         out.push_str("\r\n");
     }
-    let line = |cells: Vec<String>, out: &mut String| {
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    };
-    line(header.iter().map(|h| text(h)).collect(), &mut out);
+    let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
+    // Writing to memory cannot fail; a record the crate refused would only be left out.
+    let _ = writer.write_record(header.iter().map(|h| defused(h)));
     for row in rows {
-        line(
-            row.into_iter()
-                .map(|cell| match cell {
-                    Cell::Text(value) => text(&value),
-                    Cell::Number(value) if value.is_finite() => number(value),
-                    Cell::Number(_) => String::new(),
-                })
-                .collect(),
-            &mut out,
-        );
+        let cells = row.into_iter().map(|cell| match cell {
+            Cell::Text(value) => defused(&value),
+            Cell::Number(value) if value.is_finite() => number(value),
+            Cell::Number(_) => String::new(),
+        });
+        let _ = writer.write_record(cells);
     }
+    let bytes = writer.into_inner().unwrap_or_default();
+    out.push_str(&String::from_utf8_lossy(&bytes));
     out
 }
 
@@ -57,12 +54,10 @@ fn number(value: f64) -> String {
     if trimmed == "-0" { "0".to_owned() } else { trimmed.to_owned() }
 }
 
-fn text(value: &str) -> String {
+fn defused(value: &str) -> String {
     // A cell starting like a formula would run as one in a spreadsheet
     // (`=HYPERLINK(...)` in a service name): a leading apostrophe keeps it text.
-    let value =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
-    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() }
 }
 
 #[cfg(test)]

@@ -353,3 +353,69 @@ fn days(column: Option<&dyn Array>, rows: usize, out: &mut Vec<i32>) {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::{Float64Array, StringArray, TimestampMillisecondArray};
+
+    use super::*;
+
+    fn texts(values: &[&str]) -> StringArray {
+        values.iter().map(|v| Some(*v)).collect()
+    }
+
+    /// The cube's sums per (service, month): unblended, amortized, rows.
+    fn by_service(cube: &Cube) -> Vec<(String, i32, f64, f64, u64)> {
+        let mut sums: std::collections::BTreeMap<(String, i32), (f64, f64, u64)> = Default::default();
+        for i in 0..cube.len() {
+            let cell = cube.at(i);
+            let service = cube.labels(SERVICE)[cell.labels[SERVICE] as usize].clone();
+            let sum = sums.entry((service, cell.day)).or_default();
+            sum.0 += cube.sum(i, Measure::Unblended).value();
+            sum.1 += cube.sum(i, Measure::Amortized).value();
+            sum.2 += cell.rows;
+        }
+        sums.into_iter()
+            .map(|((service, day), (unblended, amortized, rows))| (service, day, unblended, amortized, rows))
+            .collect()
+    }
+
+    #[test]
+    fn months_fallback_services_and_amortized_cost_by_line_item_type() {
+        // 2024-01-31 and 2024-02-01, in milliseconds.
+        let (jan_31, feb_1) = (1_706_659_200_000, 1_706_745_600_000);
+        let types = texts(&["Usage", "Usage", "DiscountedUsage", "RIFee"]);
+        let services = texts(&["AmazonS3", "", "AmazonEC2", "AmazonEC2"]);
+        let products = texts(&["AmazonS3", "AmazonEC2", "AmazonEC2", "AmazonEC2"]);
+        let costs = Float64Array::from(vec![1.0, 2.0, 0.0, 7.0]);
+        let effective = Float64Array::from(vec![None, None, Some(3.0), None]);
+        let starts = TimestampMillisecondArray::from(vec![jan_31, feb_1, feb_1, feb_1]);
+        let batch = Batch {
+            line_item_type: &types,
+            service: &services,
+            cost: &costs,
+            optional: vec![
+                (Field::ProductCode, &products),
+                (Field::ReservationEffectiveCost, &effective),
+                (Field::UsageStart, &starts),
+            ],
+            detail: None,
+            cost_name: "line_item_unblended_cost",
+        };
+        let mut kernel = CubeKernel::keeping(Vec::new(), true);
+        kernel.add(&batch).unwrap();
+        let cube = kernel.take_part(false);
+        let (january, february) = (month_start(parse_day("2024-01-31").unwrap()), parse_day("2024-02-01").unwrap());
+        assert_eq!(
+            by_service(&cube),
+            [
+                // Reserved usage is amortized at its effective cost; the fee with no
+                // reservation ARN here counts its unused parts (none): 0.
+                ("AmazonEC2".to_owned(), february, 2.0 + 0.0 + 7.0, 2.0 + 3.0 + 0.0, 3),
+                ("AmazonS3".to_owned(), january, 1.0, 1.0, 1),
+            ],
+            "the Spot row of no service code is EC2's, as on the costs page"
+        );
+        assert_eq!(cube.day_span(), Some((parse_day("2024-01-31").unwrap(), february)));
+    }
+}

@@ -468,3 +468,87 @@ fn parse_texts(column: &dyn Array, name: &str) -> Result<Vec<f64>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::types::Int32Type;
+    use arrow_array::{DictionaryArray, Float64Array, StringArray};
+
+    use super::*;
+
+    fn texts(values: &[Option<&str>]) -> StringArray {
+        values.iter().copied().collect()
+    }
+
+    /// The kernel's cells, as (type, service, currency, rows, cost, list rows, list cost).
+    fn cells(tally: &Tally) -> Vec<(String, String, String, u64, f64, u64, f64)> {
+        let mut cells: Vec<_> = tally
+            .cells()
+            .map(|(k, c)| {
+                let key = (k.line_item_type.to_owned(), k.service.to_owned(), k.currency.to_owned());
+                (key.0, key.1, key.2, c.rows, c.cost.value(), c.list_rows, c.list_cost.value())
+            })
+            .collect();
+        cells.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        cells
+    }
+
+    #[test]
+    fn folds_dictionary_keys_nulls_and_the_product_code_of_blank_services() {
+        let types = texts(&[Some("Usage"), Some("Usage"), Some("Usage"), Some("DiscountedUsage"), Some("Tax")]);
+        // The service as dictionary keys, as the readers ask for it: blank on the Spot row.
+        let services: DictionaryArray<Int32Type> =
+            vec![Some("AmazonS3"), Some(""), None, Some("AmazonEC2"), Some("AmazonS3")].into_iter().collect();
+        let products = texts(&[Some("AmazonS3"), Some("AmazonEC2"), None, Some("AmazonEC2"), Some("AmazonS3")]);
+        let costs = Float64Array::from(vec![Some(1.5), Some(2.0), None, Some(0.0), Some(0.25)]);
+        let list = Float64Array::from(vec![Some(9.0), Some(9.0), Some(9.0), Some(4.0), None]);
+        let batch = Batch {
+            line_item_type: &types,
+            service: &services,
+            cost: &costs,
+            optional: vec![(Field::ProductCode, &products), (Field::ListCost, &list)],
+            detail: None,
+            cost_name: "line_item_unblended_cost",
+        };
+        let mut kernel = Kernel::default();
+        kernel.add(&batch).unwrap();
+        let tally = kernel.finish();
+        assert_eq!(tally.rows, 5);
+        let usd = |t: &str, s: &str, rows, cost, list_rows, list| {
+            (t.to_owned(), s.to_owned(), "USD".to_owned(), rows, cost, list_rows, list)
+        };
+        assert_eq!(
+            cells(&tally),
+            [
+                // The list cost is kept for usage a commitment paid only.
+                usd("DiscountedUsage", "AmazonEC2", 1, 0.0, 1, 4.0),
+                usd("Tax", "AmazonS3", 1, 0.25, 0, 0.0),
+                // No service code and no product code: the one "(none)" row, its null cost counted as 0.
+                usd("Usage", "", 1, 0.0, 0, 0.0),
+                usd("Usage", "AmazonEC2", 1, 2.0, 0, 0.0),
+                usd("Usage", "AmazonS3", 1, 1.5, 0, 0.0),
+            ]
+        );
+        let fell: Vec<_> = tally.fell_back().map(|(k, c)| (k.service, c.rows, c.cost.value())).collect();
+        assert_eq!(fell, [("AmazonEC2", 1, 2.0)], "only the Spot row took its product code");
+        let nulls: u64 = tally.cells().map(|(_, c)| c.null_costs).sum();
+        assert_eq!(nulls, 1);
+    }
+
+    #[test]
+    fn a_cost_that_is_not_a_number_is_named() {
+        let types = texts(&[Some("Usage")]);
+        let services = texts(&[Some("AmazonS3")]);
+        let costs = texts(&[Some("12,50")]);
+        let batch = Batch {
+            line_item_type: &types,
+            service: &services,
+            cost: &costs,
+            optional: Vec::new(),
+            detail: None,
+            cost_name: "lineItem/UnblendedCost",
+        };
+        let error = Kernel::default().add(&batch).unwrap_err().to_string();
+        assert!(error.contains("lineItem/UnblendedCost") && error.contains("12,50"), "{error}");
+    }
+}

@@ -211,3 +211,34 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         self.inner.format().read(slice, kind, prefetched, progress, fold)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::outline::Delivery;
+    use crate::read::sniff::Container;
+
+    const CSV: &str = "lineItem/LineItemType,product/servicecode,lineItem/UnblendedCost\nUsage,AmazonS3,10\nUsage,AmazonEC2,20\nTax,AmazonS3,60\n";
+
+    #[test]
+    fn a_file_is_told_by_its_bytes_and_read_through_one_face() {
+        let file = CurFile::open(Bytes::from_static(CSV.as_bytes())).unwrap();
+        assert_eq!(file.outline().delivery, Delivery::Csv(Container::Plain));
+        assert!(file.prefetch_ranges(RowSlice::WHOLE, ScanKind::Costs).is_empty(), "a stream is not read ahead");
+        let tally = file.scan_all(2).unwrap();
+        assert_eq!(tally.rows, 3);
+        let usage: f64 = tally.cells().filter(|(k, _)| k.line_item_type == "Usage").map(|(_, c)| c.cost.value()).sum();
+        assert_eq!(usage, 30.0);
+        assert_eq!(file.explore_all(2).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_name_ending_in_parquet_must_hold_parquet() {
+        let error =
+            CurFile::open_named(Bytes::from_static(CSV.as_bytes()), "report.parquet").err().unwrap().to_string();
+        assert!(error.contains("it is CSV text starting with") && error.contains("rename it to .csv"), "{error}");
+        let error = CurFile::open(Bytes::from_static(b"\x00\x01\x02\x03 not a report")).err().unwrap().to_string();
+        assert!(error.contains("it starts with the bytes 00 01 02 03 instead of PAR1"), "{error}");
+        assert!(matches!(CurFile::open(Bytes::new()), Err(Error::Empty)));
+    }
+}

@@ -296,3 +296,40 @@ fn counts(input: &mut Compact<'_>, ints: &[i64], flag: Option<i64>) -> Parsed<([
     }
     Ok((values, flag_value))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(uncompressed: i64, compressed: i64) -> PageHeader {
+        PageHeader {
+            kind: PageKind::Data { values: 10, rows: 10, by_dictionary: false },
+            uncompressed_size: uncompressed,
+            compressed_size: compressed,
+            v2_compressed: true,
+        }
+    }
+
+    #[test]
+    fn sizes_a_codec_cannot_produce_are_refused() {
+        assert_eq!(check_sizes(&data(1000, 100), Compression::SNAPPY), Ok(()));
+        let snappy = check_sizes(&data(100_000, 100), Compression::SNAPPY).unwrap_err();
+        assert!(snappy.contains("more than SNAPPY can expand to"), "{snappy}");
+        assert!(check_sizes(&data(100, 100), Compression::UNCOMPRESSED).is_ok());
+        assert!(check_sizes(&data(1_000, 100), Compression::UNCOMPRESSED).is_err(), "plain pages do not grow");
+        assert!(check_sizes(&data(-1, 100), Compression::SNAPPY).unwrap_err().contains("-1 bytes"));
+        let huge = check_sizes(&data(MAX_PAGE_BYTES + 1, MAX_PAGE_BYTES), Compression::ZSTD(Default::default()));
+        assert!(huge.unwrap_err().contains("not written by any Parquet writer"));
+        // A v2 data page may keep its values uncompressed whatever the codec says.
+        let plain_v2 = PageHeader { v2_compressed: false, ..data(100_000, 100_000) };
+        assert!(check_sizes(&plain_v2, Compression::SNAPPY).is_ok());
+    }
+
+    #[test]
+    fn widths_of_fixed_types() {
+        assert_eq!(value_width(PhysicalType::DOUBLE, 0), Some(8));
+        assert_eq!(value_width(PhysicalType::FIXED_LEN_BYTE_ARRAY, 16), Some(16));
+        assert_eq!(value_width(PhysicalType::FIXED_LEN_BYTE_ARRAY, 0), Some(1), "a zero length cannot divide");
+        assert_eq!(value_width(PhysicalType::BYTE_ARRAY, 0), None);
+    }
+}

@@ -125,3 +125,40 @@ fn reads_a_gzipped_csv_file_as_a_stream() {
     assert_eq!((report.rows, report.usage_rows), (rows as u64, rows as u64 - 1));
     assert_eq!(report.total.unwrap().undiscounted, (rows - 1) as f64 * 1.25);
 }
+
+/// The messages between the page and a worker, encoded and decoded as both
+/// sides do: a request with its file, a tally, and a cube whose numbers travel
+/// as typed arrays (moved, not copied), all coming back as they went.
+#[wasm_bindgen_test]
+fn the_protocol_round_trips() {
+    use ducks::browser::protocol::{Reply, Request, decode_reply, decode_request, encode_reply, encode_request};
+    use ducks::engine::ScanKind;
+
+    let bytes = parquet_bytes(100);
+    let request = Request::Scan(RowSlice { row_group: 1, first_row: 5, rows: 20 }, ScanKind::Explore);
+    let message = encode_request(7, 3, &blob(&bytes), &request);
+    let (key, file, decoded) = decode_request(&message).unwrap();
+    assert_eq!(key, 3);
+    assert_eq!(file.size() as usize, bytes.len());
+    assert_eq!(serde_json::to_string(&decoded).unwrap(), serde_json::to_string(&request).unwrap());
+
+    let opened = CurFile::open(BlobSource::new(blob(&bytes)).unwrap()).unwrap();
+    let tally = scan_all(&opened);
+    let (message, transfer) = encode_reply(8, Reply::Tally(tally.clone()), 1024.0, Some(5.0));
+    assert_eq!(transfer.length(), 0, "a tally is JSON only");
+    let received = decode_reply(&message);
+    assert_eq!((received.id, received.memory, received.elapsed), (8, 1024.0, 5.0));
+    assert!(matches!(received.reply, Reply::Tally(back) if back == tally));
+
+    let cube = opened.explore_all(2).unwrap().to_columns();
+    let (message, transfer) = encode_reply(9, Reply::Cube(Box::new(cube.clone())), 0.0, None);
+    assert_eq!(transfer.length(), 5, "the cube's five numeric columns move as buffers");
+    let received = decode_reply(&message);
+    assert!(matches!(received.reply, Reply::Cube(back) if *back == cube));
+
+    // A message that is not understood is a failure of that request, not a crash.
+    let junk = js_sys::Object::new();
+    js_sys::Reflect::set(&junk, &"id".into(), &4.into()).unwrap();
+    js_sys::Reflect::set(&junk, &"body".into(), &"{not json".into()).unwrap();
+    assert!(matches!(decode_reply(&junk).reply, Reply::Failed(text) if text.contains("not understood")));
+}

@@ -17,7 +17,7 @@ use web_sys::{Blob, ErrorEvent, MessageEvent, Response, Worker};
 
 use super::error::Error;
 use super::now;
-use super::protocol::{FileKey, Received, Reply, Request, decode_reply, encode_request};
+use super::protocol::{self, FileKey, Received, Reply, Request, decode_reply, encode_request};
 use crate::engine::CubeColumns;
 
 /// The worker's loader (`worker_loader.js`, copied by trunk): it waits for the
@@ -348,10 +348,7 @@ fn spawn(pool: Weak<RefCell<Inner>>, index: usize, engine: js_sys::Promise, warm
         wasm_bindgen_futures::spawn_local(async move {
             let module = JsFuture::from(engine).await.unwrap_or(JsValue::NULL);
             let warm_up = warm_up || module.is_null();
-            let message = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&message, &"engine".into(), &module);
-            let _ = js_sys::Reflect::set(&message, &"warmUp".into(), &warm_up.into());
-            let _ = worker.post_message(&message);
+            let _ = worker.post_message(&protocol::boot::message(&module, warm_up));
         });
     }
     let on_message = {

@@ -66,6 +66,31 @@ pub mod fields {
     pub const ELAPSED: &str = "elapsed";
 }
 
+/// The worker's boot: the loader's first message (`worker_loader.js`, which
+/// cannot import these, spells the same names) and what the loader leaves for
+/// the engine's start.
+pub mod boot {
+    /// The compiled engine (a `WebAssembly.Module`), or null for the worker to load it.
+    pub const ENGINE: &str = "engine";
+    /// Whether the worker warms the engine up.
+    pub const WARM_UP: &str = "warmUp";
+    /// The global the loader sets to the message's `warmUp`, read by the worker's start.
+    pub const WARM_UP_GLOBAL: &str = "ducksWarmUp";
+
+    /// The loader's first message.
+    pub fn message(engine: &wasm_bindgen::JsValue, warm_up: bool) -> js_sys::Object {
+        let message = js_sys::Object::new();
+        super::set(&message, ENGINE, engine);
+        super::set(&message, WARM_UP, &warm_up.into());
+        message
+    }
+
+    /// What the loader told this worker of warming up (`None`: nothing).
+    pub fn told_to_warm_up() -> Option<bool> {
+        super::get(&js_sys::global(), WARM_UP_GLOBAL).as_bool()
+    }
+}
+
 /// The `file` field's cache key: the page numbers every file it sends, so a
 /// worker can keep a file's metadata between the requests for its slices.
 pub type FileKey = u32;

@@ -15,7 +15,7 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::blob_source::BlobSource;
 use super::error::{Error, js_message};
-use super::protocol::{FileKey, Reply, Request, decode_request, encode_reply, request_id};
+use super::protocol::{self, FileKey, Reply, Request, decode_request, encode_reply, request_id};
 use crate::engine::{Cube, CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
 
 /// Opened files kept between requests, so the slices of one file pay for its
@@ -52,7 +52,7 @@ pub fn start() {
         }
     }));
     // The loader says whether this worker warms up (the page's first one does, for all).
-    let told = js_sys::Reflect::get(&js_sys::global(), &"ducksWarmUp".into()).ok().and_then(|told| told.as_bool());
+    let told = protocol::boot::told_to_warm_up();
     wasm_bindgen_futures::spawn_local(async move {
         if told != Some(false) {
             warm_up().await;

@@ -7,7 +7,8 @@
 importScripts('./ducks-worker.js');
 self.onmessage = ({ data }) => {
   self.onmessage = null;
-  // Read by the engine's start (worker.rs), which warms up only when told to.
+  // The names are protocol.rs's `boot` (engine, warmUp, ducksWarmUp). Read by
+  // the engine's start (worker.rs), which warms up only when told to.
   self.ducksWarmUp = data?.warmUp !== false;
   const module = data?.engine instanceof WebAssembly.Module ? data.engine : './ducks-worker_bg.wasm';
   // A failure to start becomes the worker's error event, which the page reports.

@@ -169,10 +169,8 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
     let opened = Opened::new(&options.paths)?;
     let files = &opened.files;
     let detail = options.detail();
-    let columns: Vec<Option<Column>> = files
-        .iter()
-        .map(|file| detail.and_then(|d| d.column(&file.outline().names, file.outline().columns.format)))
-        .collect();
+    let columns: Vec<Option<Column>> =
+        files.iter().map(|file| detail.and_then(|d| file.outline().detail_column(d))).collect();
     if let Some(detail) = detail
         && columns.iter().all(Option::is_none)
     {
@@ -244,9 +242,8 @@ fn missing(detail: &Detail, opened: &Opened) -> Result<String, Failure> {
     let mut known: Vec<String> = Vec::new();
     let mut pairs: Vec<Option<Column>> = Vec::new();
     for file in &opened.files {
-        let (names, format) = (&file.outline().names, file.outline().columns.format);
-        known.extend(detail.names_in_columns(names, format));
-        pairs.push(detail.pairs_column(names, format));
+        known.extend(file.outline().named_keys(detail));
+        pairs.push(file.outline().pairs_column(detail));
     }
     if pairs.iter().any(Option::is_some) {
         let census = DetailScan { dates: Dates::Undated, labels: Vec::new(), keep: Vec::new() };

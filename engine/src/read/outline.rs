@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::read::sniff::Container;
 use crate::schema::catalogue::Field;
-use crate::schema::columns::{CurColumns, OptionalColumns};
+use crate::schema::columns::{Column, CurColumns, OptionalColumns};
+use crate::schema::detail::Detail;
 use crate::vocab::dimension::Dimension;
 
 /// What opening a file learned: enough to plan the work and to explain the file.
@@ -33,6 +34,33 @@ pub struct Outline {
     pub bytes: u64,
     /// Things the reader of the figures should know about this file.
     pub notes: Vec<String>,
+}
+
+/// Where this file keeps what an on-demand scan reads: the one place the page
+/// and the command line ask, so both find a tag, a cost category, the resource
+/// or the accounts' names the same way in every flavour.
+impl Outline {
+    /// The column holding `detail` (with its key, inside a column of pairs).
+    pub fn detail_column(&self, detail: &Detail) -> Option<Column> {
+        detail.column(&self.names, self.columns.format)
+    }
+
+    /// The column of key → value pairs where `detail`'s kind lives (CUR 2.0's
+    /// `resource_tags`, FOCUS `Tags`), for a census of its keys.
+    pub fn pairs_column(&self, detail: &Detail) -> Option<Column> {
+        detail.pairs_column(&self.names, self.columns.format)
+    }
+
+    /// The keys of `detail`'s kind with a column of their own (legacy CUR's
+    /// `resource_tags_user_team`).
+    pub fn named_keys(&self, detail: &Detail) -> Vec<String> {
+        detail.names_in_columns(&self.names, self.columns.format)
+    }
+
+    /// The column of the accounts' names (CUR 2.0, FOCUS), where the file has one.
+    pub fn account_name_column(&self) -> Option<Column> {
+        Detail::account_name_column(&self.names, self.columns.format)
+    }
 }
 
 /// How a file is delivered.

@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 
 use super::super::combobox::shown;
-use super::super::state::AppState;
+use super::super::state::{AppState, Latest};
 use crate::browser::analysis::{Analysis, Progress, Stopped, analyse};
 use crate::browser::files;
 use crate::browser::intl::money;
@@ -34,15 +34,13 @@ pub fn Comparison() -> impl IntoView {
     let state = expect_context::<AppState>();
     let other: RwSignal<Other, LocalStorage> = RwSignal::new_local(Other::None);
     // A newer choice (or new files in use) drops an older comparison's result.
-    let generation = StoredValue::new(0u64);
+    let latest = Latest::new();
     let choose = move |event: ev::Event| {
         let input: HtmlInputElement = event.target().expect("an input fired it").unchecked_into();
         let Some(list) = input.files() else { return };
         let picked = files::from_list(&list);
         input.set_value("");
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        let wanted = move || generation.get_value() == mine;
+        let wanted = latest.start();
         other.set(Other::Reading(Progress::default()));
         spawn_local(async move {
             let picked = match picked.await {

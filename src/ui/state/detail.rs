@@ -94,7 +94,7 @@ impl AppState {
             .iter()
             .map(|file| {
                 let outline = file.result.as_ref().ok()?;
-                detail.as_ref()?.column(&outline.names, outline.columns.format)
+                outline.detail_column(detail.as_ref()?)
             })
             .collect();
         if let Some(wanted) = &detail
@@ -110,8 +110,7 @@ impl AppState {
             self.detail.set(DetailStage::Failed(detail, needed, message));
             return;
         }
-        let generation = self.next_detail_generation();
-        let wanted = move || self.detail_generation.get_value() == generation;
+        let wanted = self.reading_detail.start();
         let stage = self.detail;
         stage.set(DetailStage::Reading(detail.clone(), needed.clone(), Progress::default()));
         let on_progress = {
@@ -163,15 +162,10 @@ impl AppState {
 
     /// Forgets the detail read for earlier files.
     pub(super) fn reset_detail(self) {
-        self.next_detail_generation();
+        self.reading_detail.cancel();
         self.detail.set(DetailStage::None);
         self.detail_keys.set(DetailKeys::default());
         self.file_account_names.set(Default::default());
-    }
-
-    fn next_detail_generation(self) -> u64 {
-        self.detail_generation.update_value(|generation| *generation += 1);
-        self.detail_generation.get_value()
     }
 
     /// Learns which tags and cost categories the files hold: from the column
@@ -185,17 +179,16 @@ impl AppState {
             merge_keys([outlines
                 .iter()
                 .flatten()
-                .flat_map(|o| kind.names_in_columns(&o.names, o.columns.format))
+                .flat_map(|o| o.named_keys(kind))
                 .map(|key| KeyShare { key, share: None })
                 .collect()])
         };
         let (tag, category) = (Detail::Tag(String::new()), Detail::CostCategory(String::new()));
-        let resource = outlines.iter().flatten().any(|o| Detail::Resource.column(&o.names, o.columns.format).is_some());
+        let resource = outlines.iter().flatten().any(|o| o.detail_column(&Detail::Resource).is_some());
         let mut keys = DetailKeys { tags: named(&tag), categories: named(&category), resource, finding: true };
         self.detail_keys.set(keys.clone());
         for kind in [tag, category] {
-            let columns: Vec<Option<Column>> =
-                outlines.iter().map(|o| o.and_then(|o| kind.pairs_column(&o.names, o.columns.format))).collect();
+            let columns: Vec<Option<Column>> = outlines.iter().map(|o| o.and_then(|o| o.pairs_column(&kind))).collect();
             let Some(format) =
                 outlines.iter().zip(&columns).find_map(|(o, c)| c.as_ref().and(o.map(|o| o.columns.format)))
             else {
@@ -217,8 +210,7 @@ impl AppState {
         self.detail_keys.set(keys);
 
         // The accounts' names, where the files carry them beside the ids.
-        let columns: Vec<Option<Column>> =
-            outlines.iter().map(|o| o.and_then(|o| Detail::account_name_column(&o.names, o.columns.format))).collect();
+        let columns: Vec<Option<Column>> = outlines.iter().map(|o| o.and_then(Outline::account_name_column)).collect();
         if columns.iter().any(Option::is_some)
             && let Ok(found) =
                 explore_detail(pool, analysis, columns, names(), MAX_DETAIL_CELLS, Rc::new(|_| {}), &wanted).await

@@ -25,8 +25,7 @@ impl AppState {
         }
         let pool = self.pool.get_value();
         pool.cancel_queued();
-        let generation = self.next_generation();
-        let wanted = move || self.generation.get_value() == generation;
+        let wanted = self.analysing.start();
         self.status.set(Status::Loading { progress: Progress { files: files.len(), ..Progress::default() }, started });
         self.explorer.set(Explorer::Idle);
         let status = self.status;
@@ -141,7 +140,7 @@ impl AppState {
 
     /// Stops the analysis under way.
     pub fn cancel(self) {
-        self.next_generation();
+        self.analysing.cancel();
         self.pool.get_value().cancel_all();
         self.status.set(Status::Idle);
         self.explorer.update(|explorer| {
@@ -149,10 +148,5 @@ impl AppState {
                 *explorer = Explorer::Idle;
             }
         });
-    }
-
-    fn next_generation(self) -> u64 {
-        self.generation.update_value(|generation| *generation += 1);
-        self.generation.get_value()
     }
 }

@@ -3,6 +3,7 @@
 //! (`settings`) and the view kept in the URL and the history (`url`).
 
 mod detail;
+mod latest;
 mod lifecycle;
 mod settings;
 mod url;
@@ -11,6 +12,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+pub use self::latest::Latest;
 use crate::browser::analysis::{Analysis, Progress};
 use crate::browser::pool::Pool;
 use crate::browser::storage;
@@ -91,8 +93,8 @@ pub struct DetailKeys {
 pub struct AppState {
     /// The scan workers.
     pub pool: StoredValue<Pool, LocalStorage>,
-    /// Counts analyses started (and cancels), so a superseded one drops its results.
-    generation: StoredValue<u64>,
+    /// The latest analysis: a superseded (or cancelled) one drops its results.
+    analysing: Latest,
     /// What the page is doing.
     pub status: RwSignal<Status>,
     /// The last finished analysis.
@@ -103,8 +105,8 @@ pub struct AppState {
     pub explorer: RwSignal<Explorer>,
     /// The dimension read on demand, and its cube.
     pub detail: RwSignal<DetailStage, LocalStorage>,
-    /// Counts detail scans started, so a superseded one drops its result.
-    detail_generation: StoredValue<u64>,
+    /// The latest on-demand scan: a superseded one drops its result.
+    reading_detail: Latest,
     /// The tags, cost categories and resources the files offer.
     pub detail_keys: RwSignal<DetailKeys>,
     /// Account names the files carry beside the ids (CUR 2.0, FOCUS).
@@ -162,13 +164,13 @@ impl AppState {
         });
         AppState {
             pool: StoredValue::new_local(pool),
-            generation: StoredValue::new(0),
+            analysing: Latest::new(),
             status: RwSignal::new(Status::Idle),
             analysis,
             cube: RwSignal::new_local(None),
             explorer: RwSignal::new(Explorer::Idle),
             detail: RwSignal::new_local(DetailStage::None),
-            detail_generation: StoredValue::new(0),
+            reading_detail: Latest::new(),
             detail_keys: RwSignal::new(DetailKeys::default()),
             file_account_names: RwSignal::new(AccountNames::new()),
             workspaces,
@@ -182,7 +184,7 @@ impl AppState {
 
     /// Whether no analysis has started (nor been cancelled) on this state yet.
     pub fn untouched(self) -> bool {
-        self.generation.get_value() == 0
+        self.analysing.untouched()
     }
 }
 

@@ -281,6 +281,8 @@ test('WorkshopCUR: Spot usage of no service code counts under EC2 with a note, t
   const note = page.getByTestId('fell-back-note');
   assert.match(await note.textContent(), /1,406 usage rows \(\$31\.51\) have no service code .* counted under their product code: AmazonEC2/);
   const covered = page.getByTestId('covered-note');
+  // Priced once the explorer's cube, which reads the list cost, is there.
+  await page.waitForFunction(() => document.querySelector('[data-testid=covered-note]')?.textContent.includes('$338.02'), null, { timeout: 60_000 });
   assert.match(await covered.textContent(), /8,345 usage rows paid by Reserved Instances or Savings Plans .* they cost \$338\.02/);
   const before = (await totals(page)).undiscounted;
 

@@ -37,11 +37,12 @@ mod vocab;
 // The top floor: a view names a question (answer/) and its exports (export/).
 pub mod view;
 
-pub use answer::report::{CostReport, Covered, FellBack, ServiceCost, Total, cost_report};
+pub use answer::report::{CostReport, Covered, FellBack, ServiceCost, Total, cost_report, priced_by};
 pub use answer::{compare, query, reconcile, search, tags, trend};
 pub use error::{Error, Result, panic_message};
 pub use export::{sql, table};
 pub use fold::cube::{Cube, CubeColumns, LabelMap};
+pub use fold::kernel::COVERED_TYPES;
 pub use fold::sum::CompensatedSum;
 pub use fold::tally::{Cell, CellTotals, Tally};
 pub use read::delivery;

@@ -227,6 +227,9 @@ fn scan(file: &CurFile<BlobSource>, slice: RowSlice, kind: ScanKind, prefetched:
     let mut progress = progress_poster(id);
     let result = match kind {
         ScanKind::Costs => file.scan_prefetched(slice, prefetched, &mut progress).map(|(tally, _)| Reply::Tally(tally)),
+        // The page prices commitment-paid usage from the explorer's cube; a
+        // request for this pass is answered all the same.
+        ScanKind::Covered => file.scan_covered(slice, &mut progress).map(Reply::Tally),
         ScanKind::Explore => {
             let mut part = |cube: Cube| post(id, Reply::CubePart(Box::new(cube.to_columns())), None);
             file.explore_prefetched(slice, prefetched, &mut progress, CUBE_PART_CELLS, &mut part)

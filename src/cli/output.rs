@@ -87,8 +87,16 @@ pub fn table(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
     for sentence in report.fell_back.iter().map(|f| f.sentence(format::money)) {
         writeln!(out, "{sentence}")?;
     }
-    for sentence in report.covered.iter().map(|c| c.sentence(format::money)) {
-        writeln!(out, "{sentence}")?;
+    for covered in &report.covered {
+        let sentence = covered.sentence(format::money);
+        match covered.priced {
+            true => writeln!(out, "{sentence}")?,
+            false => writeln!(
+                out,
+                "{} (--covered-at-list reads their on-demand price and counts it).",
+                sentence.trim_end_matches('.')
+            )?,
+        }
     }
     Ok(())
 }

@@ -112,7 +112,13 @@ pub fn analyse(options: &CostsOptions) -> Result<Analysis, Failure> {
     };
     let opened = Opened::new(&options.paths)?;
     let mut tally = Tally::default();
-    opened.scan(|file, _, slice| file.scan(slice, &mut |_| {}), |part| tally.merge(part))?;
+    // The list cost (the on-demand price of usage a commitment paid) is read
+    // only when it is counted: reading it made 10M rows' costs 1.6x slower.
+    if options.usage.covered_at_list() {
+        opened.scan(|file, _, slice| file.scan_covered(slice, &mut |_| {}), |part| tally.merge(part))?;
+    } else {
+        opened.scan(|file, _, slice| file.scan(slice, &mut |_| {}), |part| tally.merge(part))?;
+    }
     let files = &opened.files;
 
     let usage = &options.usage;

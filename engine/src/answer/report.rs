@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fold::cube::Cube;
 use crate::fold::kernel::COVERED_TYPES;
 use crate::fold::sum::CompensatedSum;
-use crate::fold::tally::Tally;
+use crate::fold::tally::{CellKey, Tally};
 use crate::schema::catalogue::ASSUMED_CURRENCY;
 use crate::settings::discounts::Discounts;
 use crate::settings::usage::UsageRule;
+use crate::vocab::dimension::{Dimension, Measure};
 
 /// The figures of the costs page and of `ducks costs --json`.
 ///
@@ -60,6 +62,10 @@ pub struct Covered {
     pub unpriced: u64,
     /// Whether the costs page counts them (at their on-demand price).
     pub counted: bool,
+    /// Whether their on-demand price was looked for (the costs scan alone does
+    /// not read it: the explorer's cube does, and the command line's covered scan).
+    #[serde(default)]
+    pub priced: bool,
 }
 
 /// Counted rows named by their product code, in one currency.
@@ -120,6 +126,11 @@ impl Covered {
             n if n == self.rows => " (the files give them no on-demand price)".to_owned(),
             n => format!(" ({} of them have no on-demand price)", crate::vocab::format::count(n)),
         };
+        if !self.priced {
+            return format!(
+                "{rows} usage rows paid by Reserved Instances or Savings Plans carry no unblended cost and are not in “undiscounted”."
+            );
+        }
         if self.counted {
             format!(
                 "{rows} usage rows paid by Reserved Instances or Savings Plans are counted at their public on-demand price, {}{unpriced}.",
@@ -160,6 +171,35 @@ impl CostReport {
     }
 }
 
+/// `tally` with the list cost of usage a commitment paid taken from the
+/// explorer's `cube`, which reads it (the costs scan does not: it made the
+/// costs page's first figures slower for a note beside them). A cell whose
+/// list cost adds up to 0 has no price.
+pub fn priced_by(tally: &Tally, cube: &Cube) -> Tally {
+    let slot = |dimension: Dimension| dimension.slot().unwrap_or_default();
+    let (kind, service, currency) =
+        (slot(Dimension::LineItemType), slot(Dimension::Service), slot(Dimension::Currency));
+    let mut sums: BTreeMap<[&str; 3], (u64, CompensatedSum)> = BTreeMap::new();
+    for i in 0..cube.len() {
+        let cell = cube.at(i);
+        let label = |slot: usize| cube.labels(slot)[cell.labels[slot] as usize].as_str();
+        if !COVERED_TYPES.contains(&label(kind)) {
+            continue;
+        }
+        let sum = sums.entry([label(kind), label(service), label(currency)]).or_default();
+        sum.0 += cell.rows;
+        sum.1.merge(cube.sum(i, Measure::List));
+    }
+    let mut priced = tally.clone();
+    for ([line_item_type, service, currency], (rows, sum)) in sums {
+        if sum.value() != 0.0 {
+            priced.set_list(CellKey { line_item_type, service, currency }, rows, sum);
+        }
+    }
+    priced.priced = true;
+    priced
+}
+
 /// Computes the report of `files` files whose tallies were merged into `tally`.
 pub fn cost_report(tally: &Tally, files: usize, discounts: &Discounts, usage: &UsageRule) -> CostReport {
     // Per (currency, service): the sum and the rows in it.
@@ -175,6 +215,7 @@ pub fn cost_report(tally: &Tally, files: usize, discounts: &Discounts, usage: &U
                 on_demand: 0.0,
                 unpriced: 0,
                 counted: usage.covered_at_list(),
+                priced: tally.priced,
             });
             entry.rows += cell.rows;
             entry.on_demand += cell.list_cost.value();
@@ -434,7 +475,12 @@ mod tests {
         let mut covered = CellTotals { rows: 4, list_rows: 3, ..CellTotals::default() };
         covered.list_cost.add(30.0);
         tally.add(CellKey { line_item_type: "DiscountedUsage", service: "AmazonEC2", currency: "USD" }, &covered);
+        let unpriced = cost_report(&tally, 1, &Discounts::default(), &UsageRule::default());
+        assert!(!unpriced.covered[0].priced);
+        assert!(unpriced.covered[0].sentence(crate::vocab::format::money).ends_with("are not in “undiscounted”."));
+        tally.priced = true;
         let tally: Tally = serde_json::from_str(&serde_json::to_string(&tally).unwrap()).unwrap();
+        assert!(tally.priced, "it travels");
 
         let report = cost_report(&tally, 1, &Discounts::default(), &UsageRule::default());
         assert_eq!(report.total.as_ref().unwrap().undiscounted, 20.0, "the brief's rule stays the default");

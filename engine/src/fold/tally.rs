@@ -90,12 +90,15 @@ pub struct Tally {
     /// The part of `cells` whose rows had no service code and were named by
     /// their product code (so the original service's rule can leave them out).
     fell_back: HashMap<(String, String, String), CellTotals>,
+    /// Whether the list cost of usage a commitment paid was looked for (a
+    /// covered scan, or the explorer's cube); a plain costs scan does not read it.
+    pub priced: bool,
 }
 
 impl Tally {
     /// An empty tally of `rows` scanned rows; cells come with [`Tally::add`].
     pub fn new(rows: u64) -> Tally {
-        Tally { rows, cells: HashMap::new(), names: BTreeMap::new(), fell_back: HashMap::new() }
+        Tally { rows, cells: HashMap::new(), names: BTreeMap::new(), fell_back: HashMap::new(), priced: false }
     }
 
     /// Records the display name of `service` seen in some rows (`None`: several
@@ -134,6 +137,16 @@ impl Tally {
         self.fell_back.entry(owned).or_default().merge(totals);
     }
 
+    /// Sets the list cost of the cell `key` (if the tally has it): `rows` of
+    /// its rows priced, at `sum` in all.
+    pub fn set_list(&mut self, key: CellKey<'_>, rows: u64, sum: CompensatedSum) {
+        let owned = (key.line_item_type.to_owned(), key.service.to_owned(), key.currency.to_owned());
+        if let Some(cell) = self.cells.get_mut(&owned) {
+            cell.list_rows = rows.min(cell.rows);
+            cell.list_cost = sum;
+        }
+    }
+
     /// The rows named by their product code, per cell (each also in [`cells`](Self::cells)).
     pub fn fell_back(&self) -> impl Iterator<Item = (CellKey<'_>, &CellTotals)> {
         self.fell_back.iter().map(|((line_item_type, service, currency), totals)| {
@@ -144,6 +157,7 @@ impl Tally {
     /// Folds another tally into this one.
     pub fn merge(&mut self, other: &Tally) {
         self.rows += other.rows;
+        self.priced |= other.priced;
         for (key, totals) in other.cells() {
             self.add(key, totals);
         }
@@ -192,6 +206,8 @@ struct TallyWire {
     names: BTreeMap<String, Option<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     fell_back: Vec<Cell>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    priced: bool,
 }
 
 impl From<TallyWire> for Tally {
@@ -201,6 +217,7 @@ impl From<TallyWire> for Tally {
             cells: HashMap::with_capacity(wire.cells.len()),
             names: wire.names,
             fell_back: HashMap::new(),
+            priced: wire.priced,
         };
         for cell in wire.cells {
             tally.add(cell.key(), &cell.totals);
@@ -235,6 +252,7 @@ impl From<Tally> for TallyWire {
             cells: listed(tally.cells),
             names: tally.names,
             fell_back: listed(tally.fell_back),
+            priced: tally.priced,
         }
     }
 }

@@ -116,6 +116,15 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         Ok(tally)
     }
 
+    /// [`scan_all`](Self::scan_all) with [`scan_covered`](Self::scan_covered).
+    pub fn scan_all_covered(&self, workers: usize) -> Result<Tally> {
+        let mut tally = Tally::default();
+        for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
+            tally.merge(&self.scan_covered(piece.slice, &mut |_| {})?);
+        }
+        Ok(tally)
+    }
+
     /// The whole file's explorer cube, as [`scan_all`](Self::scan_all) reads its tally.
     pub fn explore_all(&self, workers: usize) -> Result<Cube> {
         let mut cube = Cube::default();
@@ -143,6 +152,17 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         let mut kernel = Kernel::default();
         let stats = self.read(slice, ScanKind::Costs, prefetched, progress, &mut |batch| kernel.add(batch))?;
         Ok((kernel.finish(), stats))
+    }
+
+    /// [`scan`](Self::scan), with the list cost of usage a commitment paid (the
+    /// command line's scan when that usage is counted at its on-demand price):
+    /// the tally is [`priced`](Tally::priced).
+    pub fn scan_covered(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Tally> {
+        let mut kernel = Kernel::default();
+        self.read(slice, ScanKind::Covered, Vec::new(), progress, &mut |batch| kernel.add(batch))?;
+        let mut tally = kernel.finish();
+        tally.priced = true;
+        Ok(tally)
     }
 
     /// Scans one slice for the explorer. The cube grows with the distinct labels

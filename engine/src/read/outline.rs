@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::read::sniff::Container;
-use crate::schema::catalogue::Field;
+use crate::schema::catalogue::{COSTS_FIELDS, Field};
 use crate::schema::columns::{Column, CurColumns, OptionalColumns};
 use crate::schema::detail::Detail;
 use crate::vocab::dimension::Dimension;
@@ -179,6 +179,21 @@ pub(crate) fn detail_reads(field: Field, dated: bool, labels: &[Dimension]) -> b
 pub enum ScanKind {
     /// Per (line item type, service, currency) sums of the cost: the costs page.
     Costs,
+    /// The costs, with the list cost of usage a commitment paid: the command
+    /// line's scan when that usage counts at its on-demand price (the page
+    /// takes the price from the explorer's cube).
+    Covered,
     /// The explorer's [`Cube`]: more columns, more measures.
     Explore,
+}
+
+impl ScanKind {
+    /// Whether this scan reads the optional column of `field`.
+    pub fn reads(self, field: Field) -> bool {
+        match self {
+            ScanKind::Costs => COSTS_FIELDS.contains(&field),
+            ScanKind::Covered => COSTS_FIELDS.contains(&field) || field == Field::ListCost,
+            ScanKind::Explore => field.explored(),
+        }
+    }
 }

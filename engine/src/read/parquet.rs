@@ -34,7 +34,7 @@ use crate::read::parquet_checks::{
     check_column_types, check_envelope, check_row_groups, detail_leaves, flat_leaf, usable_optional_columns,
 };
 use crate::read::source::{FooterSource, ReadStats, ScanSource};
-use crate::schema::catalogue::{COSTS_FIELDS, Field, Holds};
+use crate::schema::catalogue::{Field, Holds};
 use crate::schema::columns::{self, Column};
 
 /// Rows decoded per batch: large enough that per-batch work (dictionary mapping)
@@ -109,6 +109,7 @@ pub(crate) struct ParquetFile<R: ChunkReader> {
     metadata: Arc<ParquetMetaData>,
     outline: Outline,
     costs: Projection,
+    covered: Projection,
     explore: Projection,
     /// The metadata and the arrow schema (text columns asked for as dictionaries)
     /// every scan starts from.
@@ -164,15 +165,17 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
         let mut notes = columns::notes(&columns, &optional);
         notes.extend(refused);
         let present: Vec<(Field, Column)> = optional.present().map(|(f, c)| (f, c.clone())).collect();
-        let costs_columns = present.iter().filter(|(field, _)| COSTS_FIELDS.contains(field)).cloned().collect();
-        let costs = Projection::new(&schema, required.clone(), costs_columns, None)?;
-        let explored = present.into_iter().filter(|(field, _)| field.explored()).collect();
-        let explore = Projection::new(&schema, required, explored, None)?;
+        let projection = |kind: ScanKind| {
+            let read = present.iter().filter(|(field, _)| kind.reads(*field)).cloned().collect();
+            Projection::new(&schema, required.clone(), read, None)
+        };
+        let (costs, covered, explore) =
+            (projection(ScanKind::Costs)?, projection(ScanKind::Covered)?, projection(ScanKind::Explore)?);
 
         let metadata = Arc::new(metadata);
         // Every text column either scan reads comes as dictionary keys (the service's
         // name too, which only the costs scan reads).
-        let options = ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &[&costs, &explore])?);
+        let options = ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &[&costs, &covered, &explore])?);
         let arrow_metadata = ArrowReaderMetadata::try_new(Arc::clone(&metadata), options)?;
 
         let row_groups = metadata
@@ -199,6 +202,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             metadata,
             outline,
             costs,
+            covered,
             explore,
             arrow_metadata,
             data_end: footer_start,
@@ -208,6 +212,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
     fn projection(&self, kind: ScanKind) -> &Projection {
         match kind {
             ScanKind::Costs => &self.costs,
+            ScanKind::Covered => &self.covered,
             ScanKind::Explore => &self.explore,
         }
     }
@@ -335,7 +340,7 @@ impl<R: ChunkReader + 'static> Format for ParquetFile<R> {
         let rows = group.num_rows().max(1) as u64;
         let reach = (slice.first_row + slice.rows).min(rows);
         let mut budget = match kind {
-            ScanKind::Costs => MAX_PREFETCH,
+            ScanKind::Costs | ScanKind::Covered => MAX_PREFETCH,
             ScanKind::Explore => MAX_EXPLORE_PREFETCH,
         };
         self.projection(kind)

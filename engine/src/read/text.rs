@@ -27,7 +27,7 @@ use crate::read::keyed::KeyCache;
 use crate::read::outline::{Delivery, Outline, RowSlice, ScanKind};
 use crate::read::sniff::{Container, is_text};
 use crate::read::source::ReadStats;
-use crate::schema::catalogue::{COSTS_FIELDS, Field, Holds};
+use crate::schema::catalogue::{Field, Holds};
 use crate::schema::columns::{self, Column, CurFormat};
 
 /// Bytes fetched from the file at a time (one `FileReaderSync` read in the browser).
@@ -47,6 +47,7 @@ pub(crate) struct TextFile<R> {
     entry: usize,
     outline: Outline,
     costs: Projection,
+    covered: Projection,
     explore: Projection,
 }
 
@@ -92,8 +93,11 @@ impl<R: ChunkReader> TextFile<R> {
                 .collect(),
             detail: None,
         };
-        let costs = fields(&|field| COSTS_FIELDS.contains(&field));
-        let explore = fields(&Field::explored);
+        let (costs, covered, explore) = (
+            fields(&|field| ScanKind::Costs.reads(field)),
+            fields(&|field| ScanKind::Covered.reads(field)),
+            fields(&|field| ScanKind::Explore.reads(field)),
+        );
         let outline = Outline {
             delivery: Delivery::Csv(container),
             notes: columns::notes(&found, &optional),
@@ -105,7 +109,7 @@ impl<R: ChunkReader> TextFile<R> {
             bytes: reader.len(),
             columns: found,
         };
-        Ok(TextFile { reader, container, entry, outline, costs, explore })
+        Ok(TextFile { reader, container, entry, outline, costs, covered, explore })
     }
 
     fn read_fields(
@@ -186,6 +190,7 @@ impl<R: ChunkReader> Format for TextFile<R> {
     ) -> Result<ReadStats> {
         let projection = match kind {
             ScanKind::Costs => &self.costs,
+            ScanKind::Covered => &self.covered,
             ScanKind::Explore => &self.explore,
         };
         self.read_fields(slice, projection, progress, fold)

@@ -26,11 +26,15 @@ pub fn LeftOut() -> impl IntoView {
             fell_back.iter().map(|f| (f.currency.clone(), f.rows, f.cost, f.sentence(money))).collect::<Vec<_>>()
         })
     };
+    // Counting at a price is offered once the price is known (the explorer's
+    // cube brings it a moment after the costs).
+    let priced = move || state.report.with(|r| r.as_ref().is_some_and(|r| r.covered.iter().all(|c| c.priced)));
     view! {
         <section class="left-out" data-testid="left-out" aria-label="What the figures leave out">
             <Note
                 testid="covered-note"
                 choice="covered-at-list"
+                choosable=Signal::derive(priced)
                 sentences=Signal::derive(covered)
                 label=" Count it in “undiscounted” at its public on-demand price"
                 chosen=UsageRule::covered_at_list
@@ -39,6 +43,7 @@ pub fn LeftOut() -> impl IntoView {
             <Note
                 testid="fell-back-note"
                 choice="service-code-only"
+                choosable=Signal::derive(|| true)
                 sentences=Signal::derive(fell_back)
                 label=" The original service's rule: count them as “(none)”"
                 chosen=UsageRule::service_code_only
@@ -54,6 +59,7 @@ pub fn LeftOut() -> impl IntoView {
 fn Note(
     testid: &'static str,
     choice: &'static str,
+    choosable: Signal<bool>,
     sentences: Signal<Vec<(String, u64, f64, String)>>,
     label: &'static str,
     chosen: fn(&UsageRule) -> bool,
@@ -72,15 +78,17 @@ fn Note(
                             <p data-currency=currency data-rows=rows data-amount=amount.to_string()>{sentence}</p>
                         })
                         .collect_view()}
-                    <label class="left-out__choice">
-                        <input
-                            type="checkbox"
-                            data-testid=choice
-                            prop:checked=move || chosen(&usage())
-                            on:change=move |event| state.set_usage(choose(&usage(), event_target_checked(&event)))
-                        />
-                        {label}
-                    </label>
+                    <Show when=move || choosable.get()>
+                        <label class="left-out__choice">
+                            <input
+                                type="checkbox"
+                                data-testid=choice
+                                prop:checked=move || chosen(&usage())
+                                on:change=move |event| state.set_usage(choose(&usage(), event_target_checked(&event)))
+                            />
+                            {label}
+                        </label>
+                    </Show>
                 </div>
             }
         })

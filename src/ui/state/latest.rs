@@ -17,7 +17,7 @@ impl Latest {
 
     /// Starts a run, which makes every earlier one stale; the check tells
     /// whether this run is still the latest.
-    pub fn start(self) -> impl Fn() -> bool + Clone + Copy + 'static {
+    pub fn start(self) -> impl Fn() -> bool + Copy + 'static {
         self.0.update_value(|ticket| *ticket += 1);
         let mine = self.0.get_value();
         move || self.0.get_value() == mine

@@ -18,7 +18,7 @@ use crate::browser::pool::Pool;
 use crate::browser::storage;
 use crate::engine::tags::KeyShare;
 use crate::engine::view::View;
-use crate::engine::{AccountNames, CostReport, Cube, Detail, DetailScan, Workspaces, cost_report};
+use crate::engine::{AccountNames, CostReport, Cube, Detail, DetailScan, Tally, Workspaces, cost_report, priced_by};
 
 /// What the page is doing.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,14 +152,21 @@ impl AppState {
         let analysis: RwSignal<Option<Rc<Analysis>>, LocalStorage> = RwSignal::new_local(None);
         let workspaces = RwSignal::new(workspaces);
         let view = RwSignal::new(view);
+        let cube: RwSignal<Option<Rc<Cube>>, LocalStorage> = RwSignal::new_local(None);
+        // The costs scan leaves out the list cost (the on-demand price of usage a
+        // commitment paid): the explorer's cube brings it, once it is read.
+        let priced: Memo<Option<Tally>> = Memo::new(move |_| {
+            analysis.with(|a| {
+                let a = a.as_ref()?;
+                Some(cube.with(|c| c.as_ref().map_or_else(|| a.tally.clone(), |cube| priced_by(&a.tally, cube))))
+            })
+        });
         let report = Memo::new(move |_| {
-            analysis.with(|analysis| {
-                let analysis = analysis.as_ref().filter(|a| a.files_used() > 0)?;
-                let usage = view.with(|v| v.usage.clone());
-                Some(
-                    workspaces
-                        .with(|w| cost_report(&analysis.tally, analysis.files_used(), &w.current().discounts, &usage)),
-                )
+            let files = analysis.with(|a| a.as_ref().map_or(0, |a| a.files_used()));
+            let usage = view.with(|v| v.usage.clone());
+            priced.with(|tally| {
+                let tally = tally.as_ref().filter(|_| files > 0)?;
+                Some(workspaces.with(|w| cost_report(tally, files, &w.current().discounts, &usage)))
             })
         });
         AppState {
@@ -167,7 +174,7 @@ impl AppState {
             analysing: Latest::new(),
             status: RwSignal::new(Status::Idle),
             analysis,
-            cube: RwSignal::new_local(None),
+            cube,
             explorer: RwSignal::new(Explorer::Idle),
             detail: RwSignal::new_local(DetailStage::None),
             reading_detail: Latest::new(),

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::state::{AppState, Status};
-use crate::browser::analysis::{Analysis, FileOutcome};
+use crate::browser::analysis::{Analysis, Explored, FileExplored, FileOutcome};
 use crate::browser::output;
 use crate::browser::pool::Startup;
 use crate::engine::{Delivery, Discounts, Outline, Tally, UsageRule, cost_report, format};
@@ -26,7 +26,8 @@ pub fn Diagnostics() -> impl IntoView {
         state.analysis.with(|a| {
             a.as_ref().map(|a| {
                 let pool = state.pool.get_value();
-                let mut text = text_report(a, &usage, pool.size(), memory);
+                let explored = state.explored.get();
+                let mut text = text_report(a, &explored, &usage, pool.size(), memory);
                 text.insert_str(
                     text.find('\n').map_or(0, |end| end + 1),
                     &startup_line(&pool.startup(), state.warmed_up.get()),
@@ -73,7 +74,14 @@ pub fn Diagnostics() -> impl IntoView {
             {move || {
                 state.analysis.get().map(|analysis| {
                     let usage = state.view.with(|v| v.usage.clone());
-                    analysis.files.iter().map(|file| file_card(file, &usage)).collect_view()
+                    let explored = state.explored.get();
+                    let none = FileExplored::default();
+                    analysis
+                        .files
+                        .iter()
+                        .enumerate()
+                        .map(|(i, file)| file_card(file, explored.files.get(i).unwrap_or(&none), &usage))
+                        .collect_view()
                 })
             }}
             <pre class="diagnostics__text" data-testid="diagnostics-text" tabindex="0">{report}</pre>
@@ -81,7 +89,7 @@ pub fn Diagnostics() -> impl IntoView {
     }
 }
 
-fn file_card(file: &FileOutcome, usage: &UsageRule) -> impl IntoView + use<> {
+fn file_card(file: &FileOutcome, explored: &FileExplored, usage: &UsageRule) -> impl IntoView + use<> {
     let (usage_rows, nulls) = file
         .tally
         .cells()
@@ -112,7 +120,7 @@ fn file_card(file: &FileOutcome, usage: &UsageRule) -> impl IntoView + use<> {
                         "{:.0} ms footer, {:.0} ms costs{}",
                         timing.open,
                         timing.costs,
-                        timing.explore.map(|ms| format!(", {ms:.0} ms explorer")).unwrap_or_default()
+                        explored.ms.map(|ms| format!(", {ms:.0} ms explorer")).unwrap_or_default()
                     ),
                 ),
                 ("Notes", {
@@ -122,7 +130,7 @@ fn file_card(file: &FileOutcome, usage: &UsageRule) -> impl IntoView + use<> {
             ]
         }
     };
-    let explore_problem = file.explore_problem.clone();
+    let explore_problem = explored.problem.clone();
     view! {
         <section class="diagnostics__file" data-testid="diagnostics-file">
             <h3 class="diagnostics__name">{file.name.clone()} <span class="diagnostics__size">{format!(" {} bytes", format::count(file.bytes))}</span></h3>
@@ -166,7 +174,7 @@ fn startup_line(startup: &Startup, warmed_up: Option<f64>) -> String {
 }
 
 /// The panel as plain text.
-fn text_report(analysis: &Analysis, usage: &UsageRule, workers: usize, memory: u64) -> String {
+fn text_report(analysis: &Analysis, explored: &Explored, usage: &UsageRule, workers: usize, memory: u64) -> String {
     let mut out = format!(
         "ducks {} · {} files · {} workers · largest worker memory {} MB · usage types: {}\n",
         env!("CARGO_PKG_VERSION"),
@@ -175,7 +183,7 @@ fn text_report(analysis: &Analysis, usage: &UsageRule, workers: usize, memory: u
         memory / (1 << 20),
         if usage.is_everything() { "all".to_owned() } else { usage.types().collect::<Vec<_>>().join(", ") },
     );
-    for file in &analysis.files {
+    for (index, file) in analysis.files.iter().enumerate() {
         out.push_str(&format!("\n{} ({} bytes)\n", file.name, file.bytes));
         match &file.result {
             Err(problem) => out.push_str(&format!("  refused: {problem}\n")),
@@ -193,12 +201,12 @@ fn text_report(analysis: &Analysis, usage: &UsageRule, workers: usize, memory: u
                     outline.optional.present().map(|(_, c)| c.name.as_str()).collect::<Vec<_>>().join(", "),
                     file.timing.open,
                     file.timing.costs,
-                    file.timing.explore.map(|ms| format!(", {ms:.0} ms explorer")).unwrap_or_default(),
+                    explored.files.get(index).and_then(|f| f.ms).map(|ms| format!(", {ms:.0} ms explorer")).unwrap_or_default(),
                 ));
                 for note in file_notes(outline, &file.tally, usage) {
                     out.push_str(&format!("  note: {note}\n"));
                 }
-                if let Some(problem) = &file.explore_problem {
+                if let Some(problem) = explored.files.get(index).and_then(|f| f.problem.as_ref()) {
                     out.push_str(&format!("  explorer: {problem}\n"));
                 }
             }

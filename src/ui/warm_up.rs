@@ -36,8 +36,8 @@ pub fn start(page: AppState) {
         let Some(file) = warm_up::file() else { return };
         let idle = move || page.untouched();
         let files = vec![Chosen { name: warm_up::NAME.to_owned(), blob: file.into() }];
-        let Ok(mut analysis) = analyse(&pool, files, Rc::new(|_| {}), idle).await else { return };
-        let cube = explore(&pool, &mut analysis, Rc::new(|_| {}), idle).await.ok();
+        let Ok(analysis) = analyse(&pool, files, Rc::new(|_| {}), idle).await else { return };
+        let cube = explore(&pool, &analysis, Rc::new(|_| {}), idle).await.ok().map(|(cube, _)| cube);
         if idle() {
             render(&pool, Rc::new(analysis), cube.map(Rc::new)).await;
             page.warmed_up.set(Some(now()));

@@ -15,29 +15,65 @@ use crate::browser::pool::{Done, Pool};
 use crate::browser::protocol::{Reply, Request};
 use crate::engine::{Column, Cube, CubeColumns, DetailScan, Piece, ScanKind};
 
+/// What the explorer's scan learned of each file of the analysis (its time,
+/// any failure), kept beside the analysis, which it leaves as it was.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Explored {
+    /// Per file of the analysis, in order.
+    pub files: Vec<FileExplored>,
+}
+
+/// One file's explorer scan.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileExplored {
+    /// Worker milliseconds, where it was scanned.
+    pub ms: Option<f64>,
+    /// Why the explorer could not read it, if it could not.
+    pub problem: Option<String>,
+}
+
+impl Explored {
+    /// Why the explorer left out files the costs page used: one sentence each.
+    pub fn problems(&self, analysis: &Analysis) -> Vec<String> {
+        analysis
+            .files
+            .iter()
+            .zip(&self.files)
+            .filter(|(file, _)| file.result.is_ok())
+            .filter_map(|(file, explored)| Some(format!("{}: {}", file.name, explored.problem.as_ref()?)))
+            .collect()
+    }
+
+    /// Whether the explorer read file `index` (on-demand scans read only those).
+    pub fn read(&self, analysis: &Analysis, index: usize) -> bool {
+        analysis.files.get(index).is_some_and(|f| f.result.is_ok())
+            && self.files.get(index).is_none_or(|f| f.problem.is_none())
+    }
+}
+
 /// Builds the explorer's cube of the files `analysis` used, by a second scan of
-/// its pieces; records each file's explorer time (and any failure) in `analysis`.
+/// its pieces, and what it learned of each file (its time, any failure).
 ///
 /// Workers send a piece's cube in parts as it grows (so a worker holds one part
 /// at a time), and each part is merged into its file's cube as it arrives and
 /// then dropped. A file whose piece fails is left out of the cube whole.
 pub async fn explore(
     pool: &Pool,
-    analysis: &mut Analysis,
+    analysis: &Analysis,
     on_progress: Rc<dyn Fn(Progress)>,
     wanted: impl Fn() -> bool,
-) -> Result<Cube, Stopped> {
+) -> Result<(Cube, Explored), Stopped> {
     let request = |piece: &Piece| Request::Scan(piece.slice, ScanKind::Explore);
     let (scanned, _) = scan_cubes(pool, analysis, request, on_progress, &wanted, usize::MAX).await?;
     let mut good = Vec::new();
-    for (outcome, (cube, (problem, time))) in analysis.files.iter_mut().zip(scanned) {
-        outcome.timing.explore = time;
-        outcome.explore_problem = problem;
-        if outcome.result.is_ok() && outcome.explore_problem.is_none() {
+    let mut files = Vec::new();
+    for (outcome, (cube, (problem, ms))) in analysis.files.iter().zip(scanned) {
+        if outcome.result.is_ok() && problem.is_none() {
             good.push(cube);
         }
+        files.push(FileExplored { ms, problem });
     }
-    merge_files(good, &wanted).await
+    Ok((merge_files(good, &wanted).await?, Explored { files }))
 }
 
 /// What an on-demand scan gave.
@@ -52,12 +88,13 @@ pub struct DetailCube {
 
 /// The explorer's cube with its [`Detail`](crate::engine::Dimension::Detail)
 /// slot read on demand from each file's column `columns[file]` (none: the
-/// file lacks it), the rest as `scan` says: the same pieces scanned again with
-/// that column too. Beyond `max_cells` cells the parts are no longer merged
-/// (the page's memory stays bounded) and the result says it grew too large.
+/// file lacks it; a file the explorer left out, `explored`, is left out here
+/// too), the rest as `scan` says: the same pieces scanned again with that
+/// column too. Beyond `max_cells` cells the parts are no longer merged (the
+/// page's memory stays bounded) and the result says it grew too large.
 pub async fn explore_detail(
     pool: &Pool,
-    analysis: &Analysis,
+    (analysis, explored): (&Analysis, &Explored),
     columns: Vec<Option<Column>>,
     scan: DetailScan,
     max_cells: usize,
@@ -71,11 +108,11 @@ pub async fn explore_detail(
     }
     let mut good = Vec::new();
     let mut problems = Vec::new();
-    for (outcome, (cube, (problem, _))) in analysis.files.iter().zip(scanned) {
+    for (index, (outcome, (cube, (problem, _)))) in analysis.files.iter().zip(scanned).enumerate() {
         match problem {
             Some(problem) if outcome.result.is_ok() => problems.push(format!("{}: {problem}", outcome.name)),
             Some(_) => {}
-            None if outcome.result.is_ok() && outcome.explore_problem.is_none() => good.push(cube),
+            None if explored.read(analysis, index) => good.push(cube),
             None => {}
         }
     }

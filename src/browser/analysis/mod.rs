@@ -13,7 +13,7 @@
 mod explore;
 mod pieces;
 
-pub use explore::{DetailCube, explore, explore_detail};
+pub use explore::{DetailCube, Explored, FileExplored, explore, explore_detail};
 use pieces::{failure, scan_pieces};
 
 use std::cell::Cell;
@@ -34,8 +34,6 @@ pub struct Timing {
     pub open: f64,
     /// The costs scan (reading ahead and decoding), over all pieces.
     pub costs: f64,
-    /// The explorer scan, once it has run.
-    pub explore: Option<f64>,
 }
 
 /// What happened to one file.
@@ -51,8 +49,6 @@ pub struct FileOutcome {
     pub tally: Tally,
     /// Where the time went.
     pub timing: Timing,
-    /// Why the explorer could not read it, if it could not.
-    pub explore_problem: Option<String>,
 }
 
 /// The result of an analysis.
@@ -76,15 +72,6 @@ impl Analysis {
     /// The files as they were chosen, in order.
     pub fn chosen(&self) -> &[Chosen] {
         &self.chosen
-    }
-
-    /// Why the explorer left out files the costs page used: one sentence each.
-    pub fn explore_problems(&self) -> Vec<String> {
-        self.files
-            .iter()
-            .filter(|file| file.result.is_ok())
-            .filter_map(|file| Some(format!("{}: {}", file.name, file.explore_problem.as_ref()?)))
-            .collect()
     }
 
     /// The outlines of the files used.
@@ -165,7 +152,6 @@ pub async fn analyse(
             result,
             tally: Tally::default(),
             timing: Timing { open, ..Timing::default() },
-            explore_problem: None,
         });
     }
 

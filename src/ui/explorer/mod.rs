@@ -131,7 +131,9 @@ fn Ready() -> impl IntoView {
     };
     // Files the costs page used but the explorer could not read make its totals smaller: say so here.
     let left_out = move || {
-        let problems = state.analysis.with(|a| a.as_ref().map(|a| a.explore_problems()).unwrap_or_default());
+        let problems = state
+            .analysis
+            .with(|a| a.as_ref().map(|a| state.explored.with(|explored| explored.problems(a))).unwrap_or_default());
         (!problems.is_empty()).then(|| {
             view! {
                 <div class="status__text--error" role="alert" data-testid="explorer-problems">

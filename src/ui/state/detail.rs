@@ -124,7 +124,9 @@ impl AppState {
         let pool = self.pool.get_value();
         let max_cells = if detail == Some(Detail::Resource) { MAX_RESOURCE_CELLS } else { MAX_DETAIL_CELLS };
         spawn_local(async move {
-            let read = explore_detail(&pool, &analysis, columns, needed.clone(), max_cells, on_progress, wanted);
+            let explored = self.explored.get_untracked();
+            let read =
+                explore_detail(&pool, (&analysis, &explored), columns, needed.clone(), max_cells, on_progress, wanted);
             match read.await {
                 Ok(found) if wanted() => {
                     if found.too_large {
@@ -173,6 +175,8 @@ impl AppState {
     /// (CUR 2.0, FOCUS), with the share of cost each key covers; then the
     /// accounts' names, where the files carry them.
     pub(super) async fn find_detail_keys(self, pool: &Pool, analysis: &Analysis, wanted: impl Fn() -> bool) {
+        let explored = self.explored.get_untracked();
+        let files = (analysis, &*explored);
         let outlines: Vec<Option<&Outline>> = analysis.files.iter().map(|f| f.result.as_ref().ok()).collect();
         // Each key once, however many files (months) name it.
         let named = |kind: &Detail| -> Vec<KeyShare> {
@@ -195,7 +199,7 @@ impl AppState {
                 continue;
             };
             let usage = self.view.with_untracked(|v| v.usage.clone());
-            let census = explore_detail(pool, analysis, columns, census(), MAX_DETAIL_CELLS, Rc::new(|_| {}), &wanted);
+            let census = explore_detail(pool, files, columns, census(), MAX_DETAIL_CELLS, Rc::new(|_| {}), &wanted);
             let Ok(census) = census.await else { return };
             if !wanted() {
                 return;
@@ -213,7 +217,7 @@ impl AppState {
         let columns: Vec<Option<Column>> = outlines.iter().map(|o| o.and_then(Outline::account_name_column)).collect();
         if columns.iter().any(Option::is_some)
             && let Ok(found) =
-                explore_detail(pool, analysis, columns, names(), MAX_DETAIL_CELLS, Rc::new(|_| {}), &wanted).await
+                explore_detail(pool, files, columns, names(), MAX_DETAIL_CELLS, Rc::new(|_| {}), &wanted).await
             && wanted()
         {
             self.file_account_names.set(names_beside(&found.cube, Dimension::Account));

@@ -39,7 +39,7 @@ impl AppState {
         spawn_local(async move {
             match analyse(&pool, files, on_progress, wanted).await {
                 Ok(analysis) if wanted() => {
-                    self.show(analysis.clone(), started);
+                    let analysis = self.show(analysis, started);
                     self.build_explorer(pool, analysis, wanted).await;
                 }
                 Ok(_) => {}
@@ -73,7 +73,9 @@ impl AppState {
         self.analyse(Picked { files, skipped: Vec::new() }, started);
     }
 
-    fn show(self, analysis: Analysis, started: f64) {
+    /// Shows the costs of `analysis`, set once here (the explorer's scan keeps
+    /// what it learns beside it); returns it for the explorer's scan.
+    fn show(self, analysis: Analysis, started: f64) -> Rc<Analysis> {
         let used = analysis.files_used();
         let rows = analysis.tally.rows;
         let names: Vec<String> = analysis.files.iter().map(|f| f.name.clone()).collect();
@@ -86,11 +88,13 @@ impl AppState {
             analysis.files.iter().filter(|f| f.result.is_ok()).map(|f| f.name.clone()).collect();
         self.view.update(|view| view.files = used_names);
         self.cube.set(None);
+        self.explored.set(Rc::default());
         self.reset_detail();
-        self.analysis.set(Some(Rc::new(analysis)));
+        let analysis = Rc::new(analysis);
+        self.analysis.set(Some(Rc::clone(&analysis)));
         if used == 0 {
             self.status.set(Status::Error("None of the files could be used; see why below.".into()));
-            return;
+            return analysis;
         }
         // Measured once the browser has painted the figures, not when they were computed.
         let status = self.status;
@@ -99,23 +103,23 @@ impl AppState {
             let ms = now() - started;
             status.set(Status::Done { ms, files: used, rows, worker_memory });
         });
+        analysis
     }
 
     /// The second scan, for the explorer, while the costs page is shown.
-    async fn build_explorer(self, pool: Pool, mut analysis: Analysis, wanted: impl Fn() -> bool) {
+    async fn build_explorer(self, pool: Pool, analysis: Rc<Analysis>, wanted: impl Fn() -> bool) {
         if analysis.files_used() == 0 {
             return;
         }
         let explorer = self.explorer;
         explorer.set(Explorer::Building(Progress::default()));
         let on_progress = Rc::new(move |progress: Progress| explorer.set(Explorer::Building(progress)));
-        match explore(&pool, &mut analysis, on_progress, &wanted).await {
-            Ok(cube) if wanted() => {
-                let problems = analysis.explore_problems();
+        match explore(&pool, &analysis, on_progress, &wanted).await {
+            Ok((cube, explored)) if wanted() => {
+                let problems = explored.problems(&analysis);
                 let all_failed = problems.len() == analysis.files_used();
                 self.cube.set(Some(Rc::new(cube)));
-                let analysis = Rc::new(analysis);
-                self.analysis.set(Some(Rc::clone(&analysis)));
+                self.explored.set(Rc::new(explored));
                 explorer.set(if all_failed {
                     Explorer::Failed(format!("The explorer could not be built. {}", problems.join(" ")))
                 } else {

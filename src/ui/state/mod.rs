@@ -13,7 +13,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 pub use self::latest::Latest;
-use crate::browser::analysis::{Analysis, Progress};
+use crate::browser::analysis::{Analysis, Explored, Progress};
 use crate::browser::pool::Pool;
 use crate::browser::storage;
 use crate::engine::tags::KeyShare;
@@ -101,6 +101,8 @@ pub struct AppState {
     pub analysis: RwSignal<Option<Rc<Analysis>>, LocalStorage>,
     /// The explorer's data.
     pub cube: RwSignal<Option<Rc<Cube>>, LocalStorage>,
+    /// What the explorer's scan learned of each file (its time, any failure).
+    pub explored: RwSignal<Rc<Explored>, LocalStorage>,
     /// Where the explorer's data stands.
     pub explorer: RwSignal<Explorer>,
     /// The dimension read on demand, and its cube.
@@ -175,6 +177,7 @@ impl AppState {
             status: RwSignal::new(Status::Idle),
             analysis,
             cube,
+            explored: RwSignal::new_local(Rc::default()),
             explorer: RwSignal::new(Explorer::Idle),
             detail: RwSignal::new_local(DetailStage::None),
             reading_detail: Latest::new(),

@@ -3,72 +3,29 @@
 //! exports that should agree), service by service. The other files are read by
 //! the same workers with the costs scan only, and replace nothing.
 
-use std::rc::Rc;
-
 use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 
 use super::super::combobox::shown;
-use super::super::state::{AppState, Latest};
-use crate::browser::analysis::{Analysis, Progress, Stopped, analyse};
+use super::super::state::{AppState, Other};
 use crate::browser::files;
 use crate::browser::intl::money;
 use crate::engine::compare::{Comparison as Compared, compare};
 use crate::engine::cost_report;
 
-/// Where the other files stand.
-#[derive(Clone)]
-enum Other {
-    None,
-    Reading(Progress),
-    Read(Rc<Analysis>),
-    Failed(String),
-}
-
 /// The files in use against other files, service by service.
 #[component]
 pub fn Comparison() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let other: RwSignal<Other, LocalStorage> = RwSignal::new_local(Other::None);
-    // A newer choice (or new files in use) drops an older comparison's result.
-    let latest = Latest::new();
+    let other = state.other;
     let choose = move |event: ev::Event| {
         let input: HtmlInputElement = event.target().expect("an input fired it").unchecked_into();
         let Some(list) = input.files() else { return };
         let picked = files::from_list(&list);
         input.set_value("");
-        let wanted = latest.start();
-        other.set(Other::Reading(Progress::default()));
-        spawn_local(async move {
-            let picked = match picked.await {
-                Ok(picked) if !picked.files.is_empty() => picked,
-                Ok(_) => return other.set(Other::Failed("No data files were found in what was chosen.".into())),
-                Err(problem) => return other.set(Other::Failed(problem.to_string())),
-            };
-            let pool = state.pool.get_value();
-            let on_progress = Rc::new(move |progress| {
-                if wanted() {
-                    other.set(Other::Reading(progress));
-                }
-            });
-            match analyse(&pool, picked.files, on_progress, wanted).await {
-                Ok(_) if !wanted() => {}
-                Ok(analysis) if analysis.files_used() == 0 => {
-                    let problems: Vec<String> = analysis
-                        .files
-                        .iter()
-                        .filter_map(|f| Some(format!("{}: {}", f.name, f.result.as_ref().err()?)))
-                        .collect();
-                    other.set(Other::Failed(format!("None of the other files could be used. {}", problems.join(" "))));
-                }
-                Ok(analysis) => other.set(Other::Read(Rc::new(analysis))),
-                Err(Stopped::Cancelled) => other.set(Other::None),
-                Err(Stopped::Unavailable(problem)) => other.set(Other::Failed(problem.to_string())),
-            }
-        });
+        state.compare_with(picked);
     };
     let compared = move || -> Option<(Compared, usize)> {
         let Other::Read(analysis) = other.get() else { return None };

@@ -2,6 +2,7 @@
 //! signals (here), the life of an analysis (`lifecycle`), the saved settings
 //! (`settings`) and the view kept in the URL and the history (`url`).
 
+mod comparison;
 mod detail;
 mod latest;
 mod lifecycle;
@@ -12,6 +13,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+pub use self::comparison::Other;
 pub use self::latest::Latest;
 use crate::browser::analysis::{Analysis, Explored, Progress};
 use crate::browser::pool::Pool;
@@ -103,6 +105,10 @@ pub struct AppState {
     pub cube: RwSignal<Option<Rc<Cube>>, LocalStorage>,
     /// What the explorer's scan learned of each file (its time, any failure).
     pub explored: RwSignal<Rc<Explored>, LocalStorage>,
+    /// Other files read to be set beside those in use.
+    pub other: RwSignal<Other, LocalStorage>,
+    /// The latest comparison: a newer choice drops an older one's result.
+    comparing: Latest,
     /// Where the explorer's data stands.
     pub explorer: RwSignal<Explorer>,
     /// The dimension read on demand, and its cube.
@@ -178,6 +184,8 @@ impl AppState {
             analysis,
             cube,
             explored: RwSignal::new_local(Rc::default()),
+            other: RwSignal::new_local(Other::None),
+            comparing: Latest::new(),
             explorer: RwSignal::new(Explorer::Idle),
             detail: RwSignal::new_local(DetailStage::None),
             reading_detail: Latest::new(),

@@ -47,6 +47,34 @@ fn drawing_width(figure: NodeRef<Figure>) -> Signal<f64> {
     width.into()
 }
 
+/// The frame both charts share: a figure laid out at the width it is shown at,
+/// its caption (`{name}-title`), what the mark pointed at or focused says
+/// (`{name}-readout`) and a summary for screen readers (`{name}-summary`).
+/// `draw` makes the drawing at a width, with the readout to set, and the
+/// summary's text.
+fn framed(
+    name: &'static str,
+    title: Signal<String>,
+    draw: impl Fn(f64, RwSignal<Option<String>>) -> (AnyView, String) + Send + Sync + 'static,
+) -> impl IntoView {
+    let figure_ref = NodeRef::<Figure>::new();
+    let width = drawing_width(figure_ref);
+    let said = RwSignal::new(None::<String>);
+    view! {
+        <figure class="chart" data-testid=name node_ref=figure_ref>
+            <figcaption id=format!("{name}-title") class="chart__caption">{move || title.get()}</figcaption>
+            {move || {
+                let (drawing, summary) = draw(width.get(), said);
+                view! {
+                    {drawing}
+                    <p class="chart__readout" data-testid=format!("{name}-readout") aria-hidden="true">{move || said.get().unwrap_or_default()}</p>
+                    <p id=format!("{name}-summary") class="visually-hidden">{summary}</p>
+                }
+            }}
+        </figure>
+    }
+}
+
 /// What a mark says when pointed at or focused.
 fn readout(said: RwSignal<Option<String>>, text: String) -> impl Fn() + Clone + 'static {
     move || said.set(Some(text.clone()))
@@ -63,44 +91,37 @@ pub fn BarChart(
     groups: Signal<Vec<Group>>,
 ) -> impl IntoView {
     const ROW: f64 = 26.0;
-    let figure_ref = NodeRef::<Figure>::new();
-    let width = drawing_width(figure_ref);
-    let said = RwSignal::new(None::<String>);
-    view! {
-        <figure class="chart" data-testid="bar-chart" node_ref=figure_ref>
-            <figcaption id="bar-chart-title" class="chart__caption">{move || title.get()}</figcaption>
-            {move || {
-                let width = width.get();
-                // The largest groups, whatever order the table has (by date for months and days).
-                let mut all = groups.get();
-                let measure = measure.get();
-                let money = |value: f64, denomination: &str| figure(value, denomination, measure);
-                // Bars share one scale, so one currency (or unit): the groups' first, whose total is largest.
-                let denomination = all.first().map(|g| g.currency.clone()).unwrap_or_default();
-                let mut others: Vec<String> =
-                    all.iter().filter(|g| g.currency != denomination).map(|g| g.currency.clone()).collect();
-                others.sort_unstable();
-                others.dedup();
-                let only = only_in(&denomination, &others, measure);
-                all.retain(|g| g.currency == denomination);
-                all.sort_by(|a, b| b.cost.total_cmp(&a.cost));
-                let shown: Vec<Group> = all.into_iter().take(BARS).collect();
-                // Groups beyond the bars, and those of other currencies or units: all in the table.
-                let more = groups.with(Vec::len).saturating_sub(shown.len());
-                // Names get up to 30 % of the width; the figures what their longest needs (at
-                // most 40 %); the bars what is left. 7.5 px is a 12 px character, on average.
-                let label_width = (width * 0.3).min(190.0);
-                let longest = shown.iter().map(|g| money(g.cost, &g.currency).chars().count()).max().unwrap_or(0);
-                let value_width = (longest as f64 * 7.5 + 10.0).min(width * 0.4);
-                let characters = ((label_width - 10.0) / 7.5).floor().max(6.0) as usize;
-                let largest = shown.iter().map(|g| g.cost).fold(0.0_f64, f64::max);
-                let height = (shown.len() as f64 * ROW).max(ROW);
-                let summary = shown
-                    .iter()
-                    .map(|g| format!("{} {}", label(&g.key), money(g.cost, &g.currency)))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                view! {
+    framed("bar-chart", title, move |width, said| {
+        // The largest groups, whatever order the table has (by date for months and days).
+        let mut all = groups.get();
+        let measure = measure.get();
+        let money = |value: f64, denomination: &str| figure(value, denomination, measure);
+        // Bars share one scale, so one currency (or unit): the groups' first, whose total is largest.
+        let denomination = all.first().map(|g| g.currency.clone()).unwrap_or_default();
+        let mut others: Vec<String> =
+            all.iter().filter(|g| g.currency != denomination).map(|g| g.currency.clone()).collect();
+        others.sort_unstable();
+        others.dedup();
+        let only = only_in(&denomination, &others, measure);
+        all.retain(|g| g.currency == denomination);
+        all.sort_by(|a, b| b.cost.total_cmp(&a.cost));
+        let shown: Vec<Group> = all.into_iter().take(BARS).collect();
+        // Groups beyond the bars, and those of other currencies or units: all in the table.
+        let more = groups.with(Vec::len).saturating_sub(shown.len());
+        // Names get up to 30 % of the width; the figures what their longest needs (at
+        // most 40 %); the bars what is left. 7.5 px is a 12 px character, on average.
+        let label_width = (width * 0.3).min(190.0);
+        let longest = shown.iter().map(|g| money(g.cost, &g.currency).chars().count()).max().unwrap_or(0);
+        let value_width = (longest as f64 * 7.5 + 10.0).min(width * 0.4);
+        let characters = ((label_width - 10.0) / 7.5).floor().max(6.0) as usize;
+        let largest = shown.iter().map(|g| g.cost).fold(0.0_f64, f64::max);
+        let height = (shown.len() as f64 * ROW).max(ROW);
+        let summary = shown
+            .iter()
+            .map(|g| format!("{} {}", label(&g.key), money(g.cost, &g.currency)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let drawing = view! {
                     <svg
                         class="chart__svg"
                         viewBox=format!("0 0 {width} {height}")
@@ -158,12 +179,10 @@ pub fn BarChart(
                     </svg>
                     {(more > 0).then(|| view! { <p class="chart__more" data-testid="bar-chart-more">{format!("+{more} more in the table below")}</p> })}
                     {only.map(|text| view! { <p class="chart__more" data-testid="bar-chart-only">{text}</p> })}
-                    <p class="chart__readout" data-testid="bar-chart-readout" aria-hidden="true">{move || said.get().unwrap_or_default()}</p>
-                    <p id="bar-chart-summary" class="visually-hidden">{summary}</p>
                 }
-            }}
-        </figure>
-    }
+                .into_any();
+        (drawing, summary)
+    })
 }
 
 /// Columns per period, stacked by series (the largest groups and "Other").
@@ -179,37 +198,30 @@ pub fn TimeChart(
     const HEIGHT: f64 = 220.0;
     const AXIS: f64 = 84.0;
     const FOOT: f64 = 22.0;
-    let figure_ref = NodeRef::<Figure>::new();
-    let width = drawing_width(figure_ref);
-    let said = RwSignal::new(None::<String>);
-    view! {
-        <figure class="chart" data-testid="time-chart" node_ref=figure_ref>
-            <figcaption id="time-chart-title" class="chart__caption">{move || title.get()}</figcaption>
-            {move || {
-                let width = width.get();
-                let data = over_time.get();
-                let currency = data.currency.clone().unwrap_or_else(|| crate::engine::ASSUMED_CURRENCY.to_owned());
-                let measure = measure.get();
-                let in_currency = |amount: f64| figure(amount, &currency, measure);
-                let periods = data.periods.len().max(1);
-                let totals: Vec<f64> =
-                    (0..data.periods.len()).map(|p| data.series.iter().map(|s| s.values[p].max(0.0)).sum()).collect();
-                let ticks_at = format::axis_ticks(totals.iter().copied().fold(0.0_f64, f64::max), 4);
-                let top = ticks_at.last().copied().unwrap_or(0.0);
-                let plot = HEIGHT - FOOT;
-                let slot = (width - AXIS) / periods as f64;
-                // As many period labels as fit side by side (a day is ten characters, a month seven).
-                let label_width = data.periods.first().map_or(7, String::len) as f64 * 7.0 + 12.0;
-                let every = ((label_width / slot).ceil() as usize).max(1);
-                let summary = data
-                    .periods
-                    .iter()
-                    .zip(&totals)
-                    .map(|(period, total)| format!("{period} {}", in_currency(*total)))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                let scale = move |value: f64| if top > 0.0 { value / top * (plot - 8.0) } else { 0.0 };
-                let columns = (0..data.periods.len())
+    framed("time-chart", title, move |width, said| {
+        let data = over_time.get();
+        let currency = data.currency.clone().unwrap_or_else(|| crate::engine::ASSUMED_CURRENCY.to_owned());
+        let measure = measure.get();
+        let in_currency = |amount: f64| figure(amount, &currency, measure);
+        let periods = data.periods.len().max(1);
+        let totals: Vec<f64> =
+            (0..data.periods.len()).map(|p| data.series.iter().map(|s| s.values[p].max(0.0)).sum()).collect();
+        let ticks_at = format::axis_ticks(totals.iter().copied().fold(0.0_f64, f64::max), 4);
+        let top = ticks_at.last().copied().unwrap_or(0.0);
+        let plot = HEIGHT - FOOT;
+        let slot = (width - AXIS) / periods as f64;
+        // As many period labels as fit side by side (a day is ten characters, a month seven).
+        let label_width = data.periods.first().map_or(7, String::len) as f64 * 7.0 + 12.0;
+        let every = ((label_width / slot).ceil() as usize).max(1);
+        let summary = data
+            .periods
+            .iter()
+            .zip(&totals)
+            .map(|(period, total)| format!("{period} {}", in_currency(*total)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let scale = move |value: f64| if top > 0.0 { value / top * (plot - 8.0) } else { 0.0 };
+        let columns = (0..data.periods.len())
                     .map(|p| {
                         let mut base = plot;
                         let x = AXIS + p as f64 * slot + slot * 0.15;
@@ -261,20 +273,20 @@ pub fn TimeChart(
                         }
                     })
                     .collect_view();
-                let ticks = data
-                    .periods
-                    .iter()
-                    .enumerate()
-                    .filter(|(p, _)| p % every == 0)
-                    .map(|(p, period)| {
-                        view! {
-                            <text class="chart__tick" x=AXIS + (p as f64 + 0.5) * slot y=HEIGHT - 6.0 text-anchor="middle">
-                                {period.clone()}
-                            </text>
-                        }
-                    })
-                    .collect_view();
+        let ticks = data
+            .periods
+            .iter()
+            .enumerate()
+            .filter(|(p, _)| p % every == 0)
+            .map(|(p, period)| {
                 view! {
+                    <text class="chart__tick" x=AXIS + (p as f64 + 0.5) * slot y=HEIGHT - 6.0 text-anchor="middle">
+                        {period.clone()}
+                    </text>
+                }
+            })
+            .collect_view();
+        let drawing = view! {
                     <svg
                         class="chart__svg"
                         viewBox=format!("0 0 {width} {HEIGHT}")
@@ -313,12 +325,10 @@ pub fn TimeChart(
                             .collect_view()}
                     </ul>
                     {only_in(&currency, &data.left_out, measure).map(|text| view! { <p class="chart__more" data-testid="time-chart-only">{text}</p> })}
-                    <p class="chart__readout" data-testid="time-chart-readout" aria-hidden="true">{move || said.get().unwrap_or_default()}</p>
-                    <p id="time-chart-summary" class="visually-hidden">{format!("Total per period: {summary}")}</p>
                 }
-            }}
-        </figure>
-    }
+                .into_any();
+        (drawing, format!("Total per period: {summary}"))
+    })
 }
 
 /// What a chart drawn in one currency (or unit) says of the others it leaves out.

@@ -36,12 +36,14 @@ cargo run --locked --offline --quiet --example gen_cur -- --rows 8000 --months 1
   "$made/warm-up" >/dev/null
 cmp src/browser/warmup.parquet "$made/warm-up/cur-2024-01.parquet"
 
-step "browser tests: wasm-bindgen-test in headless Chromium"
+step "browser tests: wasm-bindgen-test in headless Chromium (the edge in a worker, components in a page)"
 cargo test --locked --offline --target wasm32-unknown-unknown --test web
+cargo test --locked --offline --target wasm32-unknown-unknown --test components
 
 step "browser tests: wasm-bindgen-test in headless Firefox ESR"
 # The runner takes geckodriver over chromedriver when GECKODRIVER is set.
 GECKODRIVER="$HOME/.cargo/bin/geckodriver" cargo test --locked --offline --target wasm32-unknown-unknown --test web
+GECKODRIVER="$HOME/.cargo/bin/geckodriver" cargo test --locked --offline --target wasm32-unknown-unknown --test components
 
 step "release build of the page"
 trunk build --release

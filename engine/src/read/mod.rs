@@ -13,4 +13,6 @@ pub mod plan;
 pub mod sniff;
 pub mod source;
 pub mod text;
+pub mod text_batch;
+pub mod text_stream;
 pub mod thrift;

@@ -12,29 +12,27 @@
 //! its line and column. An empty field is null; so is the literal `NULL` that
 //! FOCUS writes (in amounts it is null in any flavour, as it cannot be a number).
 
-use std::cell::Cell;
-use std::io::{self, Cursor, Read, Seek, SeekFrom};
+use std::io::{Cursor, Read};
 
-use arrow_array::ArrayRef;
-use arrow_array::builder::{Float64Builder, StringBuilder};
 use bytes::Bytes;
 use parquet::file::reader::ChunkReader;
 
 use crate::error::{Error, Result, shorten};
-use crate::fold::batch::{Batch, Fold};
+use crate::fold::batch::Fold;
 use crate::read::format::Format;
-use crate::read::keyed::KeyCache;
 use crate::read::outline::{Delivery, Outline, RowSlice, ScanKind};
 use crate::read::sniff::{Container, is_text};
 use crate::read::source::ReadStats;
+use crate::read::text_batch::Builders;
+use crate::read::text_stream::{Counter, io_error, with_stream, zip_entry};
 use crate::schema::catalogue::{Field, Holds};
 use crate::schema::columns::{self, Column, CurFormat};
 
 /// Bytes fetched from the file at a time (one `FileReaderSync` read in the browser).
-const CHUNK: usize = 4 << 20;
+pub(super) const CHUNK: usize = 4 << 20;
 
 /// Records per batch handed to the kernels.
-const BATCH_ROWS: usize = 64 * 1024;
+pub(super) const BATCH_ROWS: usize = 64 * 1024;
 
 /// Text read ahead to tell what the file holds before it is parsed.
 const SNIFF: usize = 64 << 10;
@@ -52,15 +50,15 @@ pub(crate) struct TextFile<R> {
 }
 
 /// The fields one kind of scan takes from each record.
-struct Projection {
+pub(super) struct Projection {
     /// Field indices of the line item type, service and cost.
-    required: [usize; 3],
+    pub(super) required: [usize; 3],
     /// The optional fields: what each is, its index, how it is read, and the key
     /// whose value it is, for one inside a column of JSON objects.
-    optional: Vec<(Field, usize, Holds, Option<String>)>,
+    pub(super) optional: Vec<(Field, usize, Holds, Option<String>)>,
     /// The on-demand dimension's field: its index, and its key for one inside
     /// a column of JSON objects.
-    detail: Option<(usize, Option<String>)>,
+    pub(super) detail: Option<(usize, Option<String>)>,
 }
 
 impl<R: ChunkReader> TextFile<R> {
@@ -222,121 +220,6 @@ impl<R: ChunkReader> Format for TextFile<R> {
     }
 }
 
-/// The arrays of one batch being filled.
-struct Builders {
-    rows: usize,
-    line_item_type: StringBuilder,
-    service: StringBuilder,
-    cost: Float64Builder,
-    optional: Vec<Builder>,
-    detail: Option<Builder>,
-}
-
-enum Builder {
-    Text(StringBuilder),
-    /// The value under a key of a column of JSON objects.
-    Keyed(StringBuilder, KeyCache),
-    Amount(Float64Builder),
-}
-
-impl Builders {
-    fn new(projection: &Projection) -> Builders {
-        let text = || StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 8);
-        Builders {
-            rows: 0,
-            line_item_type: text(),
-            service: text(),
-            cost: Float64Builder::with_capacity(BATCH_ROWS),
-            optional: projection
-                .optional
-                .iter()
-                .map(|(_, _, holds, key)| match (holds, key) {
-                    (Holds::Amount, _) => Builder::Amount(Float64Builder::with_capacity(BATCH_ROWS)),
-                    (_, Some(_)) => Builder::Keyed(text(), KeyCache::default()),
-                    (Holds::Label | Holds::Day | Holds::Text, None) => Builder::Text(text()),
-                })
-                .collect(),
-            detail: projection.detail.as_ref().map(|(_, key)| match key {
-                Some(_) => Builder::Keyed(text(), KeyCache::default()),
-                None => Builder::Text(text()),
-            }),
-        }
-    }
-
-    /// Appends one record; on a bad number, the index of its field.
-    fn push(
-        &mut self,
-        record: &csv::ByteRecord,
-        projection: &Projection,
-        focus: bool,
-    ) -> std::result::Result<(), usize> {
-        let field = |index: usize| record.get(index).unwrap_or_default();
-        let [t, s, c] = projection.required;
-        push_text(&mut self.line_item_type, field(t), focus);
-        push_text(&mut self.service, field(s), focus);
-        self.cost.append_option(number(field(c)).ok_or(c)?);
-        let detail = self.detail.as_mut().zip(projection.detail.as_ref().map(|(index, key)| (index, key)));
-        let optional = self.optional.iter_mut().zip(projection.optional.iter().map(|(_, index, _, key)| (index, key)));
-        for (builder, (index, key)) in optional.chain(detail) {
-            let index = *index;
-            match builder {
-                Builder::Text(text) => push_text(text, field(index), focus),
-                Builder::Keyed(text, cache) => {
-                    text.append_option(cache.value(field(index), key.as_deref().unwrap_or_default()))
-                }
-                Builder::Amount(amounts) => amounts.append_option(number(field(index)).ok_or(index)?),
-            }
-        }
-        self.rows += 1;
-        Ok(())
-    }
-
-    /// Hands the batch to `fold` and starts the next.
-    fn flush(&mut self, projection: &Projection, cost_name: &str, fold: &mut Fold<'_>) -> Result<()> {
-        let line_item_type: ArrayRef = std::sync::Arc::new(self.line_item_type.finish());
-        let service: ArrayRef = std::sync::Arc::new(self.service.finish());
-        let cost: ArrayRef = std::sync::Arc::new(self.cost.finish());
-        let finish = |builder: &mut Builder| -> ArrayRef {
-            match builder {
-                Builder::Text(text) | Builder::Keyed(text, _) => std::sync::Arc::new(text.finish()),
-                Builder::Amount(amounts) => std::sync::Arc::new(amounts.finish()),
-            }
-        };
-        let optional: Vec<ArrayRef> = self.optional.iter_mut().map(finish).collect();
-        let detail: Option<ArrayRef> = self.detail.as_mut().map(finish);
-        self.rows = 0;
-        fold(&Batch {
-            line_item_type: line_item_type.as_ref(),
-            service: service.as_ref(),
-            cost: cost.as_ref(),
-            optional: projection.optional.iter().zip(&optional).map(|((field, ..), a)| (*field, a.as_ref())).collect(),
-            detail: detail.as_deref(),
-            cost_name,
-        })
-    }
-}
-
-fn push_text(builder: &mut StringBuilder, field: &[u8], focus: bool) {
-    if focus && field == b"NULL" {
-        builder.append_null();
-        return;
-    }
-    match std::str::from_utf8(field) {
-        Ok(text) => builder.append_value(text),
-        // A stray byte in a label should not cost the figures: shown as U+FFFD.
-        Err(_) => builder.append_value(String::from_utf8_lossy(field)),
-    }
-}
-
-/// An amount: `Some(None)` for empty or `NULL`, `None` when it is not a number.
-fn number(field: &[u8]) -> Option<Option<f64>> {
-    let text = std::str::from_utf8(field).ok()?.trim();
-    if text.is_empty() || text == "NULL" {
-        return Some(None);
-    }
-    text.parse::<f64>().ok().map(Some)
-}
-
 fn csv_reader<S: Read>(stream: S) -> csv::Reader<S> {
     csv::ReaderBuilder::new().has_headers(true).flexible(false).buffer_capacity(256 << 10).from_reader(stream)
 }
@@ -397,150 +280,6 @@ fn sniff(stream: &mut dyn Read, container: Container) -> Result<(Vec<u8>, &mut d
     Ok((head, stream))
 }
 
-/// For a ZIP archive: the index of the one CSV file in it.
-fn zip_entry<R: ChunkReader>(reader: &R) -> Result<usize> {
-    let counter = Counter::default();
-    let mut archive = zip::ZipArchive::new(Sequential::new(reader, &counter)).map_err(zip_error)?;
-    let mut files: Vec<(usize, String)> = Vec::new();
-    for index in 0..archive.len() {
-        let entry = archive.by_index_raw(index).map_err(zip_error)?;
-        let name = entry.name().map_err(zip_error)?.into_owned();
-        // Finder adds __MACOSX/ entries beside what was zipped.
-        if entry.is_file() && !name.starts_with("__MACOSX/") {
-            files.push((index, name));
-        }
-    }
-    let csv: Vec<&(usize, String)> =
-        files.iter().filter(|(_, name)| name.to_ascii_lowercase().ends_with(".csv")).collect();
-    match (files.as_slice(), csv.as_slice()) {
-        ([(index, _)], _) | (_, [(index, _)]) => Ok(*index),
-        ([], _) => Err(Error::Archive { detail: "holds no files".into() }),
-        _ => Err(Error::Archive {
-            detail: format!(
-                "holds {} files ({}); ducks reads a ZIP that holds one CSV report: unzip it and drop the folder",
-                files.len(),
-                shorten(&files.iter().map(|(_, name)| name.as_str()).collect::<Vec<_>>().join(", "), 80)
-            ),
-        }),
-    }
-}
-
-/// Runs `work` on the decompressed text of the file.
-fn with_stream<R: ChunkReader, T>(
-    reader: &R,
-    container: Container,
-    entry: usize,
-    counter: &Counter,
-    work: impl FnOnce(&mut dyn Read) -> Result<T>,
-) -> Result<T> {
-    let mut source = Sequential::new(reader, counter);
-    match container {
-        Container::Plain => work(&mut source),
-        Container::Gzip => work(&mut flate2::read::MultiGzDecoder::new(source)),
-        Container::Zip => {
-            let mut archive = zip::ZipArchive::new(source).map_err(zip_error)?;
-            let mut file = archive.by_index(entry).map_err(zip_error)?;
-            work(&mut file)
-        }
-    }
-}
-
-/// What a stream fetched from its file, for progress and the diagnostics.
-#[derive(Default)]
-struct Counter {
-    reads: Cell<u64>,
-    bytes: Cell<u64>,
-}
-
-/// A [`ChunkReader`] read front to back (and, for a ZIP's directory, by seeking),
-/// a chunk at a time.
-struct Sequential<'a, R> {
-    reader: &'a R,
-    /// Where the next chunk starts.
-    next: u64,
-    chunk: Bytes,
-    at: usize,
-    counter: &'a Counter,
-}
-
-impl<'a, R: ChunkReader> Sequential<'a, R> {
-    fn new(reader: &'a R, counter: &'a Counter) -> Self {
-        Sequential { reader, next: 0, chunk: Bytes::new(), at: 0, counter }
-    }
-
-    fn position(&self) -> u64 {
-        self.next - (self.chunk.len() - self.at) as u64
-    }
-}
-
-impl<R: ChunkReader> Read for Sequential<'_, R> {
-    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        if self.at == self.chunk.len() {
-            let length = self.reader.len();
-            if self.next >= length || buffer.is_empty() {
-                return Ok(0);
-            }
-            let take = (length - self.next).min(CHUNK as u64) as usize;
-            let chunk =
-                self.reader.get_bytes(self.next, take).map_err(|error| io::Error::other(SourceFailed(error.into())))?;
-            if chunk.is_empty() {
-                return Err(io::ErrorKind::UnexpectedEof.into());
-            }
-            self.next += chunk.len() as u64;
-            self.counter.reads.set(self.counter.reads.get() + 1);
-            self.counter.bytes.set(self.counter.bytes.get() + chunk.len() as u64);
-            self.chunk = chunk;
-            self.at = 0;
-        }
-        let n = buffer.len().min(self.chunk.len() - self.at);
-        buffer[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
-}
-
-impl<R: ChunkReader> Seek for Sequential<'_, R> {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        let target = match to {
-            SeekFrom::Start(offset) => Some(offset),
-            SeekFrom::End(delta) => self.reader.len().checked_add_signed(delta),
-            SeekFrom::Current(delta) => self.position().checked_add_signed(delta),
-        }
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "a seek before the start of the file"))?;
-        let chunk_start = self.next - self.chunk.len() as u64;
-        if (chunk_start..self.next).contains(&target) {
-            self.at = (target - chunk_start) as usize;
-        } else {
-            (self.next, self.chunk, self.at) = (target, Bytes::new(), 0);
-        }
-        Ok(target)
-    }
-}
-
-/// A failure of the byte source, carried through `io::Error` to be told apart
-/// from damaged data.
-#[derive(Debug)]
-struct SourceFailed(Error);
-
-impl std::fmt::Display for SourceFailed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::error::Error for SourceFailed {}
-
-fn io_error(error: io::Error, container: Container) -> Error {
-    if error.get_ref().and_then(|inner| inner.downcast_ref::<SourceFailed>()).is_some() {
-        let inner = error.into_inner().and_then(|inner| inner.downcast::<SourceFailed>().ok());
-        return inner.map_or_else(|| Error::Io("the file could not be read".into()), |failed| failed.0);
-    }
-    match container {
-        Container::Plain => Error::Io(error.to_string()),
-        _ => Error::Damaged { container: container.label(), detail: error.to_string() },
-    }
-}
-
 fn csv_error(error: csv::Error, container: Container) -> Error {
     let line = error.position().map_or(0, |p| p.line());
     match error.into_kind() {
@@ -553,19 +292,13 @@ fn csv_error(error: csv::Error, container: Container) -> Error {
     }
 }
 
-fn zip_error(error: zip::result::ZipError) -> Error {
-    match error {
-        zip::result::ZipError::Io(error) => io_error(error, Container::Zip),
-        zip::result::ZipError::UnsupportedArchive(what) => {
-            Error::Archive { detail: format!("uses what ducks cannot read ({what})") }
-        }
-        other => Error::Damaged { container: "ZIP", detail: other.to_string() },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Seek, SeekFrom};
+
+    use crate::read::text_batch::number;
+    use crate::read::text_stream::Sequential;
 
     #[test]
     fn containers_are_told_by_their_first_bytes() {

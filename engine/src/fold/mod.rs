@@ -3,7 +3,9 @@
 pub mod amortize;
 pub mod batch;
 pub mod cube;
+pub mod cube_index;
 pub mod cube_kernel;
+pub mod cube_wire;
 pub mod kernel;
 pub mod sum;
 pub mod tally;

@@ -23,16 +23,10 @@ use crate::read::format::Format;
 use crate::read::outline::{Delivery, Outline, RowSlice, ScanKind};
 use crate::read::sniff::{Container, is_text};
 use crate::read::source::ReadStats;
-use crate::read::text_batch::Builders;
+use crate::read::text_batch::{BATCH_ROWS, Builders, Projection};
 use crate::read::text_stream::{Counter, io_error, with_stream, zip_entry};
-use crate::schema::catalogue::{Field, Holds};
+use crate::schema::catalogue::Field;
 use crate::schema::columns::{self, Column, CurFormat};
-
-/// Bytes fetched from the file at a time (one `FileReaderSync` read in the browser).
-pub(super) const CHUNK: usize = 4 << 20;
-
-/// Records per batch handed to the kernels.
-pub(super) const BATCH_ROWS: usize = 64 * 1024;
 
 /// Text read ahead to tell what the file holds before it is parsed.
 const SNIFF: usize = 64 << 10;
@@ -47,18 +41,6 @@ pub(crate) struct TextFile<R> {
     costs: Projection,
     covered: Projection,
     explore: Projection,
-}
-
-/// The fields one kind of scan takes from each record.
-pub(super) struct Projection {
-    /// Field indices of the line item type, service and cost.
-    pub(super) required: [usize; 3],
-    /// The optional fields: what each is, its index, how it is read, and the key
-    /// whose value it is, for one inside a column of JSON objects.
-    pub(super) optional: Vec<(Field, usize, Holds, Option<String>)>,
-    /// The on-demand dimension's field: its index, and its key for one inside
-    /// a column of JSON objects.
-    pub(super) detail: Option<(usize, Option<String>)>,
 }
 
 impl<R: ChunkReader> TextFile<R> {

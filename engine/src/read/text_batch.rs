@@ -8,8 +8,22 @@ use arrow_array::builder::{Float64Builder, StringBuilder};
 use crate::error::Result;
 use crate::fold::batch::{Batch, Fold};
 use crate::read::keyed::KeyCache;
-use crate::read::text::{BATCH_ROWS, Projection};
-use crate::schema::catalogue::Holds;
+use crate::schema::catalogue::{Field, Holds};
+
+/// Records per batch handed to the kernels.
+pub(super) const BATCH_ROWS: usize = 64 * 1024;
+
+/// The fields one kind of scan takes from each record.
+pub(super) struct Projection {
+    /// Field indices of the line item type, service and cost.
+    pub(super) required: [usize; 3],
+    /// The optional fields: what each is, its index, how it is read, and the key
+    /// whose value it is, for one inside a column of JSON objects.
+    pub(super) optional: Vec<(Field, usize, Holds, Option<String>)>,
+    /// The on-demand dimension's field: its index, and its key for one inside
+    /// a column of JSON objects.
+    pub(super) detail: Option<(usize, Option<String>)>,
+}
 
 /// The arrays of one batch being filled.
 pub(super) struct Builders {

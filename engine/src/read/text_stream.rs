@@ -11,7 +11,8 @@ use parquet::file::reader::ChunkReader;
 use crate::error::{Error, Result, shorten};
 use crate::read::sniff::Container;
 
-use super::text::CHUNK;
+/// Bytes fetched from the file at a time (one `FileReaderSync` read in the browser).
+pub(super) const CHUNK: usize = 4 << 20;
 
 /// For a ZIP archive: the index of the one CSV file in it.
 pub(super) fn zip_entry<R: ChunkReader>(reader: &R) -> Result<usize> {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-export const DIST = join(ROOT, 'dist');
+export const DIST = process.env.DUCKS_DIST ? resolve(process.env.DUCKS_DIST) : join(ROOT, 'dist');
 export const DEMO = join(ROOT, 'public', 'demo');
 export const DUCKS = process.env.DUCKS_BIN ?? join(ROOT, 'target', 'debug', 'ducks');
 

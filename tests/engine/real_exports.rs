@@ -261,3 +261,30 @@ fn exported_costs_sql_gives_the_pages_figures_in_duckdb() {
         }
     }
 }
+
+/// WorkshopCUR's reservations in October, as DuckDB sums their line items:
+/// nine reservations whose fees come to $281.25 for the month (recurring fees
+/// $149.78 and amortized upfront $131.47), $49.00 of it unused, the rest the
+/// effective cost of the $338.02 (on demand) of usage they covered.
+#[test]
+fn workshop_cur_reservations_their_use_savings_and_ends() {
+    use ducks::engine::CommitmentKind;
+    use ducks::engine::commitments::commitment_report;
+    let Some(root) = shared::real_cur("workshop_cur_reservations_their_use_savings_and_ends") else { return };
+    let file = CurFile::open(LocalFile::open(&root.join(PARQUET[0].path)).unwrap()).unwrap();
+    let report = commitment_report(&file.scan_all_commitments(2).unwrap());
+    assert_eq!(report.commitments.len(), 9);
+    assert!(report.commitments.iter().all(|c| c.kind == CommitmentKind::Reservation && c.currency == "USD"));
+    let [total] = report.totals.as_slice() else { panic!("{:?}", report.totals) };
+    let near = |got: f64, want: f64| (got - want).abs() < 0.005;
+    assert!(near(total.commitment, 149.775379 + 131.4739726), "{total:?}");
+    assert!(near(total.unused, 48.99556079) && near(total.on_demand, 338.02060645), "{total:?}");
+    let effective: f64 = report.commitments.iter().map(|c| c.effective).sum();
+    assert!(near(effective, total.used), "what was used is the covered usage's effective cost: {effective}");
+    // The reservation with no usage at all: every cent of its fee wasted.
+    let idle = report.commitments.iter().find(|c| c.arn.ends_with("3a2944f2-fbdc-4f9a-86f7-4b83dc6e058a")).unwrap();
+    assert_eq!((idle.utilization, idle.covered_rows), (Some(0.0), 0));
+    assert_eq!(idle.ends.as_deref(), Some("2019-04-24"));
+    assert_eq!(report.span, Some(("2018-10-01".to_owned(), "2018-10-31".to_owned())));
+    assert_eq!(report.ending_within(90).count(), 0, "the first ends in April 2019");
+}

@@ -283,7 +283,7 @@ fn amounts_into(values: &[f64], nulls: Option<&arrow_buffer::NullBuffer>, out: &
 }
 
 /// A numeric column as amounts (nulls, NaN and infinities as 0).
-fn amount_column(column: &dyn Array, scratch: &mut Vec<f64>, out: &mut Vec<f64>) -> Result<()> {
+pub(crate) fn amount_column(column: &dyn Array, scratch: &mut Vec<f64>, out: &mut Vec<f64>) -> Result<()> {
     let nulls = column.logical_nulls();
     let values = cost_values(column, "amount", scratch)?;
     amounts_into(values, nulls.as_ref(), out);
@@ -292,7 +292,7 @@ fn amount_column(column: &dyn Array, scratch: &mut Vec<f64>, out: &mut Vec<f64>)
 
 /// The day of each row, from a timestamp, date or ISO text column; [`NO_DAY`]
 /// for nulls, unreadable values and when there is no column.
-fn days(column: Option<&dyn Array>, rows: usize, out: &mut Vec<i32>) {
+pub(crate) fn days(column: Option<&dyn Array>, rows: usize, out: &mut Vec<i32>) {
     out.clear();
     let Some(column) = column else {
         out.resize(rows, NO_DAY);

@@ -9,6 +9,7 @@ use parquet::file::reader::ChunkReader;
 
 use crate::error::{Error, Result};
 use crate::fold::batch::{Batch, Fold};
+use crate::fold::commitments::{CommitmentKernel, Commitments};
 use crate::fold::cube::Cube;
 use crate::fold::cube_kernel::CubeKernel;
 use crate::fold::kernel::Kernel;
@@ -114,6 +115,23 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             tally.merge(&self.scan(piece.slice, &mut |_| {})?);
         }
         Ok(tally)
+    }
+
+    /// What the commitments (Savings Plans, Reserved Instances) of one slice
+    /// cost, used and covered.
+    pub fn scan_commitments(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Commitments> {
+        let mut kernel = CommitmentKernel::default();
+        self.read(slice, ScanKind::Commitments, Vec::new(), progress, &mut |batch| kernel.add(batch))?;
+        Ok(kernel.finish())
+    }
+
+    /// [`scan_commitments`](Self::scan_commitments) of the whole file.
+    pub fn scan_all_commitments(&self, workers: usize) -> Result<Commitments> {
+        let mut commitments = Commitments::default();
+        for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
+            commitments.merge(&self.scan_commitments(piece.slice, &mut |_| {})?);
+        }
+        Ok(commitments)
     }
 
     /// [`scan_all`](Self::scan_all) with [`scan_covered`](Self::scan_covered).

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::read::sniff::Container;
-use crate::schema::catalogue::{COSTS_FIELDS, Field};
+use crate::schema::catalogue::{COMMITMENT_FIELDS, COSTS_FIELDS, Field};
 use crate::schema::columns::{Column, CurColumns, OptionalColumns};
 use crate::schema::detail::Detail;
 use crate::vocab::dimension::Dimension;
@@ -185,6 +185,8 @@ pub enum ScanKind {
     Covered,
     /// The explorer's [`Cube`]: more columns, more measures.
     Explore,
+    /// Per Savings Plan and reservation: what it cost, used and covered.
+    Commitments,
 }
 
 impl ScanKind {
@@ -194,6 +196,7 @@ impl ScanKind {
             ScanKind::Costs => COSTS_FIELDS.contains(&field),
             ScanKind::Covered => COSTS_FIELDS.contains(&field) || field == Field::ListCost,
             ScanKind::Explore => field.explored(),
+            ScanKind::Commitments => COMMITMENT_FIELDS.contains(&field),
         }
     }
 }

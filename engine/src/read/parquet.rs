@@ -111,6 +111,7 @@ pub(crate) struct ParquetFile<R: ChunkReader> {
     costs: Projection,
     covered: Projection,
     explore: Projection,
+    commitments: Projection,
     /// The metadata and the arrow schema (text columns asked for as dictionaries)
     /// every scan starts from.
     arrow_metadata: ArrowReaderMetadata,
@@ -169,13 +170,18 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             let read = present.iter().filter(|(field, _)| kind.reads(*field)).cloned().collect();
             Projection::new(&schema, required.clone(), read, None)
         };
-        let (costs, covered, explore) =
-            (projection(ScanKind::Costs)?, projection(ScanKind::Covered)?, projection(ScanKind::Explore)?);
+        let (costs, covered, explore, commitments) = (
+            projection(ScanKind::Costs)?,
+            projection(ScanKind::Covered)?,
+            projection(ScanKind::Explore)?,
+            projection(ScanKind::Commitments)?,
+        );
 
         let metadata = Arc::new(metadata);
         // Every text column either scan reads comes as dictionary keys (the service's
         // name too, which only the costs scan reads).
-        let options = ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &[&costs, &covered, &explore])?);
+        let options =
+            ArrowReaderOptions::new().with_schema(arrow_schema(&schema, &[&costs, &covered, &explore, &commitments])?);
         let arrow_metadata = ArrowReaderMetadata::try_new(Arc::clone(&metadata), options)?;
 
         let row_groups = metadata
@@ -204,6 +210,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             costs,
             covered,
             explore,
+            commitments,
             arrow_metadata,
             data_end: footer_start,
         })
@@ -214,6 +221,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             ScanKind::Costs => &self.costs,
             ScanKind::Covered => &self.covered,
             ScanKind::Explore => &self.explore,
+            ScanKind::Commitments => &self.commitments,
         }
     }
 
@@ -341,7 +349,7 @@ impl<R: ChunkReader + 'static> Format for ParquetFile<R> {
         let reach = (slice.first_row + slice.rows).min(rows);
         let mut budget = match kind {
             ScanKind::Costs | ScanKind::Covered => MAX_PREFETCH,
-            ScanKind::Explore => MAX_EXPLORE_PREFETCH,
+            ScanKind::Explore | ScanKind::Commitments => MAX_EXPLORE_PREFETCH,
         };
         self.projection(kind)
             .leaves

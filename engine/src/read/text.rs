@@ -41,6 +41,7 @@ pub(crate) struct TextFile<R> {
     costs: Projection,
     covered: Projection,
     explore: Projection,
+    commitments: Projection,
 }
 
 impl<R: ChunkReader> TextFile<R> {
@@ -73,10 +74,11 @@ impl<R: ChunkReader> TextFile<R> {
                 .collect(),
             detail: None,
         };
-        let (costs, covered, explore) = (
+        let (costs, covered, explore, commitments) = (
             fields(&|field| ScanKind::Costs.reads(field)),
             fields(&|field| ScanKind::Covered.reads(field)),
             fields(&|field| ScanKind::Explore.reads(field)),
+            fields(&|field| ScanKind::Commitments.reads(field)),
         );
         let outline = Outline {
             delivery: Delivery::Csv(container),
@@ -89,7 +91,7 @@ impl<R: ChunkReader> TextFile<R> {
             bytes: reader.len(),
             columns: found,
         };
-        Ok(TextFile { reader, container, entry, outline, costs, covered, explore })
+        Ok(TextFile { reader, container, entry, outline, costs, covered, explore, commitments })
     }
 
     fn read_fields(
@@ -172,6 +174,7 @@ impl<R: ChunkReader> Format for TextFile<R> {
             ScanKind::Costs => &self.costs,
             ScanKind::Covered => &self.covered,
             ScanKind::Explore => &self.explore,
+            ScanKind::Commitments => &self.commitments,
         };
         self.read_fields(slice, projection, progress, fold)
     }

@@ -82,6 +82,14 @@ pub enum Field {
     /// The product code, where the service code is another column: it names the
     /// service of rows whose service code is empty (EC2 Spot usage, RI fees).
     ProductCode,
+    /// The Savings Plan a row belongs to (its ARN).
+    SavingsPlanArn,
+    /// A reservation's upfront fee amortized over the billing period (on its `RIFee` row).
+    ReservationUpfrontForPeriod,
+    /// When a reservation ends.
+    ReservationEnd,
+    /// When a Savings Plan ends.
+    SavingsPlanEnd,
 }
 
 /// What a column holds, which decides how it is decoded and which types fit.
@@ -129,7 +137,7 @@ const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: 
 }
 
 /// Every optional column, in [`Field`] order.
-pub const CATALOGUE: [Entry; 20] = [
+pub const CATALOGUE: [Entry; 24] = [
     cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
     cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
     // CUR 2.0 renamed product_region to product_region_code.
@@ -172,12 +180,31 @@ pub const CATALOGUE: [Entry; 20] = [
     cur(Field::Unit, Holds::Label, &["pricing_unit"], &["consumed_unit"]),
     // FOCUS's x_ServiceCode already is the product code (and its only service code).
     cur(Field::ProductCode, Holds::Label, &["line_item_product_code"], &[]),
+    // What the commitments report reads (FOCUS describes commitments in columns
+    // of its own: CommitmentDiscountId and its status).
+    cur(Field::SavingsPlanArn, Holds::Text, &["savings_plan_savings_plan_a_r_n"], &[]),
+    cur(
+        Field::ReservationUpfrontForPeriod,
+        Holds::Amount,
+        &["reservation_amortized_upfront_fee_for_billing_period"],
+        &[],
+    ),
+    cur(Field::ReservationEnd, Holds::Day, &["reservation_end_time"], &[]),
+    cur(Field::SavingsPlanEnd, Holds::Day, &["savings_plan_end_time"], &[]),
 ];
 
 impl Field {
-    /// Whether the explorer's scan reads it (the service's name is the costs page's only).
+    /// Whether the explorer's scan reads it (the service's name is the costs
+    /// page's only; the commitments' own columns the commitments report's).
     pub fn explored(self) -> bool {
-        self != Field::ServiceName
+        !matches!(
+            self,
+            Field::ServiceName
+                | Field::SavingsPlanArn
+                | Field::ReservationUpfrontForPeriod
+                | Field::ReservationEnd
+                | Field::SavingsPlanEnd
+        )
     }
 }
 
@@ -189,6 +216,25 @@ impl Field {
 /// from the explorer's cube (the command line reads it when it counts it:
 /// `ScanKind::Covered`).
 pub const COSTS_FIELDS: [Field; 3] = [Field::Currency, Field::ServiceName, Field::ProductCode];
+
+/// The optional columns the commitments report reads: each commitment's
+/// identity and end, what it cost and what it covered.
+pub const COMMITMENT_FIELDS: [Field; 14] = [
+    Field::Currency,
+    Field::UsageStart,
+    Field::ListCost,
+    Field::ReservationArn,
+    Field::ReservationEffectiveCost,
+    Field::ReservationUnusedUpfront,
+    Field::ReservationUnusedRecurring,
+    Field::ReservationUpfrontForPeriod,
+    Field::ReservationEnd,
+    Field::SavingsPlanArn,
+    Field::SavingsPlanEffectiveCost,
+    Field::SavingsPlanTotalCommitment,
+    Field::SavingsPlanUsedCommitment,
+    Field::SavingsPlanEnd,
+];
 
 impl Field {
     /// Its row of the catalogue.

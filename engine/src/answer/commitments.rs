@@ -1,0 +1,217 @@
+//! Whether the commitments pay: per Savings Plan and Reserved Instance, what
+//! it cost for the period, how much of it was used (utilization) and what was
+//! wasted, what the usage it covered would have cost on demand (savings), and
+//! when it ends, with those ending within 30, 60 and 90 days of the files' last day.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fold::commitments::{CommitmentKind, CommitmentSums, Commitments};
+use crate::fold::sum::CompensatedSum;
+use crate::vocab::dates::{NO_DAY, format_day, format_month};
+
+/// Days after the files' last day within which an end counts as soon, in steps.
+pub const EXPIRY_STEPS: [i64; 3] = [30, 60, 90];
+
+/// One commitment over the months the files hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentRow {
+    /// A reservation or a Savings Plan.
+    pub kind: CommitmentKind,
+    /// Its ARN.
+    pub arn: String,
+    /// The currency of its amounts.
+    pub currency: String,
+    /// What it cost (amortized) over the months read.
+    pub commitment: f64,
+    /// What of it was used.
+    pub used: f64,
+    /// What went unused: the waste.
+    pub unused: f64,
+    /// `used ÷ commitment`; `None` when the files hold no fee of it.
+    pub utilization: Option<f64>,
+    /// The usage it covered, at its effective cost.
+    pub effective: f64,
+    /// The same usage at public on-demand prices.
+    pub on_demand: f64,
+    /// `on_demand − commitment`: what it saved against paying on demand.
+    pub savings: f64,
+    /// `1 − commitment ÷ on_demand`; `None` when it covered nothing priced.
+    pub savings_rate: Option<f64>,
+    /// Rows of usage it covered.
+    pub covered_rows: u64,
+    /// Its last day (`2019-04-24`), where the files say.
+    pub ends: Option<String>,
+    /// Days from the files' last day to its end (negative: already ended).
+    pub ends_in_days: Option<i64>,
+    /// Per month (`2018-10`): its commitment and what went unused.
+    pub months: Vec<(String, f64, f64)>,
+}
+
+/// All commitments of one currency together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentTotal {
+    /// The currency.
+    pub currency: String,
+    /// Summed over its commitments, as in [`CommitmentRow`].
+    pub commitment: f64,
+    /// Used.
+    pub used: f64,
+    /// Unused.
+    pub unused: f64,
+    /// `used ÷ commitment`.
+    pub utilization: Option<f64>,
+    /// Covered usage on demand.
+    pub on_demand: f64,
+    /// `on_demand − commitment`.
+    pub savings: f64,
+    /// `1 − commitment ÷ on_demand`.
+    pub savings_rate: Option<f64>,
+}
+
+/// The commitments report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentReport {
+    /// The first and last day of the files' usage (`2018-10-01`).
+    pub span: Option<(String, String)>,
+    /// Every commitment, the largest commitment first.
+    pub commitments: Vec<CommitmentRow>,
+    /// One total per currency, the largest first.
+    pub totals: Vec<CommitmentTotal>,
+}
+
+impl CommitmentReport {
+    /// The commitments ending within `days` of the files' last day (and not before it).
+    pub fn ending_within(&self, days: i64) -> impl Iterator<Item = &CommitmentRow> {
+        self.commitments.iter().filter(move |c| c.ends_in_days.is_some_and(|d| (0..=days).contains(&d)))
+    }
+}
+
+/// The report of what the files' commitments did.
+pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
+    let mut rows: Vec<CommitmentRow> = Vec::new();
+    let last = commitments.span.map(|(_, last)| last);
+    let mut months: Vec<(&(CommitmentKind, String, String, i32), &CommitmentSums)> = commitments.cells.iter().collect();
+    months.sort_by(|a, b| a.0.cmp(b.0));
+    let mut current: Option<(CommitmentKind, String, String)> = None;
+    let mut sums = CommitmentSums::default();
+    let mut per_month: Vec<(String, f64, f64)> = Vec::new();
+    let mut flush = |key: &Option<(CommitmentKind, String, String)>,
+                     sums: &CommitmentSums,
+                     per_month: &mut Vec<(String, f64, f64)>| {
+        let Some((kind, arn, currency)) = key.clone() else { return };
+        let commitment = sums.commitment.value();
+        let unused = sums.unused.value();
+        let on_demand = sums.on_demand.value();
+        let has_fee = sums.commitment != CompensatedSum::default();
+        rows.push(CommitmentRow {
+            kind,
+            arn,
+            currency,
+            commitment,
+            used: commitment - unused,
+            unused,
+            utilization: (has_fee && commitment != 0.0).then(|| (commitment - unused) / commitment),
+            effective: sums.effective.value(),
+            on_demand,
+            savings: on_demand - commitment,
+            savings_rate: (on_demand != 0.0).then(|| 1.0 - commitment / on_demand),
+            covered_rows: sums.covered_rows,
+            ends: sums.ends.map(format_day),
+            ends_in_days: sums.ends.zip(last).map(|(end, last)| i64::from(end) - i64::from(last)),
+            months: std::mem::take(per_month),
+        });
+    };
+    for ((kind, arn, currency, month), cell) in months {
+        let key = Some((*kind, arn.clone(), currency.clone()));
+        if key != current {
+            flush(&current, &sums, &mut per_month);
+            current = key;
+            sums = CommitmentSums::default();
+        }
+        sums.commitment.merge(&cell.commitment);
+        sums.unused.merge(&cell.unused);
+        sums.effective.merge(&cell.effective);
+        sums.on_demand.merge(&cell.on_demand);
+        sums.covered_rows += cell.covered_rows;
+        sums.ends = sums.ends.max(cell.ends);
+        let label = if *month == NO_DAY { String::new() } else { format_month(*month) };
+        per_month.push((label, cell.commitment.value(), cell.unused.value()));
+    }
+    flush(&current, &sums, &mut per_month);
+    rows.sort_by(|a, b| b.commitment.total_cmp(&a.commitment).then_with(|| a.arn.cmp(&b.arn)));
+
+    let mut currencies: Vec<&str> = rows.iter().map(|r| r.currency.as_str()).collect();
+    currencies.sort_unstable();
+    currencies.dedup();
+    let mut totals: Vec<CommitmentTotal> = currencies
+        .into_iter()
+        .map(|currency| {
+            let of = |f: fn(&CommitmentRow) -> f64| {
+                rows.iter().filter(|r| r.currency == currency).map(f).collect::<CompensatedSum>().value()
+            };
+            let (commitment, unused, on_demand) = (of(|r| r.commitment), of(|r| r.unused), of(|r| r.on_demand));
+            CommitmentTotal {
+                currency: currency.to_owned(),
+                commitment,
+                used: commitment - unused,
+                unused,
+                utilization: (commitment != 0.0).then(|| (commitment - unused) / commitment),
+                on_demand,
+                savings: on_demand - commitment,
+                savings_rate: (on_demand != 0.0).then(|| 1.0 - commitment / on_demand),
+            }
+        })
+        .collect();
+    totals.sort_by(|a, b| b.commitment.total_cmp(&a.commitment));
+    CommitmentReport {
+        span: commitments.span.map(|(first, last)| (format_day(first), format_day(last))),
+        commitments: rows,
+        totals,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::dates::day_of;
+
+    fn sums(commitment: f64, unused: f64, on_demand: f64, ends: Option<i32>) -> CommitmentSums {
+        let mut sums = CommitmentSums { ends, ..CommitmentSums::default() };
+        sums.commitment.add(commitment);
+        sums.unused.add(unused);
+        sums.on_demand.add(on_demand);
+        sums.effective.add(commitment - unused);
+        sums.covered_rows = 10;
+        sums
+    }
+
+    #[test]
+    fn utilization_savings_and_what_ends_soon() {
+        let mut commitments =
+            Commitments { span: Some((day_of(2018, 10, 1), day_of(2018, 11, 30))), ..Commitments::default() };
+        let (oct, nov) = (day_of(2018, 10, 1), day_of(2018, 11, 1));
+        let ri = |month| (CommitmentKind::Reservation, "arn:ri".to_owned(), "USD".to_owned(), month);
+        commitments.cells.insert(ri(oct), sums(100.0, 20.0, 150.0, Some(day_of(2018, 12, 20))));
+        commitments.cells.insert(ri(nov), sums(100.0, 0.0, 150.0, Some(day_of(2018, 12, 20))));
+        let plan = (CommitmentKind::SavingsPlan, "arn:sp".to_owned(), "USD".to_owned(), nov);
+        commitments.cells.insert(plan, sums(50.0, 25.0, 40.0, Some(day_of(2021, 1, 1))));
+        let copy: Commitments = serde_json::from_str(&serde_json::to_string(&commitments).unwrap()).unwrap();
+        assert_eq!(copy, commitments, "it travels between workers and the page");
+
+        let report = commitment_report(&commitments);
+        let ri = &report.commitments[0];
+        assert_eq!((ri.arn.as_str(), ri.commitment, ri.used, ri.unused), ("arn:ri", 200.0, 180.0, 20.0));
+        assert_eq!(ri.utilization, Some(0.9));
+        assert_eq!((ri.on_demand, ri.savings), (300.0, 100.0));
+        assert!((ri.savings_rate.unwrap() - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!((ri.ends.as_deref(), ri.ends_in_days), (Some("2018-12-20"), Some(20)));
+        assert_eq!(ri.months, [("2018-10".to_owned(), 100.0, 20.0), ("2018-11".to_owned(), 100.0, 0.0)]);
+        let plan = &report.commitments[1];
+        assert_eq!((plan.utilization, plan.savings), (Some(0.5), -10.0), "a plan half used costs more than on demand");
+        assert_eq!(report.ending_within(30).map(|c| c.arn.as_str()).collect::<Vec<_>>(), ["arn:ri"]);
+        assert_eq!(report.ending_within(90).count(), 1);
+        let total = &report.totals[0];
+        assert_eq!((total.commitment, total.unused, total.on_demand, total.savings), (250.0, 45.0, 340.0, 90.0));
+        assert_eq!(report.span, Some(("2018-10-01".to_owned(), "2018-11-30".to_owned())));
+    }
+}

@@ -1,0 +1,269 @@
+//! Savings Plans and Reserved Instances, folded from their own line items: per
+//! commitment (its ARN), currency and month, what it cost, what of it was used
+//! and what was not, the usage it covered at its effective cost and at public
+//! on-demand prices, and when it ends. Mergeable in any order, like a tally.
+//!
+//! What each line item type gives (the CUR's own accounting, checked against
+//! DuckDB on the WorkshopCUR months: commitment = used + unused):
+//! - `RIFee`: the reservation's cost for the period (its recurring fee, the
+//!   unblended cost, plus its upfront fee amortized over the period) and what
+//!   went unused (`reservation_unused_*`);
+//! - `DiscountedUsage`: usage the reservation covered, at its effective cost;
+//! - `SavingsPlanRecurringFee`: the plan's commitment for the hour
+//!   (`savings_plan_total_commitment_to_date`) and what was used of it;
+//! - `SavingsPlanCoveredUsage`: usage the plan covered, at its effective cost.
+//!
+//! Covered usage also carries its public on-demand price (`pricing_public_on_demand_cost`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::fold::batch::Batch;
+use crate::fold::cube_kernel::{amount_column, days};
+use crate::fold::kernel::{Interner, encode_currency};
+use crate::fold::sum::CompensatedSum;
+use crate::schema::catalogue::Field;
+use crate::vocab::dates::{NO_DAY, month_start};
+
+/// A Reserved Instance or a Savings Plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum CommitmentKind {
+    /// A Reserved Instance (`reservation_reservation_a_r_n`).
+    Reservation,
+    /// A Savings Plan (`savings_plan_savings_plan_a_r_n`).
+    SavingsPlan,
+}
+
+/// What one commitment did in one month, in one currency.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentSums {
+    /// What it cost for the period (amortized): the commitment.
+    pub commitment: CompensatedSum,
+    /// Of that, what went unused.
+    pub unused: CompensatedSum,
+    /// Usage it covered, at its effective cost.
+    pub effective: CompensatedSum,
+    /// The same usage at public on-demand prices.
+    pub on_demand: CompensatedSum,
+    /// Rows of covered usage.
+    pub covered_rows: u64,
+    /// The last day it runs (days since 1970-01-01), where the files say.
+    pub ends: Option<i32>,
+}
+
+impl CommitmentSums {
+    fn merge(&mut self, other: &CommitmentSums) {
+        self.commitment.merge(&other.commitment);
+        self.unused.merge(&other.unused);
+        self.effective.merge(&other.effective);
+        self.on_demand.merge(&other.on_demand);
+        self.covered_rows += other.covered_rows;
+        self.ends = self.ends.max(other.ends);
+    }
+}
+
+/// One commitment's key: its kind, ARN, currency and month (its first day).
+pub type CommitmentKey = (CommitmentKind, String, String, i32);
+
+/// Every commitment's sums, per month, with the span of days the files' usage
+/// covers (for what ends soon after it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Listed", into = "Listed")]
+pub struct Commitments {
+    /// Per commitment and month.
+    pub cells: BTreeMap<CommitmentKey, CommitmentSums>,
+    /// The first and last day of the rows read, where they have one.
+    pub span: Option<(i32, i32)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Listed {
+    cells: Vec<(CommitmentKey, CommitmentSums)>,
+    span: Option<(i32, i32)>,
+}
+
+impl From<Listed> for Commitments {
+    fn from(listed: Listed) -> Self {
+        let mut commitments = Commitments { cells: BTreeMap::new(), span: listed.span };
+        for (key, sums) in listed.cells {
+            commitments.cells.entry(key).or_default().merge(&sums);
+        }
+        commitments
+    }
+}
+
+impl From<Commitments> for Listed {
+    fn from(commitments: Commitments) -> Self {
+        Listed { cells: commitments.cells.into_iter().collect(), span: commitments.span }
+    }
+}
+
+impl Commitments {
+    /// Folds another in.
+    pub fn merge(&mut self, other: &Commitments) {
+        for (key, sums) in &other.cells {
+            self.cells.entry(key.clone()).or_default().merge(sums);
+        }
+        self.span = match (self.span, other.span) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// What a row of a line item type does to its commitment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    ReservationFee,
+    ReservationUsage,
+    PlanFee,
+    PlanUsage,
+    Other,
+}
+
+fn role(line_item_type: &str) -> Role {
+    match line_item_type {
+        "RIFee" => Role::ReservationFee,
+        "DiscountedUsage" => Role::ReservationUsage,
+        "SavingsPlanRecurringFee" => Role::PlanFee,
+        "SavingsPlanCoveredUsage" => Role::PlanUsage,
+        _ => Role::Other,
+    }
+}
+
+/// Accumulates the batches of one commitments scan.
+#[derive(Default)]
+pub struct CommitmentKernel {
+    types: Interner,
+    type_ids: Vec<u32>,
+    roles: Vec<Role>,
+    arns: [Interner; 2],
+    arn_ids: [Vec<u32>; 2],
+    currencies: Interner,
+    currency_ids: Vec<u32>,
+    days: Vec<i32>,
+    ends: [Vec<i32>; 2],
+    /// Per row, in order: unblended, list, reservation effective, unused upfront,
+    /// unused recurring, upfront for the period, plan effective, plan commitment, plan used.
+    amounts: [Vec<f64>; 9],
+    scratch: Vec<f64>,
+    cells: BTreeMap<(CommitmentKind, u32, u32, i32), CommitmentSums>,
+    span: Option<(i32, i32)>,
+}
+
+const AMOUNTS: [Field; 8] = [
+    Field::ListCost,
+    Field::ReservationEffectiveCost,
+    Field::ReservationUnusedUpfront,
+    Field::ReservationUnusedRecurring,
+    Field::ReservationUpfrontForPeriod,
+    Field::SavingsPlanEffectiveCost,
+    Field::SavingsPlanTotalCommitment,
+    Field::SavingsPlanUsedCommitment,
+];
+
+impl CommitmentKernel {
+    /// Folds one batch in.
+    pub fn add(&mut self, batch: &Batch<'_>) -> Result<()> {
+        let rows = batch.rows();
+        self.types.encode(batch.line_item_type, &mut self.type_ids)?;
+        while self.roles.len() < self.types.len() {
+            self.roles.push(role(self.types.label(self.roles.len())));
+        }
+        encode_currency(&mut self.currencies, batch, &mut self.currency_ids)?;
+        days(batch.get(Field::UsageStart), rows, &mut self.days);
+        for day in self.days.iter().copied().filter(|&d| d != NO_DAY) {
+            self.span = Some(self.span.map_or((day, day), |(a, b)| (a.min(day), b.max(day))));
+        }
+        for (slot, (arn, end)) in
+            [(Field::ReservationArn, Field::ReservationEnd), (Field::SavingsPlanArn, Field::SavingsPlanEnd)]
+                .into_iter()
+                .enumerate()
+        {
+            match batch.get(arn) {
+                Some(column) => self.arns[slot].encode(column, &mut self.arn_ids[slot])?,
+                None => {
+                    let blank = self.arns[slot].id(None);
+                    self.arn_ids[slot].clear();
+                    self.arn_ids[slot].resize(rows, blank);
+                }
+            }
+            days(batch.get(end), rows, &mut self.ends[slot]);
+        }
+        amount_column(batch.cost, &mut self.scratch, &mut self.amounts[0])?;
+        for (index, field) in AMOUNTS.into_iter().enumerate() {
+            let out = &mut self.amounts[index + 1];
+            match batch.get(field) {
+                Some(column) => amount_column(column, &mut self.scratch, out)?,
+                None => {
+                    out.clear();
+                    out.resize(rows, 0.0);
+                }
+            }
+        }
+        let blanks = [self.arns[0].id(None), self.arns[1].id(None)];
+        let amount = |index: usize, row: usize| self.amounts[index][row];
+        for row in 0..rows {
+            let role = self.roles[self.type_ids[row] as usize];
+            let (slot, kind) = match role {
+                Role::ReservationFee | Role::ReservationUsage => (0, CommitmentKind::Reservation),
+                Role::PlanFee | Role::PlanUsage => (1, CommitmentKind::SavingsPlan),
+                Role::Other => continue,
+            };
+            let arn = self.arn_ids[slot][row];
+            if arn == blanks[slot] {
+                continue;
+            }
+            let day = self.days[row];
+            let month = if day == NO_DAY { NO_DAY } else { month_start(day) };
+            let cell = self.cells.entry((kind, arn, self.currency_ids[row], month)).or_default();
+            match role {
+                Role::ReservationFee => {
+                    cell.commitment.add(amount(0, row) + amount(5, row));
+                    cell.unused.add(amount(3, row) + amount(4, row));
+                }
+                Role::ReservationUsage => {
+                    cell.effective.add(amount(2, row));
+                    cell.on_demand.add(amount(1, row));
+                    cell.covered_rows += 1;
+                }
+                Role::PlanFee => {
+                    cell.commitment.add(amount(7, row));
+                    cell.unused.add(amount(7, row) - amount(8, row));
+                }
+                Role::PlanUsage => {
+                    cell.effective.add(amount(6, row));
+                    cell.on_demand.add(amount(1, row));
+                    cell.covered_rows += 1;
+                }
+                Role::Other => {}
+            }
+            let end = self.ends[slot][row];
+            if end != NO_DAY {
+                cell.ends = cell.ends.max(Some(end));
+            }
+        }
+        Ok(())
+    }
+
+    /// The sums of every commitment met.
+    pub fn finish(self) -> Commitments {
+        let mut commitments = Commitments { cells: BTreeMap::new(), span: self.span };
+        for ((kind, arn, currency, month), sums) in self.cells {
+            let slot = match kind {
+                CommitmentKind::Reservation => 0,
+                CommitmentKind::SavingsPlan => 1,
+            };
+            let key = (
+                kind,
+                self.arns[slot].label(arn as usize).to_owned(),
+                self.currencies.label(currency as usize).to_owned(),
+                month,
+            );
+            commitments.cells.entry(key).or_default().merge(&sums);
+        }
+        commitments
+    }
+}

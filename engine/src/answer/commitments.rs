@@ -90,8 +90,6 @@ impl CommitmentReport {
 pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
     let mut rows: Vec<CommitmentRow> = Vec::new();
     let last = commitments.span.map(|(_, last)| last);
-    let mut months: Vec<(&(CommitmentKind, String, String, i32), &CommitmentSums)> = commitments.cells.iter().collect();
-    months.sort_by(|a, b| a.0.cmp(b.0));
     let mut current: Option<(CommitmentKind, String, String)> = None;
     let mut sums = CommitmentSums::default();
     let mut per_month: Vec<(String, f64, f64)> = Vec::new();
@@ -121,7 +119,8 @@ pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
             months: std::mem::take(per_month),
         });
     };
-    for ((kind, arn, currency, month), cell) in months {
+    // The cells come in key order: a commitment's months one after another.
+    for ((kind, arn, currency, month), cell) in &commitments.cells {
         let key = Some((*kind, arn.clone(), currency.clone()));
         if key != current {
             flush(&current, &sums, &mut per_month);

@@ -18,6 +18,8 @@ pub enum Tab {
     Costs,
     /// The explorer.
     Explore,
+    /// Savings Plans and reservations: used, wasted, saved, ending.
+    Commitments,
     /// The diagnostics panel.
     Diagnostics,
 }
@@ -28,6 +30,7 @@ impl Tab {
         match self {
             Tab::Costs => "costs",
             Tab::Explore => "explore",
+            Tab::Commitments => "commitments",
             Tab::Diagnostics => "diagnostics",
         }
     }
@@ -257,7 +260,7 @@ impl View {
             let value = value.into_owned();
             match key.as_ref() {
                 "tab" => {
-                    view.tab = [Tab::Costs, Tab::Explore, Tab::Diagnostics]
+                    view.tab = [Tab::Costs, Tab::Explore, Tab::Commitments, Tab::Diagnostics]
                         .into_iter()
                         .find(|t| t.key() == value)
                         .unwrap_or_default();

@@ -13,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
 use super::error::Error;
-use crate::engine::{Column, CubeColumns, DetailScan, Outline, RowSlice, ScanKind, Tally};
+use crate::engine::{Column, Commitments, CubeColumns, DetailScan, Outline, RowSlice, ScanKind, Tally};
 
 /// What the page asks a worker to do with the file sent beside it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -39,6 +39,8 @@ pub enum Reply {
     Outline(Box<Outline>),
     /// The tally of a slice (a costs scan).
     Tally(Tally),
+    /// What the commitments of a slice cost, used and covered.
+    Commitments(Commitments),
     /// The cube of a slice (an explorer scan); its numeric columns come as typed arrays.
     Cube(Box<CubeColumns>),
     /// A part of the cube of a slice still being scanned, sent when it has grown

@@ -230,6 +230,7 @@ fn scan(file: &CurFile<BlobSource>, slice: RowSlice, kind: ScanKind, prefetched:
         // The page prices commitment-paid usage from the explorer's cube; a
         // request for this pass is answered all the same.
         ScanKind::Covered => file.scan_covered(slice, &mut progress).map(Reply::Tally),
+        ScanKind::Commitments => file.scan_commitments(slice, &mut progress).map(Reply::Commitments),
         ScanKind::Explore => {
             let mut part = |cube: Cube| post(id, Reply::CubePart(Box::new(cube.to_columns())), None);
             file.explore_prefetched(slice, prefetched, &mut progress, CUBE_PART_CELLS, &mut part)

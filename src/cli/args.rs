@@ -10,6 +10,7 @@ pub const USAGE: &str = "\
 Usage: ducks costs [--json] [--discounts FILE] [--usage RULE] [--services-by-code] [--covered-at-list] PATH...
        ducks group --by DIM[,DIM...] [--measure M] [--usage RULE] [--from DAY] [--to DAY]
                    [--where DIM=VALUE]... [--top N] [--json] PATH...
+       ducks commitments [--json] PATH...
 
 Reads AWS Cost and Usage Report files (legacy CUR, CUR 2.0 or FOCUS; Parquet,
 or CSV as .csv, .csv.gz or .csv.zip) and prints each service's undiscounted cost (unblended cost of Usage rows),
@@ -45,7 +46,12 @@ ducks group sums a measure by one or more dimensions, the explorer's figures:
   --where DIM=VALUE   keep only rows whose DIM is VALUE; repeated for one DIM,
                       any of the values; an empty VALUE keeps rows without it
   --top N             print the N largest groups (the total is of them all)
-  --json              print one JSON object instead of a table";
+  --json              print one JSON object instead of a table
+
+ducks commitments reports each Savings Plan and Reserved Instance: what it cost
+for the months read, the share used (utilization) and the unused part, what the
+usage it covered would have cost on demand (savings), when it ends, and those
+ending within 30, 60 and 90 days of the files' last day.";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
@@ -58,6 +64,17 @@ pub enum Command {
     Costs(CostsOptions),
     /// Group costs by dimensions.
     Group(GroupOptions),
+    /// Savings Plans and reservations: used, wasted, saved, ending.
+    Commitments(CommitmentsOptions),
+}
+
+/// Options of `ducks commitments`.
+#[derive(Debug, PartialEq)]
+pub struct CommitmentsOptions {
+    /// Print JSON instead of a table.
+    pub json: bool,
+    /// Files and directories to read.
+    pub paths: Vec<PathBuf>,
 }
 
 /// A dimension `ducks group` can group or filter by: one the explorer's cube
@@ -210,6 +227,26 @@ pub fn parse(args: Vec<String>) -> Result<Command, Mistake> {
             Ok(Command::Costs(options))
         }
         Some("group") => parse_group(args),
+        Some("commitments") => {
+            let mut options = CommitmentsOptions { json: false, paths: Vec::new() };
+            let mut only_paths = false;
+            for arg in args {
+                match arg.as_str() {
+                    _ if only_paths => options.paths.push(arg.into()),
+                    "--" => only_paths = true,
+                    "--json" => options.json = true,
+                    "-h" | "--help" => return Ok(Command::Help),
+                    flag if flag.starts_with('-') && flag.len() > 1 => {
+                        return Err(format!("unknown option {flag}").into());
+                    }
+                    _ => options.paths.push(arg.into()),
+                }
+            }
+            if options.paths.is_empty() {
+                return Err("ducks commitments needs at least one file or folder".into());
+            }
+            Ok(Command::Commitments(options))
+        }
         Some(other) => Err(format!("unknown command {other:?}").into()),
     }
 }

@@ -62,6 +62,22 @@ pub fn main(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> Exit
                 ExitCode::FAILURE
             }
         },
+        Command::Commitments(options) => match run::commitments(&options.paths) {
+            Ok(report) => {
+                let written = if options.json {
+                    serde_json::to_writer(&mut *out, &report)
+                        .map_err(std::io::Error::other)
+                        .and_then(|()| writeln!(out))
+                } else {
+                    output::commitments_table(&report, out)
+                };
+                finish(written, err)
+            }
+            Err(failure) => {
+                let _ = writeln!(err, "ducks: {failure}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Group(options) => match group(&options) {
             Ok(grouping) => {
                 for note in &grouping.notes {

@@ -7,8 +7,9 @@ use serde::ser::SerializeMap;
 
 use super::args::{By, GroupOptions};
 use super::run::Grouping;
+use crate::engine::commitments::{CommitmentReport, EXPIRY_STEPS};
 use crate::engine::query::NO_DATE;
-use crate::engine::{CostReport, Dimension, format};
+use crate::engine::{CommitmentKind, CostReport, Dimension, format};
 
 /// Exactly one JSON object, numbers at full `f64` precision.
 pub fn json(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
@@ -97,6 +98,79 @@ pub fn table(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
                 sentence.trim_end_matches('.')
             )?,
         }
+    }
+    Ok(())
+}
+
+/// The commitments as a table: one row each, the totals, and what ends soon.
+pub fn commitments_table(report: &CommitmentReport, out: &mut dyn Write) -> io::Result<()> {
+    if report.commitments.is_empty() {
+        return writeln!(out, "No Savings Plan or reservation line items in these files.");
+    }
+    let percent = |share: Option<f64>| share.map_or_else(|| "—".to_owned(), |s| format!("{:.1}%", s * 100.0));
+    let header = ["Commitment", "Committed", "Used", "Unused", "On demand", "Saved", "Ends"];
+    let mut rows: Vec<[String; 7]> = report
+        .commitments
+        .iter()
+        .map(|c| {
+            let kind = match c.kind {
+                CommitmentKind::Reservation => "RI",
+                CommitmentKind::SavingsPlan => "SP",
+            };
+            [
+                format!("{kind} {}", format::shorten_middle(&c.arn, 40)),
+                format::money(c.commitment, &c.currency),
+                percent(c.utilization),
+                format::money(c.unused, &c.currency),
+                format::money(c.on_demand, &c.currency),
+                c.savings.map_or_else(|| "—".into(), |s| format::money(s, &c.currency)),
+                c.ends.clone().unwrap_or_else(|| "—".into()),
+            ]
+        })
+        .collect();
+    for t in &report.totals {
+        rows.push([
+            format!("Total {}", t.currency),
+            format::money(t.commitment, &t.currency),
+            percent(t.utilization),
+            format::money(t.unused, &t.currency),
+            format::money(t.on_demand, &t.currency),
+            format::money(t.savings, &t.currency),
+            String::new(),
+        ]);
+    }
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String; 7]| {
+        let mut text = format!("{:<w$}", cells[0], w = widths[0]);
+        for (i, cell) in cells.iter().enumerate().skip(1) {
+            if i == 6 {
+                text.push_str(&format!("  {cell:<w$}", w = widths[i]));
+            } else {
+                text.push_str(&format!("  {cell:>w$}", w = widths[i]));
+            }
+        }
+        text.trim_end().to_owned()
+    };
+    writeln!(out, "{}", line(&header.map(String::from)))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row))?;
+    }
+    let last = report.span.as_ref().map_or("", |(_, last)| last.as_str());
+    for days in EXPIRY_STEPS {
+        let ending: Vec<String> = report
+            .ending_within(days)
+            .map(|c| format!("{} ({})", format::shorten_middle(&c.arn, 40), c.ends.as_deref().unwrap_or("?")))
+            .collect();
+        writeln!(
+            out,
+            "Ending within {days} days of {last}: {}",
+            if ending.is_empty() { "none".into() } else { ending.join(", ") }
+        )?;
     }
     Ok(())
 }

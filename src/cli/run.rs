@@ -11,10 +11,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::args::{By, CostsOptions, GroupOptions};
 use super::local_file::LocalFile;
+use crate::engine::commitments::{CommitmentReport, commitment_report};
 use crate::engine::query::{Filter, GroupedMany, group_many, measure_notes};
 use crate::engine::{
-    Column, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Tally, cost_report,
-    delivery, keys_in_json, panic_message, plan,
+    Column, Commitments, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Tally,
+    cost_report, delivery, keys_in_json, panic_message, plan,
 };
 
 /// A finished analysis.
@@ -99,6 +100,14 @@ impl Opened {
         }
         Ok(())
     }
+}
+
+/// Reads the commitments (Savings Plans, reservations) of every file at `paths`.
+pub fn commitments(paths: &[std::path::PathBuf]) -> Result<CommitmentReport, Failure> {
+    let opened = Opened::new(paths)?;
+    let mut commitments = Commitments::default();
+    opened.scan(|file, _, slice| file.scan_commitments(slice, &mut |_| {}), |part| commitments.merge(part))?;
+    Ok(commitment_report(&commitments))
 }
 
 /// Reads every file of `options` and computes the costs report.

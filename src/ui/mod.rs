@@ -5,6 +5,7 @@
 
 mod charts;
 mod combobox;
+mod commitments;
 mod costs;
 mod diagnostics;
 mod explorer;
@@ -23,6 +24,7 @@ use leptos::prelude::*;
 
 pub use state::{AppState, Status};
 
+use commitments::Commitments;
 use costs::CostsPage;
 use diagnostics::Diagnostics;
 use explorer::Explorer;
@@ -74,6 +76,9 @@ pub fn App() -> impl IntoView {
                 </TabPanel>
                 <TabPanel tab=Tab::Explore>
                     <Explorer/>
+                </TabPanel>
+                <TabPanel tab=Tab::Commitments>
+                    <Commitments/>
                 </TabPanel>
                 <TabPanel tab=Tab::Diagnostics>
                     <Diagnostics/>

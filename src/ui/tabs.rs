@@ -8,7 +8,12 @@ use wasm_bindgen::JsCast;
 use super::state::AppState;
 use crate::engine::view::Tab;
 
-const TABS: [(Tab, &str); 3] = [(Tab::Costs, "Costs"), (Tab::Explore, "Explorer"), (Tab::Diagnostics, "Diagnostics")];
+const TABS: [(Tab, &str); 4] = [
+    (Tab::Costs, "Costs"),
+    (Tab::Explore, "Explorer"),
+    (Tab::Commitments, "Commitments"),
+    (Tab::Diagnostics, "Diagnostics"),
+];
 
 /// The tab list; the panels are rendered by [`TabPanel`].
 #[component]

@@ -288,3 +288,25 @@ fn workshop_cur_reservations_their_use_savings_and_ends() {
     assert_eq!(report.span, Some(("2018-10-01".to_owned(), "2018-10-31".to_owned())));
     assert_eq!(report.ending_within(90).count(), 0, "the first ends in April 2019");
 }
+
+/// `ducks commitments` on WorkshopCUR's October: the table and its total, as
+/// the engine's report gives them, and the page's tab shows them.
+#[test]
+fn ducks_commitments_prints_the_reservations() {
+    let Some(root) = shared::real_cur("ducks_commitments_prints_the_reservations") else { return };
+    let path = root.join(PARQUET[0].path).to_string_lossy().into_owned();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = ducks::cli::main(vec!["commitments".into(), path.clone()], &mut out, &mut err);
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(code, std::process::ExitCode::SUCCESS, "{}", String::from_utf8_lossy(&err));
+    let total = text.lines().find(|line| line.starts_with("Total USD")).unwrap_or_else(|| panic!("{text}"));
+    for figure in ["$281.25", "82.6%", "$49.00", "$338.02", "$56.77"] {
+        assert!(total.contains(figure), "{figure} in {total}");
+    }
+    assert!(text.contains("Ending within 90 days of 2018-10-31: none"), "{text}");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    ducks::cli::main(vec!["commitments".into(), "--json".into(), path], &mut out, &mut err);
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["commitments"].as_array().unwrap().len(), 9);
+    assert_eq!(json["totals"][0]["currency"], "USD");
+}

@@ -33,9 +33,10 @@ pub struct CommitmentRow {
     pub effective: f64,
     /// The same usage at public on-demand prices.
     pub on_demand: f64,
-    /// `on_demand − commitment`: what it saved against paying on demand.
-    pub savings: f64,
-    /// `1 − commitment ÷ on_demand`; `None` when it covered nothing priced.
+    /// `on_demand − commitment`: what it saved against paying on demand;
+    /// `None` when the files hold none of its fees (no commitment to weigh).
+    pub savings: Option<f64>,
+    /// `1 − commitment ÷ on_demand`; `None` without fees or priced usage.
     pub savings_rate: Option<f64>,
     /// Rows of usage it covered.
     pub covered_rows: u64,
@@ -62,9 +63,9 @@ pub struct CommitmentTotal {
     pub utilization: Option<f64>,
     /// Covered usage on demand.
     pub on_demand: f64,
-    /// `on_demand − commitment`.
+    /// `on_demand − commitment`, over the commitments whose fees the files hold.
     pub savings: f64,
-    /// `1 − commitment ÷ on_demand`.
+    /// `1 − commitment ÷ on_demand`, over the same.
     pub savings_rate: Option<f64>,
 }
 
@@ -111,8 +112,8 @@ pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
             utilization: (has_fee && commitment != 0.0).then(|| (commitment - unused) / commitment),
             effective: sums.effective.value(),
             on_demand,
-            savings: on_demand - commitment,
-            savings_rate: (on_demand != 0.0).then(|| 1.0 - commitment / on_demand),
+            savings: has_fee.then_some(on_demand - commitment),
+            savings_rate: (has_fee && on_demand != 0.0).then(|| 1.0 - commitment / on_demand),
             covered_rows: sums.covered_rows,
             ends: sums.ends.map(format_day),
             ends_in_days: sums.ends.zip(last).map(|(end, last)| i64::from(end) - i64::from(last)),
@@ -149,6 +150,7 @@ pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
                 rows.iter().filter(|r| r.currency == currency).map(f).collect::<CompensatedSum>().value()
             };
             let (commitment, unused, on_demand) = (of(|r| r.commitment), of(|r| r.unused), of(|r| r.on_demand));
+            let weighed = of(|r| if r.savings.is_some() { r.on_demand } else { 0.0 });
             CommitmentTotal {
                 currency: currency.to_owned(),
                 commitment,
@@ -156,8 +158,8 @@ pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
                 unused,
                 utilization: (commitment != 0.0).then(|| (commitment - unused) / commitment),
                 on_demand,
-                savings: on_demand - commitment,
-                savings_rate: (on_demand != 0.0).then(|| 1.0 - commitment / on_demand),
+                savings: weighed - commitment,
+                savings_rate: (weighed != 0.0).then(|| 1.0 - commitment / weighed),
             }
         })
         .collect();
@@ -201,12 +203,25 @@ mod tests {
         let ri = &report.commitments[0];
         assert_eq!((ri.arn.as_str(), ri.commitment, ri.used, ri.unused), ("arn:ri", 200.0, 180.0, 20.0));
         assert_eq!(ri.utilization, Some(0.9));
-        assert_eq!((ri.on_demand, ri.savings), (300.0, 100.0));
+        assert_eq!((ri.on_demand, ri.savings), (300.0, Some(100.0)));
         assert!((ri.savings_rate.unwrap() - 1.0 / 3.0).abs() < 1e-12);
         assert_eq!((ri.ends.as_deref(), ri.ends_in_days), (Some("2018-12-20"), Some(20)));
         assert_eq!(ri.months, [("2018-10".to_owned(), 100.0, 20.0), ("2018-11".to_owned(), 100.0, 0.0)]);
         let plan = &report.commitments[1];
-        assert_eq!((plan.utilization, plan.savings), (Some(0.5), -10.0), "a plan half used costs more than on demand");
+        assert_eq!(
+            (plan.utilization, plan.savings),
+            (Some(0.5), Some(-10.0)),
+            "a plan half used costs more than on demand"
+        );
+        let mut unpaid = commitments.clone();
+        let usage_only = (CommitmentKind::SavingsPlan, "arn:free".to_owned(), "USD".to_owned(), nov);
+        unpaid
+            .cells
+            .insert(usage_only, CommitmentSums { on_demand: [5.0].into_iter().collect(), ..CommitmentSums::default() });
+        let free = commitment_report(&unpaid);
+        let row = free.commitments.iter().find(|c| c.arn == "arn:free").unwrap();
+        assert_eq!((row.savings, row.utilization), (None, None), "no fee in the files: nothing to weigh");
+        assert_eq!(free.totals[0].savings, 90.0, "and it does not count as saved");
         assert_eq!(report.ending_within(30).map(|c| c.arn.as_str()).collect::<Vec<_>>(), ["arn:ri"]);
         assert_eq!(report.ending_within(90).count(), 1);
         let total = &report.totals[0];

@@ -10,9 +10,11 @@
 //! phase and its merging in tasks; `pieces.rs`: running pieces on the pool with
 //! their progress.
 
+mod commitments;
 mod explore;
 mod pieces;
 
+pub use commitments::{CommitmentsRead, scan_commitments};
 pub use explore::{DetailCube, Explored, FileExplored, explore, explore_detail};
 use pieces::{failure, scan_pieces};
 

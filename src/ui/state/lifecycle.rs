@@ -68,6 +68,7 @@ impl AppState {
             self.analysis.set(None);
             self.cube.set(None);
             self.reset_detail();
+            self.reset_commitments();
             return;
         }
         self.analyse(Picked { files, skipped: Vec::new() }, started);
@@ -90,6 +91,7 @@ impl AppState {
         self.cube.set(None);
         self.explored.set(Rc::default());
         self.reset_detail();
+        self.reset_commitments();
         let analysis = Rc::new(analysis);
         self.analysis.set(Some(Rc::clone(&analysis)));
         if used == 0 {
@@ -152,5 +154,9 @@ impl AppState {
                 *explorer = Explorer::Idle;
             }
         });
+        // Commitments being read start again when next shown.
+        if self.commitments.with_untracked(|stage| matches!(stage, super::CommitmentsStage::Reading(_))) {
+            self.reset_commitments();
+        }
     }
 }

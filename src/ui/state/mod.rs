@@ -2,6 +2,7 @@
 //! signals (here), the life of an analysis (`lifecycle`), the saved settings
 //! (`settings`) and the view kept in the URL and the history (`url`).
 
+mod commitments;
 mod comparison;
 mod detail;
 mod latest;
@@ -13,6 +14,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+pub use self::commitments::CommitmentsStage;
 pub use self::comparison::Other;
 pub use self::latest::Latest;
 use crate::browser::analysis::{Analysis, Explored, Progress};
@@ -107,6 +109,10 @@ pub struct AppState {
     pub explored: RwSignal<Rc<Explored>, LocalStorage>,
     /// Other files read to be set beside those in use.
     pub other: RwSignal<Other, LocalStorage>,
+    /// The files' Savings Plans and reservations, read when first shown.
+    pub commitments: RwSignal<CommitmentsStage, LocalStorage>,
+    /// The latest commitments scan.
+    reading_commitments: Latest,
     /// The latest comparison: a newer choice drops an older one's result.
     comparing: Latest,
     /// Where the explorer's data stands.
@@ -185,6 +191,8 @@ impl AppState {
             cube,
             explored: RwSignal::new_local(Rc::default()),
             other: RwSignal::new_local(Other::None),
+            commitments: RwSignal::new_local(CommitmentsStage::NotRead),
+            reading_commitments: Latest::new(),
             comparing: Latest::new(),
             explorer: RwSignal::new(Explorer::Idle),
             detail: RwSignal::new_local(DetailStage::None),

@@ -1,0 +1,170 @@
+//! The Commitments tab: whether the Savings Plans and Reserved Instances pay.
+//! Read when first shown (a scan of their own columns), then: per currency what
+//! they cost, how much was used (utilization) and wasted, what the usage they
+//! covered would have cost on demand (savings); those ending within 30, 60 and
+//! 90 days of the files' last day; and every commitment in a table. The figures
+//! are the engine's (`commitments::commitment_report`), as `ducks commitments` prints them.
+
+use leptos::prelude::*;
+
+use super::state::{AppState, CommitmentsStage};
+use crate::browser::intl::money;
+use crate::engine::commitments::{CommitmentReport, CommitmentRow, EXPIRY_STEPS, commitment_report};
+use crate::engine::{CommitmentKind, format};
+
+/// The tab's panel.
+#[component]
+pub fn Commitments() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // Read when the tab is shown (and again for new files).
+    Effect::new(move |_| {
+        let shown = state.view.with(|v| v.tab == crate::engine::view::Tab::Commitments);
+        let stage_not_read = state.commitments.with(|s| matches!(s, CommitmentsStage::NotRead));
+        if shown && stage_not_read && state.analysis.with(Option::is_some) {
+            state.ensure_commitments();
+        }
+    });
+    let report = Memo::new(move |_| {
+        state.commitments.with(|stage| match stage {
+            CommitmentsStage::Ready(read) => Some(commitment_report(&read.commitments)),
+            _ => None,
+        })
+    });
+    view! {
+        <section class="commitments" data-testid="commitments" aria-label="Savings Plans and Reserved Instances">
+            {move || state.commitments.with(|stage| match stage {
+                CommitmentsStage::NotRead => None,
+                CommitmentsStage::Reading(progress) => {
+                    let fraction = if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
+                    Some(view! {
+                        <div class="explorer__wait" role="status" data-testid="commitments-status">
+                            <progress class="status__bar" max="1" value=fraction aria-label="Reading progress"></progress>
+                            <p>{format!("Reading the Savings Plans and reservations ({:.0}%)…", fraction * 100.0)}</p>
+                        </div>
+                    }.into_any())
+                }
+                CommitmentsStage::Failed(problem) => Some(view! {
+                    <p class="status__text--error" role="alert" data-testid="commitments-status">{problem.clone()}</p>
+                }.into_any()),
+                CommitmentsStage::Ready(read) => (!read.problems.is_empty()).then(|| view! {
+                    <p class="status__text--error" role="alert">{format!("Left out: {}", read.problems.join(" "))}</p>
+                }.into_any()),
+            })}
+            {move || report.get().map(|report| view! { <Summary report=report.clone()/> <Table report=report/> })}
+        </section>
+    }
+}
+
+/// What they cost, used, wasted and saved, per currency, and what ends soon.
+#[component]
+fn Summary(report: CommitmentReport) -> impl IntoView {
+    if report.commitments.is_empty() {
+        return view! {
+            <p class="commitments__none" data-testid="commitments-none">
+                "These files hold no Savings Plan or reservation line items (RIFee, DiscountedUsage, "
+                "SavingsPlanRecurringFee, SavingsPlanCoveredUsage). FOCUS files describe commitments in "
+                "CommitmentDiscountId and its status, which this tab does not read yet."
+            </p>
+        }
+        .into_any();
+    }
+    let percent = |share: Option<f64>| share.map_or_else(|| "—".to_owned(), |s| format!("{:.1} %", s * 100.0));
+    let last = report.span.as_ref().map(|(_, last)| last.clone()).unwrap_or_default();
+    let soon: Vec<(i64, Vec<CommitmentRow>)> =
+        EXPIRY_STEPS.iter().map(|&days| (days, report.ending_within(days).cloned().collect())).collect();
+    view! {
+        <div class="commitments__summary">
+            {report.totals.iter().map(|t| {
+                let m = |amount: f64| money(amount, &t.currency);
+                view! {
+                    <dl class="figures" data-testid="commitments-total" data-currency=t.currency.clone()
+                        data-commitment=t.commitment.to_string() data-unused=t.unused.to_string()
+                        data-on-demand=t.on_demand.to_string() data-savings=t.savings.to_string()>
+                        <div class="figures__item"><dt>"Committed"</dt><dd>{m(t.commitment)}</dd></div>
+                        <div class="figures__item"><dt>"Used"</dt><dd>{format!("{} ({})", m(t.used), percent(t.utilization))}</dd></div>
+                        <div class="figures__item"><dt>"Unused (waste)"</dt><dd>{m(t.unused)}</dd></div>
+                        <div class="figures__item"><dt>"Covered usage on demand"</dt><dd>{m(t.on_demand)}</dd></div>
+                        <div class="figures__item figures__item--key"><dt>"Saved"</dt>
+                            <dd>{format!("{} ({})", m(t.savings), percent(t.savings_rate))}</dd></div>
+                    </dl>
+                }
+            }).collect_view()}
+            <p class="commitments__hint">
+                "Committed: what the commitments cost for the months read (recurring fees and upfront fees spread over the period). "
+                "Used: the effective cost of the usage they covered; the rest went unused. Saved: what that usage would have cost at "
+                "public on-demand prices, less what was committed."
+            </p>
+            <ul class="commitments__soon" data-testid="commitments-ending">
+                {soon.into_iter().map(|(days, rows)| {
+                    let text = match rows.len() {
+                        0 => format!("None ends within {days} days of the files' last day ({last})."),
+                        1 => format!("1 ends within {days} days of {last}: {}.", ending(&rows[0])),
+                        n => format!("{n} end within {days} days of {last}: {}.", rows.iter().map(ending).collect::<Vec<_>>().join("; ")),
+                    };
+                    view! { <li data-days=days>{text}</li> }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+    .into_any()
+}
+
+/// A commitment ending soon, in words: its ARN's tail, its end, and what it covered.
+fn ending(row: &CommitmentRow) -> String {
+    format!(
+        "{} on {} (it covered {} of usage at on-demand prices)",
+        format::shorten_middle(&row.arn, 40),
+        row.ends.as_deref().unwrap_or("?"),
+        money(row.on_demand, &row.currency)
+    )
+}
+
+/// Every commitment.
+#[component]
+fn Table(report: CommitmentReport) -> impl IntoView {
+    (!report.commitments.is_empty()).then(|| {
+        let percent = |share: Option<f64>| share.map_or_else(|| "—".to_owned(), |s| format!("{:.1} %", s * 100.0));
+        view! {
+            <div class="table-wrap">
+                <table class="services" data-testid="commitments-table">
+                    <caption class="services__caption">{format!("{} commitments, the largest first", report.commitments.len())}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Commitment"</th>
+                            <th scope="col" class="numeric">"Committed"</th>
+                            <th scope="col" class="numeric">"Used"</th>
+                            <th scope="col" class="numeric">"Unused"</th>
+                            <th scope="col" class="numeric">"On demand"</th>
+                            <th scope="col" class="numeric">"Saved"</th>
+                            <th scope="col">"Ends"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {report.commitments.iter().map(|c| {
+                            let kind = match c.kind {
+                                CommitmentKind::Reservation => "Reserved Instance",
+                                CommitmentKind::SavingsPlan => "Savings Plan",
+                            };
+                            let m = |amount: f64| money(amount, &c.currency);
+                            view! {
+                                <tr data-arn=c.arn.clone() data-commitment=c.commitment.to_string()
+                                    data-utilization=c.utilization.map(|u| u.to_string()).unwrap_or_default()>
+                                    <th scope="row" title=c.arn.clone()>
+                                        <span class="commitments__kind">{kind}</span>" "
+                                        {format::shorten_middle(&c.arn, 44)}
+                                    </th>
+                                    <td class="numeric">{m(c.commitment)}</td>
+                                    <td class="numeric">{percent(c.utilization)}</td>
+                                    <td class="numeric">{m(c.unused)}</td>
+                                    <td class="numeric">{m(c.on_demand)}</td>
+                                    <td class="numeric">{c.savings.map_or_else(|| "—".to_owned(), m)}</td>
+                                    <td>{c.ends.clone().unwrap_or_else(|| "—".into())}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    })
+}

@@ -35,6 +35,9 @@ for (const colorScheme of ['light', 'dark']) {
     await page.getByTestId('explore-table').waitFor({ timeout: 60_000 });
     await page.getByText('SQL for these figures').click();
     assert.deepEqual(await audit(page), [], 'explorer');
+    await page.getByRole('tab', { name: 'Commitments' }).click();
+    await page.getByTestId('commitments-table').waitFor({ timeout: 60_000 });
+    assert.deepEqual(await audit(page), [], 'commitments');
     await page.getByRole('tab', { name: 'Diagnostics' }).click();
     await page.getByText('Manage workspaces').click();
     await page.getByText('Line item types', { exact: true }).click();

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, DEMO, DIST, serve, launch, openApp, upload, settled, tableRows, totals, cliReport, close, writeCur, scratch } from './support.mjs';
+import { ROOT, DEMO, DIST, DUCKS, serve, launch, openApp, upload, settled, tableRows, totals, cliReport, close, writeCur, scratch } from './support.mjs';
 
 const MONTHS = ['cur-2024-01.parquet', 'cur-2024-02.parquet', 'cur-2024-03.parquet'].map((name) => join(DEMO, name));
 let server, browser;
@@ -307,4 +307,38 @@ test('WorkshopCUR: Spot usage of no service code counts under EC2 with a note, t
   await page.getByRole('tab', { name: 'Diagnostics' }).click();
   assert.match(await page.getByTestId('diagnostics-text').textContent(), /note: 1,406 usage rows \(\$31\.51\) have no service code/);
   assert.deepEqual(page.seen.errors, []);
+});
+
+test("WorkshopCUR's reservations in the Commitments tab: what they cost, the share used, the waste, the saving, as ducks commitments reports them", async (t) => {
+  if (!existsSync(OCTOBER)) {
+    assert.ok(!process.env.CI, `${OCTOBER} is missing; CI is set, so this is a failure, not a skip`);
+    t.skip(`${OCTOBER} is missing (set DUCKS_REAL_CUR)`);
+    return;
+  }
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, [OCTOBER]), 'done');
+  await page.getByRole('tab', { name: 'Commitments' }).click();
+  await page.getByTestId('commitments-table').waitFor({ timeout: 60_000 });
+  const expected = JSON.parse(execFileSync(DUCKS, ['commitments', '--json', OCTOBER], { encoding: 'utf8' }));
+  const shown = await page.getByTestId('commitments-total').evaluate((dl) => ({ ...dl.dataset }));
+  assert.equal(shown.currency, 'USD');
+  assert.ok(close(Number(shown.commitment), expected.totals[0].commitment), `${shown.commitment}`);
+  assert.ok(close(Number(shown.unused), expected.totals[0].unused));
+  assert.ok(close(Number(shown.onDemand), expected.totals[0].on_demand));
+  assert.ok(Math.abs(Number(shown.commitment) - 281.25) < 0.005);
+  const rows = await page.$$eval('[data-testid=commitments-table] tbody tr', (trs) => trs.map((tr) => [tr.dataset.arn, Number(tr.dataset.commitment)]));
+  assert.deepEqual(rows.map(([arn]) => arn), expected.commitments.map((c) => c.arn), 'the largest first, as the CLI');
+  assert.match(await page.getByTestId('commitments-ending').textContent(), /None ends within 90 days of the files' last day \(2018-10-31\)/);
+  assert.match(await page.getByTestId('commitments').textContent(), /\$49\.00/);
+  assert.match(new URL(page.url()).search, /tab=commitments/);
+  assert.deepEqual(page.seen.errors, []);
+});
+
+test('files with no commitments say so in the Commitments tab', async () => {
+  const page = await openApp(browser, server.url);
+  const file = await writeCur(join(await scratch(), 'plain.parquet'), [['Usage', 'AmazonS3', 100]]);
+  assert.equal(await upload(page, [file]), 'done');
+  await page.getByRole('tab', { name: 'Commitments' }).click();
+  await page.getByTestId('commitments-none').waitFor({ timeout: 60_000 });
+  assert.match(await page.getByTestId('commitments-none').textContent(), /no Savings Plan or reservation line items/);
 });

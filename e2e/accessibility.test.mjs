@@ -118,9 +118,10 @@ test('the explorer works from the keyboard alone', async () => {
 test('a 375 px wide screen needs no sideways scrolling of the page', async () => {
   const page = await openApp(browser, server.url, { viewport: { width: 375, height: 740 } });
   assert.equal(await upload(page, MONTHS), 'done');
-  for (const tab of ['Costs', 'Explorer', 'Diagnostics']) {
+  for (const tab of ['Costs', 'Explorer', 'Commitments', 'Diagnostics']) {
     await page.getByRole('tab', { name: tab }).click();
     if (tab === 'Explorer') await page.getByTestId('explore-table').waitFor({ timeout: 60_000 });
+    if (tab === 'Commitments') await page.getByTestId('commitments-table').waitFor({ timeout: 60_000 });
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 375, `${tab}: the page is ${width} px wide`);
   }

@@ -125,7 +125,8 @@ fn Table(report: CommitmentReport) -> impl IntoView {
     (!report.commitments.is_empty()).then(|| {
         let percent = |share: Option<f64>| share.map_or_else(|| "—".to_owned(), |s| format!("{:.1} %", s * 100.0));
         view! {
-            <div class="table-wrap">
+            // Its rows hold no control, so the region itself takes the focus to be scrolled.
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Every commitment">
                 <table class="services" data-testid="commitments-table">
                     <caption class="services__caption">{format!("{} commitments, the largest first", report.commitments.len())}</caption>
                     <thead>

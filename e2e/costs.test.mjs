@@ -328,7 +328,7 @@ test("WorkshopCUR's reservations in the Commitments tab: what they cost, the sha
   assert.ok(Math.abs(Number(shown.commitment) - 281.25) < 0.005);
   const rows = await page.$$eval('[data-testid=commitments-table] tbody tr', (trs) => trs.map((tr) => [tr.dataset.arn, Number(tr.dataset.commitment)]));
   assert.deepEqual(rows.map(([arn]) => arn), expected.commitments.map((c) => c.arn), 'the largest first, as the CLI');
-  assert.match(await page.getByTestId('commitments-ending').textContent(), /None ends within 90 days of the files' last day \(2018-10-31\)/);
+  assert.match(await page.getByTestId('commitments-ending').textContent(), /None ends within 90 days of the files' last day \(2018-10-31\); the first ends on 2019-04-03\./);
   assert.match(await page.getByTestId('commitments').textContent(), /\$49\.00/);
   assert.match(new URL(page.url()).search, /tab=commitments/);
   assert.deepEqual(page.seen.errors, []);

@@ -95,14 +95,20 @@ fn Summary(report: CommitmentReport) -> impl IntoView {
                 "public on-demand prices, less what was committed."
             </p>
             <ul class="commitments__soon" data-testid="commitments-ending">
-                {soon.into_iter().map(|(days, rows)| {
+                {(soon.iter().all(|(_, rows)| rows.is_empty())).then(|| {
+                    // Nothing ends soon: one line, with the first end ahead.
+                    let next = report.commitments.iter().filter(|c| c.ends_in_days.is_some_and(|d| d >= 0)).filter_map(|c| c.ends.clone()).min();
+                    let next = next.map_or_else(String::new, |day| format!("; the first ends on {day}"));
+                    view! { <li data-days=90>{format!("None ends within 90 days of the files' last day ({last}){next}.")}</li> }
+                })}
+                {soon.iter().any(|(_, rows)| !rows.is_empty()).then(|| soon.into_iter().map(|(days, rows)| {
                     let text = match rows.len() {
                         0 => format!("None ends within {days} days of the files' last day ({last})."),
                         1 => format!("1 ends within {days} days of {last}: {}.", ending(&rows[0])),
                         n => format!("{n} end within {days} days of {last}: {}.", rows.iter().map(ending).collect::<Vec<_>>().join("; ")),
                     };
                     view! { <li data-days=days>{text}</li> }
-                }).collect_view()}
+                }).collect_view())}
             </ul>
         </div>
     }
@@ -152,7 +158,7 @@ fn Table(report: CommitmentReport) -> impl IntoView {
                                     data-utilization=c.utilization.map(|u| u.to_string()).unwrap_or_default()>
                                     <th scope="row" title=c.arn.clone()>
                                         <span class="commitments__kind">{kind}</span>" "
-                                        {format::shorten_middle(&c.arn, 44)}
+                                        {format::shorten_middle(&c.arn, 30)}
                                     </th>
                                     <td class="numeric">{m(c.commitment)}</td>
                                     <td class="numeric">{percent(c.utilization)}</td>

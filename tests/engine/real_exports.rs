@@ -310,3 +310,27 @@ fn ducks_commitments_prints_the_reservations() {
     assert_eq!(json["commitments"].as_array().unwrap().len(), 9);
     assert_eq!(json["totals"][0]["currency"], "USD");
 }
+
+/// Coverage on WorkshopCUR's October, from the explorer's cube, as DuckDB sums
+/// the same rule: $338.02 (on demand) of usage covered by reservations, and
+/// $1,205.44 of eligible compute usage (EC2, RDS… instance hours, Lambda
+/// duration; not Spot) paid on demand.
+#[test]
+fn workshop_cur_coverage_of_eligible_usage() {
+    use ducks::engine::commitments::{CoverageBy, coverage};
+    let Some(root) = shared::real_cur("workshop_cur_coverage_of_eligible_usage") else { return };
+    let file = CurFile::open(LocalFile::open(&root.join(PARQUET[0].path)).unwrap()).unwrap();
+    let cube = file.explore_all(2).unwrap();
+    let by_service = coverage(&cube, CoverageBy::Service);
+    let [total] = by_service.totals.as_slice() else { panic!("{:?}", by_service.totals) };
+    assert!((total.covered - 338.02060645).abs() < 1e-6 && (total.uncovered - 1205.44384885).abs() < 1e-6, "{total:?}");
+    assert!((total.coverage.unwrap() - 338.02060645 / (338.02060645 + 1205.44384885)).abs() < 1e-9);
+    let ec2 = by_service.groups.iter().find(|g| g.key == "AmazonEC2").unwrap();
+    assert!(ec2.covered > 0.0 && ec2.uncovered > 0.0, "{ec2:?}");
+    for by in [CoverageBy::Region, CoverageBy::Account, CoverageBy::Family] {
+        let grouped = coverage(&cube, by);
+        let sum: f64 = grouped.groups.iter().map(|g| g.covered + g.uncovered).sum();
+        assert!((sum - (total.covered + total.uncovered)).abs() < 1e-6, "{by:?} adds up");
+    }
+    assert!(coverage(&cube, CoverageBy::Family).groups.iter().all(|g| !g.key.contains(':')));
+}

@@ -1,11 +1,17 @@
 //! Whether the commitments pay: per Savings Plan and Reserved Instance, what
 //! it cost for the period, how much of it was used (utilization) and what was
 //! wasted, what the usage it covered would have cost on demand (savings), and
-//! when it ends, with those ending within 30, 60 and 90 days of the files' last day.
+//! when it ends, with those ending within 30, 60 and 90 days of the files' last day;
+//! and coverage: of the usage a commitment could cover, the share that was.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::fold::commitments::{CommitmentKind, CommitmentSums, Commitments};
+use crate::fold::cube::Cube;
+use crate::fold::kernel::COVERED_TYPES;
+use crate::vocab::dimension::{Dimension, Measure};
 use crate::fold::sum::CompensatedSum;
 use crate::vocab::dates::{NO_DAY, format_day, format_month};
 
@@ -171,6 +177,192 @@ pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
     }
 }
 
+/// The services a Savings Plan or a reservation can cover.
+const ELIGIBLE_SERVICES: [&str; 11] = [
+    "AmazonEC2",
+    "AWSLambda",
+    "AmazonECS",
+    "AmazonEKS",
+    "AmazonRDS",
+    "AmazonElastiCache",
+    "AmazonRedshift",
+    "AmazonES",
+    "AmazonOpenSearchService",
+    "AmazonSageMaker",
+    "AmazonMemoryDB",
+];
+
+/// The usage types of compute time, which commitments cover (instance hours,
+/// Fargate, Lambda duration, SageMaker instances); Spot usage is not covered.
+const COMPUTE_USAGE: [&str; 9] = [
+    "BoxUsage",
+    "DedicatedUsage",
+    "HostUsage",
+    "InstanceUsage",
+    "Multi-AZUsage",
+    "NodeUsage",
+    "Fargate",
+    "Lambda-GB-Second",
+    "ml.",
+];
+
+/// Whether usage of `service` and `usage_type` is of a kind a commitment can
+/// cover: compute time of the services that Savings Plans (Compute: EC2,
+/// Fargate, Lambda; SageMaker) and reservations (EC2, RDS, ElastiCache,
+/// Redshift, OpenSearch, MemoryDB) apply to. Which commitment applies to which
+/// instance (family, region, platform) is AWS's matching, not checked here.
+pub fn eligible(service: &str, usage_type: &str) -> bool {
+    ELIGIBLE_SERVICES.contains(&service)
+        && COMPUTE_USAGE.iter().any(|kind| usage_type.contains(kind))
+        && !usage_type.contains("SpotUsage")
+}
+
+/// The instance family of a usage type: `BoxUsage:m5.large` is `m5`,
+/// `InstanceUsage:db.r5.large` is `db.r5`; one without an instance is its
+/// usage less the region's prefix (`USE1-Lambda-GB-Second` is `Lambda-GB-Second`).
+pub fn family(usage_type: &str) -> &str {
+    let region_prefix =
+        |region: &str| region.len() <= 5 && region.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    match usage_type.split_once(':') {
+        Some((_, instance)) => instance.rsplit_once('.').map_or(instance, |(family, _)| family),
+        None => {
+            usage_type.split_once('-').filter(|(region, _)| region_prefix(region)).map_or(usage_type, |(_, rest)| rest)
+        }
+    }
+}
+
+/// How coverage is grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CoverageBy {
+    /// By service.
+    Service,
+    /// By region.
+    Region,
+    /// By account.
+    Account,
+    /// By instance family (from the usage type).
+    Family,
+}
+
+impl CoverageBy {
+    /// Every grouping, in the order a picker offers them.
+    pub const ALL: [CoverageBy; 4] = [CoverageBy::Service, CoverageBy::Region, CoverageBy::Account, CoverageBy::Family];
+
+    /// A short stable name, for the command line and the picker.
+    pub fn key(self) -> &'static str {
+        match self {
+            CoverageBy::Service => "service",
+            CoverageBy::Region => "region",
+            CoverageBy::Account => "account",
+            CoverageBy::Family => "family",
+        }
+    }
+
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            CoverageBy::Service => "Service",
+            CoverageBy::Region => "Region",
+            CoverageBy::Account => "Account",
+            CoverageBy::Family => "Instance family",
+        }
+    }
+
+    /// The grouping with this [`key`](Self::key).
+    pub fn from_key(key: &str) -> Option<CoverageBy> {
+        CoverageBy::ALL.into_iter().find(|by| by.key() == key)
+    }
+}
+
+/// One group's coverage, at on-demand prices, in one currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverageRow {
+    /// The group ("" where the files leave it blank; "" for a currency's total).
+    pub key: String,
+    /// The currency.
+    pub currency: String,
+    /// Usage commitments covered, at its public on-demand price.
+    pub covered: f64,
+    /// Eligible usage paid on demand (its unblended cost).
+    pub uncovered: f64,
+    /// `covered ÷ (covered + uncovered)`.
+    pub coverage: Option<f64>,
+}
+
+/// Coverage per group (the largest eligible spend first) and per currency.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Per group and currency.
+    pub groups: Vec<CoverageRow>,
+    /// Per currency.
+    pub totals: Vec<CoverageRow>,
+}
+
+/// Of the usage a commitment could cover ([`eligible`]), the share that was
+/// covered (DiscountedUsage, SavingsPlanCoveredUsage, at their on-demand price)
+/// and what ran on demand, per `by`, from the explorer's cube.
+pub fn coverage(cube: &Cube, by: CoverageBy) -> Coverage {
+    let slot = |dimension: Dimension| dimension.slot().unwrap_or_default();
+    let (kind, service, usage_type, currency) = (
+        slot(Dimension::LineItemType),
+        slot(Dimension::Service),
+        slot(Dimension::UsageType),
+        slot(Dimension::Currency),
+    );
+    let group_slot = match by {
+        CoverageBy::Service => service,
+        CoverageBy::Region => slot(Dimension::Region),
+        CoverageBy::Account => slot(Dimension::Account),
+        CoverageBy::Family => usage_type,
+    };
+    let mut sums: BTreeMap<(String, String), (CompensatedSum, CompensatedSum)> = BTreeMap::new();
+    for i in 0..cube.len() {
+        let cell = cube.at(i);
+        let label = |slot: usize| cube.labels(slot)[cell.labels[slot] as usize].as_str();
+        let line_item_type = label(kind);
+        let covered = COVERED_TYPES.contains(&line_item_type);
+        let on_demand = line_item_type == "Usage" && eligible(label(service), label(usage_type));
+        if !covered && !on_demand {
+            continue;
+        }
+        let key = match by {
+            CoverageBy::Family => family(label(usage_type)).to_owned(),
+            _ => label(group_slot).to_owned(),
+        };
+        let sum = sums.entry((key, label(currency).to_owned())).or_default();
+        if covered {
+            sum.0.merge(cube.sum(i, Measure::List));
+        } else {
+            sum.1.merge(cube.sum(i, Measure::Unblended));
+        }
+    }
+    let row = |key: String, currency: String, covered: f64, uncovered: f64| CoverageRow {
+        key,
+        currency,
+        covered,
+        uncovered,
+        coverage: (covered + uncovered != 0.0).then(|| covered / (covered + uncovered)),
+    };
+    let mut per_currency: BTreeMap<String, (CompensatedSum, CompensatedSum)> = BTreeMap::new();
+    let mut groups: Vec<CoverageRow> = sums
+        .into_iter()
+        .map(|((key, currency), (covered, uncovered))| {
+            let total = per_currency.entry(currency.clone()).or_default();
+            total.0.merge(&covered);
+            total.1.merge(&uncovered);
+            row(key, currency, covered.value(), uncovered.value())
+        })
+        .collect();
+    let spend = |r: &CoverageRow| r.covered + r.uncovered;
+    groups.sort_by(|a, b| spend(b).total_cmp(&spend(a)).then_with(|| a.key.cmp(&b.key)));
+    let mut totals: Vec<CoverageRow> = per_currency
+        .into_iter()
+        .map(|(currency, (covered, uncovered))| row(String::new(), currency, covered.value(), uncovered.value()))
+        .collect();
+    totals.sort_by(|a, b| spend(b).total_cmp(&spend(a)));
+    Coverage { groups, totals }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,5 +419,19 @@ mod tests {
         let total = &report.totals[0];
         assert_eq!((total.commitment, total.unused, total.on_demand, total.savings), (250.0, 45.0, 340.0, 90.0));
         assert_eq!(report.span, Some(("2018-10-01".to_owned(), "2018-11-30".to_owned())));
+    }
+
+    #[test]
+    fn what_commitments_can_cover_and_families() {
+        assert!(eligible("AmazonEC2", "USE1-BoxUsage:m5.large"));
+        assert!(eligible("AmazonRDS", "InstanceUsage:db.r5.large"));
+        assert!(eligible("AWSLambda", "USE1-Lambda-GB-Second"));
+        assert!(!eligible("AmazonEC2", "USE1-SpotUsage:m5.large"), "Spot is not covered");
+        assert!(!eligible("AmazonEC2", "USE1-EBS:VolumeUsage.gp2"), "storage is not compute");
+        assert!(!eligible("AmazonS3", "TimedStorage-ByteHrs"));
+        assert_eq!(family("USE1-BoxUsage:m5.large"), "m5");
+        assert_eq!(family("InstanceUsage:db.r5.large"), "db.r5");
+        assert_eq!(family("USE1-Lambda-GB-Second"), "Lambda-GB-Second");
+        assert_eq!(family("Lambda-GB-Second"), "Lambda-GB-Second");
     }
 }

@@ -331,6 +331,15 @@ test("WorkshopCUR's reservations in the Commitments tab: what they cost, the sha
   assert.match(await page.getByTestId('commitments-ending').textContent(), /None ends within 90 days of the files' last day \(2018-10-31\); the first ends on 2019-04-03\./);
   assert.match(await page.getByTestId('commitments').textContent(), /\$49\.00/);
   assert.match(new URL(page.url()).search, /tab=commitments/);
+  // Coverage, from the explorer's figures, as ducks commitments --coverage-by gives it.
+  const covered = JSON.parse(execFileSync(DUCKS, ['commitments', '--json', '--coverage-by', 'family', OCTOBER], { encoding: 'utf8' })).coverage;
+  await page.getByTestId('coverage-total').waitFor({ timeout: 60_000 });
+  const total = await page.getByTestId('coverage-total').evaluate((p) => ({ ...p.dataset }));
+  assert.ok(close(Number(total.covered), covered.totals[0].covered) && close(Number(total.uncovered), covered.totals[0].uncovered), JSON.stringify(total));
+  await page.selectOption('#coverage-by', 'family');
+  await page.waitForFunction(() => document.querySelector('[data-testid=coverage-table] tr[data-key="m5"]'));
+  const families = await page.$$eval('[data-testid=coverage-table] tbody tr', (trs) => trs.map((tr) => tr.dataset.key));
+  assert.deepEqual(families, covered.groups.map((g) => g.key));
   assert.deepEqual(page.seen.errors, []);
 });
 

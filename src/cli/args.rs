@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::engine::commitments::CoverageBy;
 use crate::engine::{Detail, Dimension, Measure, UsagePreset, UsageRule, dates};
 
 /// Shown by `--help` and after a usage mistake.
@@ -10,7 +11,7 @@ pub const USAGE: &str = "\
 Usage: ducks costs [--json] [--discounts FILE] [--usage RULE] [--services-by-code] [--covered-at-list] PATH...
        ducks group --by DIM[,DIM...] [--measure M] [--usage RULE] [--from DAY] [--to DAY]
                    [--where DIM=VALUE]... [--top N] [--json] PATH...
-       ducks commitments [--json] PATH...
+       ducks commitments [--coverage-by service|region|account|family] [--json] PATH...
 
 Reads AWS Cost and Usage Report files (legacy CUR, CUR 2.0 or FOCUS; Parquet,
 or CSV as .csv, .csv.gz or .csv.zip) and prints each service's undiscounted cost (unblended cost of Usage rows),
@@ -51,7 +52,10 @@ ducks group sums a measure by one or more dimensions, the explorer's figures:
 ducks commitments reports each Savings Plan and Reserved Instance: what it cost
 for the months read, the share used (utilization) and the unused part, what the
 usage it covered would have cost on demand (savings), when it ends, and those
-ending within 30, 60 and 90 days of the files' last day.";
+ending within 30, 60 and 90 days of the files' last day. --coverage-by adds, of
+the usage a commitment could cover (compute time of EC2, Fargate, Lambda, RDS,
+ElastiCache, Redshift, OpenSearch, SageMaker, MemoryDB; not Spot), the share
+covered and what ran on demand, by service, region, account or instance family.";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
@@ -73,6 +77,8 @@ pub enum Command {
 pub struct CommitmentsOptions {
     /// Print JSON instead of a table.
     pub json: bool,
+    /// Also the coverage of eligible usage, grouped so.
+    pub coverage_by: Option<CoverageBy>,
     /// Files and directories to read.
     pub paths: Vec<PathBuf>,
 }
@@ -228,13 +234,22 @@ pub fn parse(args: Vec<String>) -> Result<Command, Mistake> {
         }
         Some("group") => parse_group(args),
         Some("commitments") => {
-            let mut options = CommitmentsOptions { json: false, paths: Vec::new() };
+            let mut options = CommitmentsOptions { json: false, coverage_by: None, paths: Vec::new() };
             let mut only_paths = false;
-            for arg in args {
+            let mut args = args.peekable();
+            while let Some(arg) = args.next() {
                 match arg.as_str() {
                     _ if only_paths => options.paths.push(arg.into()),
                     "--" => only_paths = true,
                     "--json" => options.json = true,
+                    "--coverage-by" => {
+                        let key = args.next().ok_or("--coverage-by needs service, region, account or family")?;
+                        options.coverage_by = Some(CoverageBy::from_key(&key).ok_or_else(|| {
+                            Mistake::Value(format!(
+                                "unknown coverage grouping {key:?}; use service, region, account or family"
+                            ))
+                        })?);
+                    }
                     "-h" | "--help" => return Ok(Command::Help),
                     flag if flag.starts_with('-') && flag.len() > 1 => {
                         return Err(format!("unknown option {flag}").into());

@@ -62,14 +62,17 @@ pub fn main(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> Exit
                 ExitCode::FAILURE
             }
         },
-        Command::Commitments(options) => match run::commitments(&options.paths) {
-            Ok(report) => {
+        Command::Commitments(options) => match run::commitments(&options.paths, options.coverage_by) {
+            Ok(found) => {
                 let written = if options.json {
-                    serde_json::to_writer(&mut *out, &report)
-                        .map_err(std::io::Error::other)
-                        .and_then(|()| writeln!(out))
+                    serde_json::to_writer(&mut *out, &found).map_err(std::io::Error::other).and_then(|()| writeln!(out))
                 } else {
-                    output::commitments_table(&report, out)
+                    output::commitments_table(&found.report, out).and_then(|()| {
+                        match (&found.coverage, options.coverage_by) {
+                            (Some(coverage), Some(by)) => output::coverage_table(coverage, by, out),
+                            _ => Ok(()),
+                        }
+                    })
                 };
                 finish(written, err)
             }

@@ -7,7 +7,7 @@ use serde::ser::SerializeMap;
 
 use super::args::{By, GroupOptions};
 use super::run::Grouping;
-use crate::engine::commitments::{CommitmentReport, EXPIRY_STEPS};
+use crate::engine::commitments::{CommitmentReport, Coverage, CoverageBy, EXPIRY_STEPS};
 use crate::engine::query::NO_DATE;
 use crate::engine::{CommitmentKind, CostReport, Dimension, format};
 
@@ -171,6 +171,33 @@ pub fn commitments_table(report: &CommitmentReport, out: &mut dyn Write) -> io::
             "Ending within {days} days of {last}: {}",
             if ending.is_empty() { "none".into() } else { ending.join(", ") }
         )?;
+    }
+    Ok(())
+}
+
+/// Coverage as a table: per group, covered and on-demand spend and the share covered.
+pub fn coverage_table(coverage: &Coverage, by: CoverageBy, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "\nCoverage of eligible usage (at on-demand prices), by {}:", by.label().to_lowercase())?;
+    let percent = |share: Option<f64>| share.map_or_else(|| "—".to_owned(), |s| format!("{:.1}%", s * 100.0));
+    let rows: Vec<[String; 4]> = coverage
+        .groups
+        .iter()
+        .map(|g| (format::label(&g.key).into_owned(), g))
+        .chain(coverage.totals.iter().map(|t| (format!("Total {}", t.currency), t)))
+        .map(|(name, g)| {
+            [name, format::money(g.covered, &g.currency), format::money(g.uncovered, &g.currency), percent(g.coverage)]
+        })
+        .collect();
+    let header = [by.label(), "Covered", "On demand", "Coverage"].map(String::from);
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let [a, b, c, d] = widths;
+        writeln!(out, "{:<a$}  {:>b$}  {:>c$}  {:>d$}", row[0], row[1], row[2], row[3])?;
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::args::{By, CostsOptions, GroupOptions};
 use super::local_file::LocalFile;
-use crate::engine::commitments::{CommitmentReport, commitment_report};
+use crate::engine::commitments::{CommitmentReport, Coverage, CoverageBy, commitment_report, coverage};
 use crate::engine::query::{Filter, GroupedMany, group_many, measure_notes};
 use crate::engine::{
     Column, Commitments, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Tally,
@@ -102,12 +102,39 @@ impl Opened {
     }
 }
 
-/// Reads the commitments (Savings Plans, reservations) of every file at `paths`.
-pub fn commitments(paths: &[std::path::PathBuf]) -> Result<CommitmentReport, Failure> {
+/// What `ducks commitments` prints: the report, and coverage if asked for.
+#[derive(Debug, serde::Serialize)]
+pub struct CommitmentsOutput {
+    /// Each commitment: cost, use, waste, savings, end.
+    #[serde(flatten)]
+    pub report: CommitmentReport,
+    /// Of the eligible usage, the share covered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
+}
+
+/// Reads the commitments (Savings Plans, reservations) of every file at
+/// `paths`, and with `coverage_by` the explorer's figures for their coverage.
+pub fn commitments(
+    paths: &[std::path::PathBuf],
+    coverage_by: Option<CoverageBy>,
+) -> Result<CommitmentsOutput, Failure> {
     let opened = Opened::new(paths)?;
     let mut commitments = Commitments::default();
     opened.scan(|file, _, slice| file.scan_commitments(slice, &mut |_| {}), |part| commitments.merge(part))?;
-    Ok(commitment_report(&commitments))
+    let coverage = match coverage_by {
+        None => None,
+        Some(by) => {
+            let explorer = DetailScan::explorer();
+            let mut cube = Cube::default();
+            opened.scan(
+                |file, _, slice| file.explore_detail(slice, None, &explorer, &mut |_| {}, usize::MAX, &mut |_| {}),
+                |part| cube.merge(part),
+            )?;
+            Some(coverage(&cube, by))
+        }
+    };
+    Ok(CommitmentsOutput { report: commitment_report(&commitments), coverage })
 }
 
 /// Reads every file of `options` and computes the costs report.

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::fold::commitments::{CommitmentKind, CommitmentSums, Commitments};
 use crate::fold::cube::Cube;
 use crate::fold::kernel::COVERED_TYPES;
-use crate::vocab::dimension::{Dimension, Measure};
 use crate::fold::sum::CompensatedSum;
 use crate::vocab::dates::{NO_DAY, format_day, format_month};
+use crate::vocab::dimension::{Dimension, Measure};
 
 /// Days after the files' last day within which an end counts as soon, in steps.
 pub const EXPIRY_STEPS: [i64; 3] = [30, 60, 90];

@@ -9,7 +9,9 @@ use leptos::prelude::*;
 
 use super::state::{AppState, CommitmentsStage};
 use crate::browser::intl::money;
-use crate::engine::commitments::{CommitmentReport, CommitmentRow, EXPIRY_STEPS, commitment_report};
+use crate::engine::commitments::{
+    CommitmentReport, CommitmentRow, CoverageBy, EXPIRY_STEPS, commitment_report, coverage,
+};
 use crate::engine::{CommitmentKind, format};
 
 /// The tab's panel.
@@ -51,6 +53,7 @@ pub fn Commitments() -> impl IntoView {
                 }.into_any()),
             })}
             {move || report.get().map(|report| view! { <Summary report=report.clone()/> <Table report=report/> })}
+            <CoverageSection/>
         </section>
     }
 }
@@ -174,4 +177,79 @@ fn Table(report: CommitmentReport) -> impl IntoView {
             </div>
         }
     })
+}
+
+/// Of the usage a commitment could cover, the share that was, by a grouping
+/// the person picks; from the explorer's cube, so it comes with the explorer.
+#[component]
+fn CoverageSection() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let by = RwSignal::new(CoverageBy::Service);
+    let found = Memo::new(move |_| state.cube.with(|cube| cube.as_ref().map(|cube| coverage(cube, by.get()))));
+    let percent = |share: Option<f64>| share.map_or_else(|| "—".to_owned(), |s| format!("{:.1} %", s * 100.0));
+    view! {
+        <section class="commitments__coverage" data-testid="coverage-of-commitments" aria-labelledby="coverage-title">
+            <h3 id="coverage-title" class="totals__title">"Coverage"</h3>
+            <p class="commitments__hint">
+                "Usage a commitment could cover: compute time of EC2, Fargate, Lambda, RDS, ElastiCache, Redshift, "
+                "OpenSearch, SageMaker and MemoryDB (Compute Savings Plans cover EC2, Fargate and Lambda; EC2 Instance "
+                "Savings Plans one family in one region; reservations match by service, instance type, region and "
+                "platform). Spot is not covered. Covered usage is counted at its public on-demand price."
+            </p>
+            <div class="controls__field">
+                <label for="coverage-by">"By"</label>
+                <select
+                    id="coverage-by"
+                    prop:value=move || by.get().key()
+                    on:change=move |e| {
+                        if let Some(chosen) = CoverageBy::from_key(&event_target_value(&e)) {
+                            by.set(chosen);
+                        }
+                    }
+                >
+                    {CoverageBy::ALL.map(|b| view! { <option value=b.key()>{b.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            {move || match found.get() {
+                None => view! { <p class="explorer__wait">"Coverage appears once the files are read for the explorer…"</p> }.into_any(),
+                Some(found) => view! {
+                    {found.totals.iter().map(|t| view! {
+                        <p data-testid="coverage-total" data-currency=t.currency.clone()
+                            data-covered=t.covered.to_string() data-uncovered=t.uncovered.to_string()>
+                            {format!(
+                                "Of {} of usage a commitment could cover (at on-demand prices), {} ({}) was covered; {} ran on demand.",
+                                money(t.covered + t.uncovered, &t.currency),
+                                money(t.covered, &t.currency),
+                                percent(t.coverage),
+                                money(t.uncovered, &t.currency)
+                            )}
+                        </p>
+                    }).collect_view()}
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="Coverage by group">
+                        <table class="services" data-testid="coverage-table">
+                            <caption class="visually-hidden">"Coverage of eligible usage"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{by.get().label()}</th>
+                                    <th scope="col" class="numeric">"Covered"</th>
+                                    <th scope="col" class="numeric">"On demand"</th>
+                                    <th scope="col" class="numeric">"Coverage"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {found.groups.iter().map(|g| view! {
+                                    <tr data-key=g.key.clone() data-covered=g.covered.to_string() data-uncovered=g.uncovered.to_string()>
+                                        <th scope="row">{state.shown_label(crate::engine::Dimension::Account, &g.key)}</th>
+                                        <td class="numeric">{money(g.covered, &g.currency)}</td>
+                                        <td class="numeric">{money(g.uncovered, &g.currency)}</td>
+                                        <td class="numeric">{percent(g.coverage)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
 }

@@ -334,3 +334,32 @@ fn workshop_cur_coverage_of_eligible_usage() {
     }
     assert!(coverage(&cube, CoverageBy::Family).groups.iter().all(|g| !g.key.contains(':')));
 }
+
+/// FOCUS's commitments, in its own columns: the AWS and Azure FOCUS 1.2
+/// samples, as DuckDB sums their Used and Unused rows (each commitment's
+/// Purchase rows say the same again and are not added).
+#[test]
+fn focus_commitments_from_their_used_and_unused_rows() {
+    use ducks::engine::CommitmentKind;
+    use ducks::engine::commitments::commitment_report;
+    let Some(root) = shared::real_cur("focus_commitments_from_their_used_and_unused_rows") else { return };
+    // (file, kind, commitments, committed, unused, on demand)
+    let expected = [
+        ("aws", CommitmentKind::Reservation, 8, 2209.104, 480.24, 2592.0),
+        ("aws", CommitmentKind::SavingsPlan, 12, 3585.792, 704.352, 4320.0),
+        ("azure", CommitmentKind::Reservation, 9, 5314.656, 1408.704, 5856.0),
+        ("azure", CommitmentKind::SavingsPlan, 9, 5058.528, 1024.512, 6048.0),
+    ];
+    for (cloud, kind, count, committed, unused, on_demand) in expected {
+        let path = root.join(format!("focus-samples/guymano/FOCUS-1.2/focus_sample_costandusage_{cloud}_1000.csv"));
+        let file = CurFile::open(LocalFile::open(&path).unwrap()).unwrap();
+        let report = commitment_report(&file.scan_all_commitments(2).unwrap());
+        let of_kind: Vec<_> = report.commitments.iter().filter(|c| c.kind == kind).collect();
+        let sum = |f: fn(&&ducks::engine::commitments::CommitmentRow) -> f64| of_kind.iter().map(f).sum::<f64>();
+        let what = format!("{cloud} {kind:?}");
+        assert_eq!(of_kind.len(), count, "{what}");
+        assert!((sum(|c| c.commitment) - committed).abs() < 1e-6, "{what}: {}", sum(|c| c.commitment));
+        assert!((sum(|c| c.unused) - unused).abs() < 1e-6, "{what}: {}", sum(|c| c.unused));
+        assert!((sum(|c| c.on_demand) - on_demand).abs() < 1e-6, "{what}: {}", sum(|c| c.on_demand));
+    }
+}

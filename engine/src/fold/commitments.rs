@@ -14,6 +14,12 @@
 //! - `SavingsPlanCoveredUsage`: usage the plan covered, at its effective cost.
 //!
 //! Covered usage also carries its public on-demand price (`pricing_public_on_demand_cost`).
+//!
+//! FOCUS says it in its own columns: a commitment's rows carry its
+//! `CommitmentDiscountId`, the `Used` ones the usage it covered (at
+//! `EffectiveCost`, and `ListCost` on demand), the `Unused` ones its waste (at
+//! `EffectiveCost`); both together are what it cost for the period (its
+//! `Purchase` rows say the same again, and are not added).
 
 use std::collections::BTreeMap;
 
@@ -146,14 +152,18 @@ pub struct CommitmentKernel {
     days: Vec<i32>,
     ends: [Vec<i32>; 2],
     /// Per row, in order: unblended, list, reservation effective, unused upfront,
-    /// unused recurring, upfront for the period, plan effective, plan commitment, plan used.
-    amounts: [Vec<f64>; 9],
+    /// unused recurring, upfront for the period, plan effective, plan commitment,
+    /// plan used, FOCUS's effective cost.
+    amounts: [Vec<f64>; 10],
+    /// FOCUS: commitment ids, statuses and kinds.
+    focus: [Interner; 3],
+    focus_ids: [Vec<u32>; 3],
     scratch: Vec<f64>,
     cells: BTreeMap<(CommitmentKind, u32, u32, i32), CommitmentSums>,
     span: Option<(i32, i32)>,
 }
 
-const AMOUNTS: [Field; 8] = [
+const AMOUNTS: [Field; 9] = [
     Field::ListCost,
     Field::ReservationEffectiveCost,
     Field::ReservationUnusedUpfront,
@@ -162,6 +172,7 @@ const AMOUNTS: [Field; 8] = [
     Field::SavingsPlanEffectiveCost,
     Field::SavingsPlanTotalCommitment,
     Field::SavingsPlanUsedCommitment,
+    Field::EffectiveCost,
 ];
 
 impl CommitmentKernel {
@@ -203,6 +214,9 @@ impl CommitmentKernel {
                 }
             }
         }
+        if batch.get(Field::CommitmentId).is_some() {
+            return self.add_focus(batch, rows);
+        }
         let blanks = [self.arns[0].id(None), self.arns[1].id(None)];
         let amount = |index: usize, row: usize| self.amounts[index][row];
         for row in 0..rows {
@@ -243,6 +257,57 @@ impl CommitmentKernel {
             let end = self.ends[slot][row];
             if end != NO_DAY {
                 cell.ends = cell.ends.max(Some(end));
+            }
+        }
+        Ok(())
+    }
+
+    /// A FOCUS batch: each row of a commitment is its `Used` part (usage it
+    /// covered) or its `Unused` part (waste), both at their effective cost.
+    fn add_focus(&mut self, batch: &Batch<'_>, rows: usize) -> Result<()> {
+        for (slot, field) in
+            [Field::CommitmentId, Field::CommitmentStatus, Field::CommitmentType].into_iter().enumerate()
+        {
+            match batch.get(field) {
+                Some(column) => self.focus[slot].encode(column, &mut self.focus_ids[slot])?,
+                None => {
+                    let blank = self.focus[slot].id(None);
+                    self.focus_ids[slot].clear();
+                    self.focus_ids[slot].resize(rows, blank);
+                }
+            }
+        }
+        let no_id = self.focus[0].id(None);
+        for row in 0..rows {
+            let id = self.focus_ids[0][row];
+            if id == no_id {
+                continue;
+            }
+            let used = match self.focus[1].label(self.focus_ids[1][row] as usize) {
+                "Used" => true,
+                "Unused" => false,
+                // Purchases repeat what the Used and Unused rows spread over the period.
+                _ => continue,
+            };
+            let kind = if self.focus[2].label(self.focus_ids[2][row] as usize).contains("Savings") {
+                CommitmentKind::SavingsPlan
+            } else {
+                CommitmentKind::Reservation
+            };
+            // The commitment's ids go in the ARN interner of their kind, so ids and ARNs share one key space.
+            let slot = usize::from(kind == CommitmentKind::SavingsPlan);
+            let key_id = self.arns[slot].id(Some(self.focus[0].label(id as usize)));
+            let day = self.days[row];
+            let month = if day == NO_DAY { NO_DAY } else { month_start(day) };
+            let effective = self.amounts[9][row];
+            let cell = self.cells.entry((kind, key_id, self.currency_ids[row], month)).or_default();
+            cell.commitment.add(effective);
+            if used {
+                cell.effective.add(effective);
+                cell.on_demand.add(self.amounts[1][row]);
+                cell.covered_rows += 1;
+            } else {
+                cell.unused.add(effective);
             }
         }
         Ok(())

@@ -90,6 +90,12 @@ pub enum Field {
     ReservationEnd,
     /// When a Savings Plan ends.
     SavingsPlanEnd,
+    /// FOCUS: the commitment a row belongs to (`CommitmentDiscountId`).
+    CommitmentId,
+    /// FOCUS: whether a commitment's row is its `Used` or `Unused` part.
+    CommitmentStatus,
+    /// FOCUS: the kind of commitment (`Savings Plan`, `Reserved Instance`, `Reservation`).
+    CommitmentType,
 }
 
 /// What a column holds, which decides how it is decoded and which types fit.
@@ -137,7 +143,7 @@ const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: 
 }
 
 /// Every optional column, in [`Field`] order.
-pub const CATALOGUE: [Entry; 24] = [
+pub const CATALOGUE: [Entry; 27] = [
     cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
     cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
     // CUR 2.0 renamed product_region to product_region_code.
@@ -191,6 +197,9 @@ pub const CATALOGUE: [Entry; 24] = [
     ),
     cur(Field::ReservationEnd, Holds::Day, &["reservation_end_time"], &[]),
     cur(Field::SavingsPlanEnd, Holds::Day, &["savings_plan_end_time"], &[]),
+    cur(Field::CommitmentId, Holds::Text, &[], &["commitment_discount_id"]),
+    cur(Field::CommitmentStatus, Holds::Text, &[], &["commitment_discount_status"]),
+    cur(Field::CommitmentType, Holds::Text, &[], &["commitment_discount_type"]),
 ];
 
 impl Field {
@@ -204,6 +213,9 @@ impl Field {
                 | Field::ReservationUpfrontForPeriod
                 | Field::ReservationEnd
                 | Field::SavingsPlanEnd
+                | Field::CommitmentId
+                | Field::CommitmentStatus
+                | Field::CommitmentType
         )
     }
 }
@@ -219,7 +231,7 @@ pub const COSTS_FIELDS: [Field; 3] = [Field::Currency, Field::ServiceName, Field
 
 /// The optional columns the commitments report reads: each commitment's
 /// identity and end, what it cost and what it covered.
-pub const COMMITMENT_FIELDS: [Field; 14] = [
+pub const COMMITMENT_FIELDS: [Field; 18] = [
     Field::Currency,
     Field::UsageStart,
     Field::ListCost,
@@ -234,6 +246,10 @@ pub const COMMITMENT_FIELDS: [Field; 14] = [
     Field::SavingsPlanTotalCommitment,
     Field::SavingsPlanUsedCommitment,
     Field::SavingsPlanEnd,
+    Field::EffectiveCost,
+    Field::CommitmentId,
+    Field::CommitmentStatus,
+    Field::CommitmentType,
 ];
 
 impl Field {

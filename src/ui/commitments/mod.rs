@@ -65,8 +65,7 @@ fn Summary(report: CommitmentReport) -> impl IntoView {
         return view! {
             <p class="commitments__none" data-testid="commitments-none">
                 "These files hold no Savings Plan or reservation line items (RIFee, DiscountedUsage, "
-                "SavingsPlanRecurringFee, SavingsPlanCoveredUsage). FOCUS files describe commitments in "
-                "CommitmentDiscountId and its status, which this tab does not read yet."
+                "SavingsPlanRecurringFee, SavingsPlanCoveredUsage; in FOCUS, rows with a CommitmentDiscountId)."
             </p>
         }
         .into_any();

@@ -2,7 +2,6 @@
 //! reading only the Savings Plans' and reservations' columns, when a person
 //! opens the Commitments tab. A file that fails here is named and left out.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use super::pieces::{failure, scan_pieces};
@@ -28,15 +27,7 @@ pub async fn scan_commitments(
     wanted: impl Fn() -> bool,
 ) -> Result<CommitmentsRead, Stopped> {
     let pool = &pool.in_new_group();
-    let pieces: Vec<Piece> =
-        analysis.pieces.iter().copied().filter(|piece| analysis.files[piece.file].result.is_ok()).collect();
-    let used = analysis.files_used();
-    let state = Rc::new(Cell::new(Progress {
-        files: used,
-        files_opened: used,
-        work_done: 0,
-        work_total: pieces.iter().map(|piece| piece.work).sum(),
-    }));
+    let (pieces, state) = analysis.rescan();
     let request = |piece: &Piece| Request::Scan(piece.slice, ScanKind::Commitments);
     let replies = scan_pieces(
         pool,

@@ -2,7 +2,7 @@
 //! piece's cube arriving in parts, merged a slice of cells per task so the page
 //! keeps answering.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::StreamExt;
@@ -138,15 +138,7 @@ async fn scan_cubes(
 ) -> Result<(Scanned, bool), Stopped> {
     // Its own group, so that it can be stopped alone.
     let pool = &pool.in_new_group();
-    let pieces: Vec<Piece> =
-        analysis.pieces.iter().copied().filter(|piece| analysis.files[piece.file].result.is_ok()).collect();
-    let used = analysis.files_used();
-    let state = Rc::new(Cell::new(Progress {
-        files: used,
-        files_opened: used,
-        work_done: 0,
-        work_total: pieces.iter().map(|piece| piece.work).sum(),
-    }));
+    let (pieces, state) = analysis.rescan();
     let count = analysis.files.len();
     let problems = RefCell::new(vec![None::<String>; count]);
     let times = RefCell::new(vec![None::<f64>; count]);

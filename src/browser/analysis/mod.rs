@@ -76,6 +76,18 @@ impl Analysis {
         &self.chosen
     }
 
+    /// The pieces of the files used, and a progress over them starting at
+    /// none done: what a later scan of the same files (the explorer's, one on
+    /// demand, the commitments') goes over.
+    pub(super) fn rescan(&self) -> (Vec<Piece>, Rc<Cell<Progress>>) {
+        let pieces: Vec<Piece> =
+            self.pieces.iter().copied().filter(|piece| self.files[piece.file].result.is_ok()).collect();
+        let used = self.files_used();
+        let state =
+            Progress { files: used, files_opened: used, work_done: 0, work_total: pieces.iter().map(|p| p.work).sum() };
+        (pieces, Rc::new(Cell::new(state)))
+    }
+
     /// The outlines of the files used.
     pub fn outlines(&self) -> impl Iterator<Item = &Outline> {
         self.files.iter().filter_map(|file| file.result.as_ref().ok())

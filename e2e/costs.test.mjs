@@ -14,6 +14,14 @@ let server, browser;
 const REAL = process.env.DUCKS_REAL_CUR ?? join(ROOT, '..', 'shared', 'real-cur');
 const OCTOBER = join(REAL, 'cur-legacy-wal/WorkshopCUR/year=2018/month=10/Oct2018-WorkshopCUR-00001.snappy.parquet');
 
+/** Skips test `t` where WorkshopCUR's October is missing (a failure where CI is set); true when skipped. */
+function withoutOctober(t) {
+  if (existsSync(OCTOBER)) return false;
+  assert.ok(!process.env.CI, `${OCTOBER} is missing; CI is set, so this is a failure, not a skip`);
+  t.skip(`${OCTOBER} is missing (set DUCKS_REAL_CUR)`);
+  return true;
+}
+
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
@@ -266,11 +274,7 @@ test('services in two currencies are sorted within each currency, never as one n
 });
 
 test('WorkshopCUR: Spot usage of no service code counts under EC2 with a note, the original rule is a choice, and reserved usage is said at its on-demand price', async (t) => {
-  if (!existsSync(OCTOBER)) {
-    assert.ok(!process.env.CI, `${OCTOBER} is missing; CI is set, so this is a failure, not a skip`);
-    t.skip(`${OCTOBER} is missing (set DUCKS_REAL_CUR)`);
-    return;
-  }
+  if (withoutOctober(t)) return;
   const page = await openApp(browser, server.url);
   assert.equal(await upload(page, [OCTOBER]), 'done');
   const expected = cliReport([OCTOBER]);
@@ -310,11 +314,7 @@ test('WorkshopCUR: Spot usage of no service code counts under EC2 with a note, t
 });
 
 test("WorkshopCUR's reservations in the Commitments tab: what they cost, the share used, the waste, the saving, as ducks commitments reports them", async (t) => {
-  if (!existsSync(OCTOBER)) {
-    assert.ok(!process.env.CI, `${OCTOBER} is missing; CI is set, so this is a failure, not a skip`);
-    t.skip(`${OCTOBER} is missing (set DUCKS_REAL_CUR)`);
-    return;
-  }
+  if (withoutOctober(t)) return;
   const page = await openApp(browser, server.url);
   assert.equal(await upload(page, [OCTOBER]), 'done');
   await page.getByRole('tab', { name: 'Commitments' }).click();

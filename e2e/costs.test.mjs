@@ -330,6 +330,11 @@ test("WorkshopCUR's reservations in the Commitments tab: what they cost, the sha
   assert.deepEqual(rows.map(([arn]) => arn), expected.commitments.map((c) => c.arn), 'the largest first, as the CLI');
   assert.match(await page.getByTestId('commitments-ending').textContent(), /None ends within 90 days of the files' last day \(2018-10-31\); the first ends on 2019-04-03\./);
   assert.match(await page.getByTestId('commitments').textContent(), /\$49\.00/);
+  // Use per day: October's 31 days, adding up to the month.
+  await page.getByTestId('commitments-daily').locator('summary').click();
+  const days = await page.$$eval('[data-testid=commitments-daily] tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.commitment)));
+  assert.equal(days.length, 31);
+  assert.ok(Math.abs(days.reduce((a, b) => a + b, 0) - expected.totals[0].commitment) < 1e-6);
   assert.match(new URL(page.url()).search, /tab=commitments/);
   // Coverage, from the explorer's figures, as ducks commitments --coverage-by gives it.
   const covered = JSON.parse(execFileSync(DUCKS, ['commitments', '--json', '--coverage-by', 'family', OCTOBER], { encoding: 'utf8' })).coverage;

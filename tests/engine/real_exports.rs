@@ -287,6 +287,13 @@ fn workshop_cur_reservations_their_use_savings_and_ends() {
     assert_eq!(idle.ends.as_deref(), Some("2019-04-24"));
     assert_eq!(report.span, Some(("2018-10-01".to_owned(), "2018-10-31".to_owned())));
     assert_eq!(report.ending_within(90).count(), 0, "the first ends in April 2019");
+    // Per day: each reservation's monthly fee spread over October's 31 days.
+    assert_eq!(total.days.len(), 31);
+    let daily: f64 = total.days.iter().map(|(_, commitment, _)| commitment).sum();
+    assert!(near(daily, total.commitment), "{daily}");
+    assert!(report.commitments.iter().all(|c| c.days.len() == 31 && c.months.len() == 1), "one month, 31 days each");
+    let (first, last) = (&total.days[0].0, &total.days[30].0);
+    assert_eq!((first.as_str(), last.as_str()), ("2018-10-01", "2018-10-31"));
 }
 
 /// `ducks commitments` on WorkshopCUR's October: the table and its total, as

@@ -52,6 +52,9 @@ pub struct CommitmentRow {
     pub ends_in_days: Option<i64>,
     /// Per month (`2018-10`): its commitment and what went unused.
     pub months: Vec<(String, f64, f64)>,
+    /// Per day (`2018-10-01`): the same (a reservation's monthly fee spread
+    /// over the month's days).
+    pub days: Vec<(String, f64, f64)>,
 }
 
 /// All commitments of one currency together.
@@ -73,6 +76,8 @@ pub struct CommitmentTotal {
     pub savings: f64,
     /// `1 − commitment ÷ on_demand`, over the same.
     pub savings_rate: Option<f64>,
+    /// Per day (`2018-10-01`): the commitments' cost and what went unused.
+    pub days: Vec<(String, f64, f64)>,
 }
 
 /// The commitments report.
@@ -100,9 +105,13 @@ pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
     let mut current: Option<(CommitmentKind, String, String)> = None;
     let mut sums = CommitmentSums::default();
     let mut per_month: Vec<(String, f64, f64)> = Vec::new();
+    let mut per_day: Vec<(String, f64, f64)> = Vec::new();
+    // Per currency and day, over every commitment: (commitment, unused).
+    let mut daily: BTreeMap<(String, i32), (CompensatedSum, CompensatedSum)> = BTreeMap::new();
     let mut flush = |key: &Option<(CommitmentKind, String, String)>,
                      sums: &CommitmentSums,
-                     per_month: &mut Vec<(String, f64, f64)>| {
+                     per_month: &mut Vec<(String, f64, f64)>,
+                     per_day: &mut Vec<(String, f64, f64)>| {
         let Some((kind, arn, currency)) = key.clone() else { return };
         let commitment = sums.commitment.value();
         let unused = sums.unused.value();
@@ -124,13 +133,14 @@ pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
             ends: sums.ends.map(format_day),
             ends_in_days: sums.ends.zip(last).map(|(end, last)| i64::from(end) - i64::from(last)),
             months: std::mem::take(per_month),
+            days: std::mem::take(per_day),
         });
     };
-    // The cells come in key order: a commitment's months one after another.
-    for ((kind, arn, currency, month), cell) in &commitments.cells {
+    // The cells come in key order: a commitment's days one after another.
+    for ((kind, arn, currency, day), cell) in &commitments.cells {
         let key = Some((*kind, arn.clone(), currency.clone()));
         if key != current {
-            flush(&current, &sums, &mut per_month);
+            flush(&current, &sums, &mut per_month, &mut per_day);
             current = key;
             sums = CommitmentSums::default();
         }
@@ -140,10 +150,23 @@ pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
         sums.on_demand.merge(&cell.on_demand);
         sums.covered_rows += cell.covered_rows;
         sums.ends = sums.ends.max(cell.ends);
-        let label = if *month == NO_DAY { String::new() } else { format_month(*month) };
-        per_month.push((label, cell.commitment.value(), cell.unused.value()));
+        let (commitment, unused) = (cell.commitment.value(), cell.unused.value());
+        let month = if *day == NO_DAY { String::new() } else { format_month(*day) };
+        match per_month.last_mut() {
+            Some((last, c, u)) if *last == month => {
+                *c += commitment;
+                *u += unused;
+            }
+            _ => per_month.push((month, commitment, unused)),
+        }
+        if *day != NO_DAY {
+            per_day.push((format_day(*day), commitment, unused));
+            let total = daily.entry((currency.clone(), *day)).or_default();
+            total.0.merge(&cell.commitment);
+            total.1.merge(&cell.unused);
+        }
     }
-    flush(&current, &sums, &mut per_month);
+    flush(&current, &sums, &mut per_month, &mut per_day);
     rows.sort_by(|a, b| b.commitment.total_cmp(&a.commitment).then_with(|| a.arn.cmp(&b.arn)));
 
     let mut currencies: Vec<&str> = rows.iter().map(|r| r.currency.as_str()).collect();
@@ -166,6 +189,10 @@ pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
                 on_demand,
                 savings: weighed - commitment,
                 savings_rate: (weighed != 0.0).then(|| 1.0 - commitment / weighed),
+                days: daily
+                    .range((currency.to_owned(), i32::MIN)..=(currency.to_owned(), i32::MAX))
+                    .map(|((_, day), (c, u))| (format_day(*day), c.value(), u.value()))
+                    .collect(),
             }
         })
         .collect();
@@ -399,6 +426,7 @@ mod tests {
         assert!((ri.savings_rate.unwrap() - 1.0 / 3.0).abs() < 1e-12);
         assert_eq!((ri.ends.as_deref(), ri.ends_in_days), (Some("2018-12-20"), Some(20)));
         assert_eq!(ri.months, [("2018-10".to_owned(), 100.0, 20.0), ("2018-11".to_owned(), 100.0, 0.0)]);
+        assert_eq!(ri.days.len(), 2, "one cell a day");
         let plan = &report.commitments[1];
         assert_eq!(
             (plan.utilization, plan.savings),

@@ -1,5 +1,5 @@
 //! Savings Plans and Reserved Instances, folded from their own line items: per
-//! commitment (its ARN), currency and month, what it cost, what of it was used
+//! commitment (its ARN), currency and day, what it cost, what of it was used
 //! and what was not, the usage it covered at its effective cost and at public
 //! on-demand prices, and when it ends. Mergeable in any order, like a tally.
 //!
@@ -7,7 +7,8 @@
 //! DuckDB on the WorkshopCUR months: commitment = used + unused):
 //! - `RIFee`: the reservation's cost for the period (its recurring fee, the
 //!   unblended cost, plus its upfront fee amortized over the period) and what
-//!   went unused (`reservation_unused_*`);
+//!   went unused (`reservation_unused_*`), one row a month: spread evenly over
+//!   the month's days, so that use can be read per day;
 //! - `DiscountedUsage`: usage the reservation covered, at its effective cost;
 //! - `SavingsPlanRecurringFee`: the plan's commitment for the hour
 //!   (`savings_plan_total_commitment_to_date`) and what was used of it;
@@ -42,7 +43,7 @@ pub enum CommitmentKind {
     SavingsPlan,
 }
 
-/// What one commitment did in one month, in one currency.
+/// What one commitment did in one day, in one currency.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CommitmentSums {
     /// What it cost for the period (amortized): the commitment.
@@ -70,15 +71,15 @@ impl CommitmentSums {
     }
 }
 
-/// One commitment's key: its kind, ARN, currency and month (its first day).
+/// One commitment's key: its kind, ARN, currency and day.
 pub type CommitmentKey = (CommitmentKind, String, String, i32);
 
-/// Every commitment's sums, per month, with the span of days the files' usage
+/// Every commitment's sums, per day, with the span of days the files' usage
 /// covers (for what ends soon after it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(from = "Listed", into = "Listed")]
 pub struct Commitments {
-    /// Per commitment and month.
+    /// Per commitment and day.
     pub cells: BTreeMap<CommitmentKey, CommitmentSums>,
     /// The first and last day of the rows read, where they have one.
     pub span: Option<(i32, i32)>,
@@ -231,13 +232,29 @@ impl CommitmentKernel {
                 continue;
             }
             let day = self.days[row];
-            let month = if day == NO_DAY { NO_DAY } else { month_start(day) };
-            let cell = self.cells.entry((kind, arn, self.currency_ids[row], month)).or_default();
-            match role {
-                Role::ReservationFee => {
-                    cell.commitment.add(amount(0, row) + amount(5, row));
-                    cell.unused.add(amount(3, row) + amount(4, row));
+            let currency = self.currency_ids[row];
+            let end = Some(self.ends[slot][row]).filter(|&end| end != NO_DAY);
+            if role == Role::ReservationFee {
+                // A month's fee, spread over its days.
+                let (commitment, unused) = (amount(0, row) + amount(5, row), amount(3, row) + amount(4, row));
+                let days = if day == NO_DAY {
+                    NO_DAY..NO_DAY + 1
+                } else {
+                    let first = month_start(day);
+                    first..month_start(first + 31)
+                };
+                let share = 1.0 / days.len() as f64;
+                for day in days {
+                    let cell = self.cells.entry((kind, arn, currency, day)).or_default();
+                    cell.commitment.add(commitment * share);
+                    cell.unused.add(unused * share);
+                    cell.ends = cell.ends.max(end);
                 }
+                continue;
+            }
+            let cell = self.cells.entry((kind, arn, currency, day)).or_default();
+            match role {
+                Role::ReservationFee => {}
                 Role::ReservationUsage => {
                     cell.effective.add(amount(2, row));
                     cell.on_demand.add(amount(1, row));
@@ -254,10 +271,7 @@ impl CommitmentKernel {
                 }
                 Role::Other => {}
             }
-            let end = self.ends[slot][row];
-            if end != NO_DAY {
-                cell.ends = cell.ends.max(Some(end));
-            }
+            cell.ends = cell.ends.max(end);
         }
         Ok(())
     }
@@ -297,10 +311,8 @@ impl CommitmentKernel {
             // The commitment's ids go in the ARN interner of their kind, so ids and ARNs share one key space.
             let slot = usize::from(kind == CommitmentKind::SavingsPlan);
             let key_id = self.arns[slot].id(Some(self.focus[0].label(id as usize)));
-            let day = self.days[row];
-            let month = if day == NO_DAY { NO_DAY } else { month_start(day) };
             let effective = self.amounts[9][row];
-            let cell = self.cells.entry((kind, key_id, self.currency_ids[row], month)).or_default();
+            let cell = self.cells.entry((kind, key_id, self.currency_ids[row], self.days[row])).or_default();
             cell.commitment.add(effective);
             if used {
                 cell.effective.add(effective);
@@ -316,7 +328,7 @@ impl CommitmentKernel {
     /// The sums of every commitment met.
     pub fn finish(self) -> Commitments {
         let mut commitments = Commitments { cells: BTreeMap::new(), span: self.span };
-        for ((kind, arn, currency, month), sums) in self.cells {
+        for ((kind, arn, currency, day), sums) in self.cells {
             let slot = match kind {
                 CommitmentKind::Reservation => 0,
                 CommitmentKind::SavingsPlan => 1,
@@ -325,7 +337,7 @@ impl CommitmentKernel {
                 kind,
                 self.arns[slot].label(arn as usize).to_owned(),
                 self.currencies.label(currency as usize).to_owned(),
-                month,
+                day,
             );
             commitments.cells.entry(key).or_default().merge(&sums);
         }

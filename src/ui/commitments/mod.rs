@@ -89,6 +89,34 @@ fn Summary(report: CommitmentReport) -> impl IntoView {
                         <div class="figures__item figures__item--key"><dt>"Saved"</dt>
                             <dd>{format!("{} ({})", m(t.savings), percent(t.savings_rate))}</dd></div>
                     </dl>
+                    <details class="commitments__daily" data-testid="commitments-daily" data-currency=t.currency.clone()>
+                        <summary>{format!("Use per day ({} days)", t.days.len())}</summary>
+                        <div class="table-wrap" tabindex="0" role="region" aria-label="Use per day">
+                            <table class="services">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Day"</th>
+                                        <th scope="col" class="numeric">"Committed"</th>
+                                        <th scope="col" class="numeric">"Used"</th>
+                                        <th scope="col" class="numeric">"Unused"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {t.days.iter().map(|(day, commitment, unused)| {
+                                        let used = (*commitment != 0.0).then(|| (commitment - unused) / commitment);
+                                        view! {
+                                            <tr data-day=day.clone() data-commitment=commitment.to_string() data-unused=unused.to_string()>
+                                                <th scope="row">{day.clone()}</th>
+                                                <td class="numeric">{m(*commitment)}</td>
+                                                <td class="numeric">{percent(used)}</td>
+                                                <td class="numeric">{m(*unused)}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    </details>
                 }
             }).collect_view()}
             <p class="commitments__hint">

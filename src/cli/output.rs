@@ -107,7 +107,6 @@ pub fn commitments_table(report: &CommitmentReport, out: &mut dyn Write) -> io::
     if report.commitments.is_empty() {
         return writeln!(out, "No Savings Plan or reservation line items in these files.");
     }
-    let percent = |share: Option<f64>| share.map_or_else(|| "—".to_owned(), |s| format!("{:.1}%", s * 100.0));
     let header = ["Commitment", "Committed", "Used", "Unused", "On demand", "Saved", "Ends"];
     let mut rows: Vec<[String; 7]> = report
         .commitments
@@ -178,7 +177,6 @@ pub fn commitments_table(report: &CommitmentReport, out: &mut dyn Write) -> io::
 /// Coverage as a table: per group, covered and on-demand spend and the share covered.
 pub fn coverage_table(coverage: &Coverage, by: CoverageBy, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nCoverage of eligible usage (at on-demand prices), by {}:", by.label().to_lowercase())?;
-    let percent = |share: Option<f64>| share.map_or_else(|| "—".to_owned(), |s| format!("{:.1}%", s * 100.0));
     let rows: Vec<[String; 4]> = coverage
         .groups
         .iter()
@@ -200,6 +198,11 @@ pub fn coverage_table(coverage: &Coverage, by: CoverageBy, out: &mut dyn Write) 
         writeln!(out, "{:<a$}  {:>b$}  {:>c$}  {:>d$}", row[0], row[1], row[2], row[3])?;
     }
     Ok(())
+}
+
+/// A share in the tables: `82.6%`, or a dash where there is none.
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".to_owned(), |s| format!("{:.1}%", s * 100.0))
 }
 
 /// A group's labels, by dimension name, in the order asked for.

@@ -254,7 +254,6 @@ impl CommitmentKernel {
             }
             let cell = self.cells.entry((kind, arn, currency, day)).or_default();
             match role {
-                Role::ReservationFee => {}
                 Role::ReservationUsage => {
                     cell.effective.add(amount(2, row));
                     cell.on_demand.add(amount(1, row));
@@ -269,7 +268,8 @@ impl CommitmentKernel {
                     cell.on_demand.add(amount(1, row));
                     cell.covered_rows += 1;
                 }
-                Role::Other => {}
+                // Fees were spread over their month above; other types skipped.
+                Role::ReservationFee | Role::Other => {}
             }
             cell.ends = cell.ends.max(end);
         }

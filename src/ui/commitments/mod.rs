@@ -70,7 +70,6 @@ fn Summary(report: CommitmentReport) -> impl IntoView {
         }
         .into_any();
     }
-    let percent = |share: Option<f64>| share.map_or_else(|| "—".to_owned(), |s| format!("{:.1} %", s * 100.0));
     let last = report.span.as_ref().map(|(_, last)| last.clone()).unwrap_or_default();
     let soon: Vec<(i64, Vec<CommitmentRow>)> =
         EXPIRY_STEPS.iter().map(|&days| (days, report.ending_within(days).cloned().collect())).collect();
@@ -159,8 +158,7 @@ fn ending(row: &CommitmentRow) -> String {
 #[component]
 fn Table(report: CommitmentReport) -> impl IntoView {
     (!report.commitments.is_empty()).then(|| {
-        let percent = |share: Option<f64>| share.map_or_else(|| "—".to_owned(), |s| format!("{:.1} %", s * 100.0));
-        view! {
+            view! {
             // Its rows hold no control, so the region itself takes the focus to be scrolled.
             <div class="table-wrap" tabindex="0" role="region" aria-label="Every commitment">
                 <table class="services" data-testid="commitments-table">
@@ -213,7 +211,6 @@ fn CoverageSection() -> impl IntoView {
     let state = expect_context::<AppState>();
     let by = RwSignal::new(CoverageBy::Service);
     let found = Memo::new(move |_| state.cube.with(|cube| cube.as_ref().map(|cube| coverage(cube, by.get()))));
-    let percent = |share: Option<f64>| share.map_or_else(|| "—".to_owned(), |s| format!("{:.1} %", s * 100.0));
     view! {
         <section class="commitments__coverage" data-testid="coverage-of-commitments" aria-labelledby="coverage-title">
             <h3 id="coverage-title" class="totals__title">"Coverage"</h3>
@@ -279,4 +276,9 @@ fn CoverageSection() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// A share as people read it here: `82.6 %`, or a dash where there is none.
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".to_owned(), |s| format!("{:.1} %", s * 100.0))
 }

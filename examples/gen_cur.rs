@@ -369,6 +369,8 @@ struct LineItem {
     cost: f64,
     resource: u64,
     team: usize,
+    /// The team tag's value ("" when untagged).
+    team_name: &'static str,
     environment: usize,
 }
 
@@ -382,6 +384,11 @@ struct Options {
     /// The dictionary page's limit in bytes, past which a column chunk falls back
     /// to plain pages (the warm-up file has both kinds, as AWS's files do).
     dictionary_page_bytes: Option<usize>,
+    /// A fleet of this many resources (0: none): each row belongs to one
+    /// resource with a fixed account, region, service, usage types and tags.
+    fleet: u64,
+    /// Accounts of the fleet.
+    accounts: u64,
     out: PathBuf,
 }
 
@@ -393,6 +400,8 @@ fn parse_options() -> Result<Options, String> {
         seed: 1,
         columns: None,
         dictionary_page_bytes: None,
+        fleet: 0,
+        accounts: 150,
         out: PathBuf::new(),
     };
     let mut args = std::env::args().skip(1);
@@ -405,6 +414,8 @@ fn parse_options() -> Result<Options, String> {
             "--months" => options.months = number("--months")?.clamp(1, 12) as usize,
             "--row-group-rows" => options.row_group_rows = number("--row-group-rows")? as usize,
             "--seed" => options.seed = number("--seed")?,
+            "--fleet" => options.fleet = number("--fleet")?,
+            "--accounts" => options.accounts = number("--accounts")?.max(1),
             "--dictionary-page-bytes" => {
                 options.dictionary_page_bytes = Some(number("--dictionary-page-bytes")? as usize)
             }
@@ -418,7 +429,7 @@ fn parse_options() -> Result<Options, String> {
     }
     if options.out.as_os_str().is_empty() {
         return Err("usage: gen_cur [--rows N] [--months M] [--row-group-rows R] [--seed S] [--columns A,B] \
-             [--dictionary-page-bytes B] OUT_DIR"
+             [--dictionary-page-bytes B] [--fleet N [--accounts A]] OUT_DIR"
             .into());
     }
     Ok(options)
@@ -475,8 +486,15 @@ fn write_month(path: &Path, month: usize, options: &Options) {
     let mut done = 0;
     while done < options.rows {
         let count = BATCH_ROWS.min(options.rows - done);
-        let items: Vec<LineItem> =
-            (0..count).map(|i| line_item(&mut random, (done + i) as u64, weights, type_weights)).collect();
+        let items: Vec<LineItem> = (0..count)
+            .map(|i| {
+                let mut item = line_item(&mut random, (done + i) as u64, weights, type_weights);
+                if options.fleet > 0 {
+                    of_fleet(&mut item, &mut random, options, weights);
+                }
+                item
+            })
+            .collect();
         let arrays: Vec<ArrayRef> = names.iter().map(|name| column(name, &items, month)).collect();
         writer.write(&RecordBatch::try_new(Arc::clone(&schema), arrays).expect("a batch")).expect("write");
         done += count;
@@ -519,7 +537,7 @@ fn line_item(random: &mut Random, id: u64, weights: u32, type_weights: u32) -> L
     if matches!(line_item_type, "DiscountedUsage" | "SavingsPlanCoveredUsage") {
         cost = 0.0;
     }
-    LineItem {
+    let mut item = LineItem {
         id,
         service,
         usage_type,
@@ -531,7 +549,72 @@ fn line_item(random: &mut Random, id: u64, weights: u32, type_weights: u32) -> L
         cost,
         resource: random.below(50_000),
         team: random.below(TEAMS.len() as u64) as usize,
+        team_name: "",
         environment: random.below(ENVIRONMENTS.len() as u64) as usize,
+    };
+    item.team_name = TEAMS[item.team];
+    item
+}
+
+/// The teams of a fleet.
+const FLEET_TEAMS: [&str; 24] = [
+    "payments", "search", "checkout", "identity", "platform", "data", "ml", "web", "mobile", "security",
+    "finance", "growth", "ads", "catalog", "shipping", "support", "analytics", "infra", "media", "messaging",
+    "risk", "pricing", "partners", "research",
+];
+
+/// One number in `[0, 1)` from a resource and a purpose: a resource's facts are
+/// fixed whichever of its rows is being written.
+fn fact(resource: u64, purpose: u64) -> f64 {
+    let mut random = random::Random::new(resource.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ purpose);
+    random.unit()
+}
+
+/// Makes `item` a line item of one resource of the fleet, as a real
+/// organisation's bill is: the resource has one account (a few accounts hold
+/// most), one region (mostly two), one service and a few usage types, its cost
+/// scale, and its tags, where the team mostly follows the account and 15% of
+/// resources are untagged. Every resource has a row when the rows outnumber
+/// them; beyond that, a few resources have most rows (hourly instances), the
+/// rest fewer (daily storage, sporadic requests).
+fn of_fleet(item: &mut LineItem, random: &mut Random, options: &Options, weights: u32) {
+    let fleet = options.fleet;
+    let resource = if item.id < fleet { item.id } else { (fleet as f64 * random.unit().powi(2)) as u64 };
+    let account = (options.accounts as f64 * fact(resource, 1).powi(2)) as u64;
+    item.resource = resource;
+    item.account = 100_000_000_000 + account * 7_919;
+    item.region = [0, 0, 0, 3, 3, 1, 2, 4, 6, 8][(fact(resource, 2) * 10.0) as usize];
+    let mut ticket = fact(resource, 3);
+    let mut service = SERVICES.len() - 1;
+    for (index, s) in SERVICES.iter().enumerate() {
+        let share = f64::from(s.2) / f64::from(weights);
+        if ticket < share {
+            service = index;
+            break;
+        }
+        ticket -= share;
+    }
+    item.service = service;
+    let types = SERVICES[service].3.len() as u64;
+    item.usage_type = ((fact(resource, 4) * types as f64) as u64 + random.below(2)) as usize % types as usize;
+    let team = if fact(resource, 5) < 0.15 {
+        None
+    } else if fact(resource, 6) < 0.85 {
+        Some(account as usize % FLEET_TEAMS.len())
+    } else {
+        Some((fact(resource, 7) * FLEET_TEAMS.len() as f64) as usize)
+    };
+    item.team = team.unwrap_or(FLEET_TEAMS.len());
+    item.team_name = team.map_or("", |t| FLEET_TEAMS[t]);
+    item.environment = (fact(resource, 8) * ENVIRONMENTS.len() as f64) as usize;
+    // Hourly for compute, daily (at midnight) for the rest.
+    if service != 0 {
+        item.hour -= item.hour % 24;
+    }
+    // A resource's hourly cost: from a tenth of a cent to tens of dollars.
+    let scale = 10f64.powf(-3.0 + 4.5 * fact(resource, 9));
+    if item.cost != 0.0 {
+        item.cost = (item.cost.signum() * scale * (0.8 + 0.4 * random.unit()) * 1e8).round() / 1e8;
     }
 }
 
@@ -721,7 +804,7 @@ fn text(name: &str, item: &LineItem, month: usize) -> Option<String> {
         "savings_plan_savings_plan_a_r_n" if item.line_item_type.starts_with("SavingsPlan") => {
             format!("arn:aws:savingsplans::111111111111:savingsplan/{:08x}", item.resource % 3)
         }
-        "resource_tags_user_team" if !TEAMS[item.team].is_empty() => TEAMS[item.team].into(),
+        "resource_tags_user_team" if !item.team_name.is_empty() => item.team_name.into(),
         "resource_tags_user_environment" if !ENVIRONMENTS[item.environment].is_empty() => {
             ENVIRONMENTS[item.environment].into()
         }

@@ -38,7 +38,7 @@ mod vocab;
 pub mod view;
 
 pub use answer::report::{CostReport, Covered, FellBack, ServiceCost, Total, cost_report, priced_by};
-pub use answer::{commitments, compare, query, reconcile, search, tags, trend};
+pub use answer::{commitments, compare, query, question, reconcile, search, tags, trend};
 pub use error::{Error, Result, panic_message};
 pub use export::{sql, table};
 pub use fold::commitments::{CommitmentKind, Commitments};

@@ -4,6 +4,7 @@
 //! link is lenient: what is not understood is left at its default.
 
 use crate::answer::query::{Filter, Grain, Query};
+use crate::answer::question::Question;
 use crate::read::outline::{Dates, DetailScan};
 use crate::schema::detail::Detail;
 use crate::settings::usage::{UsagePreset, UsageRule};
@@ -82,31 +83,23 @@ const DETAIL_PARAMETER: &str = "on";
 impl View {
     /// What this view needs read on demand, beyond the explorer's own cube
     /// (every label, by month; see [`DetailScan::explorer`]): its detail, or
-    /// days. The labels the view groups or filters by are read, and those the
-    /// explorer's pickers offer (account, region); dates by month for the time
-    /// chart, by day when the view uses days; for the resource, only the rows
-    /// the filters keep, as resources are too many to read for every row.
+    /// days. It is the view's own [`Question`], planned as `ducks group`'s
+    /// are; dates by month for the time chart, by day when the view uses days.
     /// `None` when the explorer's own cube answers the view.
     pub fn on_demand_scan(&self) -> Option<DetailScan> {
         let needs_days = self.needs_days();
         if self.detail.is_none() && !needs_days {
             return None;
         }
-        let query = &self.query;
-        let dates = if needs_days { Dates::Days } else { Dates::Months };
-        let mut labels = vec![Dimension::Account, Dimension::Region];
-        for dimension in query.filter.labels.iter().map(|(d, _)| *d).chain(Some(query.group_by)).chain(self.then_by) {
-            if dimension.field().is_some() && !labels.contains(&dimension) {
-                labels.push(dimension);
-            }
-        }
-        let keep = match &self.detail {
-            Some(Detail::Resource) => {
-                query.filter.labels.iter().filter(|(d, _)| *d != Dimension::Detail).cloned().collect()
-            }
-            _ => Vec::new(),
+        let by: Vec<Dimension> = [self.query.group_by].into_iter().chain(self.then_by).collect();
+        let question = Question {
+            by: &by,
+            measure: self.query.measure,
+            filter: &self.query.filter,
+            usage: &self.usage,
+            dates: if needs_days { Dates::Days } else { Dates::Months },
         };
-        Some(DetailScan { dates, labels, keep })
+        Some(question.scan())
     }
 
     /// Whether the view needs costs by day: a time axis or a grouping by day,
@@ -420,7 +413,20 @@ mod tests {
     fn an_on_demand_scan_reads_what_the_view_needs() {
         let tag = View::default().with_detail(Some(Detail::Tag("team".into())));
         let scan = tag.on_demand_scan().unwrap();
-        assert_eq!((scan.dates, scan.labels.as_slice()), (Dates::Months, &[Dimension::Account, Dimension::Region][..]));
+        // The question's own labels: by the tag (the detail), in dollars.
+        assert_eq!(
+            (scan.dates, scan.labels.as_slice()),
+            (Dates::Months, &[Dimension::Detail, Dimension::Currency][..])
+        );
+        assert_eq!(scan.blanked(), [Dimension::Service, Dimension::Unit], "not multiplied by services or units");
+        assert_eq!(scan.keep, [(Dimension::LineItemType, vec!["Usage".to_owned()])], "the rows the usage rule counts");
+        let mut in_units = tag.clone();
+        in_units.query.measure = Measure::Usage;
+        assert_eq!(in_units.on_demand_scan().unwrap().blanked(), [Dimension::Service]);
+        assert!(!scan.covers(&in_units.on_demand_scan().unwrap()), "usage by unit is read again");
+        let mut everything = tag.clone();
+        everything.usage = UsagePreset::Everything.rule();
+        assert!(!scan.covers(&everything.on_demand_scan().unwrap()), "more types, read again");
         let mut by_usage_type = tag.clone();
         by_usage_type.query.group_by = Dimension::UsageType;
         by_usage_type.grain = Grain::Day;
@@ -431,7 +437,8 @@ mod tests {
         let mut resources = View::default().with_detail(Some(Detail::Resource));
         resources.query.filter = resources.query.filter.with_labels(Dimension::Service, vec!["AmazonEC2".into()]);
         let narrow = resources.on_demand_scan().unwrap();
-        assert_eq!(narrow.keep, [(Dimension::Service, vec!["AmazonEC2".to_owned()])]);
+        assert_eq!(narrow.keep[0], (Dimension::Service, vec!["AmazonEC2".to_owned()]));
+        assert!(narrow.labels.contains(&Dimension::Service) && narrow.blanked() == [Dimension::Unit]);
         let everything = DetailScan { dates: Dates::Days, ..DetailScan::explorer() };
         assert!(everything.covers(&narrow) && !narrow.covers(&everything));
         assert_eq!(View::default().on_demand_scan(), None);
@@ -457,7 +464,7 @@ mod tests {
         view.query.filter.from = None;
         view.grain = Grain::Day;
         let by_day = view.on_demand_scan().unwrap();
-        assert_eq!((by_day.dates, by_day.keep.len()), (Dates::Days, 0));
+        assert_eq!((by_day.dates, by_day.keep.len()), (Dates::Days, 1), "the usage rule's types only");
         assert!(!DetailScan::explorer().covers(&by_day));
         view.grain = Grain::Month;
         view.query.group_by = Dimension::Day;

@@ -13,6 +13,7 @@ use super::args::{By, CostsOptions, GroupOptions};
 use super::local_file::LocalFile;
 use crate::engine::commitments::{CommitmentReport, Coverage, CoverageBy, commitment_report, coverage};
 use crate::engine::query::{Filter, GroupedMany, group_many, measure_notes};
+use crate::engine::question::Question;
 use crate::engine::{
     Column, Commitments, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Tally,
     cost_report, delivery, keys_in_json, panic_message, plan,
@@ -228,8 +229,15 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
     } else {
         Dates::Undated
     };
-    let labels = options.by.iter().chain(options.filters.iter().map(|(by, _)| by)).map(By::dimension).collect();
-    let scan = DetailScan { dates, labels, keep: Vec::new() };
+    let filter = Filter {
+        from: options.from,
+        to: options.to,
+        labels: options.filters.iter().map(|(by, values)| (by.dimension(), values.clone())).collect(),
+    };
+    let dimensions: Vec<Dimension> = options.by.iter().map(By::dimension).collect();
+    let question =
+        Question { by: &dimensions, measure: options.measure, filter: &filter, usage: &options.usage, dates };
+    let scan = question.scan();
     let mut cube = Cube::default();
     opened.scan(
         |file, index, slice| {
@@ -248,14 +256,8 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
         }
     }
 
-    let filter = Filter {
-        from: options.from,
-        to: options.to,
-        labels: options.filters.iter().map(|(by, values)| (by.dimension(), values.clone())).collect(),
-    };
-    let dimensions: Vec<Dimension> = options.by.iter().map(By::dimension).collect();
     let grouped = group_many(&cube, &dimensions, options.measure, &filter, &options.usage);
-    let rows = (0..cube.len()).map(|i| cube.at(i).rows).sum();
+    let rows = cube.rows_read();
 
     let mut notes = opened.notes;
     let optional: Vec<_> = files.iter().map(|file| &file.outline().optional).collect();

@@ -3,6 +3,7 @@
 pub mod commitments;
 pub mod compare;
 pub mod query;
+pub mod question;
 pub mod reconcile;
 pub mod report;
 pub mod search;

@@ -33,6 +33,9 @@ pub struct Cube {
     /// The first and last day of the rows folded in (a cube by month keeps its
     /// cells' days as months, and this the days).
     span: Option<(i32, i32)>,
+    /// Rows the scan read, kept or not (a question's scan keeps only its own
+    /// rows); not carried across the worker boundary.
+    read: u64,
 }
 
 impl Cube {
@@ -137,9 +140,21 @@ impl Cube {
 
     /// Folds another cube in (its label ids are mapped to this one's).
     pub fn merge(&mut self, other: &Cube) {
+        self.read += other.read;
         let part = other.to_columns();
         let labels = self.map_labels(&part);
         self.merge_columns(&part, &labels, 0..part.cells());
+    }
+
+    /// Rows read by the scans folded in here (in this process), whether the
+    /// scan kept them or not.
+    pub fn rows_read(&self) -> u64 {
+        self.read
+    }
+
+    /// Notes that a scan read `rows` more rows.
+    pub fn note_read(&mut self, rows: u64) {
+        self.read += rows;
     }
 
     /// How many cells there are.

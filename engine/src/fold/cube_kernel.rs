@@ -51,6 +51,9 @@ pub struct CubeKernel {
     months: bool,
     /// Names rows of no service code by their product code, as the costs page does.
     fallback: ServiceFallback,
+    /// Slots left blank although their column is read (the service, the unit):
+    /// a question that does not ask for them is not multiplied by them.
+    blank: Vec<usize>,
     fell: Vec<bool>,
 }
 
@@ -82,6 +85,13 @@ impl CubeKernel {
         CubeKernel { keep, months, ..CubeKernel::default() }
     }
 
+    /// The kernel with the labels of `dimensions` left blank in every cell
+    /// (rows are still kept or not by them).
+    pub fn blanking(mut self, dimensions: &[Dimension]) -> CubeKernel {
+        self.blank = dimensions.iter().filter_map(|d| d.slot()).collect();
+        self
+    }
+
     /// Folds one batch in.
     pub fn add(&mut self, batch: &Batch<'_>) -> Result<()> {
         let rows = batch.rows();
@@ -107,6 +117,7 @@ impl CubeKernel {
             }
         }
         self.fallback.apply(batch, &mut self.labels[SERVICE], &mut self.ids[SERVICE], &mut self.fell)?;
+        self.cube.note_read(rows as u64);
         days(batch.get(Field::UsageStart), rows, &mut self.days);
         let span = span_of(self.days.iter().copied());
         if let Some((first, last)) = span {
@@ -134,6 +145,11 @@ impl CubeKernel {
             let interner = &self.labels[*slot];
             let known = kept.len();
             kept.extend((known..interner.len()).map(|id| labels.iter().any(|l| l == interner.label(id))));
+        }
+        // A blanked slot's one label: its interner's empty one.
+        let mut blanked = [None; TEXT_DIMENSIONS];
+        for &slot in &self.blank {
+            blanked[slot] = Some(self.labels[slot].id(None));
         }
         while self.rules.len() < self.labels[TYPE].len() {
             let id = self.rules.len();
@@ -164,7 +180,7 @@ impl CubeKernel {
         self.cells.clear();
         for row in 0..rows {
             let kept = self.keep.iter().all(|(slot, _, kept)| kept[self.ids[*slot][row] as usize]);
-            let key = std::array::from_fn(|slot| self.ids[slot][row]);
+            let key = std::array::from_fn(|slot| blanked[slot].unwrap_or(self.ids[slot][row]));
             self.cells.push(if kept { self.cube.cell_index((key, self.days[row])) as u32 } else { LEFT_OUT });
         }
         for (row, &cell) in self.cells.iter().enumerate() {

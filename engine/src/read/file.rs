@@ -25,7 +25,7 @@ use crate::schema::columns::Column;
 impl DetailScan {
     /// The kernel that folds what this scan keeps, as finely as it keeps dates.
     fn kernel(&self) -> CubeKernel {
-        CubeKernel::keeping(self.keep.clone(), self.dates == Dates::Months)
+        CubeKernel::keeping(self.keep.clone(), self.dates == Dates::Months).blanking(&self.blanked())
     }
 }
 

@@ -169,12 +169,16 @@ fn DetailPicker() -> impl IntoView {
 fn FilterPicker(dimension: Dimension, id: &'static str, label: &'static str) -> impl IntoView {
     let state = expect_context::<AppState>();
     let options = Signal::derive(move || {
-        // While a detail is read (or was too large to read), the explorer's own
-        // cube offers the labels, so the rows can be narrowed first.
-        let Some(cube) = state.explorer_cube().or_else(|| state.cube.get()) else { return Vec::new() };
+        // While a detail is read (or was too large to read), and when the read
+        // does not hold this dimension, the explorer's own cube offers the
+        // labels, so the rows can be narrowed first.
+        let Some((cube, whole)) = state.choices_cube(dimension) else { return Vec::new() };
         state.view.with(|v| {
             // The choices: this dimension's labels under the other filters, by cost.
-            let others = v.query.filter.with_labels(dimension, Vec::new());
+            let mut others = v.query.filter.with_labels(dimension, Vec::new());
+            if whole {
+                others = others.with_labels(Dimension::Detail, Vec::new());
+            }
             let query = Query { group_by: dimension, measure: v.query.measure, filter: others };
             let taken = v.query.filter.labels_of(dimension).unwrap_or_default();
             let mut seen = std::collections::HashSet::new();

@@ -23,7 +23,7 @@ const MAX_DETAIL_CELLS: usize = 1_000_000;
 /// each filter's choices) and every distinct label is a string of its own; a
 /// million cells of 660k resource ids took seconds per change and then stopped
 /// the page, so more asks for a filter first.
-const MAX_RESOURCE_CELLS: usize = 250_000;
+const MAX_RESOURCE_CELLS: usize = 1_000_000;
 
 /// A census of a column of pairs: nothing else but the required columns.
 fn census() -> DetailScan {
@@ -53,6 +53,31 @@ impl AppState {
                 }
                 _ => None,
             }),
+        }
+    }
+
+    /// The cube that offers the labels of `dimension` for a filter: the one
+    /// read for the view when it holds them all (it carries that dimension's
+    /// labels and did not keep only some of them), else the explorer's own,
+    /// which holds every label but no detail (`true`: the view's filter on
+    /// the detail cannot apply to it).
+    pub fn choices_cube(self, dimension: Dimension) -> Option<(Rc<Cube>, bool)> {
+        let read = self.view.with(wanted_read).and_then(|(wanted, needed)| {
+            self.detail.with(|stage| match stage {
+                DetailStage::Ready(detail, read, cube)
+                    if *detail == wanted
+                        && read.covers(&needed)
+                        && (read.labels.contains(&dimension) || dimension == Dimension::Detail)
+                        && !read.keep.iter().any(|(d, _)| *d == dimension) =>
+                {
+                    Some(Rc::clone(cube))
+                }
+                _ => None,
+            })
+        });
+        match read {
+            Some(cube) => Some((cube, false)),
+            None => self.cube.get().map(|cube| (cube, true)),
         }
     }
 

@@ -558,9 +558,30 @@ fn line_item(random: &mut Random, id: u64, weights: u32, type_weights: u32) -> L
 
 /// The teams of a fleet.
 const FLEET_TEAMS: [&str; 24] = [
-    "payments", "search", "checkout", "identity", "platform", "data", "ml", "web", "mobile", "security",
-    "finance", "growth", "ads", "catalog", "shipping", "support", "analytics", "infra", "media", "messaging",
-    "risk", "pricing", "partners", "research",
+    "payments",
+    "search",
+    "checkout",
+    "identity",
+    "platform",
+    "data",
+    "ml",
+    "web",
+    "mobile",
+    "security",
+    "finance",
+    "growth",
+    "ads",
+    "catalog",
+    "shipping",
+    "support",
+    "analytics",
+    "infra",
+    "media",
+    "messaging",
+    "risk",
+    "pricing",
+    "partners",
+    "research",
 ];
 
 /// One number in `[0, 1)` from a resource and a purpose: a resource's facts are

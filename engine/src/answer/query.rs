@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fold::amortize::{INPUTS, RULES};
 use crate::fold::cube::{Cube, CubeCell};
+use crate::fold::cube_index::Fx;
 use crate::fold::sum::CompensatedSum;
 use crate::schema::catalogue::Field;
 use crate::schema::columns::OptionalColumns;
@@ -266,7 +267,8 @@ impl Sums {
         let keep = Keep::new(cube, filter, usage);
         let mut months = HashMap::new();
         let unit = denomination(measure);
-        let mut sums: HashMap<(Vec<i64>, u32), (CompensatedSum, u64)> = HashMap::new();
+        // Fx: a question by resource has a group per cell.
+        let mut sums: HashMap<(Vec<i64>, u32), (CompensatedSum, u64), Fx> = HashMap::default();
         for i in 0..cube.len() {
             let cell = cube.at(i);
             if !keep.keeps(&cell) {

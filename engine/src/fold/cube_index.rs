@@ -8,7 +8,7 @@ use crate::vocab::dimension::TEXT_DIMENSIONS;
 /// rustc's Fx hash: the cell index is looked up once per row, and SipHash would
 /// cost more than the rest of the row's work. Its keys are label ids and days
 /// (small numbers the scan gives out), never text from a file.
-pub(super) type Fx = rustc_hash::FxBuildHasher;
+pub(crate) type Fx = rustc_hash::FxBuildHasher;
 
 /// A cell's key: the ids of its text labels and its day.
 pub type CellKey = ([u32; TEXT_DIMENSIONS], i32);

@@ -275,7 +275,10 @@ fn fold(cell: &mut CellTotals, cost: f64) {
 /// Gives each distinct string a small id, stable for the whole scan.
 #[derive(Default)]
 pub(crate) struct Interner {
-    ids: HashMap<Box<str>, u32>,
+    /// Fx, not SipHash: a column of resource ids is interned row by row
+    /// (its dictionary falls back to plain pages), where SipHash was a tenth
+    /// of the scan.
+    ids: HashMap<Box<str>, u32, crate::fold::cube_index::Fx>,
     labels: Vec<Box<str>>,
     /// Per-batch map from dictionary key to id, reused to avoid an allocation per batch.
     key_ids: Vec<u32>,

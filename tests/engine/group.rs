@@ -312,3 +312,102 @@ fn real_exports_give_duckdbs_tag_figures() {
     ]);
     assert_same(&groups(&report), &want, "FOCUS sample");
 }
+
+/// Python's DuckDB over `sql`: each row as (its key columns joined by " | ",
+/// null as "∅") → its last column.
+fn duckdb_groups(test: &str, sql: &str) -> Option<Vec<(String, f64)>> {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import duckdb, json, sys; print(json.dumps([[' | '.join('∅' if v is None else str(v) for v in r[:-1]), float(r[-1])] for r in duckdb.sql(sys.argv[1]).fetchall()]))",
+            sql,
+        ])
+        .output();
+    match out {
+        Ok(out) if out.status.success() => Some(serde_json::from_slice(&out.stdout).unwrap()),
+        Ok(out) if !String::from_utf8_lossy(&out.stderr).contains("No module named 'duckdb'") => {
+            panic!("{test}: DuckDB failed: {}\n{sql}", String::from_utf8_lossy(&out.stderr))
+        }
+        _ => {
+            assert!(std::env::var_os("CI").is_none(), "{test}: Python's duckdb is missing; CI is set, so this fails");
+            eprintln!("skipped {test}: Python's duckdb is missing (scripts/setup.sh test installs it)");
+            None
+        }
+    }
+}
+
+/// Each question of a big bill, asked of a bill shaped like an organisation's
+/// (`gen_cur --fleet`: resources with fixed accounts, regions, services and
+/// tags, the team mostly following the account), gives DuckDB's groups: by
+/// team, by account and day, the top resources (with the total of them all),
+/// a filtered one, and one counting every line item type.
+#[test]
+fn questions_on_a_correlated_bill_give_duckdbs_answers() {
+    const TEST: &str = "questions_on_a_correlated_bill_give_duckdbs_answers";
+    // `cargo test` builds the examples beside the tests.
+    let generator = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("examples/gen_cur");
+    if !generator.exists() {
+        assert!(std::env::var_os("CI").is_none(), "{TEST}: {} was not built", generator.display());
+        eprintln!("skipped {TEST}: {} was not built (cargo test builds it)", generator.display());
+        return;
+    }
+    let scratch = Scratch::new(TEST);
+    let out = Command::new(&generator)
+        .args(["--rows", "30000", "--months", "1", "--row-group-rows", "7000", "--fleet", "12000", "--accounts", "40"])
+        .arg(&scratch.0)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let file = scratch.path("cur-2024-01.parquet");
+    let path = file.to_str().unwrap();
+    let from = format!("FROM read_parquet('{path}')");
+    let usage = "line_item_line_item_type = 'Usage'";
+    let questions: [(&[&str], String); 5] = [
+        (
+            &["--by", "tag:team"],
+            format!("SELECT resource_tags_user_team, sum(line_item_unblended_cost) {from} WHERE {usage} GROUP BY 1"),
+        ),
+        (
+            &["--by", "account,day"],
+            format!(
+                "SELECT line_item_usage_account_id, strftime(line_item_usage_start_date, '%Y-%m-%d'), \
+                 sum(line_item_unblended_cost) {from} WHERE {usage} GROUP BY 1, 2"
+            ),
+        ),
+        (
+            &["--by", "resource", "--top", "20"],
+            format!(
+                "SELECT line_item_resource_id, sum(line_item_unblended_cost) s {from} WHERE {usage} \
+                 GROUP BY 1 ORDER BY s DESC LIMIT 20"
+            ),
+        ),
+        (
+            &["--by", "region", "--where", "service=AmazonEC2", "--where", "tag:team=payments"],
+            format!(
+                "SELECT product_region, sum(line_item_unblended_cost) {from} WHERE {usage} \
+                 AND product_servicecode = 'AmazonEC2' AND resource_tags_user_team = 'payments' GROUP BY 1"
+            ),
+        ),
+        (
+            &["--by", "account", "--usage", "all"],
+            format!("SELECT line_item_usage_account_id, sum(line_item_unblended_cost) {from} GROUP BY 1"),
+        ),
+    ];
+    for (args, sql) in questions {
+        let Some(want) = duckdb_groups(TEST, &sql) else { return };
+        let mut all = args.to_vec();
+        all.push(path);
+        let report = group_json(&all);
+        let got = groups(&report);
+        assert!(want.len() > 3, "{args:?}: a question with groups to compare: {want:?}");
+        assert_same(&got, &want.into_iter().collect(), &format!("{args:?}"));
+    }
+    // The resources: the total is of every one, as DuckDB's.
+    let report = group_json(&["--by", "resource", "--top", "20", path]);
+    let total = duckdb_groups(TEST, &format!("SELECT sum(line_item_unblended_cost) {from} WHERE {usage}")).unwrap();
+    let ours = report["totals"][0]["cost"].as_f64().unwrap();
+    assert!((ours - total[0].1).abs() < 1e-6, "total {ours} vs {}", total[0].1);
+    let groups =
+        duckdb_groups(TEST, &format!("SELECT count(DISTINCT line_item_resource_id) {from} WHERE {usage}")).unwrap();
+    assert_eq!(report["left_out"].as_f64().unwrap() + 20.0, groups[0].1, "every resource counted");
+}

@@ -7,7 +7,7 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DEMO, serve, launch, openApp, upload, totals, tableRows, close } from './support.mjs';
+import { DEMO, DUCKS, ROOT, serve, launch, openApp, upload, settled, totals, tableRows, close } from './support.mjs';
 
 const MONTHS = ['cur-2024-01.parquet', 'cur-2024-02.parquet', 'cur-2024-03.parquet'].map((name) => join(DEMO, name));
 let server, browser;
@@ -479,5 +479,57 @@ test('account names: imported per workspace, validated whole, shown beside the i
   await page.getByTestId('status').waitFor();
   await page.getByText('Manage workspaces').click();
   assert.match(await page.getByTestId('account-names').textContent(), /2 account names in this workspace/);
+  assert.deepEqual(page.seen.errors, []);
+});
+
+test('a big bill: by team, by account and day, and the top of 315,000 resources, each the CLI\'s groups', async () => {
+  // A bill shaped like an organisation's (gen_cur --fleet): resources with fixed
+  // accounts, regions, services and tags, the team mostly following the account.
+  const generator = process.env.DUCKS_GEN ?? join(ROOT, 'target', 'debug', 'examples', 'gen_cur');
+  const dir = await mkdtemp(join(tmpdir(), 'ducks-big-'));
+  execFileSync(generator, ['--rows', '450000', '--months', '1', '--fleet', '380000', '--accounts', '60', dir]);
+  const file = join(dir, 'cur-2024-01.parquet');
+  const cli = (...args) => JSON.parse(execFileSync(DUCKS, ['group', '--json', ...args, file], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+  const asCli = (rows) => Object.fromEntries(rows.map((g) => [Object.values(g.keys).map((k) => k ?? '').join(' | '), g.cost]));
+  const same = (got, want, what) => {
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), what);
+    for (const [key, cost] of Object.entries(want)) assert.ok(close(got[key], cost), `${what} ${key}: ${got[key]} vs the CLI's ${cost}`);
+  };
+  const header = (text) => page.waitForFunction((text) => document.querySelector('[data-testid=explore-table] thead th')?.textContent === text, text, { timeout: 120_000 });
+
+  const page = await openApp(browser, server.url);
+  await page.locator('input#file-input[type=file][multiple]').setInputFiles([file]);
+  assert.equal(await settled(page, 120_000), 'done');
+  await page.getByRole('tab', { name: 'Explorer' }).click();
+  await page.getByTestId('explore-table').waitFor({ timeout: 120_000 });
+
+  // By team: read on demand, never refused.
+  await page.waitForFunction(() => [...document.querySelectorAll('#detail option')].some((o) => o.value === 'tag:team'), null, { timeout: 120_000 });
+  await page.locator('#detail').selectOption('tag:team');
+  await header('Tag team');
+  same(Object.fromEntries((await groups(page)).map((g) => [g.key, g.cost])), asCli(cli('--by', 'tag:team').groups), 'by team');
+
+  // By account, then by day: 60 accounts x 28 days, read by day.
+  await page.locator('#detail').selectOption('');
+  await page.selectOption('#group-by', 'account');
+  await header('Account');
+  await page.selectOption('#then-by', 'day');
+  await page.getByTestId('breakdown-table').waitFor({ timeout: 120_000 });
+  const pairs = await page.$$eval('[data-testid=breakdown-table] tbody tr[data-keys]', (rows) => rows.map((r) => [r.dataset.keys.split('\u001f').join(' | '), Number(r.dataset.cost)]));
+  const byAccountDay = asCli(cli('--by', 'account,day').groups);
+  assert.ok(pairs.length > 1000, `${pairs.length} account-day pairs shown`);
+  for (const [key, cost] of pairs) assert.ok(close(cost, byAccountDay[key]), `${key}: ${cost} vs the CLI's ${byAccountDay[key]}`);
+  await page.selectOption('#then-by', '');
+
+  // The resources: the largest 2,000 shown, the rest counted, the total of them all.
+  await page.locator('#detail').selectOption('resource');
+  await header('Resource');
+  const resources = cli('--by', 'resource', '--top', '2000');
+  const shown = await groups(page);
+  assert.equal(shown.length, 2000);
+  same(Object.fromEntries(shown.map((g) => [g.key, g.cost])), asCli(resources.groups), 'the top resources');
+  assert.ok(close(await exploreTotal(page), resources.total), 'the total is of every resource');
+  assert.equal(await page.getByTestId('explore-table-more').textContent(),
+    `Showing the first 2000 groups; ${resources.left_out.toLocaleString('en-US')} more are in the exports (or narrow the view with a filter).`);
   assert.deepEqual(page.seen.errors, []);
 });

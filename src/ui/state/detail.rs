@@ -15,15 +15,12 @@ use crate::engine::tags::{KeyShare, merge_keys, names_beside, pair_keys};
 use crate::engine::view::View;
 use crate::engine::{Column, Cube, Dates, Detail, DetailScan, Dimension, Outline};
 
-/// Cells an on-demand cube may hold on the page (about 150 bytes each).
+/// Cells an on-demand cube may hold on the page (about 150 bytes each, and
+/// every change of the view queries them all on the main thread). A
+/// question's cube has about one cell per group (`Question::scan`), so this is
+/// about a million groups: 315k resources answer in seconds (e2e); 5M do not
+/// fit, and the message says so.
 const MAX_DETAIL_CELLS: usize = 1_000_000;
-
-/// Cells of resources the page may hold: each change of the view queries the
-/// whole cube on the main thread (the table, the charts, month over month,
-/// each filter's choices) and every distinct label is a string of its own; a
-/// million cells of 660k resource ids took seconds per change and then stopped
-/// the page, so more asks for a filter first.
-const MAX_RESOURCE_CELLS: usize = 1_000_000;
 
 /// A census of a column of pairs: nothing else but the required columns.
 fn census() -> DetailScan {
@@ -147,7 +144,7 @@ impl AppState {
             })
         };
         let pool = self.pool.get_value();
-        let max_cells = if detail == Some(Detail::Resource) { MAX_RESOURCE_CELLS } else { MAX_DETAIL_CELLS };
+        let max_cells = MAX_DETAIL_CELLS;
         spawn_local(async move {
             let explored = self.explored.get_untracked();
             let read =

@@ -319,7 +319,7 @@ pub fn group_json(grouping: &Grouping, options: &GroupOptions, out: &mut dyn Wri
                 rows: group.rows,
             })
             .collect(),
-        left_out: options.top.map(|_| grouped.groups.len() - shown),
+        left_out: options.top.map(|_| grouping.count as usize - shown),
         total: if mixed { None } else { Some(grouped.totals.first().map_or(0.0, |t| t.cost)) },
         totals: grouped
             .totals
@@ -399,7 +399,7 @@ pub fn group_table(grouping: &Grouping, options: &GroupOptions, out: &mut dyn Wr
         }
         writeln!(out, "{}", line(row))?;
     }
-    let more = grouped.groups.len() - shown;
+    let more = grouping.count as usize - shown;
     let more = if more > 0 { format!("; {} more groups not shown", format::count(more as u64)) } else { String::new() };
     writeln!(
         out,
@@ -408,7 +408,7 @@ pub fn group_table(grouping: &Grouping, options: &GroupOptions, out: &mut dyn Wr
         if grouping.files == 1 { "file" } else { "files" },
         format::count(grouping.rows),
         format::count(grouped.rows),
-        format::count(grouped.groups.len() as u64),
-        if grouped.groups.len() == 1 { "group" } else { "groups" },
+        format::count(grouping.count),
+        if grouping.count == 1 { "group" } else { "groups" },
     )
 }

@@ -12,11 +12,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::args::{By, CostsOptions, GroupOptions};
 use super::local_file::LocalFile;
 use crate::engine::commitments::{CommitmentReport, Coverage, CoverageBy, commitment_report, coverage};
-use crate::engine::query::{Filter, GroupedMany, group_many, measure_notes};
-use crate::engine::question::Question;
+use crate::engine::query::{Filter, GroupedMany, measure_notes};
+use crate::engine::question::{Asked, Question, Sized};
 use crate::engine::{
-    Column, Commitments, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Tally,
-    cost_report, delivery, keys_in_json, panic_message, plan,
+    Column, Commitments, CostReport, Cube, CubeColumns, CurFile, Dates, Detail, DetailScan, Dimension, Discounts,
+    Error, Tally, cost_report, delivery, keys_in_json, panic_message, plan,
 };
 
 /// A finished analysis.
@@ -85,7 +85,7 @@ impl Opened {
     fn scan<T: Send>(
         &self,
         scan: impl Fn(&CurFile<LocalFile>, usize, crate::engine::RowSlice) -> Result<T, Error> + Sync,
-        mut merge: impl FnMut(&T),
+        mut merge: impl FnMut(T),
     ) -> Result<(), Failure> {
         let outlines: Vec<_> = self.files.iter().enumerate().map(|(index, file)| (index, file.outline())).collect();
         let pieces = plan(&outlines, self.threads);
@@ -93,8 +93,9 @@ impl Opened {
             in_parallel(&pieces, self.threads, |piece| scan(&self.files[piece.file], piece.file, piece.slice));
         let mut order: Vec<usize> = (0..pieces.len()).collect();
         order.sort_by_key(|&i| (pieces[i].file, pieces[i].slice.row_group, pieces[i].slice.first_row));
+        let mut scanned: Vec<Option<Result<T, Error>>> = scanned.into_iter().map(Some).collect();
         for i in order {
-            match &scanned[i] {
+            match scanned[i].take().unwrap_or_else(|| Err(Error::Internal("a piece was merged twice".into()))) {
                 Ok(part) => merge(part),
                 Err(error) => return Err(Failure::new(&self.paths[pieces[i].file], error)),
             }
@@ -122,7 +123,7 @@ pub fn commitments(
 ) -> Result<CommitmentsOutput, Failure> {
     let opened = Opened::new(paths)?;
     let mut commitments = Commitments::default();
-    opened.scan(|file, _, slice| file.scan_commitments(slice, &mut |_| {}), |part| commitments.merge(part))?;
+    opened.scan(|file, _, slice| file.scan_commitments(slice, &mut |_| {}), |part| commitments.merge(&part))?;
     let coverage = match coverage_by {
         None => None,
         Some(by) => {
@@ -130,7 +131,7 @@ pub fn commitments(
             let mut cube = Cube::default();
             opened.scan(
                 |file, _, slice| file.explore_detail(slice, None, &explorer, &mut |_| {}, usize::MAX, &mut |_| {}),
-                |part| cube.merge(part),
+                |part| cube.merge(&part),
             )?;
             Some(coverage(&cube, by))
         }
@@ -152,9 +153,9 @@ pub fn analyse(options: &CostsOptions) -> Result<Analysis, Failure> {
     // The list cost (the on-demand price of usage a commitment paid) is read
     // only when it is counted: reading it made 10M rows' costs 1.6x slower.
     if options.usage.covered_at_list() {
-        opened.scan(|file, _, slice| file.scan_covered(slice, &mut |_| {}), |part| tally.merge(part))?;
+        opened.scan(|file, _, slice| file.scan_covered(slice, &mut |_| {}), |part| tally.merge(&part))?;
     } else {
-        opened.scan(|file, _, slice| file.scan(slice, &mut |_| {}), |part| tally.merge(part))?;
+        opened.scan(|file, _, slice| file.scan(slice, &mut |_| {}), |part| tally.merge(&part))?;
     }
     let files = &opened.files;
 
@@ -176,8 +177,10 @@ pub struct Grouping {
     pub files: usize,
     /// Rows read.
     pub rows: u64,
-    /// The groups.
+    /// The groups (with `--top N`, the N largest of each currency).
     pub grouped: GroupedMany,
+    /// Groups in all.
+    pub count: u64,
     /// Things to tell the user beside the figures.
     pub notes: Vec<String>,
 }
@@ -238,17 +241,36 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
     let question =
         Question { by: &dimensions, measure: options.measure, filter: &filter, usage: &options.usage, dates };
     let scan = question.scan();
-    let mut cube = Cube::default();
+    let asked = Asked {
+        by: dimensions.clone(),
+        measure: options.measure,
+        filter: filter.clone(),
+        usage: options.usage.clone(),
+        top: options.top.unwrap_or(usize::MAX),
+        needle: None,
+    };
+    // Each piece's cube cut by the question's labels into parts, each group
+    // whole in one part; the parts of one number then merge and answer on
+    // their own thread, so merging and grouping run in parallel and no thread
+    // holds every group at once.
+    let (slots, splits) = (asked.slots(), opened.threads.max(1) * 2);
+    let mut rows = 0;
+    let mut partitions: Vec<Vec<CubeColumns>> = vec![Vec::new(); splits];
     opened.scan(
         |file, index, slice| {
-            file.explore_detail(slice, columns[index].as_ref(), &scan, &mut |_| {}, usize::MAX, &mut |_| {})
+            let cube =
+                file.explore_detail(slice, columns[index].as_ref(), &scan, &mut |_| {}, usize::MAX, &mut |_| {})?;
+            Ok((cube.rows_read(), cube.to_columns().split(&slots, splits)))
         },
-        |part| cube.merge(part),
+        |(read, parts)| {
+            rows += read;
+            partitions.iter_mut().zip(parts).for_each(|(partition, part)| partition.push(part));
+        },
     )?;
     if let Some(detail @ (Detail::Tag(_) | Detail::CostCategory(_))) = detail {
         // Every row without the tag: the files may not know the key at all.
         let slot = Dimension::Detail.slot().expect("a text dimension");
-        if cube.labels(slot).iter().all(String::is_empty) {
+        if partitions.iter().flatten().all(|part| part.labels[slot].iter().all(String::is_empty)) {
             let message = missing(detail, &opened)?;
             if !message.is_empty() {
                 return Err(Problem::Request(message));
@@ -256,8 +278,19 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
         }
     }
 
-    let grouped = group_many(&cube, &dimensions, options.measure, &filter, &options.usage);
-    let rows = cube.rows_read();
+    // Each part on a thread of its own (as many parts as twice the threads).
+    let answers: Vec<Sized> = std::thread::scope(|scope| {
+        let asked = &asked;
+        let running: Vec<_> =
+            partitions.drain(..).map(|parts| scope.spawn(move || asked.answer_parts(&parts))).collect();
+        running
+            .into_iter()
+            .map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    let sized = Sized::merge(answers, asked.top);
+    let count = sized.count;
+    let grouped = GroupedMany { groups: sized.groups, totals: sized.totals, rows: sized.rows };
 
     let mut notes = opened.notes;
     let optional: Vec<_> = files.iter().map(|file| &file.outline().optional).collect();
@@ -272,7 +305,7 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
             ));
         }
     }
-    Ok(Grouping { files: files.len(), rows, grouped, notes })
+    Ok(Grouping { files: files.len(), rows, grouped, count, notes })
 }
 
 /// What to say when no row has `detail`: "" when the files do know it (its
@@ -297,7 +330,7 @@ fn missing(detail: &Detail, opened: &Opened) -> Result<String, Failure> {
                 Some(column) => file.explore_detail(slice, Some(column), &census, &mut |_| {}, usize::MAX, &mut |_| {}),
                 None => Ok(Cube::default()),
             },
-            |part| cube.merge(part),
+            |part| cube.merge(&part),
         )?;
         let slot = Dimension::Detail.slot().expect("a text dimension");
         for (file, column) in opened.files.iter().zip(&pairs) {

@@ -142,7 +142,8 @@ impl CubeColumns {
     pub fn split(&self, slots: &[usize], parts: usize) -> Vec<CubeColumns> {
         use std::hash::Hasher;
         let parts = parts.max(1);
-        let mut out: Vec<CubeColumns> = (0..parts).map(|_| CubeColumns { span: self.span, ..Default::default() }).collect();
+        let mut out: Vec<CubeColumns> =
+            (0..parts).map(|_| CubeColumns { span: self.span, ..Default::default() }).collect();
         // Per part, per slot: the source label id → the part's.
         let mut ids: Vec<[Vec<u32>; TEXT_DIMENSIONS]> =
             (0..parts).map(|_| std::array::from_fn(|slot| vec![u32::MAX; self.labels[slot].len()])).collect();

@@ -17,7 +17,7 @@ use web_sys::{Blob, ErrorEvent, MessageEvent, Response, Worker};
 
 use super::error::Error;
 use super::now;
-use super::protocol::{self, FileKey, Received, Reply, Request, decode_reply, encode_request};
+use super::protocol::{self, FileKey, Received, Reply, Request, SplitBytes, decode_reply, encode_request};
 use crate::engine::CubeColumns;
 
 /// The worker's loader (`worker_loader.js`, copied by trunk): it waits for the
@@ -63,6 +63,8 @@ pub enum Partial {
     Rows(u64),
     /// A part of an explorer scan's cube.
     Cube(Box<CubeColumns>),
+    /// A part of a split scan's cube, as a `Blob` per part.
+    Split(Box<SplitBytes>),
 }
 
 /// Called with what a job tells before its final reply.
@@ -442,6 +444,7 @@ fn received(pool: &Rc<RefCell<Inner>>, index: usize, worker: &Worker, message: &
             }
             Reply::Progress(rows) => partial = running_job(&inner, index, id).map(|c| (c, Partial::Rows(rows))),
             Reply::CubePart(columns) => partial = running_job(&inner, index, id).map(|c| (c, Partial::Cube(columns))),
+            Reply::SplitPart(split) => partial = running_job(&inner, index, id).map(|c| (c, Partial::Split(split))),
             Reply::Crashed(message) => {
                 if let Some((_, job)) = inner.slots[index].job.take() {
                     finished = Some((job, Err(JobError::Crashed(message))));

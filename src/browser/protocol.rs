@@ -13,6 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
 use super::error::Error;
+use crate::engine::question::{Asked, Sized};
 use crate::engine::{Column, Commitments, CubeColumns, DetailScan, Outline, RowSlice, ScanKind, Tally};
 
 /// What the page asks a worker to do with the file sent beside it.
@@ -26,6 +27,42 @@ pub enum Request {
     /// this column (none: the file lacks it), the rest as the `DetailScan`
     /// says; replies as `Scan` with `ScanKind::Explore`.
     Detail(RowSlice, Option<Column>, DetailScan),
+    /// Scan as `Detail` does, for a question of more groups than the page
+    /// holds: each part of the cube cut by these label slots into this many
+    /// parts ([`CubeColumns::split`]), sent as bytes (`SplitPart`, the last as
+    /// `Split`), which the page keeps as `Blob`s outside wasm memory.
+    Split(RowSlice, Option<Column>, DetailScan, Vec<usize>, usize),
+    /// Answer the question from the parts of one number in the file sent
+    /// beside it (each as its byte length, 8 bytes little-endian, then its
+    /// bytes): merged, grouped, the largest groups kept.
+    Answer(Asked),
+}
+
+/// Parts of a cube cut for a question, as bytes: in the worker the bytes
+/// (all parts one after the other), on the page a `Blob` of each.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SplitBytes {
+    /// The byte length of each part, in part order.
+    pub sizes: Vec<u32>,
+    /// The parts' bytes (the worker's side).
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    /// Each part as a `Blob` (the page's side).
+    #[serde(skip)]
+    pub blobs: Vec<Blob>,
+}
+
+impl SplitBytes {
+    /// The parts as bytes, each after its length.
+    pub fn of(parts: &[CubeColumns]) -> SplitBytes {
+        let mut split = SplitBytes::default();
+        for part in parts {
+            let bytes = part.to_bytes();
+            split.sizes.push(bytes.len() as u32);
+            split.bytes.extend_from_slice(&bytes);
+        }
+        split
+    }
 }
 
 /// What a worker sends back.
@@ -46,6 +83,13 @@ pub enum Reply {
     /// A part of the cube of a slice still being scanned, sent when it has grown
     /// large so the worker holds one part at a time; typed arrays as for `Cube`.
     CubePart(Box<CubeColumns>),
+    /// A part of a split scan's cube, as bytes; the bytes travel as a
+    /// `Uint8Array` (`bytes`) beside the body.
+    SplitPart(Box<SplitBytes>),
+    /// The last part of a split scan.
+    Split(Box<SplitBytes>),
+    /// The answer to a question from its parts.
+    Answer(Box<Sized>),
     /// The file cannot be used; the text is for people.
     Failed(String),
     /// The engine panicked; the worker is dead after this.
@@ -102,6 +146,9 @@ pub type FileKey = u32;
 /// `null_costs` and `sums` (Float64Array).
 pub const CUBE_ARRAYS: [&str; 5] = ["keys", "days", "rows", "null_costs", "sums"];
 
+/// The message field that carries a split's bytes (a `Uint8Array`).
+pub const SPLIT_BYTES: &str = "bytes";
+
 fn get(message: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(message, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
@@ -154,9 +201,17 @@ pub fn encode_reply(id: u32, reply: Reply, memory: f64, elapsed: Option<f64>) ->
         }
         columns
     };
+    let with_bytes = |mut split: Box<SplitBytes>| {
+        let array = js_sys::Uint8Array::from(std::mem::take(&mut split.bytes).as_slice());
+        transfer.push(&array.buffer());
+        set(&message, SPLIT_BYTES, &array);
+        split
+    };
     let reply = match reply {
         Reply::Cube(columns) => Reply::Cube(with_arrays(columns)),
         Reply::CubePart(columns) => Reply::CubePart(with_arrays(columns)),
+        Reply::SplitPart(split) => Reply::SplitPart(with_bytes(split)),
+        Reply::Split(split) => Reply::Split(with_bytes(split)),
         reply => reply,
     };
     let body = serde_json::to_string(&reply).unwrap_or_else(|error| {
@@ -190,9 +245,12 @@ pub fn decode_reply(message: &JsValue) -> Received {
     let with_arrays = |mut columns: Box<CubeColumns>| {
         cube_arrays(message, &mut columns).map(|()| columns).map_err(|error| error.to_string())
     };
+    let with_blobs = |split: Box<SplitBytes>| split_blobs(message, split).map_err(|error| error.to_string());
     let reply = match serde_json::from_str(&body) {
         Ok(Reply::Cube(columns)) => with_arrays(columns).map_or_else(Reply::Failed, Reply::Cube),
         Ok(Reply::CubePart(columns)) => with_arrays(columns).map_or_else(Reply::Failed, Reply::CubePart),
+        Ok(Reply::SplitPart(split)) => with_blobs(split).map_or_else(Reply::Failed, Reply::SplitPart),
+        Ok(Reply::Split(split)) => with_blobs(split).map_or_else(Reply::Failed, Reply::Split),
         Ok(reply) => reply,
         Err(error) => Reply::Failed(format!("the worker's answer was not understood ({error})")),
     };
@@ -202,6 +260,27 @@ pub fn decode_reply(message: &JsValue) -> Received {
         memory: number(fields::MEMORY).unwrap_or(0.0),
         elapsed: number(fields::ELAPSED).unwrap_or(0.0),
     }
+}
+
+/// Makes a `Blob` of each part of a split from the message's bytes, which
+/// never enter wasm memory on the page.
+fn split_blobs(message: &JsValue, mut split: Box<SplitBytes>) -> Result<Box<SplitBytes>, Error> {
+    let bytes: js_sys::Uint8Array = get(message, SPLIT_BYTES)
+        .dyn_into()
+        .map_err(|_| Error::Internal("the worker's split lacks its bytes".into()))?;
+    let total: u64 = split.sizes.iter().map(|&s| u64::from(s)).sum();
+    if total != u64::from(bytes.length()) {
+        return Err(Error::Internal("the worker's split has the wrong length".into()));
+    }
+    let mut at = 0u32;
+    for &size in &split.sizes {
+        let parts = js_sys::Array::of1(&bytes.subarray(at, at + size));
+        let blob =
+            Blob::new_with_u8_array_sequence(&parts).map_err(|_| Error::Internal("a part could not be kept".into()))?;
+        split.blobs.push(blob);
+        at += size;
+    }
+    Ok(split)
 }
 
 /// Moves a cube's numeric columns from the message's typed arrays into `columns`.

@@ -15,8 +15,9 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::blob_source::BlobSource;
 use super::error::{Error, js_message};
-use super::protocol::{self, FileKey, Reply, Request, decode_request, encode_reply, request_id};
-use crate::engine::{Cube, CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
+use super::protocol::{self, FileKey, Reply, Request, SplitBytes, decode_request, encode_reply, request_id};
+use crate::engine::question::{Asked, Sized};
+use crate::engine::{Cube, CubeColumns, CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
 
 /// Opened files kept between requests, so the slices of one file pay for its
 /// footer once. Small: each holds only metadata.
@@ -138,6 +139,13 @@ fn serve(files: &Kept, message: &JsValue) {
 }
 
 async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u32) -> Reply {
+    // The parts of a question are ducks' own bytes, not a file to open.
+    if let Request::Answer(asked) = request {
+        return match answer_parts(&blob, &asked).await {
+            Ok(sized) => Reply::Answer(Box::new(sized)),
+            Err(problem) => Reply::Failed(problem.to_string()),
+        };
+    }
     let file = match opened(files, key, blob.clone()).await {
         Ok(file) => file,
         Err(message) => return Reply::Failed(message),
@@ -155,7 +163,44 @@ async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u3
                 .map(|cube| Reply::Cube(Box::new(cube.to_columns())))
                 .unwrap_or_else(|error| Reply::Failed(error.to_string()))
         }
+        Request::Split(slice, column, scan, slots, parts) => {
+            let mut progress = progress_poster(id);
+            let split = |cube: Cube| Box::new(SplitBytes::of(&cube.to_columns().split(&slots, parts)));
+            let mut part = |cube: Cube| post(id, Reply::SplitPart(split(cube)), None);
+            file.explore_detail(slice, column.as_ref(), &scan, &mut progress, CUBE_PART_CELLS, &mut part)
+                .map(|cube| Reply::Split(split(cube)))
+                .unwrap_or_else(|error| Reply::Failed(error.to_string()))
+        }
+        Request::Answer(_) => Reply::Failed("a question's parts were sent as a file".into()),
     }
+}
+
+/// Answers `asked` from the parts in `blob` (each after its length, 8 bytes
+/// little-endian), written by the page from the workers' splits: read and
+/// merged one part at a time, so the worker holds the merged groups and one
+/// part, never all the parts' bytes.
+async fn answer_parts(blob: &Blob, asked: &Asked) -> Result<Sized, Error> {
+    let read = |from: u64, to: u64| async move {
+        let part =
+            blob.slice_with_f64_and_f64(from as f64, to as f64).map_err(|error| Error::Internal(js_message(&error)))?;
+        let buffer = JsFuture::from(part.array_buffer()).await.map_err(|error| Error::Internal(js_message(&error)))?;
+        Ok::<Vec<u8>, Error>(js_sys::Uint8Array::new(&buffer).to_vec())
+    };
+    let size = blob.size() as u64;
+    let mut cube = Cube::default();
+    let mut at = 0u64;
+    while at < size {
+        let cut = || Error::Internal("a question's parts are cut short".into());
+        let length = read(at, at + 8).await?;
+        let length = u64::from_le_bytes(length.as_slice().try_into().map_err(|_| cut())?);
+        let end = at.checked_add(8 + length).filter(|&end| end <= size).ok_or_else(cut)?;
+        let part =
+            CubeColumns::from_bytes(&read(at + 8, end).await?).map_err(|error| Error::Internal(error.to_string()))?;
+        let labels = cube.map_labels(&part);
+        cube.merge_columns(&part, &labels, 0..part.cells());
+        at = end;
+    }
+    Ok(asked.answer(&cube))
 }
 
 /// Posts the rows scanned as progress, at most every [`PROGRESS_EVERY_MS`].

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use futures::StreamExt;
 use futures::channel::mpsc;
 
-use super::pieces::{OnPart, failure, scan_pieces};
+use super::pieces::{OnPart, Part, failure, scan_pieces};
 use super::{Analysis, Progress, Stopped};
 use crate::browser::next_task;
 use crate::browser::pool::{Done, Pool};
@@ -148,7 +148,9 @@ async fn scan_cubes(
         let on_part: OnPart = {
             let parts_in = parts_in.clone();
             Rc::new(move |file, part| {
-                let _ = parts_in.unbounded_send((file, part));
+                if let Part::Cube(part) = part {
+                    let _ = parts_in.unbounded_send((file, part));
+                }
             })
         };
         let (problems, times, parts_in) = (&problems, &times, &parts_in);

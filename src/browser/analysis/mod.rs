@@ -13,10 +13,12 @@
 mod commitments;
 mod explore;
 mod pieces;
+mod question;
 
 pub use commitments::{CommitmentsRead, scan_commitments};
 pub use explore::{DetailCube, Explored, FileExplored, explore, explore_detail};
 use pieces::{failure, scan_pieces};
+pub use question::{Answered, answer_in_parts, ask};
 
 use std::cell::Cell;
 use std::rc::Rc;

@@ -8,11 +8,19 @@ use futures::future::join_all;
 use super::{Progress, Stopped};
 use crate::browser::files::Chosen;
 use crate::browser::pool::{Done, JobError, OnPartial, Partial, Pool};
-use crate::browser::protocol::{FileKey, Reply, Request};
+use crate::browser::protocol::{FileKey, Reply, Request, SplitBytes};
 use crate::engine::{CubeColumns, Piece};
 
 /// Where the parts of a piece's cube go (with the piece's file), as they come.
-pub(super) type OnPart = Rc<dyn Fn(usize, Box<CubeColumns>)>;
+pub(super) type OnPart = Rc<dyn Fn(usize, Part)>;
+
+/// A part of a piece's cube as it comes.
+pub(super) enum Part {
+    /// As columns, to merge on the page.
+    Cube(Box<CubeColumns>),
+    /// Cut for a question, as bytes kept in `Blob`s.
+    Split(Box<SplitBytes>),
+}
 
 /// Runs a scan of every piece on the pool (the request `request` makes of it),
 /// counting rows into `state`, handing cube parts to `on_part` and each final
@@ -53,7 +61,12 @@ pub(super) async fn scan_pieces<T, F: Future<Output = T>>(
                 Partial::Rows(rows) => told(rows),
                 Partial::Cube(part) => {
                     if let Some(on_part) = &on_part {
-                        on_part(piece.file, part);
+                        on_part(piece.file, Part::Cube(part));
+                    }
+                }
+                Partial::Split(split) => {
+                    if let Some(on_part) = &on_part {
+                        on_part(piece.file, Part::Split(split));
                     }
                 }
             });

@@ -10,6 +10,7 @@
 mod breakdown_table;
 mod controls;
 mod group_table;
+mod in_parts;
 mod trail;
 mod trend_table;
 
@@ -20,6 +21,7 @@ use leptos::prelude::*;
 use self::breakdown_table::BreakdownTable;
 use self::controls::Controls;
 use self::group_table::GroupTable;
+use self::in_parts::InPartsTable;
 use self::trail::Trail;
 use self::trend_table::TrendTable;
 use super::charts::{BarChart, TimeChart};
@@ -186,6 +188,7 @@ fn Ready() -> impl IntoView {
                 }
                     .into_any()
             }
+            DetailStage::InParts(_, _, in_parts) => view! { <InPartsTable in_parts=Rc::clone(in_parts)/> }.into_any(),
             DetailStage::Failed(_, _, problem) => view! {
                 <p class="status__text--error" role="alert" data-testid="detail-status">{problem.clone()}</p>
             }

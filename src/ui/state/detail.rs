@@ -8,9 +8,10 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{AppState, DetailKeys, DetailStage};
-use crate::browser::analysis::{Analysis, Progress, Stopped, explore_detail};
+use super::{AppState, DetailKeys, DetailStage, InParts};
+use crate::browser::analysis::{Analysis, Answered, Progress, Stopped, answer_in_parts, ask, explore_detail};
 use crate::browser::pool::Pool;
+use crate::engine::question::Asked;
 use crate::engine::tags::{KeyShare, merge_keys, names_beside, pair_keys};
 use crate::engine::view::View;
 use crate::engine::{Column, Cube, Dates, Detail, DetailScan, Dimension, Outline};
@@ -30,6 +31,22 @@ fn census() -> DetailScan {
 /// The accounts' names: the account beside them.
 fn names() -> DetailScan {
     DetailScan { labels: vec![Dimension::Account], ..census() }
+}
+
+/// Groups of a question answered in parts that reach the page: the table's rows.
+pub const GROUPS_SHOWN: usize = 2_000;
+
+/// The question `view` asks, as the workers answer it in parts, among the
+/// groups one of whose labels holds `needle`.
+fn asked_of(view: &View, needle: Option<String>) -> Asked {
+    Asked {
+        by: [view.query.group_by].into_iter().chain(view.then_by).collect(),
+        measure: view.query.measure,
+        filter: view.query.filter.clone(),
+        usage: view.usage.clone(),
+        top: GROUPS_SHOWN,
+        needle,
+    }
 }
 
 /// What `view` needs read beyond the explorer's own cube: its detail (none:
@@ -103,11 +120,30 @@ impl AppState {
         };
         let current = self.detail.with_untracked(|stage| match stage {
             DetailStage::Reading(d, read, _) | DetailStage::Ready(d, read, _) => *d == detail && read.covers(&needed),
+            DetailStage::InParts(d, read, _) => *d == detail && read.covers(&needed),
             DetailStage::Failed(d, tried, _) => *d == detail && *tried == needed,
             DetailStage::None => false,
         });
         let Some(analysis) = self.analysis.get_untracked() else { return };
-        if current || self.cube.with_untracked(Option::is_none) {
+        if current {
+            // Asked otherwise (a grouping, a filter) of what the parts hold: asked again of them.
+            let needle = self.detail.with_untracked(|stage| match stage {
+                DetailStage::InParts(_, _, in_parts) => Some(in_parts.asked.needle.clone()),
+                _ => None,
+            });
+            if let Some(needle) = needle
+                && self.detail.with_untracked(|stage| match stage {
+                    DetailStage::InParts(_, _, in_parts) => {
+                        in_parts.asked != self.view.with_untracked(|v| asked_of(v, needle.clone()))
+                    }
+                    _ => false,
+                })
+            {
+                self.ask_in_parts(needle);
+            }
+            return;
+        }
+        if self.cube.with_untracked(Option::is_none) {
             return;
         }
         // Days alone are read with no detail column.
@@ -147,22 +183,31 @@ impl AppState {
         let max_cells = MAX_DETAIL_CELLS;
         spawn_local(async move {
             let explored = self.explored.get_untracked();
+            let files = (&*analysis, &*explored);
             let read =
-                explore_detail(&pool, (&analysis, &explored), columns, needed.clone(), max_cells, on_progress, wanted);
+                explore_detail(&pool, files, columns.clone(), needed.clone(), max_cells, on_progress.clone(), wanted);
             match read.await {
                 Ok(found) if wanted() => {
                     if found.too_large {
-                        let what = match &detail {
-                            Some(detail) => detail.label(),
-                            None => "The view by day".to_owned(),
-                        };
-                        let message = format!(
-                            "{what} has too many values to show for all these rows (more than {} combinations with \
-                             the other labels). Choose a service, account, region or usage type in the filters \
-                             above, or fewer days, and it is read again for those rows only.",
-                            crate::engine::format::count(max_cells as u64),
-                        );
-                        stage.set(DetailStage::Failed(detail, needed, message));
+                        // More groups than the page holds: the workers answer in parts.
+                        stage.set(DetailStage::Reading(detail.clone(), needed.clone(), Progress::default()));
+                        let asked = self.view.with_untracked(|v| asked_of(v, None));
+                        let read = answer_in_parts(&pool, files, columns, needed.clone(), &asked, on_progress, wanted);
+                        match read.await {
+                            Ok(answered) if wanted() => {
+                                if answered.problems.len() == analysis.files_used() {
+                                    stage.set(DetailStage::Failed(detail, needed, answered.problems.join(" ")));
+                                } else {
+                                    let in_parts = Rc::new(InParts { asked, answered });
+                                    stage.set(DetailStage::InParts(detail, needed, in_parts));
+                                }
+                            }
+                            Ok(_) | Err(Stopped::Cancelled) => {}
+                            Err(Stopped::Unavailable(problem)) if wanted() => {
+                                stage.set(DetailStage::Failed(detail, needed, problem.to_string()))
+                            }
+                            Err(Stopped::Unavailable(_)) => {}
+                        }
                     } else if found.problems.len() == analysis.files_used() {
                         stage.set(DetailStage::Failed(detail, needed, found.problems.join(" ")));
                     } else {
@@ -178,6 +223,34 @@ impl AppState {
                 Ok(_) | Err(Stopped::Cancelled) => {}
                 Err(Stopped::Unavailable(problem)) if wanted() => {
                     stage.set(DetailStage::Failed(detail, needed, problem.to_string()))
+                }
+                Err(Stopped::Unavailable(_)) => {}
+            }
+        });
+    }
+
+    /// Asks the question answered in parts again of its parts, as the view
+    /// now asks it, among the groups one of whose labels holds `needle`.
+    pub fn ask_in_parts(self, needle: Option<String>) {
+        let Some((detail, read, in_parts)) = self.detail.with_untracked(|stage| match stage {
+            DetailStage::InParts(detail, read, in_parts) => Some((detail.clone(), read.clone(), Rc::clone(in_parts))),
+            _ => None,
+        }) else {
+            return;
+        };
+        let asked = self.view.with_untracked(|v| asked_of(v, needle));
+        let wanted = self.reading_detail.start();
+        let pool = self.pool.get_value();
+        let stage = self.detail;
+        spawn_local(async move {
+            match ask(&pool, &in_parts.answered.parts, &asked, &wanted).await {
+                Ok(sized) if wanted() => {
+                    let answered = Answered { sized, ..in_parts.answered.clone() };
+                    stage.set(DetailStage::InParts(detail, read, Rc::new(InParts { asked, answered })));
+                }
+                Ok(_) | Err(Stopped::Cancelled) => {}
+                Err(Stopped::Unavailable(problem)) if wanted() => {
+                    stage.set(DetailStage::Failed(detail, read, problem.to_string()))
                 }
                 Err(Stopped::Unavailable(_)) => {}
             }

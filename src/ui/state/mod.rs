@@ -17,9 +17,10 @@ use leptos::prelude::*;
 pub use self::commitments::CommitmentsStage;
 pub use self::comparison::Other;
 pub use self::latest::Latest;
-use crate::browser::analysis::{Analysis, Explored, Progress};
+use crate::browser::analysis::{Analysis, Answered, Explored, Progress};
 use crate::browser::pool::Pool;
 use crate::browser::storage;
+use crate::engine::question::Asked;
 use crate::engine::tags::KeyShare;
 use crate::engine::view::View;
 use crate::engine::{AccountNames, CostReport, Cube, Detail, DetailScan, Tally, Workspaces, cost_report, priced_by};
@@ -77,6 +78,18 @@ pub enum DetailStage {
     Ready(Option<Detail>, DetailScan, Rc<Cube>),
     /// It could not be read; the text says why.
     Failed(Option<Detail>, DetailScan, String),
+    /// Too many groups for a cube on the page: answered by the workers in
+    /// parts, the largest groups shown (see `browser::analysis::answer_in_parts`).
+    InParts(Option<Detail>, DetailScan, Rc<InParts>),
+}
+
+/// A question the workers answered in parts, with the parts kept to ask again.
+#[derive(Debug, Clone)]
+pub struct InParts {
+    /// The question the answer is to.
+    pub asked: Asked,
+    /// The answer, and the parts.
+    pub answered: Answered,
 }
 
 /// The tags, cost categories and resources the files offer.

@@ -533,3 +533,48 @@ test('a big bill: by team, by account and day, and the top of 315,000 resources,
     `Showing the first 2000 groups; ${resources.left_out.toLocaleString('en-US')} more are in the exports (or narrow the view with a filter).`);
   assert.deepEqual(page.seen.errors, []);
 });
+
+test('more resources than a page holds: the workers answer, with the largest shown, the rest as Other, and a search among them all', async () => {
+  // 1.1M resources, every line item type counted: over the page's million groups.
+  const generator = process.env.DUCKS_GEN ?? join(ROOT, 'target', 'debug', 'examples', 'gen_cur');
+  const dir = await mkdtemp(join(tmpdir(), 'ducks-bigger-'));
+  execFileSync(generator, ['--rows', '1150000', '--months', '1', '--fleet', '1100000', '--accounts', '40', dir]);
+  const file = join(dir, 'cur-2024-01.parquet');
+  const sql = (query) => JSON.parse(execFileSync('python3', ['-c', 'import duckdb, json, sys; print(json.dumps(duckdb.sql(sys.argv[1]).fetchall()))', query.replace('FILE', `'${file}'`)], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  const page = await openApp(browser, server.url);
+  await page.locator('input#file-input[type=file][multiple]').setInputFiles([file]);
+  assert.equal(await settled(page, 120_000), 'done');
+  await page.getByRole('tab', { name: 'Explorer' }).click();
+  await page.getByTestId('explore-table').waitFor({ timeout: 120_000 });
+  await page.selectOption('#usage-preset', 'all');
+  await page.waitForFunction(() => [...document.querySelectorAll('#detail option')].some((o) => o.value === 'resource'), null, { timeout: 120_000 });
+  await page.locator('#detail').selectOption('resource');
+  await page.getByTestId('in-parts').waitFor({ timeout: 240_000 });
+
+  const [[count, total]] = sql('SELECT count(DISTINCT line_item_resource_id), sum(line_item_unblended_cost) FROM FILE');
+  assert.ok(count > 1_000_000, `${count} resources`);
+  const top = sql('SELECT line_item_resource_id, sum(line_item_unblended_cost) c FROM FILE GROUP BY 1 ORDER BY c DESC LIMIT 20');
+  const shown = await groups(page);
+  assert.equal(shown.length, 2000);
+  for (const [i, [key, cost]] of top.entries()) {
+    assert.equal(shown[i].key, key, `resource ${i + 1}`);
+    assert.ok(close(shown[i].cost, cost), `${key}: ${shown[i].cost} vs DuckDB ${cost}`);
+  }
+  assert.ok(close(await exploreTotal(page), total), 'the total is of every resource');
+  // The Other row makes the shown rows add up to the total.
+  const other = Number(await page.locator('[data-testid=explore-table] tfoot tr[data-other]').getAttribute('data-cost'));
+  assert.ok(close(shown.reduce((sum, g) => sum + g.cost, 0) + other, total));
+  assert.equal(await page.getByTestId('explore-table-more').textContent(),
+    `Showing the largest 2,000 of ${count.toLocaleString('en-US')} groups; the other ${(count - 2000).toLocaleString('en-US')} are the Other row. Search finds any of them.`);
+
+  // A search among all of them, answered by the workers: a small resource far from the top.
+  const [[needle, cost]] = sql("SELECT line_item_resource_id, sum(line_item_unblended_cost) FROM FILE WHERE line_item_resource_id LIKE '%resource/1099999' GROUP BY 1");
+  await page.locator('#in-parts-search').fill('resource/1099999');
+  await page.locator('#in-parts-search').press('Enter');
+  await page.waitForFunction((needle) => document.querySelector('[data-testid=explore-table] tbody tr')?.dataset.key === needle, needle, { timeout: 120_000 });
+  const found = await groups(page);
+  assert.equal(found.length, 1);
+  assert.ok(close(found[0].cost, cost), `${needle}: ${found[0].cost} vs DuckDB ${cost}`);
+  assert.match(await page.getByTestId('explore-table').locator('caption').textContent(), /^1 group holding “resource\/1099999”/);
+  assert.deepEqual(page.seen.errors, []);
+});

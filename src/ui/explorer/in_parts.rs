@@ -30,7 +30,8 @@ pub(super) fn InPartsTable(in_parts: Rc<InParts>) -> impl IntoView {
         Some(needle) => format!(" holding “{needle}”"),
         None => String::new(),
     };
-    let caption = format!("{} groups{found}, {in_all} in all", format::count(sized.count));
+    let groups = if sized.count == 1 { "group" } else { "groups" };
+    let caption = format!("{} {groups}{found}, {in_all} in all", format::count(sized.count));
     let total_of = |currency: &str| sized.totals.iter().find(|t| t.currency == currency).map_or(0.0, |t| t.cost);
     let rows = sized
         .groups

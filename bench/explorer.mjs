@@ -3,7 +3,8 @@
 // new grouping on screen (one from the cube in memory, and ones read on
 // demand: days, a tag and the resources), and the largest worker's wasm memory.
 //
-//   node bench/explorer.mjs [--runs N] [--tag KEY] [--no-resources] FILE
+//   node bench/explorer.mjs [--runs N] [--tag KEY] [--no-resources] FILE...
+//   (several files are chosen together: a year of months)
 //   (DIAG=1 also prints each run's diagnostics text)
 //   (DUCKS_DIST=DIR serves another build than dist/)
 //
@@ -12,6 +13,7 @@
 // polling every 5 ms for the figure to be on the page), so they include a few
 // ms of driving.
 import { serve, launch } from '../e2e/support.mjs';
+import { rendererPeak } from './memory.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -22,14 +24,15 @@ const runs = Number(option('--runs', '3'));
 const tag = option('--tag', 'team');
 const withResources = !args.includes('--no-resources');
 if (!withResources) args.splice(args.indexOf('--no-resources'), 1);
-const [file] = args;
-if (!file) throw new Error('usage: node bench/explorer.mjs [--runs N] [--tag KEY] FILE');
+const files = args;
+const file = files.length > 1 ? `${files.length} files (${files[0]} ...)` : files[0];
+if (!files.length) throw new Error('usage: node bench/explorer.mjs [--runs N] [--tag KEY] [--no-resources] FILE...');
 
 const server = await serve(process.env.DUCKS_DIST);
 const browser = await launch();
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const timeout = 300_000;
-const results = { costs: [], explorer: [], account: [], day: [], tag: [], resource: [], tagAgain: [], memory: [], memoryExplorer: [] };
+const results = { costs: [], explorer: [], account: [], day: [], tag: [], resource: [], tagAgain: [], memory: [], memoryExplorer: [], renderer: [] };
 for (let run = 0; run < runs; run++) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -38,7 +41,7 @@ for (let run = 0; run < runs; run++) {
   await page.waitForTimeout(2_000);
   const status = page.getByTestId('status');
   const started = Date.now();
-  await page.locator('input#file-input').setInputFiles([file]);
+  await page.locator('input#file-input').setInputFiles(files);
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'done', null, { timeout, polling: 5 });
   results.costs.push(Date.now() - started);
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.explorer === 'ready', null, { timeout, polling: 5 });
@@ -84,6 +87,7 @@ for (let run = 0; run < runs; run++) {
     results.tagAgain.push(Date.now() - at);
   }
   results.memory.push(Number(await status.getAttribute('data-worker-memory')));
+  results.renderer.push(rendererPeak(process.pid));
   if (process.env.DIAG) {
     // The page's own account of the run (per file: footer, costs and explorer time in the workers).
     await page.getByRole('tab', { name: 'Diagnostics' }).click();
@@ -105,3 +109,4 @@ if (withResources) {
   console.log(`  tag:${tag} again, after them:    ${ms(results.tagAgain)}`);
 }
 console.log(`  largest worker's wasm memory:    ${Math.max(...results.memoryExplorer) / 2 ** 20} MB after the explorer's scan, ${Math.max(...results.memory) / 2 ** 20} MB after all`);
+console.log(`  renderer's peak resident set:    ${Math.max(...results.renderer) / 2 ** 20} MB (VmHWM, workers and wasm included)`);

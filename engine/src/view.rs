@@ -424,6 +424,13 @@ mod tests {
         in_units.query.measure = Measure::Usage;
         assert_eq!(in_units.on_demand_scan().unwrap().blanked(), [Dimension::Service]);
         assert!(!scan.covers(&in_units.on_demand_scan().unwrap()), "usage by unit is read again");
+        // Only the measure's own amounts are read.
+        use crate::schema::catalogue::Field;
+        let usage = in_units.on_demand_scan().unwrap();
+        assert!(usage.reads(Field::UsageAmount) && !usage.reads(Field::NetUnblended) && usage.reads(Field::Unit));
+        assert!(!scan.reads(Field::UsageAmount) && !scan.reads(Field::EffectiveCost) && !scan.reads(Field::Unit));
+        assert!(scan.reads(Field::ProductCode) && scan.reads(Field::Currency) && !scan.reads(Field::Account));
+        assert!(DetailScan::explorer().reads(Field::EffectiveCost));
         let mut everything = tag.clone();
         everything.usage = UsagePreset::Everything.rule();
         assert!(!scan.covers(&everything.on_demand_scan().unwrap()), "more types, read again");
@@ -454,7 +461,8 @@ mod tests {
         assert!(DetailScan::explorer().covers(&DetailScan {
             dates: Dates::Months,
             labels: Vec::new(),
-            keep: Vec::new()
+            keep: Vec::new(),
+            measure: Some(Measure::Amortized),
         }));
         view.query.filter.to = Some(day("2024-03-30"));
         assert_eq!(view.on_demand_scan().map(|scan| scan.dates), Some(Dates::Days));

@@ -323,7 +323,12 @@ fn missing(detail: &Detail, opened: &Opened) -> Result<String, Failure> {
         pairs.push(file.outline().pairs_column(detail));
     }
     if pairs.iter().any(Option::is_some) {
-        let census = DetailScan { dates: Dates::Undated, labels: Vec::new(), keep: Vec::new() };
+        let census = DetailScan {
+            dates: Dates::Undated,
+            labels: Vec::new(),
+            keep: Vec::new(),
+            measure: Some(crate::engine::Measure::Unblended),
+        };
         let mut cube = Cube::default();
         opened.scan(
             |file, index, slice| match &pairs[index] {

@@ -46,7 +46,7 @@ impl Question<'_> {
         if !self.usage.is_everything() {
             keep.push((Dimension::LineItemType, self.usage.types().map(str::to_owned).collect()));
         }
-        DetailScan { dates: self.dates, labels, keep }
+        DetailScan { dates: self.dates, labels, keep, measure: Some(self.measure) }
     }
 }
 

@@ -223,8 +223,6 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         part: &mut dyn FnMut(Cube),
     ) -> Result<Cube> {
         let mut kernel = scan.kernel();
-        let dated = scan.dates != Dates::Undated;
-        let labels = &scan.labels;
         let fold = &mut |batch: &Batch<'_>| {
             kernel.add(batch)?;
             if kernel.cells() >= part_cells {
@@ -232,7 +230,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             }
             Ok(())
         };
-        self.inner.format().read_detail(slice, column, dated, labels, progress, fold)?;
+        self.inner.format().read_detail(slice, column, scan, progress, fold)?;
         Ok(kernel.take_part(false))
     }
 

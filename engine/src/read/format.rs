@@ -5,10 +5,9 @@ use bytes::Bytes;
 
 use crate::error::Result;
 use crate::fold::batch::Fold;
-use crate::read::outline::{Outline, RowSlice, ScanKind};
+use crate::read::outline::{DetailScan, Outline, RowSlice, ScanKind};
 use crate::read::source::ReadStats;
 use crate::schema::columns::Column;
-use crate::vocab::dimension::Dimension;
 
 /// An opened delivery, of whatever format.
 pub(crate) trait Format {
@@ -33,14 +32,13 @@ pub(crate) trait Format {
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats>;
 
-    /// Reads `slice` for an on-demand scan: the explorer's columns that `labels`
-    /// (and `dated`) call for, and `detail`'s values as the batches' detail.
+    /// Reads `slice` for an on-demand scan: the explorer's columns that `scan`
+    /// reads ([`DetailScan::reads`]), and `detail`'s values as the batches' detail.
     fn read_detail(
         &self,
         slice: RowSlice,
         detail: Option<&Column>,
-        dated: bool,
-        labels: &[Dimension],
+        scan: &DetailScan,
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats>;

@@ -9,7 +9,7 @@ use crate::read::sniff::Container;
 use crate::schema::catalogue::{COMMITMENT_FIELDS, COSTS_FIELDS, Field};
 use crate::schema::columns::{Column, CurColumns, OptionalColumns};
 use crate::schema::detail::Detail;
-use crate::vocab::dimension::Dimension;
+use crate::vocab::dimension::{Dimension, Measure};
 
 /// What opening a file learned: enough to plan the work and to explain the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -134,6 +134,10 @@ pub struct DetailScan {
     /// Rows kept: per text dimension (the detail included), the labels kept.
     /// Rows other labels carry are not folded in at all.
     pub keep: Vec<(Dimension, Vec<String>)>,
+    /// The one measure asked for, whose amount columns alone are read (the
+    /// others' sums are left as the unblended cost); `None`: every measure.
+    #[serde(default)]
+    pub measure: Option<Measure>,
 }
 
 impl DetailScan {
@@ -148,7 +152,25 @@ impl DetailScan {
     /// rows, most of the explorer's time and memory), so a view that needs them
     /// reads them on demand.
     pub fn explorer() -> DetailScan {
-        DetailScan { dates: Dates::Months, labels: Dimension::ALL.to_vec(), keep: Vec::new() }
+        DetailScan { dates: Dates::Months, labels: Dimension::ALL.to_vec(), keep: Vec::new(), measure: None }
+    }
+
+    /// Whether this scan reads the optional column of `field`: the day only
+    /// when dated; a label only when its dimension is among `labels` (the
+    /// currency always: amounts in two are never added); an amount only when
+    /// its measure is asked for (every measure's, without one); the rest (the
+    /// product code a blank service takes) always.
+    pub fn reads(&self, field: Field) -> bool {
+        if field == Field::UsageStart {
+            return self.dates != Dates::Undated;
+        }
+        if let Some(dimension) = Dimension::LABELS.into_iter().find(|d| d.field() == Some(field)) {
+            return dimension == Dimension::Currency || self.labels.contains(&dimension);
+        }
+        match measure_of(field) {
+            Some(measures) => self.measure.is_none_or(|asked| measures.contains(&asked)),
+            None => true,
+        }
     }
 
     /// The dimensions whose column is read whatever the scan (the service, the
@@ -167,6 +189,7 @@ impl DetailScan {
             Dates::Days => 2,
         };
         fine(self.dates) >= fine(needed.dates)
+            && (self.measure.is_none() || self.measure == needed.measure)
             && needed.labels.iter().all(|d| self.labels.contains(d) || Self::ALWAYS.contains(d))
             // A scan that kept fewer rows cannot answer for more.
             && self.keep.iter().all(|(d, kept)| {
@@ -175,16 +198,15 @@ impl DetailScan {
     }
 }
 
-/// Whether an on-demand scan reads the optional column of `field`: amounts
-/// always (they add no cells), the day only when dated, a label only when its
-/// dimension is among `labels` or is a denomination (currency, unit).
-pub(crate) fn detail_reads(field: Field, dated: bool, labels: &[Dimension]) -> bool {
-    if field == Field::UsageStart {
-        return dated;
-    }
-    match Dimension::LABELS.into_iter().find(|d| d.field() == Some(field)) {
-        Some(Dimension::Currency | Dimension::Unit) | None => true,
-        Some(dimension) => labels.contains(&dimension),
+/// The measures an amount column is read for, if `field` is one.
+fn measure_of(field: Field) -> Option<&'static [Measure]> {
+    match field {
+        Field::NetUnblended => Some(&[Measure::NetUnblended]),
+        Field::ListCost => Some(&[Measure::List]),
+        Field::UsageAmount => Some(&[Measure::Usage]),
+        Field::EffectiveCost | Field::ReservationArn => Some(&[Measure::Amortized]),
+        field if crate::fold::amortize::INPUTS.contains(&field) => Some(&[Measure::Amortized]),
+        _ => None,
     }
 }
 

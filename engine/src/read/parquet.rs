@@ -28,7 +28,7 @@ use crate::fold::batch::{Batch, Fold};
 use crate::read::footer_guard;
 use crate::read::format::Format;
 use crate::read::keyed::{column_of_key, map_as_json};
-use crate::read::outline::{Delivery, Outline, RowGroupOutline, RowSlice, ScanKind, detail_reads};
+use crate::read::outline::{Delivery, DetailScan, Outline, RowGroupOutline, RowSlice, ScanKind};
 use crate::read::page_guard::ChunkGuard;
 use crate::read::parquet_checks::{
     check_column_types, check_envelope, check_row_groups, detail_leaves, flat_leaf, usable_optional_columns,
@@ -378,21 +378,18 @@ impl<R: ChunkReader + 'static> Format for ParquetFile<R> {
     ) -> Result<ReadStats> {
         self.read_projected(slice, self.projection(kind), &self.arrow_metadata, prefetched, progress, fold)
     }
-    /// Reads `slice` for an on-demand scan: the explorer's columns (without the
-    /// day unless `dated`, and labels only of `labels`: see `detail_reads`) and
-    /// the `detail` column, if the file has it.
+    /// Reads `slice` for an on-demand scan: the explorer's columns `scan`
+    /// reads ([`DetailScan::reads`]) and the `detail` column, if the file has it.
     fn read_detail(
         &self,
         slice: RowSlice,
         detail: Option<&Column>,
-        dated: bool,
-        labels: &[crate::vocab::dimension::Dimension],
+        scan: &DetailScan,
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
         let schema = self.metadata.file_metadata().schema_descr();
-        let optional =
-            self.explore.optional.iter().filter(|(field, _)| detail_reads(*field, dated, labels)).cloned().collect();
+        let optional = self.explore.optional.iter().filter(|(field, _)| scan.reads(*field)).cloned().collect();
         let projection = Projection::new(schema, self.explore.required.clone(), optional, detail.cloned())?;
         if let Some(column) = detail {
             // Its chunks were not checked at open (only the columns every scan reads were).

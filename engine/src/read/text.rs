@@ -178,27 +178,19 @@ impl<R: ChunkReader> Format for TextFile<R> {
         };
         self.read_fields(slice, projection, progress, fold)
     }
-    /// Reads the whole file for an on-demand scan: the explorer's fields
-    /// (without the day unless `dated`, and labels only of `labels`: see `detail_reads`) and
-    /// the `detail` column, if the file has it.
+    /// Reads the whole file for an on-demand scan: the explorer's fields `scan`
+    /// reads ([`DetailScan::reads`]) and the `detail` column, if the file has it.
     fn read_detail(
         &self,
         slice: RowSlice,
         detail: Option<&Column>,
-        dated: bool,
-        labels: &[crate::vocab::dimension::Dimension],
+        scan: &crate::read::outline::DetailScan,
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
         let projection = Projection {
             required: self.explore.required,
-            optional: self
-                .explore
-                .optional
-                .iter()
-                .filter(|(field, ..)| crate::read::outline::detail_reads(*field, dated, labels))
-                .cloned()
-                .collect(),
+            optional: self.explore.optional.iter().filter(|(field, ..)| scan.reads(*field)).cloned().collect(),
             detail: detail.map(|column| (column.index, column.key.clone())),
         };
         self.read_fields(slice, &projection, progress, fold)

@@ -14,7 +14,7 @@ use crate::browser::pool::Pool;
 use crate::engine::question::Asked;
 use crate::engine::tags::{KeyShare, merge_keys, names_beside, pair_keys};
 use crate::engine::view::View;
-use crate::engine::{Column, Cube, Dates, Detail, DetailScan, Dimension, Outline};
+use crate::engine::{Column, Cube, Dates, Detail, DetailScan, Dimension, Measure, Outline};
 
 /// Cells an on-demand cube may hold on the page (about 150 bytes each, and
 /// every change of the view queries them all on the main thread). A
@@ -25,7 +25,7 @@ const MAX_DETAIL_CELLS: usize = 1_000_000;
 
 /// A census of a column of pairs: nothing else but the required columns.
 fn census() -> DetailScan {
-    DetailScan { dates: Dates::Undated, labels: Vec::new(), keep: Vec::new() }
+    DetailScan { dates: Dates::Undated, labels: Vec::new(), keep: Vec::new(), measure: Some(Measure::Unblended) }
 }
 
 /// The accounts' names: the account beside them.

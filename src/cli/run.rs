@@ -15,8 +15,8 @@ use crate::engine::commitments::{CommitmentReport, Coverage, CoverageBy, commitm
 use crate::engine::query::{Filter, GroupedMany, measure_notes};
 use crate::engine::question::{Asked, Question, Sized};
 use crate::engine::{
-    Column, Commitments, CostReport, Cube, CubeColumns, CurFile, Dates, Detail, DetailScan, Dimension, Discounts,
-    Error, Tally, cost_report, delivery, keys_in_json, panic_message, plan,
+    Column, Commitments, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Tally,
+    cost_report, delivery, keys_in_json, panic_message, plan,
 };
 
 /// A finished analysis.
@@ -209,6 +209,10 @@ impl From<Failure> for Problem {
     }
 }
 
+/// Cells of a piece's cube folded into the numbered cubes at a time (the
+/// page's workers send parts of the same size).
+const PART_CELLS: usize = 256 * 1024;
+
 /// Reads every file of `options` (with the tag, cost category or resource
 /// asked for, if any) and groups the measure by the dimensions asked for.
 pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
@@ -249,28 +253,39 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
         top: options.top.unwrap_or(usize::MAX),
         needle: None,
     };
-    // Each piece's cube cut by the question's labels into parts, each group
-    // whole in one part; the parts of one number then merge and answer on
-    // their own thread, so merging and grouping run in parallel and no thread
-    // holds every group at once.
-    let (slots, splits) = (asked.slots(), opened.threads.max(1) * 2);
+    // Each part of a piece's cube (every `PART_CELLS` cells) is cut by the
+    // question's labels into numbered parts, each group whole in one number,
+    // and merged at once into that number's cube: memory holds the groups
+    // and a part per thread, not every piece's cube. Each number's cube then
+    // answers on its own thread.
+    let (slots, splits) = (asked.slots(), opened.threads.max(1) * 4);
+    let numbered: Vec<Mutex<Cube>> = (0..splits).map(|_| Mutex::default()).collect();
+    let fold_in = |cube: Cube| {
+        let read = cube.rows_read();
+        for (number, part) in cube.to_columns().split(&slots, splits).into_iter().enumerate() {
+            let mut into = numbered[number].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let labels = into.map_labels(&part);
+            into.merge_columns(&part, &labels, 0..part.cells());
+        }
+        read
+    };
     let mut rows = 0;
-    let mut partitions: Vec<Vec<CubeColumns>> = vec![Vec::new(); splits];
     opened.scan(
         |file, index, slice| {
-            let cube =
-                file.explore_detail(slice, columns[index].as_ref(), &scan, &mut |_| {}, usize::MAX, &mut |_| {})?;
-            Ok((cube.rows_read(), cube.to_columns().split(&slots, splits)))
+            let mut read = 0;
+            let mut part = |cube: Cube| read += fold_in(cube);
+            let last =
+                file.explore_detail(slice, columns[index].as_ref(), &scan, &mut |_| {}, PART_CELLS, &mut part)?;
+            Ok(read + fold_in(last))
         },
-        |(read, parts)| {
-            rows += read;
-            partitions.iter_mut().zip(parts).for_each(|(partition, part)| partition.push(part));
-        },
+        |read| rows += read,
     )?;
+    let partitions: Vec<Cube> =
+        numbered.into_iter().map(|cube| cube.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())).collect();
     if let Some(detail @ (Detail::Tag(_) | Detail::CostCategory(_))) = detail {
         // Every row without the tag: the files may not know the key at all.
         let slot = Dimension::Detail.slot().expect("a text dimension");
-        if partitions.iter().flatten().all(|part| part.labels[slot].iter().all(String::is_empty)) {
+        if partitions.iter().all(|cube| cube.labels(slot).iter().all(String::is_empty)) {
             let message = missing(detail, &opened)?;
             if !message.is_empty() {
                 return Err(Problem::Request(message));
@@ -278,16 +293,19 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
         }
     }
 
-    // Each part on a thread of its own (as many parts as twice the threads).
+    // The numbers shared among the threads, each answered in turn.
     let answers: Vec<Sized> = std::thread::scope(|scope| {
         let asked = &asked;
-        let running: Vec<_> =
-            partitions.drain(..).map(|parts| scope.spawn(move || asked.answer_parts(&parts))).collect();
+        let running: Vec<_> = partitions
+            .chunks(splits.div_ceil(opened.threads.max(1)))
+            .map(|cubes| scope.spawn(move || cubes.iter().map(|cube| asked.answer(cube)).collect::<Vec<_>>()))
+            .collect();
         running
             .into_iter()
-            .map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .flat_map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             .collect()
     });
+    drop(partitions);
     let sized = Sized::merge(answers, asked.top);
     let count = sized.count;
     let grouped = GroupedMany { groups: sized.groups, totals: sized.totals, rows: sized.rows };

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::answer::query::{CurrencyTotal, Filter, GroupOf, GroupedMany, group_many};
-use crate::fold::cube::{Cube, CubeColumns};
+use crate::fold::cube::Cube;
 use crate::read::outline::{Dates, DetailScan};
 use crate::settings::usage::UsageRule;
 use crate::vocab::dimension::{Dimension, Measure};
@@ -78,16 +78,6 @@ impl Asked {
     pub fn answer(&self, cube: &Cube) -> Sized {
         let grouped = group_many(cube, &self.by, self.measure, &self.filter, &self.usage);
         Sized::of(grouped, self.top, self.needle.as_deref())
-    }
-
-    /// The answer over parts of one split: merged into one cube, then answered.
-    pub fn answer_parts(&self, parts: &[CubeColumns]) -> Sized {
-        let mut cube = Cube::default();
-        for part in parts {
-            let labels = cube.map_labels(part);
-            cube.merge_columns(part, &labels, 0..part.cells());
-        }
-        self.answer(&cube)
     }
 }
 

@@ -215,8 +215,8 @@ mod tests {
     fn part() -> CubeColumns {
         let mut labels: [Vec<String>; TEXT_DIMENSIONS] = Default::default();
         labels[0] = vec!["AmazonEC2".into(), "AmazonS3".into()];
-        for slot in 1..TEXT_DIMENSIONS {
-            labels[slot] = vec![String::new()];
+        for slot in labels.iter_mut().skip(1) {
+            *slot = vec![String::new()];
         }
         labels[TEXT_DIMENSIONS - 1] = (0..50).map(|i| format!("i-{i:04}")).collect();
         let cells = 100;

@@ -541,7 +541,7 @@ test('more resources than a page holds: the workers answer, with the largest sho
   execFileSync(generator, ['--rows', '1150000', '--months', '1', '--fleet', '1100000', '--accounts', '40', dir]);
   const file = join(dir, 'cur-2024-01.parquet');
   const sql = (query) => JSON.parse(execFileSync('python3', ['-c', 'import duckdb, json, sys; print(json.dumps(duckdb.sql(sys.argv[1]).fetchall()))', query.replace('FILE', `'${file}'`)], { encoding: 'utf8', maxBuffer: 1 << 26 }));
-  const page = await openApp(browser, server.url);
+  const page = await openApp(browser, server.url, { acceptDownloads: true });
   await page.locator('input#file-input[type=file][multiple]').setInputFiles([file]);
   assert.equal(await settled(page, 120_000), 'done');
   await page.getByRole('tab', { name: 'Explorer' }).click();
@@ -566,6 +566,13 @@ test('more resources than a page holds: the workers answer, with the largest sho
   assert.ok(close(shown.reduce((sum, g) => sum + g.cost, 0) + other, total));
   assert.equal(await page.getByTestId('explore-table-more').textContent(),
     `Showing the largest 2,000 of ${count.toLocaleString('en-US')} groups; the other ${(count - 2000).toLocaleString('en-US')} are the Other row. Search finds any of them.`);
+
+  // Every group, downloaded: one row each, adding up to the total.
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 240_000 }), page.getByTestId('in-parts-export').click()]);
+  const csv = (await readFile(await download.path(), 'utf8')).split('\r\n').filter((line) => line && !line.startsWith('#'));
+  assert.equal(csv[0], 'Resource,Cost,Currency,Rows');
+  assert.equal(csv.length - 1, count, 'a row per resource');
+  assert.ok(close(csv.slice(1).reduce((sum, line) => sum + Number(line.split(',').at(-3)), 0), total), 'the rows add up to the total');
 
   // A search among all of them, answered by the workers: a small resource far from the top.
   const [[needle, cost]] = sql("SELECT line_item_resource_id, sum(line_item_unblended_cost) FROM FILE WHERE line_item_resource_id LIKE '%resource/1099999' GROUP BY 1");

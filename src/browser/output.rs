@@ -8,11 +8,16 @@ use super::error::{Error, Result};
 
 /// Offers `text` as a file named `name` (a download; no request is made).
 pub fn download(name: &str, mime: &str, text: &str) -> Result<()> {
+    download_parts(name, mime, &js_sys::Array::of1(&text.into()))
+}
+
+/// Offers the texts `parts`, one after the other, as a file named `name`:
+/// a file made in parts never lies whole in wasm memory.
+pub fn download_parts(name: &str, mime: &str, parts: &js_sys::Array) -> Result<()> {
     let failed = |_| Error::Refused("the browser did not offer the download");
-    let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(failed)?;
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(parts, &options).map_err(failed)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)?;
     let document =
         web_sys::window().and_then(|w| w.document()).ok_or(Error::Internal("the page has no document".into()))?;

@@ -26,9 +26,23 @@ pub fn csv_noted(notes: &[String], header: &[&str], rows: impl IntoIterator<Item
         out.push_str(&note.replace(['\r', '\n'], " "));
         out.push_str("\r\n");
     }
+    out.push_str(&records(Some(header), rows));
+    out
+}
+
+/// More rows of a CSV document begun by [`csv_noted`], with no header: the
+/// chunks of one written in parts.
+pub fn csv_rows(rows: impl IntoIterator<Item = Vec<Cell>>) -> String {
+    records(None, rows)
+}
+
+/// The header, if any, and the rows as CSV records.
+fn records(header: Option<&[&str]>, rows: impl IntoIterator<Item = Vec<Cell>>) -> String {
     let mut writer = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
     // Writing to memory cannot fail; a record the crate refused would only be left out.
-    let _ = writer.write_record(header.iter().map(|h| defused(h)));
+    if let Some(header) = header {
+        let _ = writer.write_record(header.iter().map(|h| defused(h)));
+    }
     for row in rows {
         let cells = row.into_iter().map(|cell| match cell {
             Cell::Text(value) => defused(&value),
@@ -38,8 +52,7 @@ pub fn csv_noted(notes: &[String], header: &[&str], rows: impl IntoIterator<Item
         let _ = writer.write_record(cells);
     }
     let bytes = writer.into_inner().unwrap_or_default();
-    out.push_str(&String::from_utf8_lossy(&bytes));
-    out
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// A number to ten decimals at most, trailing zeros dropped: costs come to

@@ -18,7 +18,7 @@ mod question;
 pub use commitments::{CommitmentsRead, scan_commitments};
 pub use explore::{DetailCube, Explored, FileExplored, explore, explore_detail};
 use pieces::{failure, scan_pieces};
-pub use question::{Answered, answer_in_parts, ask};
+pub use question::{Answered, answer_in_parts, ask, every_group};
 
 use std::cell::Cell;
 use std::rc::Rc;

@@ -127,12 +127,21 @@ pub async fn answer_in_parts(
     Ok(Answered { sized, problems, parts })
 }
 
-/// Answers `asked` again from the parts kept (a search, another size).
+/// Answers `asked` again from the parts kept (a search, another size). A
+/// number whose worker died is asked once more (of the worker that replaced it).
 pub async fn ask(pool: &Pool, parts: &[Blob], asked: &Asked, wanted: &impl Fn() -> bool) -> Result<Sized, Stopped> {
-    let runs =
-        parts.iter().map(|blob| pool.run(pool.new_file_key(), blob.clone(), Request::Answer(asked.clone()), None));
+    let once = |blob: &Blob| {
+        let blob = blob.clone();
+        async move {
+            let request = || Request::Answer(asked.clone());
+            match pool.run(pool.new_file_key(), blob.clone(), request(), None).await {
+                Err(JobError::Crashed(_)) => pool.run(pool.new_file_key(), blob, request(), None).await,
+                reply => reply,
+            }
+        }
+    };
     let mut answers = Vec::new();
-    for reply in futures::future::join_all(runs).await {
+    for reply in futures::future::join_all(parts.iter().map(once)).await {
         match reply {
             Ok(Done { reply: Reply::Answer(sized), .. }) => answers.push(*sized),
             Err(JobError::Cancelled) => return Err(Stopped::Cancelled),
@@ -146,6 +155,22 @@ pub async fn ask(pool: &Pool, parts: &[Blob], asked: &Asked, wanted: &impl Fn() 
         return Err(Stopped::Cancelled);
     }
     Ok(Sized::merge(answers, asked.top))
+}
+
+/// Every group of the question, a number at a time (each number's groups
+/// handed to `each` and let go before the next is asked), for an export.
+pub async fn every_group(
+    pool: &Pool,
+    parts: &[Blob],
+    asked: &Asked,
+    wanted: &impl Fn() -> bool,
+    mut each: impl FnMut(Sized),
+) -> Result<(), Stopped> {
+    let all = Asked { top: usize::MAX, ..asked.clone() };
+    for number in parts {
+        each(ask(pool, std::slice::from_ref(number), &all, wanted).await?);
+    }
+    Ok(())
 }
 
 fn unavailable(error: &JsValue) -> Stopped {

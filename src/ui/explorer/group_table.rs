@@ -5,11 +5,36 @@ use leptos::prelude::*;
 use super::super::state::AppState;
 use crate::browser::intl::{figure, money};
 use crate::engine::format;
-use crate::engine::query::Grouped;
+use crate::engine::query::{Group, Grouped};
+use crate::engine::{Dimension, Measure};
 
 /// Groups shown as rows: a resource or tag can have hundreds of thousands, and
 /// a row each would stall the page (the exports carry them all).
 const TABLE_ROWS: usize = 2_000;
+
+/// One group as a row: its label (a way in: drill down), its figure, its
+/// share of its currency's total `all`, its rows.
+pub(super) fn group_row(state: AppState, by: Dimension, g: Group, all: f64, measure: Measure) -> impl IntoView {
+    let key = g.key.clone();
+    let share = if all != 0.0 { g.cost / all * 100.0 } else { 0.0 };
+    view! {
+        <tr data-key=g.key.clone() data-cost=g.cost.to_string() data-currency=g.currency.clone()>
+            <th scope="row">
+                <button
+                    class="link"
+                    type="button"
+                    title="Look inside"
+                    on:click=move |_| state.view.update(|v| *v = v.drilled(&key))
+                >
+                    {state.shown_label(by, &g.key)}
+                </button>
+            </th>
+            <td class="numeric">{figure(g.cost, &g.currency, measure)}</td>
+            <td class="numeric">{format!("{share:.1}%")}</td>
+            <td class="numeric">{format::count(g.rows)}</td>
+        </tr>
+    }
+}
 
 /// The groups as a table, the largest first; a group can be drilled into.
 #[component]
@@ -51,29 +76,8 @@ pub(super) fn GroupTable(grouped: Memo<Grouped>) -> impl IntoView {
                             .take(TABLE_ROWS)
                             .map(|g| (g.clone(), total_of(&g.currency)))
                             .collect();
-                        rows.into_iter()
-                            .map(|(g, all)| {
-                                let key = g.key.clone();
-                                let share = if all != 0.0 { g.cost / all * 100.0 } else { 0.0 };
-                                view! {
-                                    <tr data-key=g.key.clone() data-cost=g.cost.to_string() data-currency=g.currency.clone()>
-                                        <th scope="row">
-                                            <button
-                                                class="link"
-                                                type="button"
-                                                title="Look inside"
-                                                on:click=move |_| state.view.update(|v| *v = v.drilled(&key))
-                                            >
-                                                {state.shown_label(state.view.with_untracked(|v| v.query.group_by), &g.key)}
-                                            </button>
-                                        </th>
-                                        <td class="numeric">{figure(g.cost, &g.currency, measure)}</td>
-                                        <td class="numeric">{format!("{share:.1}%")}</td>
-                                        <td class="numeric">{format::count(g.rows)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()
+                        let by = state.view.with_untracked(|v| v.query.group_by);
+                        rows.into_iter().map(|(g, all)| group_row(state, by, g, all, measure)).collect_view()
                     }}
                 </tbody>
             </table>

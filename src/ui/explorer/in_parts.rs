@@ -6,10 +6,16 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use leptos::task::spawn_local;
+
 use super::super::state::{AppState, InParts};
+use super::group_table::group_row;
+use crate::browser::analysis::{Stopped, every_group};
 use crate::browser::intl::figure;
+use crate::browser::output::download_parts;
 use crate::engine::format;
-use crate::engine::query::OTHER;
+use crate::engine::query::{Group, OTHER};
+use crate::engine::table::{Cell, csv_noted, csv_rows};
 
 /// The answer of `in_parts` as a table, with a search among all its groups.
 #[component]
@@ -37,27 +43,8 @@ pub(super) fn InPartsTable(in_parts: Rc<InParts>) -> impl IntoView {
         .groups
         .iter()
         .map(|g| {
-            let key = g.keys[0].clone();
-            let all = total_of(&g.currency);
-            let share = if all != 0.0 { g.cost / all * 100.0 } else { 0.0 };
-            let drill = key.clone();
-            view! {
-                <tr data-key=key.clone() data-cost=g.cost.to_string() data-currency=g.currency.clone()>
-                    <th scope="row">
-                        <button
-                            class="link"
-                            type="button"
-                            title="Look inside"
-                            on:click=move |_| state.view.update(|v| *v = v.drilled(&drill))
-                        >
-                            {state.shown_label(first, &key)}
-                        </button>
-                    </th>
-                    <td class="numeric">{figure(g.cost, &g.currency, measure)}</td>
-                    <td class="numeric">{format!("{share:.1}%")}</td>
-                    <td class="numeric">{format::count(g.rows)}</td>
-                </tr>
-            }
+            let group = Group { key: g.keys[0].clone(), currency: g.currency.clone(), cost: g.cost, rows: g.rows };
+            group_row(state, first, group, total_of(&g.currency), measure)
         })
         .collect_view();
     let others = sized.other();
@@ -87,6 +74,23 @@ pub(super) fn InPartsTable(in_parts: Rc<InParts>) -> impl IntoView {
             </p>
         }
     });
+    let left_out = (!in_parts.answered.problems.is_empty()).then(|| {
+        let problems = in_parts.answered.problems.clone();
+        view! {
+            <div class="status__text--error" role="alert" data-testid="in-parts-problems">
+                <p>{format!("These figures leave out {} file(s) that could not be read:", problems.len())}</p>
+                <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            </div>
+        }
+    });
+    let exporting = RwSignal::new(None::<String>);
+    let export = {
+        let in_parts = Rc::clone(&in_parts);
+        move |_| {
+            exporting.set(Some("Adding up every group…".into()));
+            spawn_local(export_every_group(state, Rc::clone(&in_parts), exporting));
+        }
+    };
     let needle = RwSignal::new(asked.needle.clone().unwrap_or_default());
     let search = move || {
         let text = needle.get_untracked().trim().to_owned();
@@ -94,6 +98,7 @@ pub(super) fn InPartsTable(in_parts: Rc<InParts>) -> impl IntoView {
     };
     view! {
         <div class="explorer__in-parts" data-testid="in-parts">
+            {left_out}
             <p class="explorer__notes" role="note">
                 {format!(
                     "{what} has more groups than a page can hold, so the workers added them up and sent the \
@@ -132,6 +137,55 @@ pub(super) fn InPartsTable(in_parts: Rc<InParts>) -> impl IntoView {
                 </table>
             </div>
             {more}
+            <div class="exports">
+                <button type="button" class="button" data-testid="in-parts-export" on:click=export>
+                    "Download every group (CSV)"
+                </button>
+                {move || exporting.get().map(|text| view! { <span role="status">{format!(" {text}")}</span> })}
+            </div>
         </div>
     }
+}
+
+/// Downloads every group of `in_parts` as CSV, asked of the workers a number
+/// at a time, each number's rows written and let go before the next: the
+/// file is made in parts, never whole in wasm memory. `status` says how it went.
+async fn export_every_group(state: AppState, in_parts: Rc<InParts>, status: RwSignal<Option<String>>) {
+    let asked = &in_parts.asked;
+    let labels: Vec<String> = state.view.with_untracked(|v| asked.by.iter().map(|&d| v.dimension_label(d)).collect());
+    let (amount, denomination) = if asked.measure.is_money() { ("Cost", "Currency") } else { ("Quantity", "Unit") };
+    let mut header: Vec<&str> = labels.iter().map(String::as_str).collect();
+    header.extend([amount, denomination, "Rows"]);
+    let mut notes = vec![format!(
+        "ducks: {} by {}, every group (each part of the groups by cost, largest first)",
+        asked.measure.label(),
+        labels.join(" and ").to_lowercase()
+    )];
+    let link = state.view.with_untracked(|v| v.to_query_string());
+    if !link.is_empty() {
+        notes.push(format!("view (filters, dates, usage rule): ?{link}"));
+    }
+    if let Some(needle) = &asked.needle {
+        notes.push(format!("only the groups holding {needle:?}"));
+    }
+    let chunks = js_sys::Array::new();
+    chunks.push(&csv_noted(&notes, &header, std::iter::empty()).into());
+    let pool = state.pool.get_value();
+    let parts = &in_parts.answered.parts;
+    let written = every_group(&pool, parts, asked, &|| true, |sized| {
+        let rows = sized.groups.into_iter().map(|g| {
+            let mut row: Vec<Cell> = g.keys.into_iter().map(Cell::Text).collect();
+            row.extend([Cell::Number(g.cost), Cell::Text(g.currency), Cell::Number(g.rows as f64)]);
+            row
+        });
+        chunks.push(&csv_rows(rows).into());
+    })
+    .await;
+    let name = format!("ducks-{}-every-group.csv", asked.measure.key());
+    let outcome = match written {
+        Ok(()) => download_parts(&name, "text/csv", &chunks).map(|()| "Downloaded.".to_owned()),
+        Err(Stopped::Cancelled) => Ok("Stopped.".to_owned()),
+        Err(Stopped::Unavailable(problem)) => Err(problem),
+    };
+    status.set(Some(outcome.unwrap_or_else(|problem| problem.to_string())));
 }

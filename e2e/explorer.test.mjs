@@ -585,3 +585,13 @@ test('more resources than a page holds: the workers answer, with the largest sho
   assert.match(await page.getByTestId('explore-table').locator('caption').textContent(), /^1 group holding “resource\/1099999”/);
   assert.deepEqual(page.seen.errors, []);
 });
+
+test('a link to a tag the files do not have says so, naming the tags they have', async () => {
+  const page = await openApp(browser, `${server.url}?tab=explore&by=detail&on=tag%3Aowner`);
+  assert.equal(await upload(page, MONTHS), 'done');
+  const alert = page.locator('[data-testid=detail-status][role=alert]');
+  await alert.waitFor({ timeout: 60_000 });
+  assert.equal(await alert.textContent(),
+    'The files have no tag "owner"; the ones they have: cost_center, environment, team.');
+  assert.deepEqual(page.seen.errors, []);
+});

@@ -330,7 +330,7 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
 /// rows are only empty), otherwise a sentence naming the ones they have.
 fn missing(detail: &Detail, opened: &Opened) -> Result<String, Failure> {
     if *detail == Detail::Resource {
-        return Ok(Detail::NO_RESOURCE_IDS.into());
+        return Ok(detail.lacking(&[]).unwrap_or_default());
     }
     // Keys with a column of their own (legacy CUR), then keys inside the files'
     // columns of key → value pairs (CUR 2.0, FOCUS), read from the data.
@@ -341,12 +341,7 @@ fn missing(detail: &Detail, opened: &Opened) -> Result<String, Failure> {
         pairs.push(file.outline().pairs_column(detail));
     }
     if pairs.iter().any(Option::is_some) {
-        let census = DetailScan {
-            dates: Dates::Undated,
-            labels: Vec::new(),
-            keep: Vec::new(),
-            measure: Some(crate::engine::Measure::Unblended),
-        };
+        let census = DetailScan::census();
         let mut cube = Cube::default();
         opened.scan(
             |file, index, slice| match &pairs[index] {
@@ -367,22 +362,7 @@ fn missing(detail: &Detail, opened: &Opened) -> Result<String, Failure> {
             }
         }
     }
-    let canonical = crate::engine::canonical;
-    let (wanted, what) = match detail {
-        Detail::Tag(key) => (key, "tag"),
-        Detail::CostCategory(name) => (name, "cost category"),
-        Detail::Resource => unreachable!("answered above"),
-    };
-    if known.iter().any(|k| canonical(k) == canonical(wanted)) {
-        return Ok(String::new());
-    }
-    known.sort_by_key(|k| canonical(k));
-    known.dedup_by_key(|k| canonical(k));
-    Ok(if known.is_empty() {
-        format!("the files have no {what} {wanted:?}, nor any other {what}")
-    } else {
-        format!("the files have no {what} {wanted:?}; the ones they have: {}", known.join(", "))
-    })
+    Ok(detail.lacking(&known).unwrap_or_default())
 }
 
 /// The files to read, and what was left out of the folders and why.

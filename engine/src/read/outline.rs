@@ -155,6 +155,13 @@ impl DetailScan {
         DetailScan { dates: Dates::Months, labels: Dimension::ALL.to_vec(), keep: Vec::new(), measure: None }
     }
 
+    /// A census of a column of key → value pairs (the detail): the pairs
+    /// and the unblended cost, nothing else; its cells list every distinct set
+    /// of pairs with the cost it covers (`answer::tags`).
+    pub fn census() -> DetailScan {
+        DetailScan { dates: Dates::Undated, labels: Vec::new(), keep: Vec::new(), measure: Some(Measure::Unblended) }
+    }
+
     /// Whether this scan reads the optional column of `field`: the day only
     /// when dated; a label only when its dimension is among `labels` (the
     /// currency always: amounts in two are never added); an amount only when

@@ -161,6 +161,31 @@ impl Detail {
             .collect()
     }
 
+    /// What to say of a question about this detail when no file has its
+    /// column or no row has it: `None` when the files do know it (its rows are
+    /// only empty); else a sentence naming the keys they hold (`known`: tags or
+    /// cost categories, by name or found inside their columns of pairs), or,
+    /// for the resource, that they have no resource ids. Lower case, to follow
+    /// "ducks: " or to be capitalised.
+    pub fn lacking(&self, known: &[String]) -> Option<String> {
+        let (wanted, what) = match self {
+            Detail::Tag(key) => (key, "tag"),
+            Detail::CostCategory(name) => (name, "cost category"),
+            Detail::Resource => return Some(Self::NO_RESOURCE_IDS.into()),
+        };
+        if known.iter().any(|k| canonical(k) == canonical(wanted)) {
+            return None;
+        }
+        let mut known = known.to_vec();
+        known.sort_by_key(|k| canonical(k));
+        known.dedup_by_key(|k| canonical(k));
+        Some(if known.is_empty() {
+            format!("the files have no {what} {wanted:?}, nor any other {what}")
+        } else {
+            format!("the files have no {what} {wanted:?}; the ones they have: {}", known.join(", "))
+        })
+    }
+
     /// The tag key or category name a key found inside a column of key → value
     /// pairs stands for (CUR 2.0's `user_team` → `team`); `None` for keys that
     /// are not of this kind (CUR 2.0's AWS tags, `aws_createdBy`).

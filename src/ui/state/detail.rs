@@ -14,7 +14,7 @@ use crate::browser::pool::Pool;
 use crate::engine::question::Asked;
 use crate::engine::tags::{KeyShare, merge_keys, names_beside, pair_keys};
 use crate::engine::view::View;
-use crate::engine::{Column, Cube, Dates, Detail, DetailScan, Dimension, Measure, Outline};
+use crate::engine::{Column, Cube, Detail, DetailScan, Dimension, Outline};
 
 /// Cells an on-demand cube may hold on the page (about 150 bytes each, and
 /// every change of the view queries them all on the main thread). A
@@ -23,14 +23,9 @@ use crate::engine::{Column, Cube, Dates, Detail, DetailScan, Dimension, Measure,
 /// fit, and the message says so.
 const MAX_DETAIL_CELLS: usize = 1_000_000;
 
-/// A census of a column of pairs: nothing else but the required columns.
-fn census() -> DetailScan {
-    DetailScan { dates: Dates::Undated, labels: Vec::new(), keep: Vec::new(), measure: Some(Measure::Unblended) }
-}
-
 /// The accounts' names: the account beside them.
 fn names() -> DetailScan {
-    DetailScan { labels: vec![Dimension::Account], ..census() }
+    DetailScan { labels: vec![Dimension::Account], ..DetailScan::census() }
 }
 
 /// Groups of a question answered in parts that reach the page: the table's rows.
@@ -155,16 +150,21 @@ impl AppState {
                 outline.detail_column(detail.as_ref()?)
             })
             .collect();
+        // A detail no file has a column for (a link's tag, say): the sentence
+        // names the keys they do hold, as `ducks group`'s does.
         if let Some(wanted) = &detail
             && columns.iter().all(Option::is_none)
         {
-            let message = match wanted {
-                Detail::Resource => {
-                    let sentence = Detail::NO_RESOURCE_IDS;
-                    format!("{}{}.", sentence[..1].to_uppercase(), &sentence[1..])
-                }
-                other => format!("None of the files has {}.", other.label().to_lowercase()),
+            let keys = self.detail_keys.get_untracked();
+            let found = match wanted {
+                Detail::Tag(_) => keys.tags,
+                Detail::CostCategory(_) => keys.categories,
+                Detail::Resource => Vec::new(),
             };
+            let named = analysis.outlines().flat_map(|o| o.named_keys(wanted));
+            let known: Vec<String> = found.into_iter().map(|k| k.key).chain(named).collect();
+            let sentence = wanted.lacking(&known).unwrap_or_else(|| format!("no file has {}", wanted.label().to_lowercase()));
+            let message = format!("{}{}.", sentence[..1].to_uppercase(), &sentence[1..]);
             self.detail.set(DetailStage::Failed(detail, needed, message));
             return;
         }
@@ -294,7 +294,8 @@ impl AppState {
                 continue;
             };
             let usage = self.view.with_untracked(|v| v.usage.clone());
-            let census = explore_detail(pool, files, columns, census(), MAX_DETAIL_CELLS, Rc::new(|_| {}), &wanted);
+            let census =
+                explore_detail(pool, files, columns, DetailScan::census(), MAX_DETAIL_CELLS, Rc::new(|_| {}), &wanted);
             let Ok(census) = census.await else { return };
             if !wanted() {
                 return;

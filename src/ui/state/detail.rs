@@ -163,7 +163,8 @@ impl AppState {
             };
             let named = analysis.outlines().flat_map(|o| o.named_keys(wanted));
             let known: Vec<String> = found.into_iter().map(|k| k.key).chain(named).collect();
-            let sentence = wanted.lacking(&known).unwrap_or_else(|| format!("no file has {}", wanted.label().to_lowercase()));
+            let sentence =
+                wanted.lacking(&known).unwrap_or_else(|| format!("no file has {}", wanted.label().to_lowercase()));
             let message = format!("{}{}.", sentence[..1].to_uppercase(), &sentence[1..]);
             self.detail.set(DetailStage::Failed(detail, needed, message));
             return;

@@ -106,17 +106,10 @@ impl Sized {
             grouped.groups.retain(|g| g.keys.iter().any(|k| k.to_lowercase().contains(&needle)));
             let mut totals: Vec<CurrencyTotal> = Vec::new();
             for group in &grouped.groups {
-                match totals.iter_mut().find(|t| t.currency == group.currency) {
-                    Some(total) => {
-                        total.cost += group.cost;
-                        total.rows += group.rows;
-                    }
-                    None => totals.push(CurrencyTotal {
-                        currency: group.currency.clone(),
-                        cost: group.cost,
-                        rows: group.rows,
-                    }),
-                }
+                add_to(
+                    &mut totals,
+                    CurrencyTotal { currency: group.currency.clone(), cost: group.cost, rows: group.rows },
+                );
             }
             grouped.totals = totals;
             grouped.rows = grouped.totals.iter().map(|t| t.rows).sum();
@@ -134,13 +127,7 @@ impl Sized {
             merged.count += part.count;
             merged.groups.extend(part.groups);
             for total in part.totals {
-                match merged.totals.iter_mut().find(|t| t.currency == total.currency) {
-                    Some(known) => {
-                        known.cost += total.cost;
-                        known.rows += total.rows;
-                    }
-                    None => merged.totals.push(total),
-                }
+                add_to(&mut merged.totals, total);
             }
         }
         merged.cut(top)
@@ -188,6 +175,17 @@ impl Sized {
     }
 }
 
+/// Adds `total` to its currency's total among `totals` (a new one if none).
+fn add_to(totals: &mut Vec<CurrencyTotal>, total: CurrencyTotal) {
+    match totals.iter_mut().find(|t| t.currency == total.currency) {
+        Some(known) => {
+            known.cost += total.cost;
+            known.rows += total.rows;
+        }
+        None => totals.push(total),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,13 +197,7 @@ mod tests {
             .collect();
         let mut totals: Vec<CurrencyTotal> = Vec::new();
         for g in &groups {
-            match totals.iter_mut().find(|t| t.currency == g.currency) {
-                Some(t) => {
-                    t.cost += g.cost;
-                    t.rows += 1;
-                }
-                None => totals.push(CurrencyTotal { currency: g.currency.clone(), cost: g.cost, rows: 1 }),
-            }
+            add_to(&mut totals, CurrencyTotal { currency: g.currency.clone(), cost: g.cost, rows: g.rows });
         }
         GroupedMany { rows: groups.len() as u64, groups, totals }
     }

@@ -122,19 +122,14 @@ impl AppState {
         let Some(analysis) = self.analysis.get_untracked() else { return };
         if current {
             // Asked otherwise (a grouping, a filter) of what the parts hold: asked again of them.
-            let needle = self.detail.with_untracked(|stage| match stage {
-                DetailStage::InParts(_, _, in_parts) => Some(in_parts.asked.needle.clone()),
+            let asked = self.detail.with_untracked(|stage| match stage {
+                DetailStage::InParts(_, _, in_parts) => Some(in_parts.asked.clone()),
                 _ => None,
             });
-            if let Some(needle) = needle
-                && self.detail.with_untracked(|stage| match stage {
-                    DetailStage::InParts(_, _, in_parts) => {
-                        in_parts.asked != self.view.with_untracked(|v| asked_of(v, needle.clone()))
-                    }
-                    _ => false,
-                })
+            if let Some(asked) = asked
+                && asked != self.view.with_untracked(|v| asked_of(v, asked.needle.clone()))
             {
-                self.ask_in_parts(needle);
+                self.ask_in_parts(asked.needle);
             }
             return;
         }

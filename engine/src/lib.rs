@@ -42,7 +42,7 @@ pub use answer::{commitments, compare, query, question, reconcile, search, tags,
 pub use error::{Error, Result, panic_message};
 pub use export::{sql, table};
 pub use fold::commitments::{CommitmentKind, Commitments};
-pub use fold::cube::{Cube, CubeColumns, LabelMap};
+pub use fold::cube::{Cube, CubeColumns, LabelMap, PART_CELLS};
 pub use fold::kernel::COVERED_TYPES;
 pub use fold::sum::CompensatedSum;
 pub use fold::tally::{Cell, CellTotals, Tally};

@@ -4,7 +4,7 @@
 //! link is lenient: what is not understood is left at its default.
 
 use crate::answer::query::{Filter, Grain, Query};
-use crate::answer::question::Question;
+use crate::answer::question::Asked;
 use crate::read::outline::{Dates, DetailScan};
 use crate::schema::detail::Detail;
 use crate::settings::usage::{UsagePreset, UsageRule};
@@ -91,15 +91,22 @@ impl View {
         if self.detail.is_none() && !needs_days {
             return None;
         }
-        let by: Vec<Dimension> = [self.query.group_by].into_iter().chain(self.then_by).collect();
-        let question = Question {
-            by: &by,
+        // How many groups an answer keeps does not change what is read.
+        let asked = self.asked(0, None);
+        Some(asked.question(if needs_days { Dates::Days } else { Dates::Months }).scan())
+    }
+
+    /// The view's question as the workers answer it, its `top` largest groups
+    /// per currency, among those one of whose labels holds `needle`.
+    pub fn asked(&self, top: usize, needle: Option<String>) -> Asked {
+        Asked {
+            by: [self.query.group_by].into_iter().chain(self.then_by).collect(),
             measure: self.query.measure,
-            filter: &self.query.filter,
-            usage: &self.usage,
-            dates: if needs_days { Dates::Days } else { Dates::Months },
-        };
-        Some(question.scan())
+            filter: self.query.filter.clone(),
+            usage: self.usage.clone(),
+            top,
+            needle,
+        }
     }
 
     /// Whether the view needs costs by day: a time axis or a grouping by day,

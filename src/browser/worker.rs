@@ -17,7 +17,7 @@ use super::blob_source::BlobSource;
 use super::error::{Error, js_message};
 use super::protocol::{self, FileKey, Reply, Request, SplitBytes, decode_request, encode_reply, request_id};
 use crate::engine::question::{Asked, Sized};
-use crate::engine::{Cube, CubeColumns, CurFile, RowSlice, ScanKind, footer_ranges, panic_message};
+use crate::engine::{Cube, CubeColumns, CurFile, PART_CELLS, RowSlice, ScanKind, footer_ranges, panic_message};
 
 /// Opened files kept between requests, so the slices of one file pay for its
 /// footer once. Small: each holds only metadata.
@@ -28,11 +28,6 @@ type Kept = Rc<RefCell<Vec<(FileKey, Rc<CurFile<BlobSource>>)>>>;
 
 /// Reads ahead are split into parts of this size, read concurrently.
 const PREFETCH_PART: u64 = 4 << 20;
-
-/// An explorer scan sends its cube on once it holds this many cells (about 25 MB
-/// as columns), so a slice of tens of millions of rows needs no more memory than
-/// one of a million.
-const CUBE_PART_CELLS: usize = 1 << 18;
 
 /// How often a long scan reports progress.
 const PROGRESS_EVERY_MS: f64 = 100.0;
@@ -159,7 +154,7 @@ async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u3
         Request::Detail(slice, column, scan) => {
             let mut progress = progress_poster(id);
             let mut part = |cube: Cube| post(id, Reply::CubePart(Box::new(cube.to_columns())), None);
-            file.explore_detail(slice, column.as_ref(), &scan, &mut progress, CUBE_PART_CELLS, &mut part)
+            file.explore_detail(slice, column.as_ref(), &scan, &mut progress, PART_CELLS, &mut part)
                 .map(|cube| Reply::Cube(Box::new(cube.to_columns())))
                 .unwrap_or_else(|error| Reply::Failed(error.to_string()))
         }
@@ -167,7 +162,7 @@ async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u3
             let mut progress = progress_poster(id);
             let split = |cube: Cube| Box::new(SplitBytes::of(&cube.to_columns().split(&slots, parts)));
             let mut part = |cube: Cube| post(id, Reply::SplitPart(split(cube)), None);
-            file.explore_detail(slice, column.as_ref(), &scan, &mut progress, CUBE_PART_CELLS, &mut part)
+            file.explore_detail(slice, column.as_ref(), &scan, &mut progress, PART_CELLS, &mut part)
                 .map(|cube| Reply::Split(split(cube)))
                 .unwrap_or_else(|error| Reply::Failed(error.to_string()))
         }
@@ -278,7 +273,7 @@ fn scan(file: &CurFile<BlobSource>, slice: RowSlice, kind: ScanKind, prefetched:
         ScanKind::Commitments => file.scan_commitments(slice, &mut progress).map(Reply::Commitments),
         ScanKind::Explore => {
             let mut part = |cube: Cube| post(id, Reply::CubePart(Box::new(cube.to_columns())), None);
-            file.explore_prefetched(slice, prefetched, &mut progress, CUBE_PART_CELLS, &mut part)
+            file.explore_prefetched(slice, prefetched, &mut progress, PART_CELLS, &mut part)
                 .map(|(cube, _)| Reply::Cube(Box::new(cube.to_columns())))
         }
     };

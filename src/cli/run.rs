@@ -13,10 +13,10 @@ use super::args::{By, CostsOptions, GroupOptions};
 use super::local_file::LocalFile;
 use crate::engine::commitments::{CommitmentReport, Coverage, CoverageBy, commitment_report, coverage};
 use crate::engine::query::{Filter, GroupedMany, measure_notes};
-use crate::engine::question::{Asked, Question, Sized};
+use crate::engine::question::{Asked, Sized};
 use crate::engine::{
-    Column, Commitments, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Tally,
-    cost_report, delivery, keys_in_json, panic_message, plan,
+    Column, Commitments, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, PART_CELLS,
+    Tally, cost_report, delivery, keys_in_json, panic_message, plan,
 };
 
 /// A finished analysis.
@@ -209,10 +209,6 @@ impl From<Failure> for Problem {
     }
 }
 
-/// Cells of a piece's cube folded into the numbered cubes at a time (the
-/// page's workers send parts of the same size).
-const PART_CELLS: usize = 256 * 1024;
-
 /// Reads every file of `options` (with the tag, cost category or resource
 /// asked for, if any) and groups the measure by the dimensions asked for.
 pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
@@ -241,18 +237,15 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
         to: options.to,
         labels: options.filters.iter().map(|(by, values)| (by.dimension(), values.clone())).collect(),
     };
-    let dimensions: Vec<Dimension> = options.by.iter().map(By::dimension).collect();
-    let question =
-        Question { by: &dimensions, measure: options.measure, filter: &filter, usage: &options.usage, dates };
-    let scan = question.scan();
     let asked = Asked {
-        by: dimensions.clone(),
+        by: options.by.iter().map(By::dimension).collect(),
         measure: options.measure,
-        filter: filter.clone(),
+        filter,
         usage: options.usage.clone(),
         top: options.top.unwrap_or(usize::MAX),
         needle: None,
     };
+    let scan = asked.question(dates).scan();
     // Each part of a piece's cube (every `PART_CELLS` cells) is cut by the
     // question's labels into numbered parts, each group whole in one number,
     // and merged at once into that number's cube: memory holds the groups

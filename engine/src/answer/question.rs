@@ -69,6 +69,11 @@ pub struct Asked {
 }
 
 impl Asked {
+    /// The question to plan its scan by ([`Question::scan`]), dates as fine as `dates`.
+    pub fn question(&self, dates: Dates) -> Question<'_> {
+        Question { by: &self.by, measure: self.measure, filter: &self.filter, usage: &self.usage, dates }
+    }
+
     /// The label slots a split for this question cuts by.
     pub fn slots(&self) -> Vec<usize> {
         self.by.iter().filter_map(|d| d.slot()).collect()

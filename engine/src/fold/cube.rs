@@ -247,6 +247,11 @@ impl CubeCell<'_> {
 /// Per text dimension, a part's label ids mapped to a cube's.
 pub type LabelMap = [Vec<u32>; TEXT_DIMENSIONS];
 
+/// A scan hands its cube on once it holds this many cells (about 25 MB as
+/// columns): the page's workers post it, `ducks group` folds it in, so a slice
+/// of tens of millions of rows needs no more memory than one of a million.
+pub const PART_CELLS: usize = 1 << 18;
+
 #[cfg(test)]
 mod tests {
     use super::*;

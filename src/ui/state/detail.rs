@@ -11,7 +11,6 @@ use leptos::task::spawn_local;
 use super::{AppState, DetailKeys, DetailStage, InParts};
 use crate::browser::analysis::{Analysis, Answered, Progress, Stopped, answer_in_parts, ask, explore_detail};
 use crate::browser::pool::Pool;
-use crate::engine::question::Asked;
 use crate::engine::tags::{KeyShare, merge_keys, names_beside, pair_keys};
 use crate::engine::view::View;
 use crate::engine::{Column, Cube, Detail, DetailScan, Dimension, Outline};
@@ -29,20 +28,7 @@ fn names() -> DetailScan {
 }
 
 /// Groups of a question answered in parts that reach the page: the table's rows.
-pub const GROUPS_SHOWN: usize = 2_000;
-
-/// The question `view` asks, as the workers answer it in parts, among the
-/// groups one of whose labels holds `needle`.
-fn asked_of(view: &View, needle: Option<String>) -> Asked {
-    Asked {
-        by: [view.query.group_by].into_iter().chain(view.then_by).collect(),
-        measure: view.query.measure,
-        filter: view.query.filter.clone(),
-        usage: view.usage.clone(),
-        top: GROUPS_SHOWN,
-        needle,
-    }
-}
+const GROUPS_SHOWN: usize = 2_000;
 
 /// What `view` needs read beyond the explorer's own cube: its detail (none:
 /// days only) and the scan.
@@ -127,7 +113,7 @@ impl AppState {
                 _ => None,
             });
             if let Some(asked) = asked
-                && asked != self.view.with_untracked(|v| asked_of(v, asked.needle.clone()))
+                && asked != self.view.with_untracked(|v| v.asked(GROUPS_SHOWN, asked.needle.clone()))
             {
                 self.ask_in_parts(asked.needle);
             }
@@ -187,7 +173,7 @@ impl AppState {
                     if found.too_large {
                         // More groups than the page holds: the workers answer in parts.
                         stage.set(DetailStage::Reading(detail.clone(), needed.clone(), Progress::default()));
-                        let asked = self.view.with_untracked(|v| asked_of(v, None));
+                        let asked = self.view.with_untracked(|v| v.asked(GROUPS_SHOWN, None));
                         let read = answer_in_parts(&pool, files, columns, needed.clone(), &asked, on_progress, wanted);
                         match read.await {
                             Ok(answered) if wanted() => {
@@ -234,7 +220,7 @@ impl AppState {
         }) else {
             return;
         };
-        let asked = self.view.with_untracked(|v| asked_of(v, needle));
+        let asked = self.view.with_untracked(|v| v.asked(GROUPS_SHOWN, needle));
         let wanted = self.reading_detail.start();
         let pool = self.pool.get_value();
         let stage = self.detail;

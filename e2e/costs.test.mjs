@@ -345,6 +345,24 @@ test("WorkshopCUR's reservations in the Commitments tab: what they cost, the sha
   await page.waitForFunction(() => document.querySelector('[data-testid=coverage-table] tr[data-key="m5"]'));
   const families = await page.$$eval('[data-testid=coverage-table] tbody tr', (trs) => trs.map((tr) => tr.dataset.key));
   assert.deepEqual(families, covered.groups.map((g) => g.key));
+
+  // From a reservation to the accounts whose usage it paid: the explorer,
+  // filtered to it, at its effective cost, as ducks group gives them.
+  const arn = 'arn:aws:ec2:us-east-1:836060457634:reserved-instances/041bc7b7-802b-43c3-a6b1-3fb5e69135aa';
+  await page.locator(`[data-testid=commitments-table] tr[data-arn="${arn}"] [data-testid=commitment-covered]`).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=explore-table] thead th')?.textContent === 'Account', null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=explore-table] tbody tr[data-key]').length === 2, null, { timeout: 60_000 });
+  const paid = JSON.parse(execFileSync(DUCKS, ['group', '--json', '--by', 'account', '--where', `reservation=${arn}`, '--measure', 'amortized', '--usage', 'running', OCTOBER], { encoding: 'utf8' }));
+  const accounts = await page.$$eval('[data-testid=explore-table] tbody tr[data-key]', (trs) => Object.fromEntries(trs.map((tr) => [tr.dataset.key, Number(tr.dataset.cost)])));
+  assert.deepEqual(Object.keys(accounts).sort(), paid.groups.map((g) => g.keys.account).sort());
+  for (const g of paid.groups) assert.ok(close(accounts[g.keys.account], g.cost), `${g.keys.account}: ${accounts[g.keys.account]} vs ${g.cost}`);
+  const search = new URL(page.url()).searchParams;
+  assert.equal(search.get('on'), 'reservation');
+  assert.equal(search.get('detail'), arn);
+  assert.match(await page.getByTestId('crumb').first().textContent(), /Reservation: /);
+  // Back returns to the Commitments tab.
+  await page.goBack();
+  await page.getByTestId('commitments-table').waitFor({ timeout: 60_000 });
   assert.deepEqual(page.seen.errors, []);
 });
 

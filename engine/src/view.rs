@@ -5,6 +5,7 @@
 
 use crate::answer::query::{Filter, Grain, Query};
 use crate::answer::question::Asked;
+use crate::fold::commitments::CommitmentKind;
 use crate::read::outline::{Dates, DetailScan};
 use crate::schema::detail::Detail;
 use crate::settings::usage::{UsagePreset, UsageRule};
@@ -146,9 +147,32 @@ impl View {
     pub fn drilled(&self, key: &str) -> View {
         let mut view = self.clone();
         view.query = crate::answer::query::drill(&self.query, key);
-        if self.query.group_by == Dimension::Detail && self.detail == Some(Detail::Resource) {
-            view.query.group_by = Dimension::UsageType;
+        if self.query.group_by == Dimension::Detail {
+            match self.detail {
+                Some(Detail::Resource) => view.query.group_by = Dimension::UsageType,
+                // Who used a commitment: the accounts its usage ran in.
+                Some(Detail::SavingsPlan | Detail::Reservation) => view.query.group_by = Dimension::Account,
+                _ => {}
+            }
         }
+        view
+    }
+
+    /// The explorer's view of the usage the commitment `arn` paid, by account:
+    /// running usage (on demand or covered) at its amortized cost, which for
+    /// covered rows is the commitment's effective cost (what the Commitments
+    /// tab counts as used), filtered to the rows that name it. From there the
+    /// view regroups by region, usage type or day like any other.
+    pub fn covered_by(kind: CommitmentKind, arn: &str) -> View {
+        let detail = match kind {
+            CommitmentKind::SavingsPlan => Detail::SavingsPlan,
+            CommitmentKind::Reservation => Detail::Reservation,
+        };
+        let mut view = View { tab: Tab::Explore, usage: UsagePreset::RunningUsage.rule(), ..View::default() }
+            .with_detail(Some(detail));
+        view.query.filter = view.query.filter.with_labels(Dimension::Detail, vec![arn.to_owned()]);
+        view.query.group_by = Dimension::Account;
+        view.query.measure = Measure::Amortized;
         view
     }
 
@@ -319,6 +343,22 @@ mod tests {
     fn the_default_view_is_an_empty_link() {
         assert_eq!(View::default().to_query_string(), "");
         assert_eq!(View::from_query_string(""), View::default());
+    }
+
+    #[test]
+    fn a_commitment_opens_on_the_usage_it_paid_and_round_trips() {
+        let arn = "arn:aws:savingsplans::111:savingsplan/abc";
+        let view = View::covered_by(CommitmentKind::SavingsPlan, arn);
+        assert_eq!((view.tab, view.detail.clone()), (Tab::Explore, Some(Detail::SavingsPlan)));
+        assert_eq!(view.query.group_by, Dimension::Account);
+        assert_eq!(view.query.filter.labels_of(Dimension::Detail), Some(&[arn.to_owned()][..]));
+        assert!(view.usage.counts("SavingsPlanCoveredUsage") && view.usage.counts("Usage"));
+        assert_eq!(View::from_query_string(&view.to_query_string()), view);
+        // Regrouped, the commitment stays as the filter; drilled from a list of them, the accounts.
+        assert_eq!(view.grouped_by(Dimension::Region).detail, Some(Detail::SavingsPlan));
+        let list = View::default().with_detail(Some(Detail::Reservation));
+        assert_eq!(list.drilled("arn:r").query.group_by, Dimension::Account);
+        assert_eq!(View::covered_by(CommitmentKind::Reservation, "r").detail, Some(Detail::Reservation));
     }
 
     #[test]

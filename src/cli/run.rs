@@ -322,7 +322,7 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
 /// What to say when no row has `detail`: "" when the files do know it (its
 /// rows are only empty), otherwise a sentence naming the ones they have.
 fn missing(detail: &Detail, opened: &Opened) -> Result<String, Failure> {
-    if *detail == Detail::Resource {
+    if detail.is_fixed() {
         return Ok(detail.lacking(&[]).unwrap_or_default());
     }
     // Keys with a column of their own (legacy CUR), then keys inside the files'

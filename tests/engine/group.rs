@@ -313,6 +313,49 @@ fn real_exports_give_duckdbs_tag_figures() {
     assert_same(&groups(&report), &want, "FOCUS sample");
 }
 
+/// From a commitment to the accounts whose usage it paid: WorkshopCUR's
+/// reservations by account, at their amortized (effective) cost, as DuckDB
+/// sums the same rows, and each reservation's sum is what the Commitments
+/// tab counts as its covered usage.
+#[test]
+fn a_reservation_drills_to_the_accounts_whose_usage_it_paid() {
+    use ducks::engine::commitments::commitment_report;
+    const TEST: &str = "a_reservation_drills_to_the_accounts_whose_usage_it_paid";
+    let Some(root) = shared::real_cur(TEST) else { return };
+    let october = root.join("cur-legacy-wal/WorkshopCUR/year=2018/month=10/Oct2018-WorkshopCUR-00001.snappy.parquet");
+    let path = october.to_str().unwrap();
+    let report = group_json(&["--by", "reservation,account", "--measure", "amortized", "--usage", "running", path]);
+    let got = groups(&report);
+    let sql = format!(
+        "SELECT nullif(reservation_reservation_a_r_n, ''), line_item_usage_account_id, \
+         sum(CASE line_item_line_item_type WHEN 'DiscountedUsage' THEN reservation_effective_cost \
+         ELSE line_item_unblended_cost END) FROM '{path}' \
+         WHERE line_item_line_item_type IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage') GROUP BY ALL"
+    );
+    let Some(want) = duckdb_groups(TEST, &sql) else { return };
+    let want: BTreeMap<String, f64> = want.into_iter().collect();
+    assert_same(&got, &want, "by reservation and account");
+    assert!(got.keys().filter(|k| k.ends_with("| 011254002932") && !k.starts_with('∅')).count() >= 3);
+
+    let file = CurFile::open(LocalFile::open(&october).unwrap()).unwrap();
+    let commitments = commitment_report(&file.scan_all_commitments(2).unwrap());
+    for row in &commitments.commitments {
+        let one = group_json(&[
+            "--by",
+            "account",
+            "--where",
+            &format!("reservation={}", row.arn),
+            "--measure",
+            "amortized",
+            "--usage",
+            "running",
+            path,
+        ]);
+        let paid: f64 = groups(&one).values().sum();
+        assert!((paid - row.effective).abs() < 1e-9, "{}: {paid} vs {}", row.arn, row.effective);
+    }
+}
+
 /// Python's DuckDB over `sql`: each row as (its key columns joined by " | ",
 /// null as "∅") → its last column.
 fn duckdb_groups(test: &str, sql: &str) -> Option<Vec<(String, f64)>> {

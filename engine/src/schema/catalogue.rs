@@ -170,7 +170,8 @@ pub const CATALOGUE: [Entry; 27] = [
         &[],
     ),
     cur(Field::ReservationUnusedRecurring, Holds::Amount, &["reservation_unused_recurring_fee"], &[]),
-    cur(Field::ReservationArn, Holds::Text, &["reservation_reservation_a_r_n"], &[]),
+    // Athena spells the CSV's `reservation/ReservationARN` letter by letter.
+    cur(Field::ReservationArn, Holds::Text, &["reservation_reservation_a_r_n", "reservation_reservation_arn"], &[]),
     // CUR 2.0 keeps the name inside its `product` map (JSON text in its CSV):
     // `column['key']` names a key inside a column of key → value pairs.
     Entry {
@@ -188,7 +189,7 @@ pub const CATALOGUE: [Entry; 27] = [
     cur(Field::ProductCode, Holds::Label, &["line_item_product_code"], &[]),
     // What the commitments report reads (FOCUS describes commitments in columns
     // of its own: CommitmentDiscountId and its status).
-    cur(Field::SavingsPlanArn, Holds::Text, &["savings_plan_savings_plan_a_r_n"], &[]),
+    cur(Field::SavingsPlanArn, Holds::Text, &["savings_plan_savings_plan_a_r_n", "savings_plan_savings_plan_arn"], &[]),
     cur(
         Field::ReservationUpfrontForPeriod,
         Holds::Amount,

@@ -1,5 +1,5 @@
 //! The dimensions with too many values to keep in the explorer's cube: the
-//! resource, a user tag, a cost category. Each is read on demand, by a scan of
+//! resource, a user tag, a cost category, the commitment that paid a row. Each is read on demand, by a scan of
 //! just the columns it needs, into the cube's [`Detail`](crate::Dimension::Detail)
 //! slot; this module says which column (and which key inside it) holds one.
 //!
@@ -10,7 +10,11 @@
 //!   FOCUS `Tags` (key `user:team` or `team`);
 //! - a cost category `Team`: legacy CUR's `cost_category_team` (CSV
 //!   `costCategory/Team`), CUR 2.0's `cost_category`, FOCUS `x_CostCategories`
-//!   (key `Team`).
+//!   (key `Team`);
+//! - the Savings Plan or the reservation that paid a row: CUR's
+//!   `savings_plan_savings_plan_a_r_n` and `reservation_reservation_a_r_n`;
+//!   FOCUS names either in one column, `CommitmentDiscountId`, which both read
+//!   there (its ids are the same ARNs, which say their kind).
 //!
 //! The CUR 2.0 and FOCUS columns are key → value pairs: JSON text (CSV, and
 //! some Parquet writers) or a Parquet map.
@@ -28,6 +32,10 @@ pub enum Detail {
     Tag(String),
     /// A cost category, by its name.
     CostCategory(String),
+    /// The Savings Plan that paid a row (its ARN): the usage it covered.
+    SavingsPlan,
+    /// The reservation that paid a row (its ARN): the usage it covered.
+    Reservation,
 }
 
 /// Canonical prefixes of legacy CUR's column per user tag and per cost category.
@@ -35,10 +43,17 @@ const TAG_PREFIX: &str = "resource_tags_user_";
 const CATEGORY_PREFIX: &str = "cost_category_";
 
 impl Detail {
-    /// Its short stable name: `resource`, `tag:KEY`, `cost-category:NAME`.
+    /// The details read from one column of their own, whatever the file (not a
+    /// key a person names): offered wherever a file has their column.
+    pub const FIXED: [Detail; 3] = [Detail::Resource, Detail::SavingsPlan, Detail::Reservation];
+
+    /// Its short stable name: `resource`, `savings-plan`, `reservation`,
+    /// `tag:KEY`, `cost-category:NAME`.
     pub fn key(&self) -> String {
         match self {
             Detail::Resource => "resource".into(),
+            Detail::SavingsPlan => "savings-plan".into(),
+            Detail::Reservation => "reservation".into(),
             Detail::Tag(key) => format!("tag:{key}"),
             Detail::CostCategory(name) => format!("cost-category:{name}"),
         }
@@ -47,8 +62,8 @@ impl Detail {
     /// The detail with this [`key`](Self::key); `None` for anything else,
     /// including a tag or category without a name.
     pub fn from_key(key: &str) -> Option<Detail> {
-        if key == "resource" {
-            return Some(Detail::Resource);
+        if let Some(fixed) = Self::FIXED.into_iter().find(|d| d.key() == key) {
+            return Some(fixed);
         }
         let (kind, name) = key.split_once(':')?;
         let name = name.trim();
@@ -66,6 +81,8 @@ impl Detail {
     pub fn label(&self) -> String {
         match self {
             Detail::Resource => "Resource".into(),
+            Detail::SavingsPlan => "Savings Plan".into(),
+            Detail::Reservation => "Reservation".into(),
             Detail::Tag(key) => format!("Tag {key}"),
             Detail::CostCategory(name) => format!("Cost category {name}"),
         }
@@ -76,10 +93,25 @@ impl Detail {
     pub const NO_RESOURCE_IDS: &'static str = "the files have no resource id column (line_item_resource_id; FOCUS ResourceId): \
          turn on \"Include resource IDs\" in the export to see costs by resource";
 
+    /// What the files lack when none has a Savings Plan column.
+    pub const NO_SAVINGS_PLANS: &'static str = "the files have no Savings Plan column (savings_plan_savings_plan_a_r_n; \
+         FOCUS CommitmentDiscountId): no usage in them was paid by a Savings Plan";
+
+    /// What the files lack when none has a reservation column.
+    pub const NO_RESERVATIONS: &'static str = "the files have no reservation column (reservation_reservation_a_r_n; \
+         FOCUS CommitmentDiscountId): no usage in them was paid by a reservation";
+
+    /// Whether it is read from one column of its own ([`FIXED`](Self::FIXED)).
+    pub fn is_fixed(&self) -> bool {
+        Self::FIXED.contains(self)
+    }
+
     /// How a row without it is shown: the explicit "untagged" group.
     pub fn empty_label(&self) -> &'static str {
         match self {
             Detail::Resource => "(no resource id)",
+            Detail::SavingsPlan => "(not covered by a Savings Plan)",
+            Detail::Reservation => "(not covered by a reservation)",
             Detail::Tag(_) => "(untagged)",
             Detail::CostCategory(_) => "(no cost category)",
         }
@@ -96,6 +128,14 @@ impl Detail {
         match (self, format) {
             (Detail::Resource, CurFormat::Focus) => find("resource_id", None),
             (Detail::Resource, _) => find("line_item_resource_id", None),
+            (Detail::SavingsPlan | Detail::Reservation, CurFormat::Focus) => find("commitment_discount_id", None),
+            // Athena's names and the CSV's (`savingsPlan/SavingsPlanARN`).
+            (Detail::SavingsPlan, _) => {
+                find("savings_plan_savings_plan_a_r_n", None).or_else(|| find("savings_plan_savings_plan_arn", None))
+            }
+            (Detail::Reservation, _) => {
+                find("reservation_reservation_a_r_n", None).or_else(|| find("reservation_reservation_arn", None))
+            }
             (Detail::Tag(key), CurFormat::LegacyCur | CurFormat::LegacyCurCsvNames) => {
                 find(&format!("{TAG_PREFIX}{}", canonical(key)), None)
             }
@@ -172,6 +212,8 @@ impl Detail {
             Detail::Tag(key) => (key, "tag"),
             Detail::CostCategory(name) => (name, "cost category"),
             Detail::Resource => return Some(Self::NO_RESOURCE_IDS.into()),
+            Detail::SavingsPlan => return Some(Self::NO_SAVINGS_PLANS.into()),
+            Detail::Reservation => return Some(Self::NO_RESERVATIONS.into()),
         };
         if known.iter().any(|k| canonical(k) == canonical(wanted)) {
             return None;
@@ -209,7 +251,9 @@ mod tests {
 
     #[test]
     fn keys_round_trip_and_nameless_ones_are_refused() {
-        for detail in [Detail::Resource, Detail::Tag("team".into()), Detail::CostCategory("Cost Centre".into())] {
+        for detail in
+            [Detail::Tag("team".into()), Detail::CostCategory("Cost Centre".into())].into_iter().chain(Detail::FIXED)
+        {
             assert_eq!(Detail::from_key(&detail.key()), Some(detail));
         }
         assert_eq!(Detail::from_key("tag:"), None);
@@ -246,5 +290,21 @@ mod tests {
         assert_eq!(Detail::Tag("x".into()).key_of_pair("user_team", CurFormat::Cur2), Some("team"));
         assert_eq!(Detail::Tag("x".into()).key_of_pair("aws_createdBy", CurFormat::Cur2), None);
         assert_eq!(Detail::Tag("x".into()).key_of_pair("user:team", CurFormat::Focus), Some("team"));
+    }
+
+    #[test]
+    fn the_commitment_that_paid_a_row_is_found_in_every_layout() {
+        let cur2 = names(&["reservation_reservation_a_r_n", "savings_plan_savings_plan_a_r_n"]);
+        assert_eq!(Detail::SavingsPlan.column(&cur2, CurFormat::Cur2).unwrap().index, 1);
+        assert_eq!(Detail::Reservation.column(&cur2, CurFormat::LegacyCur).unwrap().index, 0);
+        let csv = names(&["reservation/ReservationARN", "savingsPlan/SavingsPlanARN"]);
+        assert_eq!(Detail::SavingsPlan.column(&csv, CurFormat::LegacyCurCsvNames).unwrap().index, 1);
+        assert_eq!(Detail::Reservation.column(&csv, CurFormat::LegacyCurCsvNames).unwrap().index, 0);
+        let focus = names(&["BilledCost", "CommitmentDiscountId"]);
+        for detail in [Detail::SavingsPlan, Detail::Reservation] {
+            assert_eq!(detail.column(&focus, CurFormat::Focus).unwrap().index, 1);
+            assert!(detail.is_fixed() && detail.lacking(&[]).is_some());
+        }
+        assert_eq!(Detail::SavingsPlan.column(&names(&["line_item_unblended_cost"]), CurFormat::Cur2), None);
     }
 }

@@ -12,6 +12,7 @@ use crate::browser::intl::money;
 use crate::engine::commitments::{
     CommitmentReport, CommitmentRow, CoverageBy, EXPIRY_STEPS, commitment_report, coverage,
 };
+use crate::engine::view::View;
 use crate::engine::{CommitmentKind, format};
 
 /// The tab's panel.
@@ -172,6 +173,7 @@ fn Table(report: CommitmentReport) -> impl IntoView {
                             <th scope="col" class="numeric">"On demand"</th>
                             <th scope="col" class="numeric">"Saved"</th>
                             <th scope="col">"Ends"</th>
+                            <th scope="col"><span class="visually-hidden">"Usage it paid"</span></th>
                         </tr>
                     </thead>
                     <tbody>
@@ -194,6 +196,7 @@ fn Table(report: CommitmentReport) -> impl IntoView {
                                     <td class="numeric">{m(c.on_demand)}</td>
                                     <td class="numeric">{c.savings.map_or_else(|| "—".to_owned(), m)}</td>
                                     <td>{c.ends.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td><CoveredLink kind=c.kind arn=c.arn.clone()/></td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -202,6 +205,31 @@ fn Table(report: CommitmentReport) -> impl IntoView {
             </div>
         }
     })
+}
+
+/// A link to the explorer's view of the usage a commitment paid, by account
+/// (`View::covered_by`): a real link, so it can be opened apart or copied.
+#[component]
+fn CoveredLink(kind: CommitmentKind, arn: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let target = View::covered_by(kind, &arn);
+    let href = format!("?{}", target.to_query_string());
+    let label = format!("The usage {} paid, by account", format::shorten_middle(&arn, 30));
+    view! {
+        <a
+            href=href
+            class="commitments__covered"
+            data-testid="commitment-covered"
+            aria-label=label
+            on:click=move |e| {
+                e.prevent_default();
+                let files = state.view.with_untracked(|v| v.files.clone());
+                state.view.set(View { files, ..target.clone() });
+            }
+        >
+            "Usage it paid →"
+        </a>
+    }
 }
 
 /// Of the usage a commitment could cover, the share that was, by a grouping

@@ -108,7 +108,7 @@ pub(super) fn Controls() -> impl IntoView {
     }
 }
 
-/// The tag, cost category or resource read on demand, from those the files offer.
+/// The tag, cost category, resource or commitment read on demand, from those the files offer.
 #[component]
 fn DetailPicker() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -116,9 +116,7 @@ fn DetailPicker() -> impl IntoView {
         let keys = state.detail_keys.get();
         let share = |k: &KeyShare| k.share.map(|s| format!(" ({:.0}% of cost)", s * 100.0)).unwrap_or_default();
         let mut choices: Vec<(String, String)> = Vec::new();
-        if keys.resource {
-            choices.push((Detail::Resource.key(), "Resource".into()));
-        }
+        choices.extend(keys.fixed.iter().map(|d| (d.key(), d.label())));
         for key in &keys.tags {
             choices.push((Detail::Tag(key.key.clone()).key(), format!("Tag: {}{}", key.key, share(key))));
         }
@@ -138,7 +136,7 @@ fn DetailPicker() -> impl IntoView {
     };
     let none = move || {
         let keys = state.detail_keys.get();
-        let nothing = keys.tags.is_empty() && keys.categories.is_empty() && !keys.resource;
+        let nothing = keys.tags.is_empty() && keys.categories.is_empty() && keys.fixed.is_empty();
         match (keys.finding, nothing) {
             (true, _) => "None (looking for tags…)",
             (false, true) => "None (the files have no tags)",
@@ -147,7 +145,7 @@ fn DetailPicker() -> impl IntoView {
     };
     view! {
         <div class="controls__field">
-            <label for="detail">"Tag, cost category or resource"</label>
+            <label for="detail">"Tag, cost category, resource or commitment"</label>
             <select
                 id="detail"
                 data-testid="detail-picker"

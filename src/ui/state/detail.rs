@@ -140,7 +140,7 @@ impl AppState {
             let found = match wanted {
                 Detail::Tag(_) => keys.tags,
                 Detail::CostCategory(_) => keys.categories,
-                Detail::Resource => Vec::new(),
+                _ => Vec::new(),
             };
             let named = analysis.outlines().flat_map(|o| o.named_keys(wanted));
             let known: Vec<String> = found.into_iter().map(|k| k.key).chain(named).collect();
@@ -265,8 +265,11 @@ impl AppState {
                 .collect()])
         };
         let (tag, category) = (Detail::Tag(String::new()), Detail::CostCategory(String::new()));
-        let resource = outlines.iter().flatten().any(|o| o.detail_column(&Detail::Resource).is_some());
-        let mut keys = DetailKeys { tags: named(&tag), categories: named(&category), resource, finding: true };
+        let fixed = Detail::FIXED
+            .into_iter()
+            .filter(|d| outlines.iter().flatten().any(|o| o.detail_column(d).is_some()))
+            .collect();
+        let mut keys = DetailKeys { tags: named(&tag), categories: named(&category), fixed, finding: true };
         self.detail_keys.set(keys.clone());
         for kind in [tag, category] {
             let columns: Vec<Option<Column>> = outlines.iter().map(|o| o.and_then(|o| o.pairs_column(&kind))).collect();

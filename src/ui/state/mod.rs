@@ -99,8 +99,9 @@ pub struct DetailKeys {
     pub tags: Vec<KeyShare>,
     /// Cost category names, likewise.
     pub categories: Vec<KeyShare>,
-    /// Whether some file has resource ids.
-    pub resource: bool,
+    /// The details read from a column of their own (the resource, the
+    /// commitment that paid a row) that some file has.
+    pub fixed: Vec<Detail>,
     /// Whether the keys inside columns of pairs are still being looked for.
     pub finding: bool,
 }

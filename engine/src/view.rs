@@ -465,11 +465,15 @@ mod tests {
             (scan.dates, scan.labels.as_slice()),
             (Dates::Months, &[Dimension::Detail, Dimension::Currency][..])
         );
-        assert_eq!(scan.blanked(), [Dimension::Service, Dimension::Unit], "not multiplied by services or units");
+        assert_eq!(
+            scan.blanked(),
+            [Dimension::Service, Dimension::Unit, Dimension::Provider],
+            "not multiplied by services, units or providers"
+        );
         assert_eq!(scan.keep, [(Dimension::LineItemType, vec!["Usage".to_owned()])], "the rows the usage rule counts");
         let mut in_units = tag.clone();
         in_units.query.measure = Measure::Usage;
-        assert_eq!(in_units.on_demand_scan().unwrap().blanked(), [Dimension::Service]);
+        assert_eq!(in_units.on_demand_scan().unwrap().blanked(), [Dimension::Service, Dimension::Provider]);
         assert!(!scan.covers(&in_units.on_demand_scan().unwrap()), "usage by unit is read again");
         // Only the measure's own amounts are read.
         use crate::schema::catalogue::Field;
@@ -492,7 +496,9 @@ mod tests {
         resources.query.filter = resources.query.filter.with_labels(Dimension::Service, vec!["AmazonEC2".into()]);
         let narrow = resources.on_demand_scan().unwrap();
         assert_eq!(narrow.keep[0], (Dimension::Service, vec!["AmazonEC2".to_owned()]));
-        assert!(narrow.labels.contains(&Dimension::Service) && narrow.blanked() == [Dimension::Unit]);
+        assert!(
+            narrow.labels.contains(&Dimension::Service) && narrow.blanked() == [Dimension::Unit, Dimension::Provider]
+        );
         let everything = DetailScan { dates: Dates::Days, ..DetailScan::explorer() };
         assert!(everything.covers(&narrow) && !narrow.covers(&everything));
         assert_eq!(View::default().on_demand_scan(), None);

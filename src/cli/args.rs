@@ -37,7 +37,9 @@ Options:
 
 ducks group sums a measure by one or more dimensions, the explorer's figures:
   --by DIM[,DIM...]   service, account, region, usage-type, operation,
-                      line-item-type, currency, unit, month, day, resource,
+                      line-item-type, currency, unit, provider (the cloud:
+                      FOCUS ServiceProviderName or ProviderName, AWS for
+                      CUR), month, day, resource,
                       savings-plan or reservation (the commitment that paid a
                       row), tag:KEY (a user tag, in every layout AWS writes
                       them) or cost-category:NAME; at most one of the last

@@ -22,6 +22,9 @@ mod explore;
 /// `ducks group`: tags, cost categories and resources in every layout.
 mod group;
 
+/// Every cloud in one view: providers, currencies, several clouds' files at once.
+mod clouds;
+
 /// Counting what the engine allocates, to hold it to what a file justifies.
 mod alloc;
 

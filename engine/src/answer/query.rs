@@ -610,7 +610,8 @@ mod tests {
                 cube.label_id(6, "USD"),
                 // Usage is ten units per dollar, in hours for EC2 and GB-months for the rest.
                 cube.label_id(7, if service == "AmazonEC2" { "Hrs" } else { "GB-Mo" }),
-                cube.label_id(8, ""),
+                cube.label_id(8, "AWS"),
+                cube.label_id(9, ""),
             ];
             let cell = cube.cell_index((key, day));
             cube.add(cell, [unblended, unblended, amortized, unblended * 1.5, unblended * 10.0], false);

@@ -116,7 +116,7 @@ mod tests {
             let key = std::array::from_fn(|slot| match slot {
                 5 => cube.label_id(slot, "Usage"),
                 6 => cube.label_id(slot, "USD"),
-                8 => cube.label_id(slot, tags),
+                9 => cube.label_id(slot, tags),
                 _ => cube.label_id(slot, ""),
             });
             let cell = cube.cell_index((key, crate::vocab::dates::NO_DAY));

@@ -25,6 +25,9 @@ pub struct Batch<'a> {
     pub detail: Option<&'a dyn Array>,
     /// The cost column's name, for errors.
     pub cost_name: &'a str,
+    /// The provider rows without a provider column are from: the one the
+    /// file's layout implies (AWS for CUR), if any.
+    pub provider: Option<&'static str>,
 }
 
 impl<'a> Batch<'a> {

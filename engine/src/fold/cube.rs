@@ -268,7 +268,8 @@ mod tests {
                 cube.label_id(5, "Usage"),
                 cube.label_id(6, "USD"),
                 cube.label_id(7, "Hrs"),
-                cube.label_id(8, ""),
+                cube.label_id(8, "AWS"),
+                cube.label_id(9, ""),
             ];
             let cell = cube.cell_index((key, day));
             cube.add(cell, [cost; MEASURES], false);

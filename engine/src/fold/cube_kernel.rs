@@ -110,9 +110,11 @@ impl CubeKernel {
             match column {
                 Some(column) => interner.encode(column, ids)?,
                 None => {
-                    let empty = interner.id(None);
+                    // The one label of a column the file lacks: blank, or what its layout implies.
+                    let implied = if dimension == Dimension::Provider { batch.provider } else { None };
+                    let only = interner.id(implied);
                     ids.clear();
-                    ids.resize(rows, empty);
+                    ids.resize(rows, only);
                 }
             }
         }
@@ -417,6 +419,7 @@ mod tests {
             ],
             detail: None,
             cost_name: "line_item_unblended_cost",
+            provider: None,
         };
         let mut kernel = CubeKernel::keeping(Vec::new(), true);
         kernel.add(&batch).unwrap();

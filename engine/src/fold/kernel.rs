@@ -512,6 +512,7 @@ mod tests {
             optional: vec![(Field::ProductCode, &products), (Field::ListCost, &list)],
             detail: None,
             cost_name: "line_item_unblended_cost",
+            provider: None,
         };
         let mut kernel = Kernel::default();
         kernel.add(&batch).unwrap();
@@ -550,6 +551,7 @@ mod tests {
             optional: Vec::new(),
             detail: None,
             cost_name: "lineItem/UnblendedCost",
+            provider: None,
         };
         let error = Kernel::default().add(&batch).unwrap_err().to_string();
         assert!(error.contains("lineItem/UnblendedCost") && error.contains("12,50"), "{error}");

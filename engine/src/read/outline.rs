@@ -181,11 +181,15 @@ impl DetailScan {
     }
 
     /// The dimensions whose column is read whatever the scan (the service, the
-    /// unit a measure of usage is counted in) but whose labels its cells leave
+    /// unit a measure of usage is counted in) or whose label a file's layout
+    /// implies (the provider: AWS for CUR) but whose labels its cells leave
     /// blank, as it does not ask for them: their labels would multiply the
     /// cells without changing the answer.
     pub fn blanked(&self) -> Vec<Dimension> {
-        [Dimension::Service, Dimension::Unit].into_iter().filter(|d| !self.labels.contains(d)).collect()
+        [Dimension::Service, Dimension::Unit, Dimension::Provider]
+            .into_iter()
+            .filter(|d| !self.labels.contains(d))
+            .collect()
     }
 
     /// Whether a cube of this scan can answer one that needs `needed`.

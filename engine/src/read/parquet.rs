@@ -317,6 +317,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
                 optional,
                 detail,
                 cost_name: &self.outline.columns.cost.name,
+                provider: self.outline.columns.format.provider(),
             })?;
             rows_read += batch.num_rows() as u64;
             progress(batch.num_rows() as u64);

@@ -135,7 +135,7 @@ impl<R: ChunkReader> TextFile<R> {
                     })?;
                 }
                 if batch.rows == BATCH_ROWS || (!more && batch.rows > 0) {
-                    batch.flush(projection, cost_name, fold)?;
+                    batch.flush(projection, (cost_name, self.outline.columns.format.provider()), fold)?;
                     let fetched = done(&counter);
                     progress(fetched - reported);
                     reported = fetched;

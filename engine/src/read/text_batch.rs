@@ -95,7 +95,14 @@ impl Builders {
     }
 
     /// Hands the batch to `fold` and starts the next.
-    pub(super) fn flush(&mut self, projection: &Projection, cost_name: &str, fold: &mut Fold<'_>) -> Result<()> {
+    /// Hands the rows gathered on as one batch, with the cost column's name
+    /// and the provider the file's layout implies.
+    pub(super) fn flush(
+        &mut self,
+        projection: &Projection,
+        (cost_name, provider): (&str, Option<&'static str>),
+        fold: &mut Fold<'_>,
+    ) -> Result<()> {
         let line_item_type: ArrayRef = std::sync::Arc::new(self.line_item_type.finish());
         let service: ArrayRef = std::sync::Arc::new(self.service.finish());
         let cost: ArrayRef = std::sync::Arc::new(self.cost.finish());
@@ -115,6 +122,7 @@ impl Builders {
             optional: projection.optional.iter().zip(&optional).map(|((field, ..), a)| (*field, a.as_ref())).collect(),
             detail: detail.as_deref(),
             cost_name,
+            provider,
         })
     }
 }

@@ -23,6 +23,16 @@ pub enum CurFormat {
 }
 
 impl CurFormat {
+    /// The provider a file of this layout is from when it has no column
+    /// saying so: AWS for every CUR layout; none for FOCUS, whose files name
+    /// theirs in `ServiceProviderName` or `ProviderName`.
+    pub fn provider(self) -> Option<&'static str> {
+        match self {
+            CurFormat::Focus => None,
+            CurFormat::LegacyCur | CurFormat::LegacyCurCsvNames | CurFormat::Cur2 => Some("AWS"),
+        }
+    }
+
     /// A short name for people.
     pub fn label(self) -> &'static str {
         match self {
@@ -96,6 +106,10 @@ pub enum Field {
     CommitmentStatus,
     /// FOCUS: the kind of commitment (`Savings Plan`, `Reserved Instance`, `Reservation`).
     CommitmentType,
+    /// The cloud that provided the service: FOCUS 1.3 `ServiceProviderName`,
+    /// before it `ProviderName` (deprecated in 1.3); CUR has none, being AWS's
+    /// ([`CurFormat::provider`]).
+    Provider,
 }
 
 /// What a column holds, which decides how it is decoded and which types fit.
@@ -143,7 +157,7 @@ const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: 
 }
 
 /// Every optional column, in [`Field`] order.
-pub const CATALOGUE: [Entry; 27] = [
+pub const CATALOGUE: [Entry; 28] = [
     cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
     cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
     // CUR 2.0 renamed product_region to product_region_code.
@@ -201,6 +215,9 @@ pub const CATALOGUE: [Entry; 27] = [
     cur(Field::CommitmentId, Holds::Text, &[], &["commitment_discount_id"]),
     cur(Field::CommitmentStatus, Holds::Text, &[], &["commitment_discount_status"]),
     cur(Field::CommitmentType, Holds::Text, &[], &["commitment_discount_type"]),
+    // FOCUS 1.3 deprecates ProviderName for ServiceProviderName (beside
+    // HostProviderName, whose infrastructure it runs on).
+    cur(Field::Provider, Holds::Label, &[], &["service_provider_name", "provider_name"]),
 ];
 
 impl Field {

@@ -14,7 +14,7 @@ struct Facts {
 }
 
 /// How many text labels a cell key has: one per [`Dimension::LABELS`].
-pub const TEXT_DIMENSIONS: usize = 9;
+pub const TEXT_DIMENSIONS: usize = 10;
 
 /// What costs can be grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,6 +35,9 @@ pub enum Dimension {
     Currency,
     /// The unit of the usage quantity.
     Unit,
+    /// The cloud that provided the service (FOCUS `ServiceProviderName` or
+    /// `ProviderName`; AWS for every CUR layout).
+    Provider,
     /// What an on-demand scan was asked for ([`Detail`](crate::Detail): a tag, a
     /// cost category, the resource): too many values to keep otherwise, so
     /// empty in the explorer's own cube.
@@ -56,6 +59,7 @@ impl Dimension {
         Dimension::LineItemType,
         Dimension::Currency,
         Dimension::Unit,
+        Dimension::Provider,
         Dimension::Detail,
     ];
 
@@ -92,7 +96,8 @@ impl Dimension {
             LineItemType => f(Some(5), None, "Line item type", "line-item-type"),
             Currency => f(Some(6), Some(Field::Currency), "Currency", "currency"),
             Unit => f(Some(7), Some(Field::Unit), "Unit", "unit"),
-            Detail => f(Some(8), None, "Detail", "detail"),
+            Provider => f(Some(8), Some(Field::Provider), "Provider", "provider"),
+            Detail => f(Some(9), None, "Detail", "detail"),
             Month => f(None, None, "Month", "month"),
             Day => f(None, None, "Day", "day"),
         }

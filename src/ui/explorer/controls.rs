@@ -23,6 +23,11 @@ pub(super) fn Controls() -> impl IntoView {
         let slot = Dimension::Currency.slot().unwrap_or_default();
         state.cube.with(|c| c.as_ref().is_some_and(|c| c.labels_in_use(slot) > 1))
     };
+    // Files of several clouds are filtered to one of them.
+    let several_providers = move || {
+        let slot = Dimension::Provider.slot().unwrap_or_default();
+        state.cube.with(|c| c.as_ref().is_some_and(|c| c.labels_in_use(slot) > 1))
+    };
     // Quantities of several units are filtered to one to be compared.
     let several_units = move || {
         let slot = Dimension::Unit.slot().unwrap_or_default();
@@ -98,6 +103,9 @@ pub(super) fn Controls() -> impl IntoView {
             <FilterPicker dimension=Dimension::Service id="filter-service" label="Filter services"/>
             <FilterPicker dimension=Dimension::Account id="filter-account" label="Filter accounts"/>
             <FilterPicker dimension=Dimension::Region id="filter-region" label="Filter regions"/>
+            <Show when=several_providers>
+                <FilterPicker dimension=Dimension::Provider id="filter-provider" label="Filter providers"/>
+            </Show>
             <Show when=several_currencies>
                 <FilterPicker dimension=Dimension::Currency id="filter-currency" label="Filter currencies"/>
             </Show>

@@ -1,0 +1,84 @@
+//! Every cloud in one view: each FOCUS sample's costs per provider and
+//! currency as DuckDB sums them, CUR as AWS's, and the files of several clouds
+//! dropped together grouped by provider without adding currencies.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::group::{assert_same, duckdb_groups, group_json, groups};
+use crate::shared;
+
+const SAMPLES: &str = "focus-samples/guymano";
+
+/// The cost-and-usage samples (not the ContractCommitment ones), FOCUS 1.2 and 1.3.
+fn samples(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for version in ["FOCUS-1.2", "FOCUS-1.3"] {
+        for cloud in ["aws", "azure", "gcp"] {
+            let path = root.join(SAMPLES).join(version).join(format!("focus_sample_costandusage_{cloud}_1000.csv"));
+            found.push(path.to_string_lossy().into_owned());
+        }
+    }
+    found
+}
+
+/// Whether the CSV file at `path` has the column `name`.
+fn has(path: &str, name: &str) -> bool {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines().next().unwrap().split(',').any(|c| c == name)
+}
+
+#[test]
+fn each_focus_sample_by_provider_and_currency_is_duckdbs() {
+    const TEST: &str = "each_focus_sample_by_provider_and_currency_is_duckdbs";
+    let Some(root) = shared::real_cur(TEST) else { return };
+    for path in samples(&root) {
+        let got = groups(&group_json(&["--by", "provider,currency,service", "--usage", "all", &path]));
+        // FOCUS 1.3's ServiceProviderName, before it ProviderName; AWS's service code where there is one.
+        let provider = if has(&path, "ServiceProviderName") { "ServiceProviderName" } else { "ProviderName" };
+        let service = if has(&path, "x_ServiceCode") { "coalesce(x_ServiceCode, ServiceName)" } else { "ServiceName" };
+        let sql = format!(
+            "SELECT {provider}, BillingCurrency, {service}, sum(BilledCost) \
+             FROM read_csv('{path}', nullstr = ['', 'NULL']) GROUP BY ALL"
+        );
+        let Some(want) = duckdb_groups(TEST, &sql) else { return };
+        assert_same(&got, &want.into_iter().collect(), &path);
+    }
+}
+
+#[test]
+fn several_clouds_dropped_together_are_grouped_by_provider() {
+    const TEST: &str = "several_clouds_dropped_together_are_grouped_by_provider";
+    let Some(root) = shared::real_cur(TEST) else { return };
+    let october = root.join("cur-legacy-wal/WorkshopCUR/year=2018/month=10");
+    let files = samples(&root);
+    // The FOCUS 1.2 samples of three clouds and a month of AWS's legacy CUR.
+    let mut args = vec!["--by", "provider,currency", "--usage", "all"];
+    args.extend(files[..3].iter().map(String::as_str));
+    args.push(october.to_str().unwrap());
+    let got = groups(&group_json(&args));
+    let mut want: BTreeMap<String, f64> = BTreeMap::new();
+    for path in &files[..3] {
+        let sql = format!(
+            "SELECT ProviderName, BillingCurrency, sum(BilledCost) FROM read_csv('{path}', nullstr = ['', 'NULL']) GROUP BY ALL"
+        );
+        let Some(rows) = duckdb_groups(TEST, &sql) else { return };
+        for (key, cost) in rows {
+            *want.entry(key).or_default() += cost;
+        }
+    }
+    let sql = format!(
+        "SELECT 'AWS', line_item_currency_code, sum(line_item_unblended_cost) FROM '{}/*.parquet' GROUP BY ALL",
+        october.display()
+    );
+    let Some(rows) = duckdb_groups(TEST, &sql) else { return };
+    for (key, cost) in rows {
+        *want.entry(key).or_default() += cost;
+    }
+    assert_same(&got, &want, "three clouds and a CUR");
+    assert_eq!(
+        got.keys().map(|k| k.split(" | ").next().unwrap()).collect::<std::collections::BTreeSet<_>>().len(),
+        3,
+        "AWS (FOCUS and CUR as one), Microsoft Azure, Google Cloud: {got:?}"
+    );
+}

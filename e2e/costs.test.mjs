@@ -366,6 +366,34 @@ test("WorkshopCUR's reservations in the Commitments tab: what they cost, the sha
   assert.deepEqual(page.seen.errors, []);
 });
 
+test('several clouds dropped together: the explorer by provider, each in its currency, as ducks group gives it', async (t) => {
+  if (withoutOctober(t)) return;
+  const clouds = ['aws', 'azure', 'gcp'].map((c) => join(REAL, `focus-samples/guymano/FOCUS-1.2/focus_sample_costandusage_${c}_1000.csv`));
+  const files = [...clouds, OCTOBER];
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, files), 'done');
+  await page.getByRole('tab', { name: 'Explorer' }).click();
+  await page.getByTestId('explore-table').waitFor({ timeout: 60_000 });
+  await page.selectOption('#group-by', 'provider');
+  await page.waitForFunction(() => document.querySelector('[data-testid=explore-table] thead th')?.textContent === 'Provider');
+  const shown = await page.$$eval('[data-testid=explore-table] tbody tr[data-key]', (trs) => trs.map((tr) => [`${tr.dataset.key} | ${tr.dataset.currency}`, Number(tr.dataset.cost)]));
+  const cli = JSON.parse(execFileSync(DUCKS, ['group', '--json', '--by', 'provider', ...files], { encoding: 'utf8' }));
+  const want = cli.groups.map((g) => [`${g.keys.provider} | ${g.currency ?? cli.currency}`, g.cost]);
+  assert.deepEqual(shown.map(([k]) => k).sort(), want.map(([k]) => k).sort());
+  for (const [key, cost] of want) assert.ok(close(Object.fromEntries(shown)[key], cost), `${key}: ${Object.fromEntries(shown)[key]} vs ${cost}`);
+  assert.deepEqual([...new Set(shown.map(([k]) => k.split(' | ')[0]))].sort(), ['AWS', 'Google Cloud', 'Microsoft Azure']);
+  // With several clouds, a filter by provider: Azure alone.
+  const box = page.getByRole('combobox', { name: 'Filter providers' });
+  await box.fill('Microsoft');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('crumb').first().waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=explore-table] tbody tr[data-key]').length === 1);
+  assert.equal(await page.locator('[data-testid=explore-table] tbody tr[data-key]').getAttribute('data-key'), 'Microsoft Azure');
+  assert.match(new URL(page.url()).search, /by=provider&.*provider=Microsoft\+Azure/);
+  assert.deepEqual(page.seen.errors, []);
+});
+
 test('files with no commitments say so in the Commitments tab', async () => {
   const page = await openApp(browser, server.url);
   const file = await writeCur(join(await scratch(), 'plain.parquet'), [['Usage', 'AmazonS3', 100]]);

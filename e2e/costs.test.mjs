@@ -366,7 +366,7 @@ test("WorkshopCUR's reservations in the Commitments tab: what they cost, the sha
   assert.deepEqual(page.seen.errors, []);
 });
 
-test('several clouds dropped together: the explorer by provider, each in its currency, as ducks group gives it', async (t) => {
+test('several clouds dropped together: the explorer by provider, each in its currency, and the total per invoice, as ducks group gives them', async (t) => {
   if (withoutOctober(t)) return;
   const clouds = ['aws', 'azure', 'gcp'].map((c) => join(REAL, `focus-samples/guymano/FOCUS-1.2/focus_sample_costandusage_${c}_1000.csv`));
   const files = [...clouds, OCTOBER];
@@ -391,6 +391,20 @@ test('several clouds dropped together: the explorer by provider, each in its cur
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=explore-table] tbody tr[data-key]').length === 1);
   assert.equal(await page.locator('[data-testid=explore-table] tbody tr[data-key]').getAttribute('data-key'), 'Microsoft Azure');
   assert.match(new URL(page.url()).search, /by=provider&.*provider=Microsoft\+Azure/);
+
+  // Tied to each invoice: the reconciliation's link, the files' total per invoice and month.
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await page.getByTestId('reconciliation').locator('summary').click();
+  await page.getByTestId('per-invoice').click();
+  await page.getByTestId('breakdown-table').waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=breakdown-table] thead th')?.textContent === 'Invoice');
+  const invoices = await page.$$eval('[data-testid=breakdown-table] tbody tr[data-keys]', (rows) => rows.map((r) => [r.dataset.keys.split('\u001f').join(' | '), Number(r.dataset.cost)]));
+  const billed = JSON.parse(execFileSync(DUCKS, ['group', '--json', '--by', 'invoice,month', '--usage', 'all', ...files], { encoding: 'utf8' }));
+  const wanted = billed.groups.map((g) => [`${g.keys.invoice} | ${g.keys.month}`, g.cost]);
+  assert.deepEqual(invoices.map(([k]) => k).sort(), wanted.map(([k]) => k).sort());
+  for (const [key, cost] of wanted) assert.ok(close(Object.fromEntries(invoices)[key], cost), `${key}: ${Object.fromEntries(invoices)[key]} vs ${cost}`);
+  assert.equal(wanted.length, 7, 'two invoices per cloud, and October 2018 on one');
+  assert.match(new URL(page.url()).search, /on=invoice/);
   assert.deepEqual(page.seen.errors, []);
 });
 

@@ -158,6 +158,16 @@ impl View {
         view
     }
 
+    /// The explorer's view of the files' total per invoice and month, to tie
+    /// to each invoice: every line item type, at the unblended (billed) cost,
+    /// grouped by the invoice id and then by month. As `ducks group --by
+    /// invoice,month --usage all`.
+    pub fn per_invoice() -> View {
+        let view = View { tab: Tab::Explore, usage: UsagePreset::Everything.rule(), ..View::default() }
+            .with_detail(Some(Detail::Invoice));
+        view.broken_down_by(Some(Dimension::Month))
+    }
+
     /// The explorer's view of the usage the commitment `arn` paid, by account:
     /// running usage (on demand or covered) at its amortized cost, which for
     /// covered rows is the commitment's effective cost (what the Commitments
@@ -359,6 +369,15 @@ mod tests {
         let list = View::default().with_detail(Some(Detail::Reservation));
         assert_eq!(list.drilled("arn:r").query.group_by, Dimension::Account);
         assert_eq!(View::covered_by(CommitmentKind::Reservation, "r").detail, Some(Detail::Reservation));
+    }
+
+    #[test]
+    fn the_invoices_view_counts_every_line_item_by_invoice_and_month() {
+        let view = View::per_invoice();
+        assert_eq!((view.query.group_by, view.then_by), (Dimension::Detail, Some(Dimension::Month)));
+        assert_eq!((view.detail.clone(), view.query.measure), (Some(Detail::Invoice), Measure::Unblended));
+        assert!(view.usage.counts("Tax") && view.usage.counts("Credit"));
+        assert_eq!(View::from_query_string(&view.to_query_string()), view);
     }
 
     #[test]

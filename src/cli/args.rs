@@ -41,9 +41,9 @@ ducks group sums a measure by one or more dimensions, the explorer's figures:
                       FOCUS ServiceProviderName or ProviderName, AWS for
                       CUR), month, day, resource,
                       savings-plan or reservation (the commitment that paid a
-                      row), tag:KEY (a user tag, in every layout AWS writes
-                      them) or cost-category:NAME; at most one of the last
-                      five at a time
+                      row), invoice, tag:KEY (a user tag, in every layout AWS
+                      writes them) or cost-category:NAME; at most one of the
+                      last six at a time
   --measure M         unblended (default), net-unblended, amortized, list, usage
   --usage RULE        which line item types count: usage (default), running,
                       opencost, focus, all
@@ -375,7 +375,7 @@ fn dimension(key: &str) -> Result<By, Mistake> {
     By::from_key(key).ok_or_else(|| {
         let known: Vec<&str> = Dimension::ALL.iter().map(|d| d.key()).collect();
         Mistake::Value(format!(
-            "unknown dimension {key:?}; use one of {}, resource, savings-plan, reservation, tag:KEY, cost-category:NAME",
+            "unknown dimension {key:?}; use one of {}, resource, savings-plan, reservation, invoice, tag:KEY, cost-category:NAME",
             known.join(", ")
         ))
     })

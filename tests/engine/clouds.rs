@@ -82,3 +82,31 @@ fn several_clouds_dropped_together_are_grouped_by_provider() {
         "AWS (FOCUS and CUR as one), Microsoft Azure, Google Cloud: {got:?}"
     );
 }
+
+/// The files' total per invoice and month (every line item, billed cost), to
+/// tie to each invoice: FOCUS `InvoiceId` and CUR `bill_invoice_id`, as DuckDB
+/// sums them.
+#[test]
+fn totals_per_invoice_and_month_are_duckdbs() {
+    const TEST: &str = "totals_per_invoice_and_month_are_duckdbs";
+    let Some(root) = shared::real_cur(TEST) else { return };
+    for path in samples(&root) {
+        let got = groups(&group_json(&["--by", "invoice,month", "--usage", "all", &path]));
+        let sql = format!(
+            "SELECT InvoiceId, strftime(ChargePeriodStart::TIMESTAMP, '%Y-%m'), sum(BilledCost) \
+             FROM read_csv('{path}', nullstr = ['', 'NULL']) GROUP BY ALL"
+        );
+        let Some(want) = duckdb_groups(TEST, &sql) else { return };
+        assert!(want.len() >= 2, "{path}: {want:?}");
+        assert_same(&got, &want.into_iter().collect(), &path);
+    }
+    let october = root.join("cur-legacy-wal/WorkshopCUR/year=2018/month=10");
+    let got = groups(&group_json(&["--by", "invoice,month", "--usage", "all", october.to_str().unwrap()]));
+    let sql = format!(
+        "SELECT bill_invoice_id, strftime(line_item_usage_start_date, '%Y-%m'), sum(line_item_unblended_cost) \
+         FROM '{}/*.parquet' GROUP BY ALL",
+        october.display()
+    );
+    let Some(want) = duckdb_groups(TEST, &sql) else { return };
+    assert_same(&got, &want.into_iter().collect(), "WorkshopCUR October");
+}

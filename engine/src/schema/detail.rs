@@ -14,7 +14,9 @@
 //! - the Savings Plan or the reservation that paid a row: CUR's
 //!   `savings_plan_savings_plan_a_r_n` and `reservation_reservation_a_r_n`;
 //!   FOCUS names either in one column, `CommitmentDiscountId`, which both read
-//!   there (its ids are the same ARNs, which say their kind).
+//!   there (its ids are the same ARNs, which say their kind);
+//! - the invoice: CUR's `bill_invoice_id` (empty until AWS issues the
+//!   month's invoice), FOCUS 1.2+ `InvoiceId`.
 //!
 //! The CUR 2.0 and FOCUS columns are key → value pairs: JSON text (CSV, and
 //! some Parquet writers) or a Parquet map.
@@ -36,6 +38,8 @@ pub enum Detail {
     SavingsPlan,
     /// The reservation that paid a row (its ARN): the usage it covered.
     Reservation,
+    /// The invoice a row is billed on: CUR `bill_invoice_id`, FOCUS 1.2+ `InvoiceId`.
+    Invoice,
 }
 
 /// Canonical prefixes of legacy CUR's column per user tag and per cost category.
@@ -45,7 +49,7 @@ const CATEGORY_PREFIX: &str = "cost_category_";
 impl Detail {
     /// The details read from one column of their own, whatever the file (not a
     /// key a person names): offered wherever a file has their column.
-    pub const FIXED: [Detail; 3] = [Detail::Resource, Detail::SavingsPlan, Detail::Reservation];
+    pub const FIXED: [Detail; 4] = [Detail::Resource, Detail::SavingsPlan, Detail::Reservation, Detail::Invoice];
 
     /// Its short stable name: `resource`, `savings-plan`, `reservation`,
     /// `tag:KEY`, `cost-category:NAME`.
@@ -54,6 +58,7 @@ impl Detail {
             Detail::Resource => "resource".into(),
             Detail::SavingsPlan => "savings-plan".into(),
             Detail::Reservation => "reservation".into(),
+            Detail::Invoice => "invoice".into(),
             Detail::Tag(key) => format!("tag:{key}"),
             Detail::CostCategory(name) => format!("cost-category:{name}"),
         }
@@ -83,6 +88,7 @@ impl Detail {
             Detail::Resource => "Resource".into(),
             Detail::SavingsPlan => "Savings Plan".into(),
             Detail::Reservation => "Reservation".into(),
+            Detail::Invoice => "Invoice".into(),
             Detail::Tag(key) => format!("Tag {key}"),
             Detail::CostCategory(name) => format!("Cost category {name}"),
         }
@@ -101,6 +107,10 @@ impl Detail {
     pub const NO_RESERVATIONS: &'static str = "the files have no reservation column (reservation_reservation_a_r_n; \
          FOCUS CommitmentDiscountId): no usage in them was paid by a reservation";
 
+    /// What the files lack when none has an invoice id column.
+    pub const NO_INVOICES: &'static str = "the files have no invoice id column (bill_invoice_id; FOCUS 1.2+ InvoiceId), \
+         so their costs cannot be tied to invoices";
+
     /// Whether it is read from one column of its own ([`FIXED`](Self::FIXED)).
     pub fn is_fixed(&self) -> bool {
         Self::FIXED.contains(self)
@@ -112,6 +122,7 @@ impl Detail {
             Detail::Resource => "(no resource id)",
             Detail::SavingsPlan => "(not covered by a Savings Plan)",
             Detail::Reservation => "(not covered by a reservation)",
+            Detail::Invoice => "(not invoiced yet)",
             Detail::Tag(_) => "(untagged)",
             Detail::CostCategory(_) => "(no cost category)",
         }
@@ -129,6 +140,8 @@ impl Detail {
             (Detail::Resource, CurFormat::Focus) => find("resource_id", None),
             (Detail::Resource, _) => find("line_item_resource_id", None),
             (Detail::SavingsPlan | Detail::Reservation, CurFormat::Focus) => find("commitment_discount_id", None),
+            (Detail::Invoice, CurFormat::Focus) => find("invoice_id", None),
+            (Detail::Invoice, _) => find("bill_invoice_id", None),
             // Athena's names and the CSV's (`savingsPlan/SavingsPlanARN`).
             (Detail::SavingsPlan, _) => {
                 find("savings_plan_savings_plan_a_r_n", None).or_else(|| find("savings_plan_savings_plan_arn", None))
@@ -214,6 +227,7 @@ impl Detail {
             Detail::Resource => return Some(Self::NO_RESOURCE_IDS.into()),
             Detail::SavingsPlan => return Some(Self::NO_SAVINGS_PLANS.into()),
             Detail::Reservation => return Some(Self::NO_RESERVATIONS.into()),
+            Detail::Invoice => return Some(Self::NO_INVOICES.into()),
         };
         if known.iter().any(|k| canonical(k) == canonical(wanted)) {
             return None;
@@ -306,5 +320,7 @@ mod tests {
             assert!(detail.is_fixed() && detail.lacking(&[]).is_some());
         }
         assert_eq!(Detail::SavingsPlan.column(&names(&["line_item_unblended_cost"]), CurFormat::Cur2), None);
+        assert_eq!(Detail::Invoice.column(&names(&["bill/InvoiceId"]), CurFormat::LegacyCurCsvNames).unwrap().index, 0);
+        assert_eq!(Detail::Invoice.column(&names(&["x", "InvoiceId"]), CurFormat::Focus).unwrap().index, 1);
     }
 }

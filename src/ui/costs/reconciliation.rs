@@ -8,6 +8,7 @@ use super::super::state::AppState;
 use crate::browser::intl::money;
 use crate::engine::format;
 use crate::engine::reconcile::reconcile;
+use crate::engine::view::View;
 
 /// The line item types and the balance of each currency.
 #[component]
@@ -97,6 +98,21 @@ pub fn Reconciliation() -> impl IntoView {
                     </tfoot>
                 </table>
             </div>
+            <p class="reconcile__hint">
+                <a
+                    href=format!("?{}", View::per_invoice().to_query_string())
+                    data-testid="per-invoice"
+                    on:click=move |e| {
+                        e.prevent_default();
+                        let files = state.view.with_untracked(|v| v.files.clone());
+                        state.view.set(View { files, ..View::per_invoice() });
+                    }
+                >
+                    "The files' total per invoice and month →"
+                </a>
+                " (every line item, by the invoice id the files carry: CUR bill_invoice_id, FOCUS InvoiceId; "
+                "rows of a month not yet invoiced have none)."
+            </p>
         </details>
     }
 }

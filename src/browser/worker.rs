@@ -271,6 +271,7 @@ fn scan(file: &CurFile<BlobSource>, slice: RowSlice, kind: ScanKind, prefetched:
         // request for this pass is answered all the same.
         ScanKind::Covered => file.scan_covered(slice, &mut progress).map(Reply::Tally),
         ScanKind::Commitments => file.scan_commitments(slice, &mut progress).map(Reply::Commitments),
+        ScanKind::Check => file.scan_check(slice, &mut progress).map(Reply::Check),
         ScanKind::Explore => {
             let mut part = |cube: Cube| post(id, Reply::CubePart(Box::new(cube.to_columns())), None);
             file.explore_prefetched(slice, prefetched, &mut progress, PART_CELLS, &mut part)

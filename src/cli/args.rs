@@ -12,6 +12,7 @@ Usage: ducks costs [--json] [--discounts FILE] [--usage RULE] [--services-by-cod
        ducks group --by DIM[,DIM...] [--measure M] [--usage RULE] [--from DAY] [--to DAY]
                    [--where DIM=VALUE]... [--top N] [--json] PATH...
        ducks commitments [--coverage-by service|region|account|family] [--json] PATH...
+       ducks check [--json] PATH...
 
 Reads AWS Cost and Usage Report files (legacy CUR, CUR 2.0 or FOCUS; Parquet,
 or CSV as .csv, .csv.gz or .csv.zip) and prints each service's undiscounted cost (unblended cost of Usage rows),
@@ -59,7 +60,16 @@ usage it covered would have cost on demand (savings), when it ends, and those
 ending within 30, 60 and 90 days of the files' last day. --coverage-by adds, of
 the usage a commitment could cover (compute time of EC2, Fargate, Lambda, RDS,
 ElastiCache, Redshift, OpenSearch, SageMaker, MemoryDB; not Spot), the share
-covered and what ran on demand, by service, region, account or instance family.";
+covered and what ran on demand, by service, region, account or instance family.
+
+ducks check says what a file gets wrong: which FOCUS version its columns match
+(or which CUR), FOCUS's mandatory columns missing, nulls and values the
+specification forbids, currency codes that are not ISO 4217, charge periods
+reversed or outside their billing period, commitment purchases with an
+effective cost, JSON columns that do not parse, and CUR line item types AWS
+does not define or usage rows with no service. Each finding has a count, the
+first rows and what to do. It exits 0 with findings printed, 1 only for a file
+it cannot read.";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
@@ -74,6 +84,17 @@ pub enum Command {
     Group(GroupOptions),
     /// Savings Plans and reservations: used, wasted, saved, ending.
     Commitments(CommitmentsOptions),
+    /// `ducks check`.
+    Check(CheckOptions),
+}
+
+/// Options of `ducks check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// Print one JSON object instead of a report.
+    pub json: bool,
+    /// Files and directories to read.
+    pub paths: Vec<PathBuf>,
 }
 
 /// Options of `ducks commitments`.
@@ -265,6 +286,26 @@ pub fn parse(args: Vec<String>) -> Result<Command, Mistake> {
                 return Err("ducks commitments needs at least one file or folder".into());
             }
             Ok(Command::Commitments(options))
+        }
+        Some("check") => {
+            let mut options = CheckOptions { json: false, paths: Vec::new() };
+            let mut only_paths = false;
+            for arg in args {
+                match arg.as_str() {
+                    _ if only_paths => options.paths.push(arg.into()),
+                    "--" => only_paths = true,
+                    "--json" => options.json = true,
+                    "-h" | "--help" => return Ok(Command::Help),
+                    flag if flag.starts_with('-') && flag.len() > 1 => {
+                        return Err(format!("unknown option {flag}").into());
+                    }
+                    _ => options.paths.push(arg.into()),
+                }
+            }
+            if options.paths.is_empty() {
+                return Err("ducks check needs at least one file or folder".into());
+            }
+            Ok(Command::Check(options))
         }
         Some(other) => Err(format!("unknown command {other:?}").into()),
     }

@@ -81,6 +81,22 @@ pub fn main(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> Exit
                 ExitCode::FAILURE
             }
         },
+        Command::Check(options) => match run::check(&options.paths) {
+            Ok(checked) => {
+                let written = if options.json {
+                    serde_json::to_writer(&mut *out, &serde_json::json!({ "files": checked }))
+                        .map_err(std::io::Error::other)
+                        .and_then(|()| writeln!(out))
+                } else {
+                    output::check_report(&checked, out)
+                };
+                finish(written, err)
+            }
+            Err(failure) => {
+                let _ = writeln!(err, "ducks: {failure}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Group(options) => match group(&options) {
             Ok(grouping) => {
                 for note in &grouping.notes {

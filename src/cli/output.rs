@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use super::args::{By, GroupOptions};
-use super::run::Grouping;
+use super::run::{CheckedFile, Grouping};
 use crate::engine::commitments::{CommitmentReport, Coverage, CoverageBy, EXPIRY_STEPS};
 use crate::engine::query::NO_DATE;
 use crate::engine::{CommitmentKind, CostReport, Dimension, format};
@@ -97,6 +97,34 @@ pub fn table(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
                 "{} (--covered-at-list reads their on-demand price and counts it).",
                 sentence.trim_end_matches('.')
             )?,
+        }
+    }
+    Ok(())
+}
+
+/// `ducks check`'s report: per file its layout and rows, then each finding
+/// with its count, its first rows and what to do.
+pub fn check_report(checked: &[CheckedFile], out: &mut dyn Write) -> io::Result<()> {
+    for file in checked {
+        let count = file.check.findings.len();
+        let said = match count {
+            0 => "nothing found".to_owned(),
+            1 => "1 finding".to_owned(),
+            n => format!("{n} findings"),
+        };
+        writeln!(out, "{}: {}, {} rows: {said}", file.path, file.check.layout, format::count(file.check.rows))?;
+        for finding in &file.check.findings {
+            let rows = match finding.count {
+                0 => String::new(),
+                n => {
+                    let first: Vec<String> = finding.rows.iter().map(u64::to_string).collect();
+                    let more = if n > finding.rows.len() as u64 { ", …" } else { "" };
+                    let noun = if n == 1 { "row" } else { "rows" };
+                    format!("{} {noun} (row {}{more}): ", format::count(n), first.join(", "))
+                }
+            };
+            writeln!(out, "  [{}] {rows}{}", finding.rule, finding.message)?;
+            writeln!(out, "      from {}", finding.source)?;
         }
     }
     Ok(())

@@ -11,12 +11,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::args::{By, CostsOptions, GroupOptions};
 use super::local_file::LocalFile;
+use crate::engine::check::{FileCheck, check_file};
 use crate::engine::commitments::{CommitmentReport, Coverage, CoverageBy, commitment_report, coverage};
 use crate::engine::query::{Filter, GroupedMany, measure_notes};
 use crate::engine::question::{Asked, Sized};
 use crate::engine::{
-    Column, Commitments, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, PART_CELLS,
-    Tally, cost_report, delivery, keys_in_json, panic_message, plan,
+    Column, Commitments, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Findings,
+    PART_CELLS, Tally, cost_report, delivery, keys_in_json, panic_message, plan,
 };
 
 /// A finished analysis.
@@ -137,6 +138,37 @@ pub fn commitments(
         }
     };
     Ok(CommitmentsOutput { report: commitment_report(&commitments), coverage })
+}
+
+/// What `ducks check` prints: each file's layout and findings.
+#[derive(Debug, serde::Serialize)]
+pub struct CheckedFile {
+    /// The file.
+    pub path: String,
+    /// Its layout and what it gets wrong.
+    #[serde(flatten)]
+    pub check: FileCheck,
+}
+
+/// Checks every file at `paths` (`schema::rules`): one read of the columns
+/// the rules need, on every core, each file's parts merged in order.
+pub fn check(paths: &[std::path::PathBuf]) -> Result<Vec<CheckedFile>, Failure> {
+    let opened = Opened::new(paths)?;
+    let mut found: Vec<Findings> = vec![Findings::default(); opened.files.len()];
+    opened.scan(
+        |file, index, slice| file.scan_check(slice, &mut |_| {}).map(|f| (index, f)),
+        |(index, part)| found[index].merge(&part),
+    )?;
+    Ok(opened
+        .files
+        .iter()
+        .zip(&opened.paths)
+        .zip(&found)
+        .map(|((file, path), found)| CheckedFile {
+            path: path.display().to_string(),
+            check: check_file(file.outline(), found),
+        })
+        .collect())
 }
 
 /// Reads every file of `options` and computes the costs report.

@@ -25,6 +25,9 @@ mod group;
 /// Every cloud in one view: providers, currencies, several clouds' files at once.
 mod clouds;
 
+/// `ducks check`: each rule, alone, in a file made to break it.
+mod check;
+
 /// Counting what the engine allocates, to hold it to what a file justifies.
 mod alloc;
 

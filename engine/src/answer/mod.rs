@@ -1,5 +1,6 @@
 //! The figures people read, computed from tallies and cubes without reading files.
 
+pub mod check;
 pub mod commitments;
 pub mod compare;
 pub mod query;

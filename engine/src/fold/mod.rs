@@ -2,6 +2,7 @@
 
 pub mod amortize;
 pub mod batch;
+pub mod check;
 pub mod commitments;
 pub mod cube;
 pub mod cube_index;

@@ -9,6 +9,7 @@ use parquet::file::reader::ChunkReader;
 
 use crate::error::{Error, Result};
 use crate::fold::batch::{Batch, Fold};
+use crate::fold::check::{CheckKernel, Findings};
 use crate::fold::commitments::{CommitmentKernel, Commitments};
 use crate::fold::cube::Cube;
 use crate::fold::cube_kernel::CubeKernel;
@@ -123,6 +124,25 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         let mut kernel = CommitmentKernel::default();
         self.read(slice, ScanKind::Commitments, Vec::new(), progress, &mut |batch| kernel.add(batch))?;
         Ok(kernel.finish())
+    }
+
+    /// What the rows of one slice get wrong (`schema::rules`), their numbers
+    /// counted from the file's first row.
+    pub fn scan_check(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Findings> {
+        let outline = self.outline();
+        let before: u64 = outline.row_groups.iter().take(slice.row_group).map(|g| g.rows).sum();
+        let mut kernel = CheckKernel::new(outline.columns.format, before + slice.first_row);
+        self.read(slice, ScanKind::Check, Vec::new(), progress, &mut |batch| kernel.add(batch))?;
+        Ok(kernel.finish())
+    }
+
+    /// [`scan_check`](Self::scan_check) of the whole file.
+    pub fn scan_all_check(&self, workers: usize) -> Result<Findings> {
+        let mut findings = Findings::default();
+        for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
+            findings.merge(&self.scan_check(piece.slice, &mut |_| {})?);
+        }
+        Ok(findings)
     }
 
     /// [`scan_commitments`](Self::scan_commitments) of the whole file.

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::read::sniff::Container;
-use crate::schema::catalogue::{COMMITMENT_FIELDS, COSTS_FIELDS, Field};
+use crate::schema::catalogue::{CHECK_FIELDS, COMMITMENT_FIELDS, COSTS_FIELDS, Field};
 use crate::schema::columns::{Column, CurColumns, OptionalColumns};
 use crate::schema::detail::Detail;
 use crate::vocab::dimension::{Dimension, Measure};
@@ -234,6 +234,8 @@ pub enum ScanKind {
     Explore,
     /// Per Savings Plan and reservation: what it cost, used and covered.
     Commitments,
+    /// What the file gets wrong (`schema::rules`).
+    Check,
 }
 
 impl ScanKind {
@@ -244,6 +246,7 @@ impl ScanKind {
             ScanKind::Covered => COSTS_FIELDS.contains(&field) || field == Field::ListCost,
             ScanKind::Explore => field.explored(),
             ScanKind::Commitments => COMMITMENT_FIELDS.contains(&field),
+            ScanKind::Check => CHECK_FIELDS.contains(&field),
         }
     }
 }

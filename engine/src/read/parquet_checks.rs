@@ -86,7 +86,10 @@ pub(super) fn usable_optional_columns(
         })
         .collect();
     for (field, note) in refused {
-        notes.push(note);
+        // Nothing a person reads is missing when only the check would have read it.
+        if !field.checked_only() {
+            notes.push(note);
+        }
         optional.remove(field);
     }
     optional

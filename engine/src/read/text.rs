@@ -42,6 +42,7 @@ pub(crate) struct TextFile<R> {
     covered: Projection,
     explore: Projection,
     commitments: Projection,
+    check: Projection,
 }
 
 impl<R: ChunkReader> TextFile<R> {
@@ -74,11 +75,12 @@ impl<R: ChunkReader> TextFile<R> {
                 .collect(),
             detail: None,
         };
-        let (costs, covered, explore, commitments) = (
+        let (costs, covered, explore, commitments, check) = (
             fields(&|field| ScanKind::Costs.reads(field)),
             fields(&|field| ScanKind::Covered.reads(field)),
             fields(&|field| ScanKind::Explore.reads(field)),
             fields(&|field| ScanKind::Commitments.reads(field)),
+            fields(&|field| ScanKind::Check.reads(field)),
         );
         let outline = Outline {
             delivery: Delivery::Csv(container),
@@ -91,7 +93,7 @@ impl<R: ChunkReader> TextFile<R> {
             bytes: reader.len(),
             columns: found,
         };
-        Ok(TextFile { reader, container, entry, outline, costs, covered, explore, commitments })
+        Ok(TextFile { reader, container, entry, outline, costs, covered, explore, commitments, check })
     }
 
     fn read_fields(
@@ -175,6 +177,7 @@ impl<R: ChunkReader> Format for TextFile<R> {
             ScanKind::Covered => &self.covered,
             ScanKind::Explore => &self.explore,
             ScanKind::Commitments => &self.commitments,
+            ScanKind::Check => &self.check,
         };
         self.read_fields(slice, projection, progress, fold)
     }

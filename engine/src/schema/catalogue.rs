@@ -110,6 +110,30 @@ pub enum Field {
     /// before it `ProviderName` (deprecated in 1.3); CUR has none, being AWS's
     /// ([`CurFormat::provider`]).
     Provider,
+    /// What the check reads (`schema::rules`): FOCUS `ChargeClass`.
+    ChargeClass,
+    /// FOCUS `ChargeFrequency`.
+    ChargeFrequency,
+    /// FOCUS `PricingCategory`.
+    PricingCategory,
+    /// FOCUS `CommitmentDiscountCategory`.
+    CommitmentCategory,
+    /// FOCUS 1.2 `PricingCurrency`.
+    PricingCurrency,
+    /// The end of the charge period: `line_item_usage_end_date`, FOCUS `ChargePeriodEnd`.
+    ChargePeriodEnd,
+    /// `bill_billing_period_start_date`, FOCUS `BillingPeriodStart`.
+    BillingPeriodStart,
+    /// `bill_billing_period_end_date`, FOCUS `BillingPeriodEnd` (exclusive).
+    BillingPeriodEnd,
+    /// FOCUS `Tags` as text (JSON).
+    TagsJson,
+    /// FOCUS 1.1 `SkuPriceDetails`.
+    SkuPriceDetails,
+    /// FOCUS 1.3 `ContractApplied`.
+    ContractApplied,
+    /// FOCUS 1.3 `AllocatedMethodDetails`.
+    AllocatedMethodDetails,
 }
 
 /// What a column holds, which decides how it is decoded and which types fit.
@@ -157,7 +181,7 @@ const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: 
 }
 
 /// Every optional column, in [`Field`] order.
-pub const CATALOGUE: [Entry; 28] = [
+pub const CATALOGUE: [Entry; 40] = [
     cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
     cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
     // CUR 2.0 renamed product_region to product_region_code.
@@ -218,25 +242,70 @@ pub const CATALOGUE: [Entry; 28] = [
     // FOCUS 1.3 deprecates ProviderName for ServiceProviderName (beside
     // HostProviderName, whose infrastructure it runs on).
     cur(Field::Provider, Holds::Label, &[], &["service_provider_name", "provider_name"]),
+    // What the check reads (`schema::rules`).
+    cur(Field::ChargeClass, Holds::Text, &[], &["charge_class"]),
+    cur(Field::ChargeFrequency, Holds::Text, &[], &["charge_frequency"]),
+    cur(Field::PricingCategory, Holds::Text, &[], &["pricing_category"]),
+    cur(Field::CommitmentCategory, Holds::Text, &[], &["commitment_discount_category"]),
+    cur(Field::PricingCurrency, Holds::Text, &[], &["pricing_currency"]),
+    cur(Field::ChargePeriodEnd, Holds::Day, &["line_item_usage_end_date"], &["charge_period_end"]),
+    cur(Field::BillingPeriodStart, Holds::Day, &["bill_billing_period_start_date"], &["billing_period_start"]),
+    cur(Field::BillingPeriodEnd, Holds::Day, &["bill_billing_period_end_date"], &["billing_period_end"]),
+    cur(Field::TagsJson, Holds::Text, &[], &["tags"]),
+    cur(Field::SkuPriceDetails, Holds::Text, &[], &["sku_price_details"]),
+    cur(Field::ContractApplied, Holds::Text, &[], &["contract_applied"]),
+    cur(Field::AllocatedMethodDetails, Holds::Text, &[], &["allocated_method_details"]),
 ];
 
 impl Field {
     /// Whether the explorer's scan reads it (the service's name is the costs
     /// page's only; the commitments' own columns the commitments report's).
     pub fn explored(self) -> bool {
-        !matches!(
-            self,
-            Field::ServiceName
-                | Field::SavingsPlanArn
-                | Field::ReservationUpfrontForPeriod
-                | Field::ReservationEnd
-                | Field::SavingsPlanEnd
-                | Field::CommitmentId
-                | Field::CommitmentStatus
-                | Field::CommitmentType
-        )
+        !self.checked_only()
+            && !matches!(
+                self,
+                Field::ServiceName
+                    | Field::SavingsPlanArn
+                    | Field::ReservationUpfrontForPeriod
+                    | Field::ReservationEnd
+                    | Field::SavingsPlanEnd
+                    | Field::CommitmentId
+                    | Field::CommitmentStatus
+                    | Field::CommitmentType
+            )
     }
 }
+
+impl Field {
+    /// Whether only the check reads it: a file's column it cannot read (FOCUS
+    /// `Tags` as a Parquet map is no JSON to check) is left out without a note.
+    pub fn checked_only(self) -> bool {
+        CHECK_FIELDS.contains(&self) && !COMMITMENT_FIELDS.contains(&self) && self != Field::Currency
+    }
+}
+
+/// The optional columns the check reads (`schema::rules`), besides type,
+/// service and cost.
+pub const CHECK_FIELDS: [Field; 18] = [
+    Field::Currency,
+    Field::UsageStart,
+    Field::ProductCode,
+    Field::EffectiveCost,
+    Field::CommitmentId,
+    Field::CommitmentStatus,
+    Field::ChargeClass,
+    Field::ChargeFrequency,
+    Field::PricingCategory,
+    Field::CommitmentCategory,
+    Field::PricingCurrency,
+    Field::ChargePeriodEnd,
+    Field::BillingPeriodStart,
+    Field::BillingPeriodEnd,
+    Field::TagsJson,
+    Field::SkuPriceDetails,
+    Field::ContractApplied,
+    Field::AllocatedMethodDetails,
+];
 
 /// The optional columns the costs scan reads besides type, service and cost:
 /// the currency (amounts are never added across currencies), the service's name

@@ -408,6 +408,26 @@ test('several clouds dropped together: the explorer by provider, each in its cur
   assert.deepEqual(page.seen.errors, []);
 });
 
+test("the Diagnostics tab checks each file as ducks check does: FOCUS 1.0's findings, none in a CUR", async (t) => {
+  if (withoutOctober(t)) return;
+  const focus = join(REAL, 'focus-1.0-sample/focus_sample.csv');
+  const files = [focus, OCTOBER];
+  const page = await openApp(browser, server.url);
+  assert.equal(await upload(page, files), 'done');
+  await page.getByRole('tab', { name: 'Diagnostics' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=check-file]').length === 2, null, { timeout: 60_000 });
+  const cli = JSON.parse(execFileSync(DUCKS, ['check', '--json', ...files], { encoding: 'utf8' })).files;
+  const shown = await page.$$eval('[data-testid=check-file]', (divs) => divs.map((d) => ({
+    layout: d.dataset.layout,
+    findings: [...d.querySelectorAll('[data-testid=check-finding]')].map((li) => [li.dataset.rule, li.dataset.column, Number(li.dataset.count)]),
+  })));
+  assert.deepEqual(shown, cli.map((f) => ({ layout: f.layout, findings: f.findings.map((x) => [x.rule, x.column, x.count]) })));
+  assert.equal(shown[0].layout, 'FOCUS 1.0');
+  assert.match(await page.getByTestId('checks').textContent(), /7 rows \(row 926, 927, 942, 945, 948, …\): ChargeFrequency holds a value outside its allowed set \("Usage-based"\)/);
+  assert.match(await page.getByTestId('checks').textContent(), /legacy CUR, 119,307 rows, nothing found/);
+  assert.deepEqual(page.seen.errors, []);
+});
+
 test('files with no commitments say so in the Commitments tab', async () => {
   const page = await openApp(browser, server.url);
   const file = await writeCur(join(await scratch(), 'plain.parquet'), [['Usage', 'AmazonS3', 100]]);

@@ -106,24 +106,10 @@ pub fn table(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
 /// with its count, its first rows and what to do.
 pub fn check_report(checked: &[CheckedFile], out: &mut dyn Write) -> io::Result<()> {
     for file in checked {
-        let count = file.check.findings.len();
-        let said = match count {
-            0 => "nothing found".to_owned(),
-            1 => "1 finding".to_owned(),
-            n => format!("{n} findings"),
-        };
-        writeln!(out, "{}: {}, {} rows: {said}", file.path, file.check.layout, format::count(file.check.rows))?;
-        for finding in &file.check.findings {
-            let rows = match finding.count {
-                0 => String::new(),
-                n => {
-                    let first: Vec<String> = finding.rows.iter().map(u64::to_string).collect();
-                    let more = if n > finding.rows.len() as u64 { ", …" } else { "" };
-                    let noun = if n == 1 { "row" } else { "rows" };
-                    format!("{} {noun} (row {}{more}): ", format::count(n), first.join(", "))
-                }
-            };
-            writeln!(out, "  [{}] {rows}{}", finding.rule, finding.message)?;
+        let check = &file.check;
+        writeln!(out, "{}: {}, {} rows: {}", file.path, check.layout, format::count(check.rows), check.summary())?;
+        for finding in &check.findings {
+            writeln!(out, "  [{}] {}{}", finding.rule, finding.rows_said(), finding.message)?;
             writeln!(out, "      from {}", finding.source)?;
         }
     }

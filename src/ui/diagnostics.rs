@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::state::{AppState, Status};
+use super::state::{AppState, Phase, Status};
 use crate::browser::analysis::{Analysis, Explored, FileExplored, FileOutcome};
 use crate::browser::output;
 use crate::browser::pool::Startup;
@@ -16,6 +16,14 @@ use crate::engine::{Delivery, Discounts, Outline, Tally, UsageRule, cost_report,
 pub fn Diagnostics() -> impl IntoView {
     let state = expect_context::<AppState>();
     let copied = RwSignal::new(None::<String>);
+    // The check of each file is read when the tab is shown (and again for new files).
+    Effect::new(move |_| {
+        let shown = state.view.with(|v| v.tab == crate::engine::view::Tab::Diagnostics);
+        let not_read = state.checks.with(|s| matches!(s, Phase::NotRead));
+        if shown && not_read && state.analysis.with(Option::is_some) {
+            state.ensure_checks();
+        }
+    });
     let report = move || {
         let usage = state.view.with(|v| v.usage.clone());
         let memory = match state.status.get() {
@@ -84,8 +92,57 @@ pub fn Diagnostics() -> impl IntoView {
                         .collect_view()
                 })
             }}
+            <Checks/>
             <pre class="diagnostics__text" data-testid="diagnostics-text" tabindex="0">{report}</pre>
         </div>
+    }
+}
+
+/// What each file gets wrong (`ducks check`'s rules), once read.
+#[component]
+fn Checks() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <section class="diagnostics__file" data-testid="checks" aria-labelledby="checks-title">
+            <h3 class="diagnostics__name" id="checks-title">"Check of each file"</h3>
+            <p class="diagnostics__hint">
+                "Which FOCUS version or CUR each file is, and what it gets wrong against the FOCUS specification "
+                "and AWS's data dictionary, as ducks check prints it: a count, the first rows (1 is the first row "
+                "after the header) and what to do."
+            </p>
+            {move || state.checks.with(|stage| match stage {
+                Phase::NotRead => view! { <p class="explorer__wait">"The files are checked when this tab is shown."</p> }.into_any(),
+                Phase::Reading(progress) => {
+                    let fraction = if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
+                    view! {
+                        <p class="explorer__wait" role="status" data-testid="checks-status">
+                            {format!("Checking the files ({:.0}%)…", fraction * 100.0)}
+                        </p>
+                    }.into_any()
+                }
+                Phase::Failed(problem) => view! { <p class="status__text--error" role="alert">{problem.clone()}</p> }.into_any(),
+                Phase::Ready(read) => view! {
+                    {read.problems.iter().map(|p| view! { <p class="status__text--error" role="alert">{format!("Not checked: {p}")}</p> }).collect_view()}
+                    {read.files.iter().map(|(name, check)| view! {
+                        <div class="diagnostics__check" data-testid="check-file" data-file=name.clone() data-layout=check.layout.clone()>
+                            <p>
+                                <strong>{name.clone()}</strong>
+                                {format!(": {}, {} rows, {}", check.layout, format::count(check.rows), check.summary())}
+                            </p>
+                            <ul class="diagnostics__findings">
+                                {check.findings.iter().map(|f| {
+                                    view! {
+                                        <li data-testid="check-finding" data-rule=f.rule data-column=f.column.clone() data-count=f.count.to_string() title=f.source>
+                                            {format!("{}{}", f.rows_said(), f.message)}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    }).collect_view()}
+                }.into_any(),
+            })}
+        </section>
     }
 }
 

@@ -30,6 +30,31 @@ pub struct Finding {
     pub source: &'static str,
 }
 
+impl Finding {
+    /// How many rows and which first, as a lead to its message: "7 rows (row
+    /// 926, 927, …): "; nothing for a rule on the columns themselves.
+    pub fn rows_said(&self) -> String {
+        if self.count == 0 {
+            return String::new();
+        }
+        let first: Vec<String> = self.rows.iter().map(u64::to_string).collect();
+        let more = if self.count > self.rows.len() as u64 { ", …" } else { "" };
+        let noun = if self.count == 1 { "row" } else { "rows" };
+        format!("{} {noun} (row {}{more}): ", crate::vocab::format::count(self.count), first.join(", "))
+    }
+}
+
+impl FileCheck {
+    /// "nothing found", "1 finding", "3 findings".
+    pub fn summary(&self) -> String {
+        match self.findings.len() {
+            0 => "nothing found".to_owned(),
+            1 => "1 finding".to_owned(),
+            n => format!("{n} findings"),
+        }
+    }
+}
+
 /// What one file gets wrong.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FileCheck {

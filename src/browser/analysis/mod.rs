@@ -7,16 +7,17 @@
 //! their figures. Only Cancel stops the whole analysis.
 //!
 //! Here: the outcome types and the costs phase; `explore.rs`: the explorer's
-//! phase and its merging in tasks; `pieces.rs`: running pieces on the pool with
+//! phase and its merging in tasks; `phases.rs`: the commitments and the check,
+//! read when asked for; `pieces.rs`: running pieces on the pool with
 //! their progress.
 
-mod commitments;
 mod explore;
+mod phases;
 mod pieces;
 mod question;
 
-pub use commitments::{CommitmentsRead, scan_commitments};
 pub use explore::{DetailCube, Explored, FileExplored, explore, explore_detail};
+pub use phases::{ChecksRead, CommitmentsRead, scan_checks, scan_commitments};
 use pieces::{failure, scan_pieces};
 pub use question::{Answered, answer_in_parts, ask, every_group};
 

@@ -68,7 +68,7 @@ impl AppState {
             self.analysis.set(None);
             self.cube.set(None);
             self.reset_detail();
-            self.reset_commitments();
+            self.reset_phases();
             return;
         }
         self.analyse(Picked { files, skipped: Vec::new() }, started);
@@ -91,7 +91,7 @@ impl AppState {
         self.cube.set(None);
         self.explored.set(Rc::default());
         self.reset_detail();
-        self.reset_commitments();
+        self.reset_phases();
         let analysis = Rc::new(analysis);
         self.analysis.set(Some(Rc::clone(&analysis)));
         if used == 0 {
@@ -154,9 +154,11 @@ impl AppState {
                 *explorer = Explorer::Idle;
             }
         });
-        // Commitments being read start again when next shown.
-        if self.commitments.with_untracked(|stage| matches!(stage, super::CommitmentsStage::Reading(_))) {
-            self.reset_commitments();
+        // Phases being read start again when next shown.
+        if self.commitments.with_untracked(|stage| matches!(stage, super::Phase::Reading(_)))
+            || self.checks.with_untracked(|stage| matches!(stage, super::Phase::Reading(_)))
+        {
+            self.reset_phases();
         }
     }
 }

@@ -2,11 +2,11 @@
 //! signals (here), the life of an analysis (`lifecycle`), the saved settings
 //! (`settings`) and the view kept in the URL and the history (`url`).
 
-mod commitments;
 mod comparison;
 mod detail;
 mod latest;
 mod lifecycle;
+mod phases;
 mod settings;
 mod url;
 
@@ -14,9 +14,9 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-pub use self::commitments::CommitmentsStage;
 pub use self::comparison::Other;
 pub use self::latest::Latest;
+pub use self::phases::{ChecksStage, CommitmentsStage, Phase};
 use crate::browser::analysis::{Analysis, Answered, Explored, Progress};
 use crate::browser::pool::Pool;
 use crate::browser::storage;
@@ -127,6 +127,10 @@ pub struct AppState {
     pub commitments: RwSignal<CommitmentsStage, LocalStorage>,
     /// The latest commitments scan.
     reading_commitments: Latest,
+    /// The check of each file in use, read when the Diagnostics tab is first shown.
+    pub checks: RwSignal<ChecksStage, LocalStorage>,
+    /// The latest check.
+    reading_checks: Latest,
     /// The latest comparison: a newer choice drops an older one's result.
     comparing: Latest,
     /// Where the explorer's data stands.
@@ -207,6 +211,8 @@ impl AppState {
             other: RwSignal::new_local(Other::None),
             commitments: RwSignal::new_local(CommitmentsStage::NotRead),
             reading_commitments: Latest::new(),
+            checks: RwSignal::new_local(ChecksStage::NotRead),
+            reading_checks: Latest::new(),
             comparing: Latest::new(),
             explorer: RwSignal::new(Explorer::Idle),
             detail: RwSignal::new_local(DetailStage::None),

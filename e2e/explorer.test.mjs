@@ -39,7 +39,7 @@ test('every grouping sums to the costs page total', async () => {
   const page = await explorer();
   const costs = page.costs.totals.undiscounted;
   const options = await page.locator('#group-by option').evaluateAll((os) => os.map((o) => o.value));
-  assert.deepEqual(options, ['service', 'account', 'region', 'usage-type', 'operation', 'line-item-type', 'currency', 'unit', 'month', 'day']);
+  assert.deepEqual(options, ['service', 'account', 'region', 'usage-type', 'operation', 'line-item-type', 'currency', 'unit', 'provider', 'month', 'day']);
   for (const by of options) {
     await page.selectOption('#group-by', by);
     await page.waitForFunction((by) => document.querySelector('#group-by').value === by, by);

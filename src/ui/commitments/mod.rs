@@ -214,20 +214,22 @@ fn CoveredLink(kind: CommitmentKind, arn: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let target = View::covered_by(kind, &arn);
     let href = format!("?{}", target.to_query_string());
-    let label = format!("The usage {} paid, by account", format::shorten_middle(&arn, 30));
+    // The visible words lead the accessible name, which then says whose usage and how it is grouped.
+    let said = format!(" of {}, by account", format::shorten_middle(&arn, 30));
     view! {
         <a
             href=href
             class="commitments__covered"
             data-testid="commitment-covered"
-            aria-label=label
             on:click=move |e| {
                 e.prevent_default();
                 let files = state.view.with_untracked(|v| v.files.clone());
                 state.view.set(View { files, ..target.clone() });
             }
         >
-            "Usage it paid →"
+            "Usage it paid"
+            <span class="visually-hidden">{said}</span>
+            <span aria-hidden="true">" →"</span>
         </a>
     }
 }

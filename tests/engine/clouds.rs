@@ -43,6 +43,10 @@ fn each_focus_sample_by_provider_and_currency_is_duckdbs() {
         );
         let Some(want) = duckdb_groups(TEST, &sql) else { return };
         assert_same(&got, &want.into_iter().collect(), &path);
+        // Which currency is summed is said where the file prices in another.
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_ducks")).args(["costs", &path]).output().unwrap();
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains("Amounts are in the billing currency (BillingCurrency)"), "{path}: {said}");
     }
 }
 

@@ -147,6 +147,13 @@ pub fn notes(columns: &CurColumns, optional: &OptionalColumns) -> Vec<String> {
                     .into(),
             );
         }
+        // FOCUS 1.2 prices in a currency of its own beside the billing one.
+        if optional.get(Field::PricingCurrency).is_some() {
+            notes.push(
+                "Amounts are in the billing currency (BillingCurrency), as invoiced; the file's PricingCurrency costs are not summed"
+                    .into(),
+            );
+        }
         if canonical(&columns.service.name) == "service_name" {
             notes.push(
                 "Services are FOCUS display names (no x_ServiceCode column); discounts are matched to them by name"

@@ -114,3 +114,18 @@ fn totals_per_invoice_and_month_are_duckdbs() {
     let Some(want) = duckdb_groups(TEST, &sql) else { return };
     assert_same(&got, &want.into_iter().collect(), "WorkshopCUR October");
 }
+
+/// FOCUS 1.3's ContractCommitment dataset is told apart from cost data, with
+/// a sentence saying which file to read instead.
+#[test]
+fn the_contract_commitment_dataset_is_named_not_misread() {
+    let Some(root) = shared::real_cur("the_contract_commitment_dataset_is_named_not_misread") else { return };
+    for cloud in ["aws", "azure", "gcp"] {
+        let path = root.join(SAMPLES).join(format!("FOCUS-1.3/focus_sample_contractcommitment_{cloud}.csv"));
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_ducks")).arg("costs").arg(&path).output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains("is a FOCUS 1.3 ContractCommitment dataset"), "{said}");
+        assert!(said.contains("ducks reads the cost and usage dataset delivered beside it"), "{said}");
+    }
+}

@@ -94,6 +94,15 @@ const COST: Role = Role {
 pub fn detect(names: &[&str]) -> Result<CurColumns> {
     let canonical_names: Vec<String> = names.iter().map(|name| canonical(name)).collect();
     let has = |wanted: &str| canonical_names.iter().any(|name| name == wanted);
+    // FOCUS 1.3's other dataset: the contracts' commitments, beside the costs.
+    if has("contract_commitment_id") && !has("billed_cost") {
+        return Err(Error::NotCostData {
+            what: "a FOCUS 1.3 ContractCommitment dataset (the contracts' commitments: their cost, quantity and period)".into(),
+            advice: "ducks reads the cost and usage dataset delivered beside it, whose ContractApplied column names the \
+                     commitments each charge drew on"
+                .into(),
+        });
+    }
 
     let format = if has("billed_cost") && has("charge_category") {
         CurFormat::Focus

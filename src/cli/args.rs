@@ -42,9 +42,10 @@ ducks group sums a measure by one or more dimensions, the explorer's figures:
                       FOCUS ServiceProviderName or ProviderName, AWS for
                       CUR), month, day, resource,
                       savings-plan or reservation (the commitment that paid a
-                      row), invoice, tag:KEY (a user tag, in every layout AWS
-                      writes them) or cost-category:NAME; at most one of the
-                      last six at a time
+                      row), invoice, invoice-issuer, host-provider, publisher,
+                      charge-class (FOCUS's corrections), tag:KEY (a user tag,
+                      in every layout AWS writes them) or cost-category:NAME;
+                      at most one of these last ones at a time
   --measure M         unblended (default), net-unblended, amortized, list, usage
   --usage RULE        which line item types count: usage (default), running,
                       opencost, focus, all
@@ -414,9 +415,10 @@ fn parse_group(mut args: impl Iterator<Item = String>) -> Result<Command, Mistak
 
 fn dimension(key: &str) -> Result<By, Mistake> {
     By::from_key(key).ok_or_else(|| {
-        let known: Vec<&str> = Dimension::ALL.iter().map(|d| d.key()).collect();
+        let known: Vec<String> =
+            Dimension::ALL.iter().map(|d| d.key().to_owned()).chain(Detail::FIXED.iter().map(Detail::key)).collect();
         Mistake::Value(format!(
-            "unknown dimension {key:?}; use one of {}, resource, savings-plan, reservation, invoice, tag:KEY, cost-category:NAME",
+            "unknown dimension {key:?}; use one of {}, tag:KEY, cost-category:NAME",
             known.join(", ")
         ))
     })

@@ -129,3 +129,52 @@ fn the_contract_commitment_dataset_is_named_not_misread() {
         assert!(said.contains("ducks reads the cost and usage dataset delivered beside it"), "{said}");
     }
 }
+
+/// FOCUS 1.3's other columns about who provides and bills, and its
+/// corrections, grouped on demand as DuckDB groups them.
+#[test]
+fn issuer_host_provider_publisher_and_charge_class_are_duckdbs() {
+    const TEST: &str = "issuer_host_provider_publisher_and_charge_class_are_duckdbs";
+    let Some(root) = shared::real_cur(TEST) else { return };
+    for path in &samples(&root)[3..] {
+        for (by, column) in [
+            ("invoice-issuer", "InvoiceIssuerName"),
+            ("host-provider", "HostProviderName"),
+            ("publisher", "PublisherName"),
+            ("charge-class", "ChargeClass"),
+        ] {
+            let got = groups(&group_json(&["--by", by, "--usage", "all", path]));
+            let sql = format!(
+                "SELECT {column}, sum(BilledCost) FROM read_csv('{path}', nullstr = ['', 'NULL']) GROUP BY ALL"
+            );
+            let Some(want) = duckdb_groups(TEST, &sql) else { return };
+            assert_same(&got, &want.into_iter().collect(), &format!("{path} by {by}"));
+        }
+    }
+}
+
+/// Corrections (FOCUS `ChargeClass = 'Correction'`, as Oracle writes them for
+/// an earlier period) are kept in the totals and can be shown apart.
+#[test]
+fn corrections_are_kept_and_shown_apart() {
+    let scratch = crate::support::Scratch::new("corrections");
+    let path = scratch.path("oracle.csv");
+    std::fs::write(
+        &path,
+        "BilledCost,ChargeCategory,ChargeClass,ServiceName,BillingCurrency,ChargePeriodStart\n\
+         10,Usage,,Compute,USD,2024-01-05T00:00:00Z\n\
+         -2.5,Usage,Correction,Compute,USD,2024-01-06T00:00:00Z\n\
+         4,Usage,,Storage,USD,2024-01-06T00:00:00Z\n",
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let got = groups(&group_json(&["--by", "charge-class,service", path]));
+    let want = BTreeMap::from([
+        ("∅ | Compute".to_owned(), 10.0),
+        ("Correction | Compute".to_owned(), -2.5),
+        ("∅ | Storage".to_owned(), 4.0),
+    ]);
+    assert_same(&got, &want, "by charge class");
+    let total = group_json(&["--by", "service", path])["total"].as_f64().unwrap();
+    assert!((total - 11.5).abs() < 1e-12, "corrections count in the total: {total}");
+}

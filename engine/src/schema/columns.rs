@@ -97,10 +97,13 @@ pub fn detect(names: &[&str]) -> Result<CurColumns> {
     // FOCUS 1.3's other dataset: the contracts' commitments, beside the costs.
     if has("contract_commitment_id") && !has("billed_cost") {
         return Err(Error::NotCostData {
-            what: "a FOCUS 1.3 ContractCommitment dataset (the contracts' commitments: their cost, quantity and period)".into(),
-            advice: "ducks reads the cost and usage dataset delivered beside it, whose ContractApplied column names the \
+            what:
+                "a FOCUS 1.3 ContractCommitment dataset (the contracts' commitments: their cost, quantity and period)"
+                    .into(),
+            advice:
+                "ducks reads the cost and usage dataset delivered beside it, whose ContractApplied column names the \
                      commitments each charge drew on"
-                .into(),
+                    .into(),
         });
     }
 

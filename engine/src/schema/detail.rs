@@ -16,7 +16,8 @@
 //!   FOCUS names either in one column, `CommitmentDiscountId`, which both read
 //!   there (its ids are the same ARNs, which say their kind);
 //! - the invoice: CUR's `bill_invoice_id` (empty until AWS issues the
-//!   month's invoice), FOCUS 1.2+ `InvoiceId`.
+//!   month's invoice), FOCUS 1.2+ `InvoiceId`; its issuer, the host provider,
+//!   the publisher, the charge class (FOCUS's corrections).
 //!
 //! The CUR 2.0 and FOCUS columns are key → value pairs: JSON text (CSV, and
 //! some Parquet writers) or a Parquet map.
@@ -40,6 +41,28 @@ pub enum Detail {
     Reservation,
     /// The invoice a row is billed on: CUR `bill_invoice_id`, FOCUS 1.2+ `InvoiceId`.
     Invoice,
+    /// Who issued the invoice: CUR `bill_invoicing_entity`, FOCUS `InvoiceIssuerName`.
+    InvoiceIssuer,
+    /// FOCUS 1.3 `HostProviderName`: whose infrastructure the service runs on.
+    HostProvider,
+    /// FOCUS `PublisherName`: who made the service (a marketplace seller, say).
+    Publisher,
+    /// FOCUS `ChargeClass`: `Correction` for rows correcting an earlier period.
+    ChargeClass,
+}
+
+/// What is known of a detail read from one column of its own, in one table
+/// ([`Detail::fixed`]).
+struct Fixed {
+    key: &'static str,
+    label: &'static str,
+    /// How a row without it is shown.
+    empty: &'static str,
+    /// Its column's canonical names in CUR (legacy and 2.0), and in FOCUS.
+    cur: &'static [&'static str],
+    focus: &'static [&'static str],
+    /// What to say when no file has its column.
+    lacking: &'static str,
 }
 
 /// Canonical prefixes of legacy CUR's column per user tag and per cost category.
@@ -49,18 +72,111 @@ const CATEGORY_PREFIX: &str = "cost_category_";
 impl Detail {
     /// The details read from one column of their own, whatever the file (not a
     /// key a person names): offered wherever a file has their column.
-    pub const FIXED: [Detail; 4] = [Detail::Resource, Detail::SavingsPlan, Detail::Reservation, Detail::Invoice];
+    pub const FIXED: [Detail; 8] = [
+        Detail::Resource,
+        Detail::SavingsPlan,
+        Detail::Reservation,
+        Detail::Invoice,
+        Detail::InvoiceIssuer,
+        Detail::HostProvider,
+        Detail::Publisher,
+        Detail::ChargeClass,
+    ];
 
-    /// Its short stable name: `resource`, `savings-plan`, `reservation`,
+    /// The facts of a detail read from one column of its own; `None` for a
+    /// tag or a cost category, which a person names.
+    const fn fixed(&self) -> Option<Fixed> {
+        const fn f(
+            key: &'static str,
+            label: &'static str,
+            empty: &'static str,
+            cur: &'static [&'static str],
+            focus: &'static [&'static str],
+            lacking: &'static str,
+        ) -> Option<Fixed> {
+            Some(Fixed { key, label, empty, cur, focus, lacking })
+        }
+        match self {
+            Detail::Resource => f(
+                "resource",
+                "Resource",
+                "(no resource id)",
+                &["line_item_resource_id"],
+                &["resource_id"],
+                Self::NO_RESOURCE_IDS,
+            ),
+            // Athena's names and the CSV's (`savingsPlan/SavingsPlanARN`).
+            Detail::SavingsPlan => f(
+                "savings-plan",
+                "Savings Plan",
+                "(not covered by a Savings Plan)",
+                &["savings_plan_savings_plan_a_r_n", "savings_plan_savings_plan_arn"],
+                &["commitment_discount_id"],
+                "the files have no Savings Plan column (savings_plan_savings_plan_a_r_n; FOCUS CommitmentDiscountId): \
+                 no usage in them was paid by a Savings Plan",
+            ),
+            Detail::Reservation => f(
+                "reservation",
+                "Reservation",
+                "(not covered by a reservation)",
+                &["reservation_reservation_a_r_n", "reservation_reservation_arn"],
+                &["commitment_discount_id"],
+                "the files have no reservation column (reservation_reservation_a_r_n; FOCUS CommitmentDiscountId): \
+                 no usage in them was paid by a reservation",
+            ),
+            Detail::Invoice => f(
+                "invoice",
+                "Invoice",
+                "(not invoiced yet)",
+                &["bill_invoice_id"],
+                &["invoice_id"],
+                "the files have no invoice id column (bill_invoice_id; FOCUS 1.2+ InvoiceId), \
+                 so their costs cannot be tied to invoices",
+            ),
+            Detail::InvoiceIssuer => f(
+                "invoice-issuer",
+                "Invoice issuer",
+                "(no issuer)",
+                &["bill_invoicing_entity"],
+                &["invoice_issuer_name"],
+                "the files have no invoice issuer column (bill_invoicing_entity; FOCUS InvoiceIssuerName)",
+            ),
+            Detail::HostProvider => f(
+                "host-provider",
+                "Host provider",
+                "(no host provider)",
+                &[],
+                &["host_provider_name"],
+                "the files have no host provider column (FOCUS 1.3 HostProviderName)",
+            ),
+            Detail::Publisher => f(
+                "publisher",
+                "Publisher",
+                "(no publisher)",
+                &[],
+                &["publisher_name"],
+                "the files have no publisher column (FOCUS PublisherName)",
+            ),
+            Detail::ChargeClass => f(
+                "charge-class",
+                "Charge class",
+                "(regular)",
+                &[],
+                &["charge_class"],
+                "the files have no charge class column (FOCUS ChargeClass): CUR marks its corrections with \
+                 line item types such as Refund and Credit",
+            ),
+            Detail::Tag(_) | Detail::CostCategory(_) => None,
+        }
+    }
+
+    /// Its short stable name: `resource`, `savings-plan`, `invoice`…,
     /// `tag:KEY`, `cost-category:NAME`.
     pub fn key(&self) -> String {
         match self {
-            Detail::Resource => "resource".into(),
-            Detail::SavingsPlan => "savings-plan".into(),
-            Detail::Reservation => "reservation".into(),
-            Detail::Invoice => "invoice".into(),
             Detail::Tag(key) => format!("tag:{key}"),
             Detail::CostCategory(name) => format!("cost-category:{name}"),
+            other => other.fixed().map_or_else(String::new, |fixed| fixed.key.into()),
         }
     }
 
@@ -85,12 +201,9 @@ impl Detail {
     /// A name for people: "Resource", "Tag team", "Cost category Team".
     pub fn label(&self) -> String {
         match self {
-            Detail::Resource => "Resource".into(),
-            Detail::SavingsPlan => "Savings Plan".into(),
-            Detail::Reservation => "Reservation".into(),
-            Detail::Invoice => "Invoice".into(),
             Detail::Tag(key) => format!("Tag {key}"),
             Detail::CostCategory(name) => format!("Cost category {name}"),
+            other => other.fixed().map_or_else(String::new, |fixed| fixed.label.into()),
         }
     }
 
@@ -99,32 +212,17 @@ impl Detail {
     pub const NO_RESOURCE_IDS: &'static str = "the files have no resource id column (line_item_resource_id; FOCUS ResourceId): \
          turn on \"Include resource IDs\" in the export to see costs by resource";
 
-    /// What the files lack when none has a Savings Plan column.
-    pub const NO_SAVINGS_PLANS: &'static str = "the files have no Savings Plan column (savings_plan_savings_plan_a_r_n; \
-         FOCUS CommitmentDiscountId): no usage in them was paid by a Savings Plan";
-
-    /// What the files lack when none has a reservation column.
-    pub const NO_RESERVATIONS: &'static str = "the files have no reservation column (reservation_reservation_a_r_n; \
-         FOCUS CommitmentDiscountId): no usage in them was paid by a reservation";
-
-    /// What the files lack when none has an invoice id column.
-    pub const NO_INVOICES: &'static str = "the files have no invoice id column (bill_invoice_id; FOCUS 1.2+ InvoiceId), \
-         so their costs cannot be tied to invoices";
-
     /// Whether it is read from one column of its own ([`FIXED`](Self::FIXED)).
     pub fn is_fixed(&self) -> bool {
-        Self::FIXED.contains(self)
+        self.fixed().is_some()
     }
 
     /// How a row without it is shown: the explicit "untagged" group.
     pub fn empty_label(&self) -> &'static str {
         match self {
-            Detail::Resource => "(no resource id)",
-            Detail::SavingsPlan => "(not covered by a Savings Plan)",
-            Detail::Reservation => "(not covered by a reservation)",
-            Detail::Invoice => "(not invoiced yet)",
             Detail::Tag(_) => "(untagged)",
             Detail::CostCategory(_) => "(no cost category)",
+            other => other.fixed().map_or("", |fixed| fixed.empty),
         }
     }
 
@@ -136,19 +234,11 @@ impl Detail {
             let index = names.iter().position(|name| canonical(name) == wanted)?;
             Some(Column { index, name: names[index].clone(), key })
         };
+        if let Some(fixed) = self.fixed() {
+            let names = if format == CurFormat::Focus { fixed.focus } else { fixed.cur };
+            return names.iter().find_map(|wanted| find(wanted, None));
+        }
         match (self, format) {
-            (Detail::Resource, CurFormat::Focus) => find("resource_id", None),
-            (Detail::Resource, _) => find("line_item_resource_id", None),
-            (Detail::SavingsPlan | Detail::Reservation, CurFormat::Focus) => find("commitment_discount_id", None),
-            (Detail::Invoice, CurFormat::Focus) => find("invoice_id", None),
-            (Detail::Invoice, _) => find("bill_invoice_id", None),
-            // Athena's names and the CSV's (`savingsPlan/SavingsPlanARN`).
-            (Detail::SavingsPlan, _) => {
-                find("savings_plan_savings_plan_a_r_n", None).or_else(|| find("savings_plan_savings_plan_arn", None))
-            }
-            (Detail::Reservation, _) => {
-                find("reservation_reservation_a_r_n", None).or_else(|| find("reservation_reservation_arn", None))
-            }
             (Detail::Tag(key), CurFormat::LegacyCur | CurFormat::LegacyCurCsvNames) => {
                 find(&format!("{TAG_PREFIX}{}", canonical(key)), None)
             }
@@ -160,6 +250,7 @@ impl Detail {
             }
             (Detail::CostCategory(name), CurFormat::Cur2) => find("cost_category", Some(name.clone())),
             (Detail::CostCategory(name), CurFormat::Focus) => find("x_cost_categories", Some(name.clone())),
+            _ => None,
         }
     }
 
@@ -224,10 +315,7 @@ impl Detail {
         let (wanted, what) = match self {
             Detail::Tag(key) => (key, "tag"),
             Detail::CostCategory(name) => (name, "cost category"),
-            Detail::Resource => return Some(Self::NO_RESOURCE_IDS.into()),
-            Detail::SavingsPlan => return Some(Self::NO_SAVINGS_PLANS.into()),
-            Detail::Reservation => return Some(Self::NO_RESERVATIONS.into()),
-            Detail::Invoice => return Some(Self::NO_INVOICES.into()),
+            other => return other.fixed().map(|fixed| fixed.lacking.into()),
         };
         if known.iter().any(|k| canonical(k) == canonical(wanted)) {
             return None;
@@ -322,5 +410,21 @@ mod tests {
         assert_eq!(Detail::SavingsPlan.column(&names(&["line_item_unblended_cost"]), CurFormat::Cur2), None);
         assert_eq!(Detail::Invoice.column(&names(&["bill/InvoiceId"]), CurFormat::LegacyCurCsvNames).unwrap().index, 0);
         assert_eq!(Detail::Invoice.column(&names(&["x", "InvoiceId"]), CurFormat::Focus).unwrap().index, 1);
+        let focus13 = names(&["HostProviderName", "PublisherName", "ChargeClass", "InvoiceIssuerName"]);
+        for (at, detail) in [Detail::HostProvider, Detail::Publisher, Detail::ChargeClass, Detail::InvoiceIssuer]
+            .into_iter()
+            .enumerate()
+        {
+            assert_eq!(detail.column(&focus13, CurFormat::Focus).unwrap().index, at, "{detail:?}");
+            assert_eq!(detail.column(&focus13, CurFormat::Cur2), None, "{detail:?}");
+        }
+        assert_eq!(
+            Detail::InvoiceIssuer
+                .column(&names(&["bill/InvoicingEntity"]), CurFormat::LegacyCurCsvNames)
+                .unwrap()
+                .index,
+            0
+        );
+        assert_eq!(Detail::ChargeClass.empty_label(), "(regular)");
     }
 }

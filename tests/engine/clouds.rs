@@ -178,3 +178,56 @@ fn corrections_are_kept_and_shown_apart() {
     let total = group_json(&["--by", "service", path])["total"].as_f64().unwrap();
     assert!((total - 11.5).abs() < 1e-12, "corrections count in the total: {total}");
 }
+
+/// A folder of three clouds as each delivers: AWS's CUR in Parquet, an Azure
+/// FOCUS CSV with a byte-order mark and 28-digit costs billed in EUR, and
+/// Oracle-style `.csv.gz` parts of one period with a correction row; read as
+/// one folder, each provider in its currency is DuckDB's sum of its files.
+#[test]
+fn a_multi_cloud_folder_gives_duckdbs_figures_per_provider() {
+    use std::io::Write;
+    const TEST: &str = "a_multi_cloud_folder_gives_duckdbs_figures_per_provider";
+    let scratch = crate::support::Scratch::new("multi-cloud");
+    let root = scratch.path("bills");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("public/demo/cur-2024-01.parquet");
+    std::fs::create_dir_all(root.join("aws")).unwrap();
+    std::fs::copy(&demo, root.join("aws/cur-2024-01.parquet")).unwrap();
+
+    let header = "BilledCost,ChargeCategory,ChargeClass,ServiceName,BillingCurrency,ProviderName,ChargePeriodStart\n";
+    std::fs::create_dir_all(root.join("azure")).unwrap();
+    let mut azure = String::from("\u{feff}") + header;
+    for (i, service) in ["Virtual Machines", "Storage", "Virtual Machines"].iter().enumerate() {
+        azure +=
+            &format!("12.34567890123456789012345{i}7,Usage,,{service},EUR,Microsoft,2024-01-0{}T00:00:00Z\n", i + 1);
+    }
+    std::fs::write(root.join("azure/focus-cost.csv"), azure).unwrap();
+
+    let oracle = root.join("oracle/FOCUS Reports/2024/01/05");
+    std::fs::create_dir_all(&oracle).unwrap();
+    let parts = [
+        "3.25,Usage,,Compute,USD,Oracle,2024-01-05T00:00:00Z\n1.5,Usage,,Block Storage,USD,Oracle,2024-01-05T06:00:00Z\n",
+        "-0.75,Usage,Correction,Compute,USD,Oracle,2024-01-05T12:00:00Z\n2,Tax,,Compute,USD,Oracle,2024-01-05T12:00:00Z\n",
+    ];
+    for (i, rows) in parts.iter().enumerate() {
+        let file = std::fs::File::create(oracle.join(format!("0001000000123456-0000{}.csv.gz", i + 1))).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+        gz.write_all((header.to_owned() + rows).as_bytes()).unwrap();
+        gz.finish().unwrap();
+    }
+
+    let dir = root.to_str().unwrap();
+    let report = group_json(&["--by", "provider,currency", "--usage", "all", dir]);
+    assert_eq!(report["files"], 4, "every part of Oracle's period counts: {report}");
+    let got = groups(&report);
+    let sql = format!(
+        "SELECT 'AWS', line_item_currency_code, sum(line_item_unblended_cost) FROM '{dir}/aws/*.parquet' GROUP BY ALL \
+         UNION ALL SELECT ProviderName, BillingCurrency, sum(BilledCost) FROM read_csv('{dir}/azure/*.csv') GROUP BY ALL \
+         UNION ALL SELECT ProviderName, BillingCurrency, sum(BilledCost) \
+         FROM read_csv('{dir}/oracle/*/*/*/*/*.csv.gz', nullstr = '') GROUP BY ALL"
+    );
+    let Some(want) = duckdb_groups(TEST, &sql) else { return };
+    let want: BTreeMap<String, f64> = want.into_iter().collect();
+    assert_eq!(want.len(), 3, "{want:?}");
+    assert_same(&got, &want, "three clouds in one folder");
+    assert!((got["Oracle | USD"] - 6.0).abs() < 1e-12, "the correction and the tax count: {got:?}");
+}

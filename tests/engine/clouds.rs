@@ -231,3 +231,43 @@ fn a_multi_cloud_folder_gives_duckdbs_figures_per_provider() {
     assert_same(&got, &want, "three clouds in one folder");
     assert!((got["Oracle | USD"] - 6.0).abs() < 1e-12, "the correction and the tax count: {got:?}");
 }
+
+/// The same rows with FOCUS 1.0's, 1.2's and 1.3's column sets (DuckDB drops
+/// the later versions' columns from the 1.3 sample) give the same figures,
+/// and the check names each version.
+#[test]
+fn the_same_rows_in_three_focus_versions_give_the_same_figures() {
+    const TEST: &str = "the_same_rows_in_three_focus_versions_give_the_same_figures";
+    let Some(root) = shared::real_cur(TEST) else { return };
+    let scratch = crate::support::Scratch::new("focus-versions");
+    let source = root.join(SAMPLES).join("FOCUS-1.3/focus_sample_costandusage_azure_1000.csv");
+    let since_1_3 = "ServiceProviderName, HostProviderName, ContractApplied, AllocatedMethodId, AllocatedMethodDetails, \
+                     AllocatedResourceId, AllocatedResourceName, AllocatedTags";
+    let since_1_1 = "InvoiceId, PricingCurrency, PricingCurrencyContractedUnitPrice, PricingCurrencyEffectiveCost, \
+                     PricingCurrencyListUnitPrice, BillingAccountType, SubAccountType, ServiceSubcategory, \
+                     CommitmentDiscountQuantity, CommitmentDiscountUnit, SkuMeter, SkuPriceDetails, \
+                     CapacityReservationId, CapacityReservationStatus";
+    let mut figures = Vec::new();
+    for (version, dropped) in
+        [("1.3", String::new()), ("1.2", since_1_3.to_owned()), ("1.0", format!("{since_1_3}, {since_1_1}"))]
+    {
+        let path = scratch.path(&format!("focus-{version}.csv"));
+        let exclude = if dropped.is_empty() { String::new() } else { format!(" EXCLUDE ({dropped})") };
+        let sql = format!(
+            "COPY (SELECT *{exclude} FROM read_csv('{}', all_varchar = true)) TO '{}' (HEADER); SELECT 'ok', 1",
+            source.display(),
+            path.display()
+        );
+        if duckdb_groups(TEST, &sql).is_none() {
+            return;
+        }
+        let path = path.to_str().unwrap().to_owned();
+        let output =
+            std::process::Command::new(env!("CARGO_BIN_EXE_ducks")).args(["check", "--json", &path]).output().unwrap();
+        let check: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(check["files"][0]["layout"], format!("FOCUS {version}"), "{check}");
+        figures.push(groups(&group_json(&["--by", "provider,currency,service", "--usage", "all", &path])));
+    }
+    assert_same(&figures[1], &figures[0], "1.2 as 1.3");
+    assert_same(&figures[2], &figures[0], "1.0 as 1.3");
+}

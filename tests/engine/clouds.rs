@@ -130,11 +130,12 @@ fn the_contract_commitment_dataset_is_named_not_misread() {
     }
 }
 
-/// FOCUS 1.3's other columns about who provides and bills, and its
-/// corrections, grouped on demand as DuckDB groups them.
+/// FOCUS 1.3's other columns about who provides and bills, its corrections
+/// and its split costs, grouped on demand as DuckDB groups them; a file with
+/// splits says so.
 #[test]
-fn issuer_host_provider_publisher_and_charge_class_are_duckdbs() {
-    const TEST: &str = "issuer_host_provider_publisher_and_charge_class_are_duckdbs";
+fn issuer_host_provider_publisher_charge_class_and_splits_are_duckdbs() {
+    const TEST: &str = "issuer_host_provider_publisher_charge_class_and_splits_are_duckdbs";
     let Some(root) = shared::real_cur(TEST) else { return };
     for path in &samples(&root)[3..] {
         for (by, column) in [
@@ -142,6 +143,8 @@ fn issuer_host_provider_publisher_and_charge_class_are_duckdbs() {
             ("host-provider", "HostProviderName"),
             ("publisher", "PublisherName"),
             ("charge-class", "ChargeClass"),
+            ("allocation-method", "AllocatedMethodId"),
+            ("allocated-resource", "AllocatedResourceId"),
         ] {
             let got = groups(&group_json(&["--by", by, "--usage", "all", path]));
             let sql = format!(
@@ -150,6 +153,9 @@ fn issuer_host_provider_publisher_and_charge_class_are_duckdbs() {
             let Some(want) = duckdb_groups(TEST, &sql) else { return };
             assert_same(&got, &want.into_iter().collect(), &format!("{path} by {by}"));
         }
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_ducks")).args(["costs", path]).output().unwrap();
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains("Some costs may be split (AllocatedMethodId)"), "{said}");
     }
 }
 

@@ -164,7 +164,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
         // with a note, and the costs still come.
         let mut refused = Vec::new();
         let optional = usable_optional_columns(&schema, &metadata, &columns, footer_start, &mut refused);
-        let mut notes = columns::notes(&columns, &optional);
+        let mut notes = columns::notes(&columns, &optional, &names);
         notes.extend(refused);
         let present: Vec<(Field, Column)> = optional.present().map(|(f, c)| (f, c.clone())).collect();
         let projection = |kind: ScanKind| {

@@ -84,7 +84,7 @@ impl<R: ChunkReader> TextFile<R> {
         );
         let outline = Outline {
             delivery: Delivery::Csv(container),
-            notes: columns::notes(&found, &optional),
+            notes: columns::notes(&found, &optional, &refs),
             optional,
             column_count: names.len(),
             names: names.clone(),

@@ -145,7 +145,7 @@ pub fn detect(names: &[&str]) -> Result<CurColumns> {
 }
 
 /// What the reader of the figures should know about a file's columns.
-pub fn notes(columns: &CurColumns, optional: &OptionalColumns) -> Vec<String> {
+pub fn notes(columns: &CurColumns, optional: &OptionalColumns, names: &[&str]) -> Vec<String> {
     let mut notes = Vec::new();
     if columns.format == CurFormat::Focus {
         // Only AWS's FOCUS ("with Amazon columns": x_ServiceCode, x_UsageType,
@@ -156,6 +156,13 @@ pub fn notes(columns: &CurColumns, optional: &OptionalColumns) -> Vec<String> {
         {
             notes.push(
                 "FOCUS data has no AWSDataTransfer service: transfer costs are counted under the service that moved the data"
+                    .into(),
+            );
+        }
+        // FOCUS 1.3 splits shared costs over the resources that used them.
+        if names.iter().any(|name| canonical(name) == "allocated_method_id") {
+            notes.push(
+                "Some costs may be split (AllocatedMethodId): group by Allocation method to see how much of the cost carries a split, by Allocated resource to see where it went"
                     .into(),
             );
         }
@@ -417,7 +424,7 @@ mod tests {
     fn notes_follow_the_provider() {
         let notes_of = |names: &[&str]| {
             let found = detect(names).unwrap();
-            notes(&found, &detect_optional(names, found.format))
+            notes(&found, &detect_optional(names, found.format), names)
         };
         let aws = notes_of(&["ChargeCategory", "BilledCost", "x_ServiceCode", "ServiceName", "BillingCurrency"]);
         assert!(aws.iter().any(|n| n.contains("AWSDataTransfer")), "{aws:?}");

@@ -49,6 +49,10 @@ pub enum Detail {
     Publisher,
     /// FOCUS `ChargeClass`: `Correction` for rows correcting an earlier period.
     ChargeClass,
+    /// FOCUS 1.3 `AllocatedMethodId`: how a shared cost was split, on its split rows.
+    AllocationMethod,
+    /// FOCUS 1.3 `AllocatedResourceId`: the resource a split row's cost went to.
+    AllocatedResource,
 }
 
 /// What is known of a detail read from one column of its own, in one table
@@ -72,7 +76,7 @@ const CATEGORY_PREFIX: &str = "cost_category_";
 impl Detail {
     /// The details read from one column of their own, whatever the file (not a
     /// key a person names): offered wherever a file has their column.
-    pub const FIXED: [Detail; 8] = [
+    pub const FIXED: [Detail; 10] = [
         Detail::Resource,
         Detail::SavingsPlan,
         Detail::Reservation,
@@ -81,6 +85,8 @@ impl Detail {
         Detail::HostProvider,
         Detail::Publisher,
         Detail::ChargeClass,
+        Detail::AllocationMethod,
+        Detail::AllocatedResource,
     ];
 
     /// The facts of a detail read from one column of its own; `None` for a
@@ -165,6 +171,22 @@ impl Detail {
                 &["charge_class"],
                 "the files have no charge class column (FOCUS ChargeClass): CUR marks its corrections with \
                  line item types such as Refund and Credit",
+            ),
+            Detail::AllocationMethod => f(
+                "allocation-method",
+                "Allocation method",
+                "(not allocated)",
+                &[],
+                &["allocated_method_id"],
+                "the files have no allocation column (FOCUS 1.3 AllocatedMethodId): none of their costs is split",
+            ),
+            Detail::AllocatedResource => f(
+                "allocated-resource",
+                "Allocated resource",
+                "(not allocated)",
+                &[],
+                &["allocated_resource_id"],
+                "the files have no allocated resource column (FOCUS 1.3 AllocatedResourceId): none of their costs is split",
             ),
             Detail::Tag(_) | Detail::CostCategory(_) => None,
         }

@@ -43,7 +43,8 @@ ducks group sums a measure by one or more dimensions, the explorer's figures:
                       CUR), month, day, resource,
                       savings-plan or reservation (the commitment that paid a
                       row), invoice, invoice-issuer, host-provider, publisher,
-                      charge-class (FOCUS's corrections), tag:KEY (a user tag,
+                      charge-class (FOCUS's corrections), allocation-method,
+                      allocated-resource (FOCUS 1.3 splits), tag:KEY (a user tag,
                       in every layout AWS writes them) or cost-category:NAME;
                       at most one of these last ones at a time
   --measure M         unblended (default), net-unblended, amortized, list, usage

@@ -116,7 +116,8 @@ pub(super) fn Controls() -> impl IntoView {
     }
 }
 
-/// The tag, cost category, resource or commitment read on demand, from those the files offer.
+/// The dimension read on demand (a tag, a cost category, the resource, a
+/// commitment, the invoice…), from those the files offer.
 #[component]
 fn DetailPicker() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -153,7 +154,7 @@ fn DetailPicker() -> impl IntoView {
     };
     view! {
         <div class="controls__field">
-            <label for="detail">"Tag, cost category, resource or commitment"</label>
+            <label for="detail">"Tag, resource, commitment, invoice…"</label>
             <select
                 id="detail"
                 data-testid="detail-picker"

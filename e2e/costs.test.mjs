@@ -349,6 +349,15 @@ test("WorkshopCUR's reservations in the Commitments tab: what they cost, the sha
   // From a reservation to the accounts whose usage it paid: the explorer,
   // filtered to it, at its effective cost, as ducks group gives them.
   const arn = 'arn:aws:ec2:us-east-1:836060457634:reserved-instances/041bc7b7-802b-43c3-a6b1-3fb5e69135aa';
+  // The resources it paid, as ducks commitments --json lists them.
+  const listed = expected.commitments.find((c) => c.arn === arn);
+  const resources = page.locator(`[data-testid=commitments-table] tr[data-arn="${arn}"] [data-testid=commitment-resources]`);
+  await resources.locator('summary').click();
+  assert.equal(Number(await resources.getAttribute('data-count')), listed.resources_count);
+  const itPaid = await resources.locator('li').evaluateAll((lis) => lis.map((li) => [li.dataset.resource, li.dataset.account, Number(li.dataset.effective)]));
+  assert.deepEqual(itPaid.map(([r, a]) => [r, a]), listed.resources.map((r) => [r.resource, r.account]));
+  itPaid.forEach(([, , effective], i) => assert.ok(close(effective, listed.resources[i].effective), `${effective} vs ${listed.resources[i].effective}`));
+  assert.ok(listed.resources_count > 1, 'it paid for several resources');
   await page.locator(`[data-testid=commitments-table] tr[data-arn="${arn}"] [data-testid=commitment-covered]`).click();
   await page.waitForFunction(() => document.querySelector('[data-testid=explore-table] thead th')?.textContent === 'Account', null, { timeout: 60_000 });
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=explore-table] tbody tr[data-key]').length === 2, null, { timeout: 60_000 });

@@ -357,6 +357,45 @@ fn a_reservation_drills_to_the_accounts_whose_usage_it_paid() {
     }
 }
 
+/// From a commitment to the resources it paid: each WorkshopCUR reservation's
+/// resources (with their accounts) at its effective cost, as DuckDB sums the
+/// `DiscountedUsage` rows, the most first, and how many there are.
+#[test]
+fn a_reservation_names_the_resources_it_paid() {
+    use ducks::engine::commitments::{RESOURCES_SHOWN, commitment_report};
+    const TEST: &str = "a_reservation_names_the_resources_it_paid";
+    let Some(root) = shared::real_cur(TEST) else { return };
+    let october = root.join("cur-legacy-wal/WorkshopCUR/year=2018/month=10/Oct2018-WorkshopCUR-00001.snappy.parquet");
+    let sql = format!(
+        "SELECT reservation_reservation_a_r_n || ' | ' || coalesce(line_item_resource_id, '') || ' | ' || \
+         line_item_usage_account_id, sum(reservation_effective_cost) FROM '{}' \
+         WHERE line_item_line_item_type = 'DiscountedUsage' GROUP BY ALL",
+        october.display()
+    );
+    let Some(want) = duckdb_groups(TEST, &sql) else { return };
+    let want: BTreeMap<String, f64> = want.into_iter().collect();
+    let file = CurFile::open(LocalFile::open(&october).unwrap()).unwrap();
+    let report = commitment_report(&file.scan_all_commitments(2).unwrap());
+    let mut counted = 0;
+    for row in &report.commitments {
+        let of_it = want.keys().filter(|k| k.starts_with(&format!("{} | ", row.arn))).count();
+        assert_eq!(row.resources_count, of_it, "{}", row.arn);
+        counted += of_it;
+        assert!(row.resources.len() <= RESOURCES_SHOWN);
+        assert!(row.resources.windows(2).all(|w| w[0].effective >= w[1].effective), "the most first");
+        for paid in &row.resources {
+            let key = format!("{} | {} | {}", row.arn, paid.resource, paid.account);
+            assert!((paid.effective - want[&key]).abs() < 1e-9, "{key}: {} vs {}", paid.effective, want[&key]);
+        }
+        if row.resources_count <= RESOURCES_SHOWN {
+            let sum: f64 = row.resources.iter().map(|p| p.effective).sum();
+            assert!((sum - row.effective).abs() < 1e-9, "{}: its resources add up to what it paid", row.arn);
+        }
+    }
+    assert_eq!(counted, want.len(), "every resource a reservation paid is under it");
+    assert!(report.commitments.iter().any(|r| r.resources_count > 1));
+}
+
 /// Python's DuckDB over `sql`: each row as (its key columns joined by " | ",
 /// null as "∅") → its last column.
 pub(crate) fn duckdb_groups(test: &str, sql: &str) -> Option<Vec<(String, f64)>> {

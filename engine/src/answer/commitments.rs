@@ -55,6 +55,31 @@ pub struct CommitmentRow {
     /// Per day (`2018-10-01`): the same (a reservation's monthly fee spread
     /// over the month's days).
     pub days: Vec<(String, f64, f64)>,
+    /// The resources whose usage it paid, the most (at its effective cost)
+    /// first, at most [`RESOURCES_SHOWN`].
+    #[serde(default)]
+    pub resources: Vec<PaidResource>,
+    /// How many resources it paid for in all (usage without a resource id counts as one).
+    #[serde(default)]
+    pub resources_count: usize,
+}
+
+/// How many of the resources a commitment paid for its row lists.
+pub const RESOURCES_SHOWN: usize = 20;
+
+/// The usage a commitment paid for one resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaidResource {
+    /// The resource's id; empty for usage without one.
+    pub resource: String,
+    /// The account whose usage it was.
+    pub account: String,
+    /// At the commitment's effective cost.
+    pub effective: f64,
+    /// At public on-demand prices.
+    pub on_demand: f64,
+    /// Rows.
+    pub rows: u64,
 }
 
 /// All commitments of one currency together.
@@ -134,6 +159,8 @@ pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
             ends_in_days: sums.ends.zip(last).map(|(end, last)| i64::from(end) - i64::from(last)),
             months: std::mem::take(per_month),
             days: std::mem::take(per_day),
+            resources: Vec::new(),
+            resources_count: 0,
         });
     };
     // The cells come in key order: a commitment's days one after another.
@@ -167,6 +194,25 @@ pub fn commitment_report(commitments: &Commitments) -> CommitmentReport {
         }
     }
     flush(&current, &sums, &mut per_month, &mut per_day);
+    // What each paid, per resource: the covered cells come in key order, one commitment's together.
+    let mut paid: BTreeMap<(CommitmentKind, &str, &str), Vec<PaidResource>> = BTreeMap::new();
+    for ((kind, arn, currency, resource, account), sums) in &commitments.covered {
+        paid.entry((*kind, arn, currency)).or_default().push(PaidResource {
+            resource: resource.clone(),
+            account: account.clone(),
+            effective: sums.effective.value(),
+            on_demand: sums.on_demand.value(),
+            rows: sums.rows,
+        });
+    }
+    for row in &mut rows {
+        if let Some(mut resources) = paid.remove(&(row.kind, row.arn.as_str(), row.currency.as_str())) {
+            resources.sort_by(|a, b| b.effective.total_cmp(&a.effective).then_with(|| a.resource.cmp(&b.resource)));
+            row.resources_count = resources.len();
+            resources.truncate(RESOURCES_SHOWN);
+            row.resources = resources;
+        }
+    }
     rows.sort_by(|a, b| b.commitment.total_cmp(&a.commitment).then_with(|| a.arn.cmp(&b.arn)));
 
     let mut currencies: Vec<&str> = rows.iter().map(|r| r.currency.as_str()).collect();

@@ -22,14 +22,14 @@
 //! `EffectiveCost`); both together are what it cost for the period (its
 //! `Purchase` rows say the same again, and are not added).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::fold::batch::Batch;
 use crate::fold::cube_kernel::{amount_column, days};
-use crate::fold::kernel::{Interner, encode_currency};
+use crate::fold::kernel::{Interner, RowTexts, encode_currency};
 use crate::fold::sum::CompensatedSum;
 use crate::schema::catalogue::Field;
 use crate::vocab::dates::{NO_DAY, month_start};
@@ -74,6 +74,29 @@ impl CommitmentSums {
 /// One commitment's key: its kind, ARN, currency and day.
 pub type CommitmentKey = (CommitmentKind, String, String, i32);
 
+/// What a commitment paid for one resource: its kind, ARN, currency, the
+/// resource's id and account (empty where the files have none).
+pub type CoveredKey = (CommitmentKind, String, String, String, String);
+
+/// The usage a commitment paid for one resource.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CoveredSums {
+    /// At the commitment's effective cost.
+    pub effective: CompensatedSum,
+    /// At public on-demand prices.
+    pub on_demand: CompensatedSum,
+    /// Rows.
+    pub rows: u64,
+}
+
+impl CoveredSums {
+    fn merge(&mut self, other: &CoveredSums) {
+        self.effective.merge(&other.effective);
+        self.on_demand.merge(&other.on_demand);
+        self.rows += other.rows;
+    }
+}
+
 /// Every commitment's sums, per day, with the span of days the files' usage
 /// covers (for what ends soon after it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -81,6 +104,8 @@ pub type CommitmentKey = (CommitmentKind, String, String, i32);
 pub struct Commitments {
     /// Per commitment and day.
     pub cells: BTreeMap<CommitmentKey, CommitmentSums>,
+    /// Per commitment and resource, the usage it paid.
+    pub covered: BTreeMap<CoveredKey, CoveredSums>,
     /// The first and last day of the rows read, where they have one.
     pub span: Option<(i32, i32)>,
 }
@@ -88,14 +113,19 @@ pub struct Commitments {
 #[derive(Serialize, Deserialize)]
 struct Listed {
     cells: Vec<(CommitmentKey, CommitmentSums)>,
+    #[serde(default)]
+    covered: Vec<(CoveredKey, CoveredSums)>,
     span: Option<(i32, i32)>,
 }
 
 impl From<Listed> for Commitments {
     fn from(listed: Listed) -> Self {
-        let mut commitments = Commitments { cells: BTreeMap::new(), span: listed.span };
+        let mut commitments = Commitments { cells: BTreeMap::new(), covered: BTreeMap::new(), span: listed.span };
         for (key, sums) in listed.cells {
             commitments.cells.entry(key).or_default().merge(&sums);
+        }
+        for (key, sums) in listed.covered {
+            commitments.covered.entry(key).or_default().merge(&sums);
         }
         commitments
     }
@@ -103,7 +133,11 @@ impl From<Listed> for Commitments {
 
 impl From<Commitments> for Listed {
     fn from(commitments: Commitments) -> Self {
-        Listed { cells: commitments.cells.into_iter().collect(), span: commitments.span }
+        Listed {
+            cells: commitments.cells.into_iter().collect(),
+            covered: commitments.covered.into_iter().collect(),
+            span: commitments.span,
+        }
     }
 }
 
@@ -112,6 +146,9 @@ impl Commitments {
     pub fn merge(&mut self, other: &Commitments) {
         for (key, sums) in &other.cells {
             self.cells.entry(key.clone()).or_default().merge(sums);
+        }
+        for (key, sums) in &other.covered {
+            self.covered.entry(key.clone()).or_default().merge(sums);
         }
         self.span = match (self.span, other.span) {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
@@ -140,6 +177,50 @@ fn role(line_item_type: &str) -> Role {
     }
 }
 
+/// The resource and account of a batch's rows, looked at only on the rows a
+/// commitment paid (a column of resource ids is as long as the bill).
+struct Whose<'a> {
+    resources: Option<RowTexts<'a>>,
+    accounts: Option<RowTexts<'a>>,
+}
+
+impl<'a> Whose<'a> {
+    fn of(batch: &Batch<'a>) -> Result<Self> {
+        Ok(Whose {
+            resources: batch.get(Field::ResourceId).map(RowTexts::of).transpose()?,
+            accounts: batch.get(Field::Account).map(RowTexts::of).transpose()?,
+        })
+    }
+}
+
+/// What each commitment paid per resource and account, their ids interned
+/// only as covered rows meet them.
+#[derive(Default)]
+struct Covered {
+    resources: Interner,
+    accounts: Interner,
+    sums: HashMap<(CommitmentKind, u32, u32, u32, u32), CoveredSums>,
+}
+
+impl Covered {
+    /// Adds a covered row to what its commitment paid for its resource.
+    fn add(
+        &mut self,
+        (kind, arn, currency): (CommitmentKind, u32, u32),
+        whose: &Whose<'_>,
+        row: usize,
+        effective: f64,
+        on_demand: f64,
+    ) {
+        let resource = self.resources.id(whose.resources.as_ref().and_then(|t| t.get(row)));
+        let account = self.accounts.id(whose.accounts.as_ref().and_then(|t| t.get(row)));
+        let sums = self.sums.entry((kind, arn, currency, resource, account)).or_default();
+        sums.effective.add(effective);
+        sums.on_demand.add(on_demand);
+        sums.rows += 1;
+    }
+}
+
 /// Accumulates the batches of one commitments scan.
 #[derive(Default)]
 pub struct CommitmentKernel {
@@ -161,6 +242,8 @@ pub struct CommitmentKernel {
     focus_ids: [Vec<u32>; 3],
     scratch: Vec<f64>,
     cells: BTreeMap<(CommitmentKind, u32, u32, i32), CommitmentSums>,
+    /// Per commitment, currency, resource and account: what it paid.
+    covered: Covered,
     span: Option<(i32, i32)>,
 }
 
@@ -215,8 +298,9 @@ impl CommitmentKernel {
                 }
             }
         }
+        let whose = Whose::of(batch)?;
         if batch.get(Field::CommitmentId).is_some() {
-            return self.add_focus(batch, rows);
+            return self.add_focus(batch, rows, &whose);
         }
         let blanks = [self.arns[0].id(None), self.arns[1].id(None)];
         let amount = |index: usize, row: usize| self.amounts[index][row];
@@ -258,6 +342,7 @@ impl CommitmentKernel {
                     cell.effective.add(amount(2, row));
                     cell.on_demand.add(amount(1, row));
                     cell.covered_rows += 1;
+                    self.covered.add((kind, arn, currency), &whose, row, amount(2, row), amount(1, row));
                 }
                 Role::PlanFee => {
                     cell.commitment.add(amount(7, row));
@@ -267,6 +352,7 @@ impl CommitmentKernel {
                     cell.effective.add(amount(6, row));
                     cell.on_demand.add(amount(1, row));
                     cell.covered_rows += 1;
+                    self.covered.add((kind, arn, currency), &whose, row, amount(6, row), amount(1, row));
                 }
                 // Fees were spread over their month above; other types skipped.
                 Role::ReservationFee | Role::Other => {}
@@ -278,7 +364,7 @@ impl CommitmentKernel {
 
     /// A FOCUS batch: each row of a commitment is its `Used` part (usage it
     /// covered) or its `Unused` part (waste), both at their effective cost.
-    fn add_focus(&mut self, batch: &Batch<'_>, rows: usize) -> Result<()> {
+    fn add_focus(&mut self, batch: &Batch<'_>, rows: usize, whose: &Whose<'_>) -> Result<()> {
         for (slot, field) in
             [Field::CommitmentId, Field::CommitmentStatus, Field::CommitmentType].into_iter().enumerate()
         {
@@ -318,6 +404,8 @@ impl CommitmentKernel {
                 cell.effective.add(effective);
                 cell.on_demand.add(self.amounts[1][row]);
                 cell.covered_rows += 1;
+                let key = (kind, key_id, self.currency_ids[row]);
+                self.covered.add(key, whose, row, effective, self.amounts[1][row]);
             } else {
                 cell.unused.add(effective);
             }
@@ -327,7 +415,19 @@ impl CommitmentKernel {
 
     /// The sums of every commitment met.
     pub fn finish(self) -> Commitments {
-        let mut commitments = Commitments { cells: BTreeMap::new(), span: self.span };
+        let mut commitments = Commitments { cells: BTreeMap::new(), covered: BTreeMap::new(), span: self.span };
+        let slot_of = |kind: CommitmentKind| usize::from(kind == CommitmentKind::SavingsPlan);
+        let Covered { resources, accounts, sums: covered } = self.covered;
+        for ((kind, arn, currency, resource, account), sums) in covered {
+            let key = (
+                kind,
+                self.arns[slot_of(kind)].label(arn as usize).to_owned(),
+                self.currencies.label(currency as usize).to_owned(),
+                resources.label(resource as usize).to_owned(),
+                accounts.label(account as usize).to_owned(),
+            );
+            commitments.covered.entry(key).or_default().merge(&sums);
+        }
         for ((kind, arn, currency, day), sums) in self.cells {
             let slot = match kind {
                 CommitmentKind::Reservation => 0,

@@ -402,6 +402,44 @@ impl<'a> Texts<'a> {
     }
 }
 
+/// A text column's value at any row, plain or a dictionary, for kernels that
+/// look at a few rows of a column (the resources commitments paid) rather
+/// than intern all of them.
+pub(crate) enum RowTexts<'a> {
+    Plain(Texts<'a>),
+    Dictionary { keys: Vec<usize>, nulls: Option<arrow_buffer::NullBuffer>, values: Texts<'a> },
+}
+
+impl<'a> RowTexts<'a> {
+    pub(crate) fn of(column: &'a dyn Array) -> Result<Self> {
+        match column.as_any_dictionary_opt() {
+            Some(dictionary) => {
+                let values = Texts::of(dictionary.values().as_ref())?;
+                let keys = dictionary.normalized_keys();
+                if keys.iter().any(|&key| key >= values.len()) {
+                    return Err(Error::Corrupt { detail: "a dictionary index points past its dictionary".into() });
+                }
+                Ok(RowTexts::Dictionary { keys, nulls: dictionary.keys().logical_nulls(), values })
+            }
+            None => Ok(RowTexts::Plain(Texts::of(column)?)),
+        }
+    }
+
+    /// The text at `row`; `None` for a null.
+    pub(crate) fn get(&self, row: usize) -> Option<&'a str> {
+        match self {
+            RowTexts::Plain(texts) => texts.get(row),
+            RowTexts::Dictionary { keys, nulls, values } => {
+                if nulls.as_ref().is_some_and(|n| n.is_null(row)) {
+                    None
+                } else {
+                    values.get(keys[row])
+                }
+            }
+        }
+    }
+}
+
 /// The cost column as `f64`s; null slots hold 0 and are told apart by the
 /// column's null buffer. Doubles are borrowed; every other type is converted into
 /// `scratch`.

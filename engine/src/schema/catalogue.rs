@@ -134,6 +134,9 @@ pub enum Field {
     ContractApplied,
     /// FOCUS 1.3 `AllocatedMethodDetails`.
     AllocatedMethodDetails,
+    /// The resource, for the commitments report (what each commitment paid);
+    /// the explorer reads it on demand as a detail.
+    ResourceId,
 }
 
 /// What a column holds, which decides how it is decoded and which types fit.
@@ -181,7 +184,7 @@ const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: 
 }
 
 /// Every optional column, in [`Field`] order.
-pub const CATALOGUE: [Entry; 40] = [
+pub const CATALOGUE: [Entry; 41] = [
     cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
     cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
     // CUR 2.0 renamed product_region to product_region_code.
@@ -255,6 +258,7 @@ pub const CATALOGUE: [Entry; 40] = [
     cur(Field::SkuPriceDetails, Holds::Text, &[], &["sku_price_details"]),
     cur(Field::ContractApplied, Holds::Text, &[], &["contract_applied"]),
     cur(Field::AllocatedMethodDetails, Holds::Text, &[], &["allocated_method_details"]),
+    cur(Field::ResourceId, Holds::Text, &["line_item_resource_id"], &["resource_id"]),
 ];
 
 impl Field {
@@ -272,6 +276,7 @@ impl Field {
                     | Field::CommitmentId
                     | Field::CommitmentStatus
                     | Field::CommitmentType
+                    | Field::ResourceId
             )
     }
 }
@@ -318,8 +323,10 @@ pub const COSTS_FIELDS: [Field; 3] = [Field::Currency, Field::ServiceName, Field
 
 /// The optional columns the commitments report reads: each commitment's
 /// identity and end, what it cost and what it covered.
-pub const COMMITMENT_FIELDS: [Field; 18] = [
+pub const COMMITMENT_FIELDS: [Field; 20] = [
     Field::Currency,
+    Field::Account,
+    Field::ResourceId,
     Field::UsageStart,
     Field::ListCost,
     Field::ReservationArn,

@@ -196,7 +196,10 @@ fn Table(report: CommitmentReport) -> impl IntoView {
                                     <td class="numeric">{m(c.on_demand)}</td>
                                     <td class="numeric">{c.savings.map_or_else(|| "—".to_owned(), m)}</td>
                                     <td>{c.ends.clone().unwrap_or_else(|| "—".into())}</td>
-                                    <td><CoveredLink kind=c.kind arn=c.arn.clone()/></td>
+                                    <td>
+                                        <CoveredLink kind=c.kind arn=c.arn.clone()/>
+                                        <PaidResources row=c.clone()/>
+                                    </td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -232,6 +235,33 @@ fn CoveredLink(kind: CommitmentKind, arn: String) -> impl IntoView {
             <span aria-hidden="true">" →"</span>
         </a>
     }
+}
+
+/// The resources whose usage a commitment paid, the most first.
+#[component]
+fn PaidResources(row: CommitmentRow) -> impl IntoView {
+    (row.resources_count > 0).then(|| {
+        let shown = row.resources.len();
+        let more = row.resources_count - shown;
+        view! {
+            <details class="commitments__resources" data-testid="commitment-resources" data-count=row.resources_count>
+                <summary>{format!("{} resources", format::count(row.resources_count as u64))}</summary>
+                <ul>
+                    {row.resources.iter().map(|p| view! {
+                        <li data-resource=p.resource.clone() data-account=p.account.clone() data-effective=p.effective.to_string()>
+                            {format!(
+                                "{} ({}): {}",
+                                if p.resource.is_empty() { "(no resource id)" } else { &p.resource },
+                                p.account,
+                                money(p.effective, &row.currency)
+                            )}
+                        </li>
+                    }).collect_view()}
+                </ul>
+                {(more > 0).then(|| view! { <p>{format!("and {} more", format::count(more as u64))}</p> })}
+            </details>
+        }
+    })
 }
 
 /// Of the usage a commitment could cover, the share that was, by a grouping

@@ -319,7 +319,7 @@ test("WorkshopCUR's reservations in the Commitments tab: what they cost, the sha
   assert.equal(await upload(page, [OCTOBER]), 'done');
   await page.getByRole('tab', { name: 'Commitments' }).click();
   await page.getByTestId('commitments-table').waitFor({ timeout: 60_000 });
-  const expected = JSON.parse(execFileSync(DUCKS, ['commitments', '--json', OCTOBER], { encoding: 'utf8' }));
+  const expected = JSON.parse(execFileSync(DUCKS, ['commitments', '--json', '--resources', OCTOBER], { encoding: 'utf8' }));
   const shown = await page.getByTestId('commitments-total').evaluate((dl) => ({ ...dl.dataset }));
   assert.equal(shown.currency, 'USD');
   assert.ok(close(Number(shown.commitment), expected.totals[0].commitment), `${shown.commitment}`);
@@ -351,8 +351,9 @@ test("WorkshopCUR's reservations in the Commitments tab: what they cost, the sha
   const arn = 'arn:aws:ec2:us-east-1:836060457634:reserved-instances/041bc7b7-802b-43c3-a6b1-3fb5e69135aa';
   // The resources it paid, as ducks commitments --json lists them.
   const listed = expected.commitments.find((c) => c.arn === arn);
+  await page.locator(`[data-testid=commitments-table] tr[data-arn="${arn}"] [data-testid=commitment-resources-read]`).click();
   const resources = page.locator(`[data-testid=commitments-table] tr[data-arn="${arn}"] [data-testid=commitment-resources]`);
-  await resources.locator('summary').click();
+  await resources.waitFor({ timeout: 60_000 });
   assert.equal(Number(await resources.getAttribute('data-count')), listed.resources_count);
   const itPaid = await resources.locator('li').evaluateAll((lis) => lis.map((li) => [li.dataset.resource, li.dataset.account, Number(li.dataset.effective)]));
   assert.deepEqual(itPaid.map(([r, a]) => [r, a]), listed.resources.map((r) => [r.resource, r.account]));

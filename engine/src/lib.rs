@@ -42,7 +42,7 @@ pub use answer::{check, commitments, compare, query, question, reconcile, search
 pub use error::{Error, Result, panic_message};
 pub use export::{sql, table};
 pub use fold::check::Findings;
-pub use fold::commitments::{CommitmentKind, Commitments};
+pub use fold::commitments::{CommitmentKind, Commitments, Paying};
 pub use fold::cube::{Cube, CubeColumns, LabelMap, PART_CELLS};
 pub use fold::kernel::COVERED_TYPES;
 pub use fold::sum::CompensatedSum;

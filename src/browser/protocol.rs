@@ -32,6 +32,9 @@ pub enum Request {
     /// parts ([`CubeColumns::split`]), sent as bytes (`SplitPart`, the last as
     /// `Split`), which the page keeps as `Blob`s outside wasm memory.
     Split(RowSlice, Option<Column>, DetailScan, Vec<usize>, usize),
+    /// Scan a slice for the commitments, with the resources this one paid
+    /// (its ARN or FOCUS id); replies as `Scan` with `ScanKind::Commitments`.
+    Paid(RowSlice, String),
     /// Answer the question from the parts of one number in the file sent
     /// beside it (each as its byte length, 8 bytes little-endian, then its
     /// bytes): merged, grouped, the largest groups kept.

@@ -17,7 +17,7 @@ use super::blob_source::BlobSource;
 use super::error::{Error, js_message};
 use super::protocol::{self, FileKey, Reply, Request, SplitBytes, decode_request, encode_reply, request_id};
 use crate::engine::question::{Asked, Sized};
-use crate::engine::{Cube, CubeColumns, CurFile, PART_CELLS, RowSlice, ScanKind, footer_ranges, panic_message};
+use crate::engine::{Cube, CubeColumns, CurFile, PART_CELLS, Paying, RowSlice, ScanKind, footer_ranges, panic_message};
 
 /// Opened files kept between requests, so the slices of one file pay for its
 /// footer once. Small: each holds only metadata.
@@ -166,6 +166,11 @@ async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u3
                 .map(|cube| Reply::Split(split(cube)))
                 .unwrap_or_else(|error| Reply::Failed(error.to_string()))
         }
+        Request::Paid(slice, arn) => {
+            let mut progress = progress_poster(id);
+            file.scan_commitment_resources(slice, Paying::One(arn), &mut progress)
+                .map_or_else(|error| Reply::Failed(error.to_string()), Reply::Commitments)
+        }
         Request::Answer(_) => Reply::Failed("a question's parts were sent as a file".into()),
     }
 }
@@ -271,6 +276,9 @@ fn scan(file: &CurFile<BlobSource>, slice: RowSlice, kind: ScanKind, prefetched:
         // request for this pass is answered all the same.
         ScanKind::Covered => file.scan_covered(slice, &mut progress).map(Reply::Tally),
         ScanKind::Commitments => file.scan_commitments(slice, &mut progress).map(Reply::Commitments),
+        ScanKind::CommitmentResources => {
+            file.scan_commitment_resources(slice, Paying::All, &mut progress).map(Reply::Commitments)
+        }
         ScanKind::Check => file.scan_check(slice, &mut progress).map(Reply::Check),
         ScanKind::Explore => {
             let mut part = |cube: Cube| post(id, Reply::CubePart(Box::new(cube.to_columns())), None);

@@ -11,7 +11,7 @@ pub const USAGE: &str = "\
 Usage: ducks costs [--json] [--discounts FILE] [--usage RULE] [--services-by-code] [--covered-at-list] PATH...
        ducks group --by DIM[,DIM...] [--measure M] [--usage RULE] [--from DAY] [--to DAY]
                    [--where DIM=VALUE]... [--top N] [--json] PATH...
-       ducks commitments [--coverage-by service|region|account|family] [--json] PATH...
+       ducks commitments [--coverage-by service|region|account|family] [--resources] [--json] PATH...
        ducks check [--json] PATH...
 
 Reads AWS Cost and Usage Report files (legacy CUR, CUR 2.0 or FOCUS; Parquet,
@@ -63,6 +63,8 @@ ending within 30, 60 and 90 days of the files' last day. --coverage-by adds, of
 the usage a commitment could cover (compute time of EC2, Fargate, Lambda, RDS,
 ElastiCache, Redshift, OpenSearch, SageMaker, MemoryDB; not Spot), the share
 covered and what ran on demand, by service, region, account or instance family.
+--resources adds, per commitment, the resources whose usage it paid (a read of
+the resource column too).
 
 ducks check says what a file gets wrong: which FOCUS version its columns match
 (or which CUR), FOCUS's mandatory columns missing, nulls and values the
@@ -106,6 +108,8 @@ pub struct CommitmentsOptions {
     pub json: bool,
     /// Also the coverage of eligible usage, grouped so.
     pub coverage_by: Option<CoverageBy>,
+    /// Also the resources each commitment paid.
+    pub resources: bool,
     /// Files and directories to read.
     pub paths: Vec<PathBuf>,
 }
@@ -261,7 +265,8 @@ pub fn parse(args: Vec<String>) -> Result<Command, Mistake> {
         }
         Some("group") => parse_group(args),
         Some("commitments") => {
-            let mut options = CommitmentsOptions { json: false, coverage_by: None, paths: Vec::new() };
+            let mut options =
+                CommitmentsOptions { json: false, coverage_by: None, resources: false, paths: Vec::new() };
             let mut only_paths = false;
             let mut args = args.peekable();
             while let Some(arg) = args.next() {
@@ -269,6 +274,7 @@ pub fn parse(args: Vec<String>) -> Result<Command, Mistake> {
                     _ if only_paths => options.paths.push(arg.into()),
                     "--" => only_paths = true,
                     "--json" => options.json = true,
+                    "--resources" => options.resources = true,
                     "--coverage-by" => {
                         let key = args.next().ok_or("--coverage-by needs service, region, account or family")?;
                         options.coverage_by = Some(CoverageBy::from_key(&key).ok_or_else(|| {

@@ -62,7 +62,8 @@ pub fn main(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> Exit
                 ExitCode::FAILURE
             }
         },
-        Command::Commitments(options) => match run::commitments(&options.paths, options.coverage_by) {
+        Command::Commitments(options) => match run::commitments(&options.paths, options.coverage_by, options.resources)
+        {
             Ok(found) => {
                 let written = if options.json {
                     serde_json::to_writer(&mut *out, &found).map_err(std::io::Error::other).and_then(|()| writeln!(out))

@@ -17,7 +17,7 @@ use crate::engine::query::{Filter, GroupedMany, measure_notes};
 use crate::engine::question::{Asked, Sized};
 use crate::engine::{
     Column, Commitments, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Findings,
-    PART_CELLS, Tally, cost_report, delivery, keys_in_json, panic_message, plan,
+    PART_CELLS, Paying, Tally, cost_report, delivery, keys_in_json, panic_message, plan,
 };
 
 /// A finished analysis.
@@ -117,14 +117,22 @@ pub struct CommitmentsOutput {
 }
 
 /// Reads the commitments (Savings Plans, reservations) of every file at
-/// `paths`, and with `coverage_by` the explorer's figures for their coverage.
+/// `paths`, with `resources` what each paid per resource, and with
+/// `coverage_by` the explorer's figures for their coverage.
 pub fn commitments(
     paths: &[std::path::PathBuf],
     coverage_by: Option<CoverageBy>,
+    resources: bool,
 ) -> Result<CommitmentsOutput, Failure> {
     let opened = Opened::new(paths)?;
     let mut commitments = Commitments::default();
-    opened.scan(|file, _, slice| file.scan_commitments(slice, &mut |_| {}), |part| commitments.merge(&part))?;
+    opened.scan(
+        |file, _, slice| match resources {
+            true => file.scan_commitment_resources(slice, Paying::All, &mut |_| {}),
+            false => file.scan_commitments(slice, &mut |_| {}),
+        },
+        |part| commitments.merge(&part),
+    )?;
     let coverage = match coverage_by {
         None => None,
         Some(by) => {

@@ -362,6 +362,7 @@ fn a_reservation_drills_to_the_accounts_whose_usage_it_paid() {
 /// `DiscountedUsage` rows, the most first, and how many there are.
 #[test]
 fn a_reservation_names_the_resources_it_paid() {
+    use ducks::engine::Paying;
     use ducks::engine::commitments::{RESOURCES_SHOWN, commitment_report};
     const TEST: &str = "a_reservation_names_the_resources_it_paid";
     let Some(root) = shared::real_cur(TEST) else { return };
@@ -375,7 +376,12 @@ fn a_reservation_names_the_resources_it_paid() {
     let Some(want) = duckdb_groups(TEST, &sql) else { return };
     let want: BTreeMap<String, f64> = want.into_iter().collect();
     let file = CurFile::open(LocalFile::open(&october).unwrap()).unwrap();
-    let report = commitment_report(&file.scan_all_commitments(2).unwrap());
+    let report = commitment_report(&file.scan_all_commitment_resources(2, &Paying::All).unwrap());
+    assert_eq!(
+        commitment_report(&file.scan_all_commitments(2).unwrap()).commitments[0].resources_count,
+        0,
+        "asked for"
+    );
     let mut counted = 0;
     for row in &report.commitments {
         let of_it = want.keys().filter(|k| k.starts_with(&format!("{} | ", row.arn))).count();
@@ -393,6 +399,13 @@ fn a_reservation_names_the_resources_it_paid() {
         }
     }
     assert_eq!(counted, want.len(), "every resource a reservation paid is under it");
+    // One commitment's alone, as the page asks for them: the same list.
+    let one = &report.commitments[1];
+    let alone = commitment_report(&file.scan_all_commitment_resources(2, &Paying::One(one.arn.clone())).unwrap());
+    for row in &alone.commitments {
+        let expected = if row.arn == one.arn { &one.resources[..] } else { &[] };
+        assert_eq!(row.resources, expected, "{}", row.arn);
+    }
     assert!(report.commitments.iter().any(|r| r.resources_count > 1));
 }
 

@@ -221,9 +221,24 @@ impl Covered {
     }
 }
 
+/// Which commitments' resources a scan keeps (a column as long as the bill,
+/// so kept only when asked for).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Paying {
+    /// None: the Commitments tab's figures.
+    #[default]
+    Nothing,
+    /// This commitment's (its ARN, or FOCUS `CommitmentDiscountId`).
+    One(String),
+    /// Every commitment's (`ducks commitments --resources`).
+    All,
+}
+
 /// Accumulates the batches of one commitments scan.
 #[derive(Default)]
 pub struct CommitmentKernel {
+    /// Whose resources it keeps.
+    paying: Paying,
     types: Interner,
     type_ids: Vec<u32>,
     roles: Vec<Role>,
@@ -260,6 +275,24 @@ const AMOUNTS: [Field; 9] = [
 ];
 
 impl CommitmentKernel {
+    /// A kernel that also keeps what `paying`'s commitments paid per resource.
+    pub fn paying(paying: Paying) -> CommitmentKernel {
+        CommitmentKernel { paying, ..CommitmentKernel::default() }
+    }
+
+    /// Whose resources this batch keeps: every commitment's, or per ARN
+    /// interner (reservations, Savings Plans) the one wanted's id.
+    fn kept(&mut self) -> (bool, [Option<u32>; 2]) {
+        match &self.paying {
+            Paying::Nothing => (false, [None; 2]),
+            Paying::All => (true, [None; 2]),
+            Paying::One(wanted) => {
+                let wanted = Some(wanted.as_str());
+                (false, [Some(self.arns[0].id(wanted)), Some(self.arns[1].id(wanted))])
+            }
+        }
+    }
+
     /// Folds one batch in.
     pub fn add(&mut self, batch: &Batch<'_>) -> Result<()> {
         let rows = batch.rows();
@@ -299,8 +332,10 @@ impl CommitmentKernel {
             }
         }
         let whose = Whose::of(batch)?;
+        let (all, wanted) = self.kept();
+        let keeps = |slot: usize, arn: u32| all || wanted[slot] == Some(arn);
         if batch.get(Field::CommitmentId).is_some() {
-            return self.add_focus(batch, rows, &whose);
+            return self.add_focus(batch, rows, &whose, keeps);
         }
         let blanks = [self.arns[0].id(None), self.arns[1].id(None)];
         let amount = |index: usize, row: usize| self.amounts[index][row];
@@ -342,7 +377,9 @@ impl CommitmentKernel {
                     cell.effective.add(amount(2, row));
                     cell.on_demand.add(amount(1, row));
                     cell.covered_rows += 1;
-                    self.covered.add((kind, arn, currency), &whose, row, amount(2, row), amount(1, row));
+                    if keeps(slot, arn) {
+                        self.covered.add((kind, arn, currency), &whose, row, amount(2, row), amount(1, row));
+                    }
                 }
                 Role::PlanFee => {
                     cell.commitment.add(amount(7, row));
@@ -352,7 +389,9 @@ impl CommitmentKernel {
                     cell.effective.add(amount(6, row));
                     cell.on_demand.add(amount(1, row));
                     cell.covered_rows += 1;
-                    self.covered.add((kind, arn, currency), &whose, row, amount(6, row), amount(1, row));
+                    if keeps(slot, arn) {
+                        self.covered.add((kind, arn, currency), &whose, row, amount(6, row), amount(1, row));
+                    }
                 }
                 // Fees were spread over their month above; other types skipped.
                 Role::ReservationFee | Role::Other => {}
@@ -364,7 +403,13 @@ impl CommitmentKernel {
 
     /// A FOCUS batch: each row of a commitment is its `Used` part (usage it
     /// covered) or its `Unused` part (waste), both at their effective cost.
-    fn add_focus(&mut self, batch: &Batch<'_>, rows: usize, whose: &Whose<'_>) -> Result<()> {
+    fn add_focus(
+        &mut self,
+        batch: &Batch<'_>,
+        rows: usize,
+        whose: &Whose<'_>,
+        keeps: impl Fn(usize, u32) -> bool,
+    ) -> Result<()> {
         for (slot, field) in
             [Field::CommitmentId, Field::CommitmentStatus, Field::CommitmentType].into_iter().enumerate()
         {
@@ -404,8 +449,10 @@ impl CommitmentKernel {
                 cell.effective.add(effective);
                 cell.on_demand.add(self.amounts[1][row]);
                 cell.covered_rows += 1;
-                let key = (kind, key_id, self.currency_ids[row]);
-                self.covered.add(key, whose, row, effective, self.amounts[1][row]);
+                if keeps(slot, key_id) {
+                    let key = (kind, key_id, self.currency_ids[row]);
+                    self.covered.add(key, whose, row, effective, self.amounts[1][row]);
+                }
             } else {
                 cell.unused.add(effective);
             }

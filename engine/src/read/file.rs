@@ -10,7 +10,7 @@ use parquet::file::reader::ChunkReader;
 use crate::error::{Error, Result};
 use crate::fold::batch::{Batch, Fold};
 use crate::fold::check::{CheckKernel, Findings};
-use crate::fold::commitments::{CommitmentKernel, Commitments};
+use crate::fold::commitments::{CommitmentKernel, Commitments, Paying};
 use crate::fold::cube::Cube;
 use crate::fold::cube_kernel::CubeKernel;
 use crate::fold::kernel::Kernel;
@@ -143,6 +143,29 @@ impl<R: ChunkReader + 'static> CurFile<R> {
             findings.merge(&self.scan_check(piece.slice, &mut |_| {})?);
         }
         Ok(findings)
+    }
+
+    /// [`scan_commitments`](Self::scan_commitments) with what `paying`'s
+    /// commitments paid per resource and account (`Commitments::covered`):
+    /// a read of the resource column too, made when asked for.
+    pub fn scan_commitment_resources(
+        &self,
+        slice: RowSlice,
+        paying: Paying,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Commitments> {
+        let mut kernel = CommitmentKernel::paying(paying);
+        self.read(slice, ScanKind::CommitmentResources, Vec::new(), progress, &mut |batch| kernel.add(batch))?;
+        Ok(kernel.finish())
+    }
+
+    /// [`scan_commitment_resources`](Self::scan_commitment_resources) of the whole file.
+    pub fn scan_all_commitment_resources(&self, workers: usize, paying: &Paying) -> Result<Commitments> {
+        let mut commitments = Commitments::default();
+        for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
+            commitments.merge(&self.scan_commitment_resources(piece.slice, paying.clone(), &mut |_| {})?);
+        }
+        Ok(commitments)
     }
 
     /// [`scan_commitments`](Self::scan_commitments) of the whole file.

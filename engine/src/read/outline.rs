@@ -234,6 +234,9 @@ pub enum ScanKind {
     Explore,
     /// Per Savings Plan and reservation: what it cost, used and covered.
     Commitments,
+    /// The same, with the resources and accounts whose usage they paid
+    /// (a column as long as the bill: read when asked for).
+    CommitmentResources,
     /// What the file gets wrong (`schema::rules`).
     Check,
 }
@@ -246,6 +249,9 @@ impl ScanKind {
             ScanKind::Covered => COSTS_FIELDS.contains(&field) || field == Field::ListCost,
             ScanKind::Explore => field.explored(),
             ScanKind::Commitments => COMMITMENT_FIELDS.contains(&field),
+            ScanKind::CommitmentResources => {
+                COMMITMENT_FIELDS.contains(&field) || matches!(field, Field::Account | Field::ResourceId)
+            }
             ScanKind::Check => CHECK_FIELDS.contains(&field),
         }
     }

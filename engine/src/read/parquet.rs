@@ -112,6 +112,7 @@ pub(crate) struct ParquetFile<R: ChunkReader> {
     covered: Projection,
     explore: Projection,
     commitments: Projection,
+    commitment_resources: Projection,
     check: Projection,
     /// The metadata and the arrow schema (text columns asked for as dictionaries)
     /// every scan starts from.
@@ -171,19 +172,22 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             let read = present.iter().filter(|(field, _)| kind.reads(*field)).cloned().collect();
             Projection::new(&schema, required.clone(), read, None)
         };
-        let (costs, covered, explore, commitments, check) = (
+        let (costs, covered, explore, commitments, commitment_resources, check) = (
             projection(ScanKind::Costs)?,
             projection(ScanKind::Covered)?,
             projection(ScanKind::Explore)?,
             projection(ScanKind::Commitments)?,
+            projection(ScanKind::CommitmentResources)?,
             projection(ScanKind::Check)?,
         );
 
         let metadata = Arc::new(metadata);
         // Every text column either scan reads comes as dictionary keys (the service's
         // name too, which only the costs scan reads).
-        let options = ArrowReaderOptions::new()
-            .with_schema(arrow_schema(&schema, &[&costs, &covered, &explore, &commitments, &check])?);
+        let options = ArrowReaderOptions::new().with_schema(arrow_schema(
+            &schema,
+            &[&costs, &covered, &explore, &commitments, &commitment_resources, &check],
+        )?);
         let arrow_metadata = ArrowReaderMetadata::try_new(Arc::clone(&metadata), options)?;
 
         let row_groups = metadata
@@ -213,6 +217,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             covered,
             explore,
             commitments,
+            commitment_resources,
             check,
             arrow_metadata,
             data_end: footer_start,
@@ -225,6 +230,7 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             ScanKind::Covered => &self.covered,
             ScanKind::Explore => &self.explore,
             ScanKind::Commitments => &self.commitments,
+            ScanKind::CommitmentResources => &self.commitment_resources,
             ScanKind::Check => &self.check,
         }
     }
@@ -354,7 +360,9 @@ impl<R: ChunkReader + 'static> Format for ParquetFile<R> {
         let reach = (slice.first_row + slice.rows).min(rows);
         let mut budget = match kind {
             ScanKind::Costs | ScanKind::Covered => MAX_PREFETCH,
-            ScanKind::Explore | ScanKind::Commitments | ScanKind::Check => MAX_EXPLORE_PREFETCH,
+            ScanKind::Explore | ScanKind::Commitments | ScanKind::CommitmentResources | ScanKind::Check => {
+                MAX_EXPLORE_PREFETCH
+            }
         };
         self.projection(kind)
             .leaves

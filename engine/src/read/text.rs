@@ -42,6 +42,7 @@ pub(crate) struct TextFile<R> {
     covered: Projection,
     explore: Projection,
     commitments: Projection,
+    commitment_resources: Projection,
     check: Projection,
 }
 
@@ -75,11 +76,12 @@ impl<R: ChunkReader> TextFile<R> {
                 .collect(),
             detail: None,
         };
-        let (costs, covered, explore, commitments, check) = (
+        let (costs, covered, explore, commitments, commitment_resources, check) = (
             fields(&|field| ScanKind::Costs.reads(field)),
             fields(&|field| ScanKind::Covered.reads(field)),
             fields(&|field| ScanKind::Explore.reads(field)),
             fields(&|field| ScanKind::Commitments.reads(field)),
+            fields(&|field| ScanKind::CommitmentResources.reads(field)),
             fields(&|field| ScanKind::Check.reads(field)),
         );
         let outline = Outline {
@@ -93,7 +95,18 @@ impl<R: ChunkReader> TextFile<R> {
             bytes: reader.len(),
             columns: found,
         };
-        Ok(TextFile { reader, container, entry, outline, costs, covered, explore, commitments, check })
+        Ok(TextFile {
+            reader,
+            container,
+            entry,
+            outline,
+            costs,
+            covered,
+            explore,
+            commitments,
+            commitment_resources,
+            check,
+        })
     }
 
     fn read_fields(
@@ -177,6 +190,7 @@ impl<R: ChunkReader> Format for TextFile<R> {
             ScanKind::Covered => &self.covered,
             ScanKind::Explore => &self.explore,
             ScanKind::Commitments => &self.commitments,
+            ScanKind::CommitmentResources => &self.commitment_resources,
             ScanKind::Check => &self.check,
         };
         self.read_fields(slice, projection, progress, fold)

@@ -134,7 +134,7 @@ pub enum Field {
     ContractApplied,
     /// FOCUS 1.3 `AllocatedMethodDetails`.
     AllocatedMethodDetails,
-    /// The resource, for the commitments report (what each commitment paid);
+    /// The resource, for what a commitment paid (`ScanKind::CommitmentResources`);
     /// the explorer reads it on demand as a detail.
     ResourceId,
 }
@@ -323,10 +323,8 @@ pub const COSTS_FIELDS: [Field; 3] = [Field::Currency, Field::ServiceName, Field
 
 /// The optional columns the commitments report reads: each commitment's
 /// identity and end, what it cost and what it covered.
-pub const COMMITMENT_FIELDS: [Field; 20] = [
+pub const COMMITMENT_FIELDS: [Field; 18] = [
     Field::Currency,
-    Field::Account,
-    Field::ResourceId,
     Field::UsageStart,
     Field::ListCost,
     Field::ReservationArn,

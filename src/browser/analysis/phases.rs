@@ -38,17 +38,42 @@ pub async fn scan_commitments(
     on_progress: Rc<dyn Fn(Progress)>,
     wanted: impl Fn() -> bool,
 ) -> Result<CommitmentsRead, Stopped> {
-    let take = |reply| match reply {
+    let request = |piece: &Piece| Request::Scan(piece.slice, ScanKind::Commitments);
+    let (per_file, problems) =
+        scan_each_file(pool, analysis, request, commitments_of, Commitments::merge, on_progress, wanted).await?;
+    Ok(CommitmentsRead { commitments: merged(&per_file), problems })
+}
+
+/// Scans the files `analysis` used for the commitments once more, with the
+/// resources the commitment `arn` paid (`CommitmentRow::resources`).
+pub async fn scan_paid(
+    pool: &Pool,
+    analysis: &Analysis,
+    arn: String,
+    on_progress: Rc<dyn Fn(Progress)>,
+    wanted: impl Fn() -> bool,
+) -> Result<CommitmentsRead, Stopped> {
+    let request = |piece: &Piece| Request::Paid(piece.slice, arn.clone());
+    let (per_file, problems) =
+        scan_each_file(pool, analysis, request, commitments_of, Commitments::merge, on_progress, wanted).await?;
+    Ok(CommitmentsRead { commitments: merged(&per_file), problems })
+}
+
+/// A reply's commitments, or the reply.
+fn commitments_of(reply: Reply) -> Result<Commitments, Reply> {
+    match reply {
         Reply::Commitments(part) => Ok(part),
         other => Err(other),
-    };
-    let (per_file, problems) =
-        scan_each_file(pool, analysis, ScanKind::Commitments, take, Commitments::merge, on_progress, wanted).await?;
+    }
+}
+
+/// The commitments of the files read, together.
+fn merged(per_file: &[Option<Commitments>]) -> Commitments {
     let mut commitments = Commitments::default();
     for part in per_file.iter().flatten() {
         commitments.merge(part);
     }
-    Ok(CommitmentsRead { commitments, problems })
+    commitments
 }
 
 /// Checks the files `analysis` used (`ducks check`'s rules).
@@ -62,8 +87,9 @@ pub async fn scan_checks(
         Reply::Check(part) => Ok(part),
         other => Err(other),
     };
+    let request = |piece: &Piece| Request::Scan(piece.slice, ScanKind::Check);
     let (per_file, problems) =
-        scan_each_file(pool, analysis, ScanKind::Check, take, Findings::merge, on_progress, wanted).await?;
+        scan_each_file(pool, analysis, request, take, Findings::merge, on_progress, wanted).await?;
     let files = analysis
         .files
         .iter()
@@ -73,13 +99,13 @@ pub async fn scan_checks(
     Ok(ChecksRead { files, problems })
 }
 
-/// Scans every piece of the files in use with `kind`, each reply's part
+/// Scans every piece of the files in use with `request`, each reply's part
 /// (`take`, which gives back a reply of another kind) merged into its file's: per file its merged parts (`None` for a
 /// file that failed or was not in use), and one sentence per file that failed.
 async fn scan_each_file<T: Default + Clone>(
     pool: &Pool,
     analysis: &Analysis,
-    kind: ScanKind,
+    request: impl Fn(&Piece) -> Request,
     take: impl Fn(Reply) -> Result<T, Reply>,
     merge: fn(&mut T, &T),
     on_progress: Rc<dyn Fn(Progress)>,
@@ -87,7 +113,6 @@ async fn scan_each_file<T: Default + Clone>(
 ) -> Result<(Vec<Option<T>>, Vec<String>), Stopped> {
     let pool = &pool.in_new_group();
     let (pieces, state) = analysis.rescan();
-    let request = |piece: &Piece| Request::Scan(piece.slice, kind);
     let replies = scan_pieces(
         pool,
         &analysis.chosen,

@@ -7,7 +7,12 @@
 
 use leptos::prelude::*;
 
-use super::state::{AppState, CommitmentsStage};
+use std::rc::Rc;
+
+use leptos::task::spawn_local;
+
+use super::state::{AppState, CommitmentsStage, Phase};
+use crate::browser::analysis::{Progress, Stopped, scan_paid};
 use crate::browser::intl::money;
 use crate::engine::commitments::{
     CommitmentReport, CommitmentRow, CoverageBy, EXPIRY_STEPS, commitment_report, coverage,
@@ -237,30 +242,72 @@ fn CoveredLink(kind: CommitmentKind, arn: String) -> impl IntoView {
     }
 }
 
-/// The resources whose usage a commitment paid, the most first.
+/// The resources whose usage a commitment paid, the most first: read when
+/// asked for (a scan of the resource column, for this commitment only).
 #[component]
 fn PaidResources(row: CommitmentRow) -> impl IntoView {
-    (row.resources_count > 0).then(|| {
-        let shown = row.resources.len();
-        let more = row.resources_count - shown;
-        view! {
-            <details class="commitments__resources" data-testid="commitment-resources" data-count=row.resources_count>
-                <summary>{format!("{} resources", format::count(row.resources_count as u64))}</summary>
-                <ul>
-                    {row.resources.iter().map(|p| view! {
-                        <li data-resource=p.resource.clone() data-account=p.account.clone() data-effective=p.effective.to_string()>
-                            {format!(
-                                "{} ({}): {}",
-                                if p.resource.is_empty() { "(no resource id)" } else { &p.resource },
-                                p.account,
-                                money(p.effective, &row.currency)
-                            )}
-                        </li>
-                    }).collect_view()}
-                </ul>
-                {(more > 0).then(|| view! { <p>{format!("and {} more", format::count(more as u64))}</p> })}
-            </details>
-        }
+    let state = expect_context::<AppState>();
+    let found: RwSignal<Phase<CommitmentRow>, LocalStorage> = RwSignal::new_local(Phase::NotRead);
+    let arn = row.arn.clone();
+    let read = move |_| {
+        let Some(analysis) = state.analysis.get_untracked() else { return };
+        let pool = state.pool.get_value();
+        let arn = arn.clone();
+        found.set(Phase::Reading(Progress::default()));
+        spawn_local(async move {
+            let on_progress = Rc::new(move |progress| found.set(Phase::Reading(progress)));
+            // Wanted while these files are the ones in use.
+            let current = Rc::clone(&analysis);
+            let wanted =
+                move || state.analysis.with_untracked(|now| now.as_ref().is_some_and(|now| Rc::ptr_eq(now, &current)));
+            match scan_paid(&pool, &analysis, arn.clone(), on_progress, wanted).await {
+                Ok(read) => {
+                    let report = commitment_report(&read.commitments);
+                    match report.commitments.into_iter().find(|c| c.arn == arn) {
+                        Some(row) => found.set(Phase::Ready(Rc::new(row))),
+                        None => found.set(Phase::Failed(format!("The files no longer hold {arn}."))),
+                    }
+                }
+                Err(Stopped::Cancelled) => found.set(Phase::NotRead),
+                Err(Stopped::Unavailable(problem)) => found.set(Phase::Failed(problem.to_string())),
+            }
+        });
+    };
+    let currency = row.currency.clone();
+    (row.covered_rows > 0).then(|| view! {
+        {move || found.with(|phase| match phase {
+            Phase::NotRead => view! {
+                <button class="button" type="button" data-testid="commitment-resources-read" on:click=read.clone()>
+                    "Resources it paid"
+                </button>
+            }.into_any(),
+            Phase::Reading(progress) => {
+                let fraction = if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
+                view! { <span role="status">{format!("Reading the resources ({:.0}%)…", fraction * 100.0)}</span> }.into_any()
+            }
+            Phase::Failed(problem) => view! { <span class="status__text--error" role="alert">{problem.clone()}</span> }.into_any(),
+            Phase::Ready(paid) => {
+                let more = paid.resources_count - paid.resources.len();
+                view! {
+                    <details class="commitments__resources" data-testid="commitment-resources" data-count=paid.resources_count open>
+                        <summary>{format!("{} resources", format::count(paid.resources_count as u64))}</summary>
+                        <ul>
+                            {paid.resources.iter().map(|p| view! {
+                                <li data-resource=p.resource.clone() data-account=p.account.clone() data-effective=p.effective.to_string()>
+                                    {format!(
+                                        "{} ({}): {}",
+                                        if p.resource.is_empty() { "(no resource id)" } else { &p.resource },
+                                        p.account,
+                                        money(p.effective, &currency)
+                                    )}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        {(more > 0).then(|| view! { <p>{format!("and {} more", format::count(more as u64))}</p> })}
+                    </details>
+                }.into_any()
+            }
+        })}
     })
 }
 

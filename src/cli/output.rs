@@ -185,6 +185,9 @@ pub fn commitments_table(report: &CommitmentReport, out: &mut dyn Write) -> io::
             if ending.is_empty() { "none".into() } else { ending.join(", ") }
         )?;
     }
+    if let Some(sentence) = report.without_fee() {
+        writeln!(out, "Note: {sentence}.")?;
+    }
     Ok(())
 }
 

@@ -56,8 +56,9 @@ fn focus_row() -> Row {
 /// A legacy CUR file's header and one valid usage row.
 const CUR_HEADER: &str = "line_item_line_item_type,product_servicecode,line_item_product_code,line_item_unblended_cost,\
 line_item_currency_code,line_item_usage_start_date,line_item_usage_end_date,bill_billing_period_start_date,\
-bill_billing_period_end_date";
-const CUR_ROW: [&str; 9] = [
+bill_billing_period_end_date,savings_plan_used_commitment,savings_plan_total_commitment_to_date,\
+reservation_start_time,reservation_end_time";
+const CUR_ROW: [&str; 13] = [
     "Usage",
     "AmazonEC2",
     "AmazonEC2",
@@ -67,6 +68,10 @@ const CUR_ROW: [&str; 9] = [
     "2024-01-05T01:00:00Z",
     "2024-01-01T00:00:00Z",
     "2024-02-01T00:00:00Z",
+    "",
+    "",
+    "",
+    "",
 ];
 
 /// Writes a CSV of `rows` (each (column, value) in the header's order) and runs `ducks check --json` on it.
@@ -148,6 +153,19 @@ fn each_rule_is_found_alone_in_a_file_made_to_break_it() {
         ("unknown-line-item-type", with(&cur, "line_item_line_item_type", Some("Usagee"))),
         ("usage-without-service", no_service),
         ("outside-billing-period", with(&cur, "line_item_usage_start_date", Some("2023-12-31T00:00:00Z"))),
+        ("commitment-used-above-total", {
+            let fee = with(&cur, "line_item_line_item_type", Some("SavingsPlanRecurringFee"));
+            with(
+                &with(&fee, "savings_plan_used_commitment", Some("12")),
+                "savings_plan_total_commitment_to_date",
+                Some("10"),
+            )
+        }),
+        ("commitment-ends-before-start", {
+            let fee = with(&cur, "line_item_line_item_type", Some("RIFee"));
+            let started = with(&fee, "reservation_start_time", Some("2024-01-01T00:00:00Z"));
+            with(&started, "reservation_end_time", Some("2023-01-01T00:00:00Z"))
+        }),
     ] {
         let file = check(&scratch, &format!("cur-{rule}.csv"), &[cur.clone(), bad]);
         assert_eq!(rules(&file), BTreeSet::from([rule.to_owned()]), "{rule}: {file}");

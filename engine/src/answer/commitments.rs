@@ -117,6 +117,22 @@ pub struct CommitmentReport {
 }
 
 impl CommitmentReport {
+    /// What to say of commitments that paid for usage in the files with no
+    /// fee row of theirs there: their use and savings cannot be known. Said
+    /// by the tab and by `ducks commitments` alike; `None` when there is none.
+    pub fn without_fee(&self) -> Option<String> {
+        let count = self.commitments.iter().filter(|c| c.utilization.is_none() && c.covered_rows > 0).count();
+        let (them, have, it) = match count {
+            0 => return None,
+            1 => ("1 commitment".to_owned(), "has", "it"),
+            n => (format!("{n} commitments"), "have", "they"),
+        };
+        Some(format!(
+            "{them} paid for usage in these files but {have} no fee row in them (RIFee, SavingsPlanRecurringFee; \
+             FOCUS Unused rows), so what {it} used and saved is unknown: add the month whose bill holds the fee"
+        ))
+    }
+
     /// The commitments ending within `days` of the files' last day (and not before it).
     pub fn ending_within(&self, days: i64) -> impl Iterator<Item = &CommitmentRow> {
         self.commitments.iter().filter(move |c| c.ends_in_days.is_some_and(|d| (0..=days).contains(&d)))
@@ -449,6 +465,22 @@ mod tests {
         sums.effective.add(commitment - unused);
         sums.covered_rows = 10;
         sums
+    }
+
+    #[test]
+    fn a_commitment_without_its_fee_is_said() {
+        let mut commitments = Commitments::default();
+        let day = day_of(2018, 10, 1);
+        let key = |arn: &str| (CommitmentKind::Reservation, arn.to_owned(), "USD".to_owned(), day);
+        commitments.cells.insert(key("arn:with-fee"), sums(100.0, 20.0, 150.0, None));
+        assert_eq!(commitment_report(&commitments).without_fee(), None);
+        // Usage it paid, and no fee row: its use is unknown, and said once.
+        commitments.cells.insert(key("arn:no-fee"), sums(0.0, 0.0, 30.0, None));
+        commitments.cells.get_mut(&key("arn:no-fee")).unwrap().commitment = CompensatedSum::default();
+        let report = commitment_report(&commitments);
+        let said = report.without_fee().unwrap();
+        assert!(said.starts_with("1 commitment paid for usage in these files but has no fee row"), "{said}");
+        assert_eq!(report.commitments.iter().find(|c| c.arn == "arn:no-fee").unwrap().utilization, None);
     }
 
     #[test]

@@ -135,6 +135,8 @@ pub struct CheckKernel {
     period_starts: Vec<i32>,
     period_ends: Vec<i32>,
     effective: Vec<f64>,
+    used: Vec<f64>,
+    total: Vec<f64>,
     scratch: Vec<f64>,
 }
 
@@ -158,6 +160,8 @@ impl CheckKernel {
             period_starts: Vec::new(),
             period_ends: Vec::new(),
             effective: Vec::new(),
+            used: Vec::new(),
+            total: Vec::new(),
             scratch: Vec::new(),
         }
     }
@@ -257,6 +261,42 @@ impl CheckKernel {
                     && products.is_none_or(|_| self.products.value(row).is_empty())
                 {
                     self.findings.note(Rule::UsageWithoutService, "product_servicecode", row_number(row), None);
+                }
+            }
+            // A Savings Plan's fee row: what was used is part of its total.
+            if let (Some(used), Some(total)) =
+                (batch.get(Field::SavingsPlanUsedCommitment), batch.get(Field::SavingsPlanTotalCommitment))
+            {
+                amount_column(used, &mut self.scratch, &mut self.used)?;
+                amount_column(total, &mut self.scratch, &mut self.total)?;
+                for row in 0..rows {
+                    let (used, total) = (self.used[row], self.total[row]);
+                    // Beyond a rounding of the file's own decimals.
+                    if self.types.value(row) == "SavingsPlanRecurringFee" && used - total > 1e-9 * total.abs().max(1.0)
+                    {
+                        let value = format!("{used} of {total}");
+                        self.findings.note(
+                            Rule::CommitmentUsedAboveTotal,
+                            "savings_plan_used_commitment",
+                            row_number(row),
+                            Some(&value),
+                        );
+                    }
+                }
+            }
+            // A commitment's end before its start, by day.
+            for (start, end, column) in [
+                (Field::ReservationStart, Field::ReservationEnd, "reservation_end_time"),
+                (Field::SavingsPlanStart, Field::SavingsPlanEnd, "savings_plan_end_time"),
+            ] {
+                let (Some(start), Some(end)) = (batch.get(start), batch.get(end)) else { continue };
+                days(Some(start), rows, &mut self.period_starts);
+                days(Some(end), rows, &mut self.period_ends);
+                for row in 0..rows {
+                    let (first, last) = (self.period_starts[row], self.period_ends[row]);
+                    if first != NO_DAY && last != NO_DAY && last < first {
+                        self.findings.note(Rule::CommitmentEndsBeforeStart, column, row_number(row), None);
+                    }
                 }
             }
         }

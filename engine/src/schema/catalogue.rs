@@ -137,6 +137,10 @@ pub enum Field {
     /// The resource, for what a commitment paid (`ScanKind::CommitmentResources`);
     /// the explorer reads it on demand as a detail.
     ResourceId,
+    /// `reservation_start_time`, for the check (an end before its start).
+    ReservationStart,
+    /// `savings_plan_start_time`, likewise.
+    SavingsPlanStart,
 }
 
 /// What a column holds, which decides how it is decoded and which types fit.
@@ -184,7 +188,7 @@ const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: 
 }
 
 /// Every optional column, in [`Field`] order.
-pub const CATALOGUE: [Entry; 41] = [
+pub const CATALOGUE: [Entry; 43] = [
     cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
     cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
     // CUR 2.0 renamed product_region to product_region_code.
@@ -259,6 +263,8 @@ pub const CATALOGUE: [Entry; 41] = [
     cur(Field::ContractApplied, Holds::Text, &[], &["contract_applied"]),
     cur(Field::AllocatedMethodDetails, Holds::Text, &[], &["allocated_method_details"]),
     cur(Field::ResourceId, Holds::Text, &["line_item_resource_id"], &["resource_id"]),
+    cur(Field::ReservationStart, Holds::Day, &["reservation_start_time"], &[]),
+    cur(Field::SavingsPlanStart, Holds::Day, &["savings_plan_start_time"], &[]),
 ];
 
 impl Field {
@@ -291,7 +297,7 @@ impl Field {
 
 /// The optional columns the check reads (`schema::rules`), besides type,
 /// service and cost.
-pub const CHECK_FIELDS: [Field; 18] = [
+pub const CHECK_FIELDS: [Field; 24] = [
     Field::Currency,
     Field::UsageStart,
     Field::ProductCode,
@@ -310,6 +316,12 @@ pub const CHECK_FIELDS: [Field; 18] = [
     Field::SkuPriceDetails,
     Field::ContractApplied,
     Field::AllocatedMethodDetails,
+    Field::SavingsPlanUsedCommitment,
+    Field::SavingsPlanTotalCommitment,
+    Field::ReservationStart,
+    Field::ReservationEnd,
+    Field::SavingsPlanStart,
+    Field::SavingsPlanEnd,
 ];
 
 /// The optional columns the costs scan reads besides type, service and cost:

@@ -33,6 +33,10 @@ pub enum Rule {
     UnknownLineItemType,
     /// A CUR usage row with neither a service code nor a product code.
     UsageWithoutService,
+    /// A Savings Plan's fee row whose used commitment is above its total.
+    CommitmentUsedAboveTotal,
+    /// A commitment that ends before it starts.
+    CommitmentEndsBeforeStart,
 }
 
 /// Which files a rule applies to.
@@ -63,7 +67,7 @@ pub struct RuleFacts {
 
 impl Rule {
     /// Every rule, in the order a report lists them.
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 13] = [
         Rule::MandatoryColumnMissing,
         Rule::VersionsMixed,
         Rule::NullNotAllowed,
@@ -75,6 +79,8 @@ impl Rule {
         Rule::JsonUnreadable,
         Rule::UnknownLineItemType,
         Rule::UsageWithoutService,
+        Rule::CommitmentUsedAboveTotal,
+        Rule::CommitmentEndsBeforeStart,
     ];
 
     /// Everything known of a rule, in one table.
@@ -166,6 +172,20 @@ impl Rule {
                 "is empty on usage rows, and so is line_item_product_code",
                 "AWS Cost and Usage Report data dictionary, product_servicecode and line_item_product_code",
                 "their cost is shown under the service \"(none)\"",
+            ),
+            Rule::CommitmentUsedAboveTotal => f(
+                "commitment-used-above-total",
+                Cur,
+                "is above savings_plan_total_commitment_to_date on a Savings Plan's fee row",
+                "AWS Cost and Usage Report data dictionary, Savings Plans: the used commitment is the part of the total commitment to date that covered usage",
+                "the plan's unused part comes out negative and its use above 100% on these rows, as written in the file",
+            ),
+            Rule::CommitmentEndsBeforeStart => f(
+                "commitment-ends-before-start",
+                Cur,
+                "is before the commitment's start",
+                "AWS Cost and Usage Report data dictionary, reservation_start_time / reservation_end_time and savings_plan_start_time / savings_plan_end_time",
+                "the list of what ends soon takes the end as written (compared by day)",
             ),
         }
     }

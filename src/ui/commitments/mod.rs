@@ -124,6 +124,11 @@ fn Summary(report: CommitmentReport) -> impl IntoView {
                     </details>
                 }
             }).collect_view()}
+            {report.without_fee().map(|sentence| view! {
+                <p class="commitments__hint" role="note" data-testid="commitments-without-fee">
+                    {format!("{}{}.", sentence[..1].to_uppercase(), &sentence[1..])}
+                </p>
+            })}
             <p class="commitments__hint">
                 "Committed: what the commitments cost for the months read (recurring fees and upfront fees spread over the period). "
                 "Used: the effective cost of the usage they covered; the rest went unused. Saved: what that usage would have cost at "

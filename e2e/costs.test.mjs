@@ -392,6 +392,18 @@ test('several clouds dropped together: the explorer by provider, each in its cur
   assert.deepEqual(shown.map(([k]) => k).sort(), want.map(([k]) => k).sort());
   for (const [key, cost] of want) assert.ok(close(Object.fromEntries(shown)[key], cost), `${key}: ${Object.fromEntries(shown)[key]} vs ${cost}`);
   assert.deepEqual([...new Set(shown.map(([k]) => k.split(' | ')[0]))].sort(), ['AWS', 'Google Cloud', 'Microsoft Azure']);
+  // The pricing currency as a measure: read on demand, each provider in the currencies it priced in.
+  await page.selectOption('#measure', 'pricing');
+  const pricedCli = JSON.parse(execFileSync(DUCKS, ['group', '--json', '--by', 'provider', '--measure', 'pricing', ...files], { encoding: 'utf8' }));
+  const pricedWant = pricedCli.groups.map((g) => [`${g.keys.provider} | ${g.currency ?? pricedCli.currency}`, g.cost]);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=explore-table] tbody tr[data-key]').length === n, pricedWant.length, { timeout: 60_000 });
+  const priced = Object.fromEntries(await page.$$eval('[data-testid=explore-table] tbody tr[data-key]', (trs) => trs.map((tr) => [`${tr.dataset.key} | ${tr.dataset.currency}`, Number(tr.dataset.cost)])));
+  assert.deepEqual(Object.keys(priced).sort(), pricedWant.map(([k]) => k).sort());
+  for (const [key, cost] of pricedWant) assert.ok(close(priced[key], cost), `${key}: ${priced[key]} vs ${cost}`);
+  assert.ok(Object.keys(priced).some((k) => k.endsWith('| EUR')), 'some rows were priced in EUR');
+  await page.selectOption('#measure', 'unblended');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=explore-table] tbody tr[data-key]').length === n, shown.length);
+
   // With several clouds, a filter by provider: Azure alone.
   const box = page.getByRole('combobox', { name: 'Filter providers' });
   await box.fill('Microsoft');

@@ -89,7 +89,7 @@ impl View {
     /// `None` when the explorer's own cube answers the view.
     pub fn on_demand_scan(&self) -> Option<DetailScan> {
         let needs_days = self.needs_days();
-        if self.detail.is_none() && !needs_days {
+        if self.detail.is_none() && !needs_days && self.query.measure.in_billing_cells() {
             return None;
         }
         // How many groups an answer keeps does not change what is read.

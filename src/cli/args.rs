@@ -47,7 +47,9 @@ ducks group sums a measure by one or more dimensions, the explorer's figures:
                       allocated-resource (FOCUS 1.3 splits), tag:KEY (a user tag,
                       in every layout AWS writes them) or cost-category:NAME;
                       at most one of these last ones at a time
-  --measure M         unblended (default), net-unblended, amortized, list, usage
+  --measure M         unblended (default), net-unblended, amortized, list, usage,
+                      pricing (FOCUS 1.2 PricingCurrencyEffectiveCost, in its
+                      own PricingCurrency)
   --usage RULE        which line item types count: usage (default), running,
                       opencost, focus, all
   --from, --to DAY    first and last day kept (YYYY-MM-DD, by usage start)

@@ -277,3 +277,30 @@ fn the_same_rows_in_three_focus_versions_give_the_same_figures() {
     assert_same(&figures[1], &figures[0], "1.2 as 1.3");
     assert_same(&figures[2], &figures[0], "1.0 as 1.3");
 }
+
+/// The pricing currency as a measure: FOCUS 1.2's `PricingCurrencyEffectiveCost`
+/// summed in its own `PricingCurrency` (rows without one: their amortized
+/// cost in their billing currency), as DuckDB sums them; the billing
+/// currency's figures are unchanged beside it.
+#[test]
+fn the_pricing_currency_is_a_measure_in_its_own_currency() {
+    const TEST: &str = "the_pricing_currency_is_a_measure_in_its_own_currency";
+    let Some(root) = shared::real_cur(TEST) else { return };
+    for path in samples(&root) {
+        let got = groups(&group_json(&["--by", "provider,currency", "--measure", "pricing", "--usage", "all", &path]));
+        let provider = if has(&path, "ServiceProviderName") { "ServiceProviderName" } else { "ProviderName" };
+        let sql = format!(
+            "SELECT {provider}, CASE WHEN PricingCurrencyEffectiveCost IS NOT NULL AND coalesce(PricingCurrency, '') <> '' \
+             THEN PricingCurrency ELSE BillingCurrency END, sum(coalesce(PricingCurrencyEffectiveCost, EffectiveCost)) \
+             FROM read_csv('{path}', nullstr = ['', 'NULL']) GROUP BY ALL"
+        );
+        let Some(want) = duckdb_groups(TEST, &sql) else { return };
+        let want: BTreeMap<String, f64> = want.into_iter().collect();
+        assert!(want.keys().any(|k| k.ends_with("| EUR")), "{path}: the samples price some rows in EUR: {want:?}");
+        assert_same(&got, &want, &path);
+        // Billed in one currency: the amortized measure is all USD.
+        let billed =
+            groups(&group_json(&["--by", "provider,currency", "--measure", "amortized", "--usage", "all", &path]));
+        assert_eq!(billed.len(), 1, "{billed:?}");
+    }
+}

@@ -77,8 +77,8 @@ fn every_grouping_sums_to_the_costs_page_total() {
 }
 
 /// Per service and unit, every measure (in `Measure::ALL` order) over every row, the plain way.
-fn row_by_row(paths: &[PathBuf]) -> BTreeMap<(String, String), [f64; 5]> {
-    let mut sums: BTreeMap<(String, String), [f64; 5]> = BTreeMap::new();
+fn row_by_row(paths: &[PathBuf]) -> BTreeMap<(String, String), [f64; 6]> {
+    let mut sums: BTreeMap<(String, String), [f64; 6]> = BTreeMap::new();
     for path in paths {
         let reader =
             ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap().build().unwrap();
@@ -129,6 +129,8 @@ fn row_by_row(paths: &[PathBuf]) -> BTreeMap<(String, String), [f64; 5]> {
                 entry[2] += amortized;
                 entry[3] += value(&list, row);
                 entry[4] += value(&amount, row);
+                // A CUR has no pricing currency: its amortized cost, in its billing currency.
+                entry[5] += amortized;
             }
         }
     }

@@ -504,6 +504,15 @@ pub fn measure_notes(measure: Measure, files: &[&OptionalColumns], usage: &Usage
     let mut notes = Vec::new();
     match measure {
         Measure::Unblended => {}
+        Measure::Pricing => {
+            let n = lacking(Field::PricingEffectiveCost);
+            if n > 0 {
+                notes.push(format!(
+                    "{} no pricing currency cost column (FOCUS 1.2 PricingCurrencyEffectiveCost): their amortized cost, in their billing currency, is shown instead.",
+                    of(n)
+                ));
+            }
+        }
         Measure::NetUnblended => {
             let n = lacking(Field::NetUnblended);
             if n > 0 {
@@ -614,7 +623,7 @@ mod tests {
                 cube.label_id(9, ""),
             ];
             let cell = cube.cell_index((key, day));
-            cube.add(cell, [unblended, unblended, amortized, unblended * 1.5, unblended * 10.0], false);
+            cube.add(cell, [unblended, unblended, amortized, unblended * 1.5, unblended * 10.0, amortized], false);
         }
         cube
     }

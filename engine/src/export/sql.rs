@@ -167,6 +167,23 @@ pub fn explore_sql(outline: &Outline, query: &Query, usage: &UsageRule, dialect:
         Dimension::Unit => {
             (text(Dimension::Unit).map_or_else(|| "''".into(), |c| format!("COALESCE({}, '')", quote(&c.name))), "unit")
         }
+        // The pricing currency where a row has a pricing cost and one (as the cube's kernel).
+        _ if query.measure == Measure::Pricing => {
+            let optional = &outline.optional;
+            match (optional.get(Field::PricingEffectiveCost), optional.get(Field::PricingCurrency)) {
+                (Some(priced), Some(pricing)) => (
+                    format!(
+                        "CASE WHEN {} IS NOT NULL AND COALESCE({}, '') <> '' THEN {} ELSE {} END",
+                        quote(&priced.name),
+                        quote(&pricing.name),
+                        quote(&pricing.name),
+                        currency(outline)
+                    ),
+                    "currency",
+                ),
+                _ => (currency(outline), "currency"),
+            }
+        }
         _ => (currency(outline), "currency"),
     };
     format!(
@@ -188,6 +205,13 @@ fn measure(outline: &Outline, measure: Measure) -> String {
         Measure::NetUnblended => optional.get(Field::NetUnblended).map_or(cost, |c| quote(&c.name)),
         Measure::List => optional.get(Field::ListCost).map_or(cost, |c| quote(&c.name)),
         Measure::Usage => column(Field::UsageAmount),
+        // The pricing cost where a row has one, else its amortized cost (as the cube's kernel).
+        Measure::Pricing => match optional.get(Field::PricingEffectiveCost) {
+            Some(priced) => {
+                format!("COALESCE({}, {})", quote(&priced.name), self::measure(outline, Measure::Amortized))
+            }
+            None => self::measure(outline, Measure::Amortized),
+        },
         Measure::Amortized if outline.columns.format == CurFormat::Focus => {
             optional.get(Field::EffectiveCost).map_or(cost, |c| quote(&c.name))
         }

@@ -55,6 +55,13 @@ pub struct CubeKernel {
     /// a question that does not ask for them is not multiplied by them.
     blank: Vec<usize>,
     fell: Vec<bool>,
+    /// Whether the currency slot holds the pricing currency where a row has
+    /// one (the pricing measure's scan), rather than the billing currency.
+    pricing: bool,
+    pricing_currencies: Interner,
+    pricing_ids: Vec<u32>,
+    /// Per pricing currency id, its id among the cell's currencies (`None`: blank).
+    pricing_as_currency: Vec<Option<u32>>,
 }
 
 /// The widest span of days in one batch whose months are looked up in a table.
@@ -69,6 +76,8 @@ const DETAIL: usize = slot(Dimension::Detail);
 const UNBLENDED: usize = Measure::Unblended.index();
 const _: () = assert!(UNBLENDED == 0, "the other amounts are made from the unblended ones");
 const AMORTIZED: usize = Measure::Amortized.index();
+const PRICING: usize = Measure::Pricing.index();
+const CURRENCY: usize = slot(Dimension::Currency);
 
 const fn slot(dimension: Dimension) -> usize {
     match dimension.slot() {
@@ -90,6 +99,58 @@ impl CubeKernel {
     pub fn blanking(mut self, dimensions: &[Dimension]) -> CubeKernel {
         self.blank = dimensions.iter().filter_map(|d| d.slot()).collect();
         self
+    }
+
+    /// The kernel with each row's cell in its pricing currency, where it has
+    /// a pricing cost, for the pricing measure's scan.
+    pub fn in_pricing_currency(mut self, pricing: bool) -> CubeKernel {
+        self.pricing = pricing;
+        self
+    }
+
+    /// The currency slot of the rows with a pricing cost and a pricing
+    /// currency (FOCUS 1.2): their pricing currency. The rest keep their
+    /// billing currency, in which their fallback amount (amortized) is.
+    fn price_in_pricing_currency(&mut self, batch: &Batch<'_>) -> Result<()> {
+        let (Some(costs), Some(currencies)) =
+            (batch.get(Field::PricingEffectiveCost), batch.get(Field::PricingCurrency))
+        else {
+            return Ok(());
+        };
+        self.pricing_currencies.encode(currencies, &mut self.pricing_ids)?;
+        while self.pricing_as_currency.len() < self.pricing_currencies.len() {
+            let label = self.pricing_currencies.label(self.pricing_as_currency.len());
+            let id = (!label.is_empty()).then(|| self.labels[CURRENCY].id(Some(label)));
+            self.pricing_as_currency.push(id);
+        }
+        let priced = costs.logical_nulls();
+        for (row, id) in self.ids[CURRENCY].iter_mut().enumerate() {
+            if priced.as_ref().is_none_or(|n| n.is_valid(row))
+                && let Some(currency) = self.pricing_as_currency[self.pricing_ids[row] as usize]
+            {
+                *id = currency;
+            }
+        }
+        Ok(())
+    }
+
+    /// The pricing measure's amounts: the pricing cost where a row has one,
+    /// else its amortized cost (made before).
+    fn pricing_amounts(&mut self, batch: &Batch<'_>) -> Result<()> {
+        let mut out = std::mem::take(&mut self.amounts[PRICING]);
+        match batch.get(Field::PricingEffectiveCost) {
+            Some(column) => {
+                amount_column(column, &mut self.scratch, &mut out)?;
+                if let Some(nulls) = column.logical_nulls() {
+                    for row in (0..out.len()).filter(|&row| nulls.is_null(row)) {
+                        out[row] = self.amounts[AMORTIZED][row];
+                    }
+                }
+            }
+            None => out.clone_from(&self.amounts[AMORTIZED]),
+        }
+        self.amounts[PRICING] = out;
+        Ok(())
     }
 
     /// Folds one batch in.
@@ -119,6 +180,9 @@ impl CubeKernel {
             }
         }
         self.fallback.apply(batch, &mut self.labels[SERVICE], &mut self.ids[SERVICE], &mut self.fell)?;
+        if self.pricing {
+            self.price_in_pricing_currency(batch)?;
+        }
         self.cube.note_read(rows as u64);
         days(batch.get(Field::UsageStart), rows, &mut self.days);
         let span = span_of(self.days.iter().copied());
@@ -167,6 +231,7 @@ impl CubeKernel {
         self.column_or_unblended(batch, Field::NetUnblended, Measure::NetUnblended)?;
         self.column_or_unblended(batch, Field::ListCost, Measure::List)?;
         self.amortized(batch, rows)?;
+        self.pricing_amounts(batch)?;
         let usage = &mut self.amounts[Measure::Usage.index()];
         match batch.get(Field::UsageAmount) {
             Some(column) => amount_column(column, &mut self.scratch, usage)?,

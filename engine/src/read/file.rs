@@ -26,7 +26,9 @@ use crate::schema::columns::Column;
 impl DetailScan {
     /// The kernel that folds what this scan keeps, as finely as it keeps dates.
     fn kernel(&self) -> CubeKernel {
-        CubeKernel::keeping(self.keep.clone(), self.dates == Dates::Months).blanking(&self.blanked())
+        CubeKernel::keeping(self.keep.clone(), self.dates == Dates::Months)
+            .blanking(&self.blanked())
+            .in_pricing_currency(self.measure == Some(crate::vocab::dimension::Measure::Pricing))
     }
 }
 

@@ -200,7 +200,11 @@ impl DetailScan {
             Dates::Days => 2,
         };
         fine(self.dates) >= fine(needed.dates)
-            && (self.measure.is_none() || self.measure == needed.measure)
+            // A scan of every measure (the explorer's) answers those its billing-currency cells hold.
+            && match self.measure {
+                None => needed.measure.is_none_or(Measure::in_billing_cells),
+                own => own == needed.measure,
+            }
             && needed.labels.iter().all(|d| self.labels.contains(d) || Self::ALWAYS.contains(d))
             // A scan that kept fewer rows cannot answer for more.
             && self.keep.iter().all(|(d, kept)| {
@@ -215,8 +219,10 @@ fn measure_of(field: Field) -> Option<&'static [Measure]> {
         Field::NetUnblended => Some(&[Measure::NetUnblended]),
         Field::ListCost => Some(&[Measure::List]),
         Field::UsageAmount => Some(&[Measure::Usage]),
-        Field::EffectiveCost | Field::ReservationArn => Some(&[Measure::Amortized]),
-        field if crate::fold::amortize::INPUTS.contains(&field) => Some(&[Measure::Amortized]),
+        // The pricing measure falls back to the amortized cost.
+        Field::EffectiveCost | Field::ReservationArn => Some(&[Measure::Amortized, Measure::Pricing]),
+        field if crate::fold::amortize::INPUTS.contains(&field) => Some(&[Measure::Amortized, Measure::Pricing]),
+        Field::PricingEffectiveCost | Field::PricingCurrency => Some(&[Measure::Pricing]),
         _ => None,
     }
 }

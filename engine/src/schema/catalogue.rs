@@ -141,6 +141,8 @@ pub enum Field {
     ReservationStart,
     /// `savings_plan_start_time`, likewise.
     SavingsPlanStart,
+    /// FOCUS 1.2 `PricingCurrencyEffectiveCost`: the pricing measure's amounts.
+    PricingEffectiveCost,
 }
 
 /// What a column holds, which decides how it is decoded and which types fit.
@@ -188,7 +190,7 @@ const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: 
 }
 
 /// Every optional column, in [`Field`] order.
-pub const CATALOGUE: [Entry; 43] = [
+pub const CATALOGUE: [Entry; 44] = [
     cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
     cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
     // CUR 2.0 renamed product_region to product_region_code.
@@ -265,6 +267,7 @@ pub const CATALOGUE: [Entry; 43] = [
     cur(Field::ResourceId, Holds::Text, &["line_item_resource_id"], &["resource_id"]),
     cur(Field::ReservationStart, Holds::Day, &["reservation_start_time"], &[]),
     cur(Field::SavingsPlanStart, Holds::Day, &["savings_plan_start_time"], &[]),
+    cur(Field::PricingEffectiveCost, Holds::Amount, &[], &["pricing_currency_effective_cost"]),
 ];
 
 impl Field {
@@ -291,7 +294,10 @@ impl Field {
     /// Whether only the check reads it: a file's column it cannot read (FOCUS
     /// `Tags` as a Parquet map is no JSON to check) is left out without a note.
     pub fn checked_only(self) -> bool {
-        CHECK_FIELDS.contains(&self) && !COMMITMENT_FIELDS.contains(&self) && self != Field::Currency
+        // The currencies are the pricing measure's too.
+        CHECK_FIELDS.contains(&self)
+            && !COMMITMENT_FIELDS.contains(&self)
+            && !matches!(self, Field::Currency | Field::PricingCurrency)
     }
 }
 

@@ -169,7 +169,7 @@ pub fn notes(columns: &CurColumns, optional: &OptionalColumns, names: &[&str]) -
         // FOCUS 1.2 prices in a currency of its own beside the billing one.
         if optional.get(Field::PricingCurrency).is_some() {
             notes.push(
-                "Amounts are in the billing currency (BillingCurrency), as invoiced; the file's PricingCurrency costs are not summed"
+                "Amounts are in the billing currency (BillingCurrency), as invoiced; the measure \"Pricing currency (amortized)\" (--measure pricing) sums PricingCurrencyEffectiveCost in its PricingCurrency"
                     .into(),
             );
         }

@@ -145,6 +145,10 @@ pub enum Measure {
     /// `line_item_usage_amount` / FOCUS `ConsumedQuantity`: how much was used, in
     /// its unit (not money).
     Usage,
+    /// FOCUS 1.2 `PricingCurrencyEffectiveCost`, in `PricingCurrency`: the
+    /// amortized cost in the currency the provider priced it in (rows without
+    /// one: their amortized cost, in their billing currency).
+    Pricing,
 }
 
 /// How many measures a cell sums.
@@ -152,8 +156,14 @@ pub const MEASURES: usize = Measure::ALL.len();
 
 impl Measure {
     /// Every measure.
-    pub const ALL: [Measure; 5] =
-        [Measure::Unblended, Measure::NetUnblended, Measure::Amortized, Measure::List, Measure::Usage];
+    pub const ALL: [Measure; 6] = [
+        Measure::Unblended,
+        Measure::NetUnblended,
+        Measure::Amortized,
+        Measure::List,
+        Measure::Usage,
+        Measure::Pricing,
+    ];
 
     /// A name for people.
     pub fn label(self) -> &'static str {
@@ -163,6 +173,7 @@ impl Measure {
             Measure::Amortized => "Amortized",
             Measure::List => "List (on-demand)",
             Measure::Usage => "Usage quantity",
+            Measure::Pricing => "Pricing currency (amortized)",
         }
     }
 
@@ -174,6 +185,7 @@ impl Measure {
             Measure::Amortized => "amortized",
             Measure::List => "list",
             Measure::Usage => "usage",
+            Measure::Pricing => "pricing",
         }
     }
 
@@ -204,6 +216,14 @@ impl Measure {
             Measure::Amortized => 2,
             Measure::List => 3,
             Measure::Usage => 4,
+            Measure::Pricing => 5,
         }
+    }
+
+    /// Whether the explorer's own cube, whose cells are in the billing
+    /// currency, answers it: not the pricing currency's amounts, whose cells
+    /// an on-demand scan keys by their own currency.
+    pub const fn in_billing_cells(self) -> bool {
+        !matches!(self, Measure::Pricing)
     }
 }

@@ -113,7 +113,7 @@ fn Checks() -> impl IntoView {
             {move || state.checks.with(|stage| match stage {
                 Phase::NotRead => view! { <p class="explorer__wait">"The files are checked when this tab is shown."</p> }.into_any(),
                 Phase::Reading(progress) => {
-                    let fraction = if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
+                    let fraction = progress.fraction();
                     view! {
                         <p class="explorer__wait" role="status" data-testid="checks-status">
                             {format!("Checking the files ({:.0}%)…", fraction * 100.0)}

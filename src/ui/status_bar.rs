@@ -50,11 +50,7 @@ pub fn StatusBar() -> impl IntoView {
             {move || match status.get() {
                 Status::Idle => view! { <p class="status__text">"No files read yet."</p> }.into_any(),
                 Status::Loading { progress, started } => {
-                    let fraction = if progress.work_total > 0 {
-                        progress.work_done as f64 / progress.work_total as f64
-                    } else {
-                        0.0
-                    };
+                    let fraction = progress.fraction();
                     let elapsed = now() - started;
                     // An estimate only once there is enough behind it to mean something.
                     let estimate = if fraction > 0.05 && elapsed > 500.0 {

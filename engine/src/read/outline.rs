@@ -248,6 +248,22 @@ pub enum ScanKind {
 }
 
 impl ScanKind {
+    /// Every kind, in declaration order: a reader keeps one projection per
+    /// kind, at the kind's place here.
+    pub const ALL: [ScanKind; 6] = [
+        ScanKind::Costs,
+        ScanKind::Covered,
+        ScanKind::Explore,
+        ScanKind::Commitments,
+        ScanKind::CommitmentResources,
+        ScanKind::Check,
+    ];
+
+    /// Its place in [`ALL`](Self::ALL).
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// Whether this scan reads the optional column of `field`.
     pub fn reads(self, field: Field) -> bool {
         match self {
@@ -260,5 +276,15 @@ impl ScanKind {
             }
             ScanKind::Check => CHECK_FIELDS.contains(&field),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scan_kind_is_at_its_index() {
+        assert!(ScanKind::ALL.iter().enumerate().all(|(at, kind)| kind.index() == at));
     }
 }

@@ -108,12 +108,8 @@ pub(crate) struct ParquetFile<R: ChunkReader> {
     reader: Arc<R>,
     metadata: Arc<ParquetMetaData>,
     outline: Outline,
-    costs: Projection,
-    covered: Projection,
-    explore: Projection,
-    commitments: Projection,
-    commitment_resources: Projection,
-    check: Projection,
+    /// What each scan kind reads, at its [`ScanKind::index`].
+    projections: Vec<Projection>,
     /// The metadata and the arrow schema (text columns asked for as dictionaries)
     /// every scan starts from.
     arrow_metadata: ArrowReaderMetadata,
@@ -172,22 +168,13 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             let read = present.iter().filter(|(field, _)| kind.reads(*field)).cloned().collect();
             Projection::new(&schema, required.clone(), read, None)
         };
-        let (costs, covered, explore, commitments, commitment_resources, check) = (
-            projection(ScanKind::Costs)?,
-            projection(ScanKind::Covered)?,
-            projection(ScanKind::Explore)?,
-            projection(ScanKind::Commitments)?,
-            projection(ScanKind::CommitmentResources)?,
-            projection(ScanKind::Check)?,
-        );
+        let projections = ScanKind::ALL.into_iter().map(projection).collect::<Result<Vec<Projection>>>()?;
 
         let metadata = Arc::new(metadata);
         // Every text column either scan reads comes as dictionary keys (the service's
         // name too, which only the costs scan reads).
-        let options = ArrowReaderOptions::new().with_schema(arrow_schema(
-            &schema,
-            &[&costs, &covered, &explore, &commitments, &commitment_resources, &check],
-        )?);
+        let options = ArrowReaderOptions::new()
+            .with_schema(arrow_schema(&schema, &projections.iter().collect::<Vec<&Projection>>())?);
         let arrow_metadata = ArrowReaderMetadata::try_new(Arc::clone(&metadata), options)?;
 
         let row_groups = metadata
@@ -195,7 +182,11 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             .iter()
             .map(|group| RowGroupOutline {
                 rows: group.num_rows() as u64,
-                bytes: costs.leaves.iter().map(|&leaf| group.column(leaf).compressed_size() as u64).sum(),
+                bytes: projections[ScanKind::Costs.index()]
+                    .leaves
+                    .iter()
+                    .map(|&leaf| group.column(leaf).compressed_size() as u64)
+                    .sum(),
             })
             .collect();
         let outline = Outline {
@@ -213,26 +204,14 @@ impl<R: ChunkReader + 'static> ParquetFile<R> {
             reader: Arc::new(reader),
             metadata,
             outline,
-            costs,
-            covered,
-            explore,
-            commitments,
-            commitment_resources,
-            check,
+            projections,
             arrow_metadata,
             data_end: footer_start,
         })
     }
 
     fn projection(&self, kind: ScanKind) -> &Projection {
-        match kind {
-            ScanKind::Costs => &self.costs,
-            ScanKind::Covered => &self.covered,
-            ScanKind::Explore => &self.explore,
-            ScanKind::Commitments => &self.commitments,
-            ScanKind::CommitmentResources => &self.commitment_resources,
-            ScanKind::Check => &self.check,
-        }
+        &self.projections[kind.index()]
     }
 
     fn read_projected(
@@ -402,8 +381,15 @@ impl<R: ChunkReader + 'static> Format for ParquetFile<R> {
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
         let schema = self.metadata.file_metadata().schema_descr();
-        let optional = self.explore.optional.iter().filter(|(field, _)| scan.reads(*field)).cloned().collect();
-        let projection = Projection::new(schema, self.explore.required.clone(), optional, detail.cloned())?;
+        let optional = self
+            .projection(ScanKind::Explore)
+            .optional
+            .iter()
+            .filter(|(field, _)| scan.reads(*field))
+            .cloned()
+            .collect();
+        let projection =
+            Projection::new(schema, self.projection(ScanKind::Explore).required.clone(), optional, detail.cloned())?;
         if let Some(column) = detail {
             // Its chunks were not checked at open (only the columns every scan reads were).
             let leaves = detail_leaves(schema, column)?;

@@ -38,12 +38,8 @@ pub(crate) struct TextFile<R> {
     /// For a ZIP archive, the index of the CSV entry.
     entry: usize,
     outline: Outline,
-    costs: Projection,
-    covered: Projection,
-    explore: Projection,
-    commitments: Projection,
-    commitment_resources: Projection,
-    check: Projection,
+    /// What each scan kind reads, at its [`ScanKind::index`].
+    projections: Vec<Projection>,
 }
 
 impl<R: ChunkReader> TextFile<R> {
@@ -67,23 +63,18 @@ impl<R: ChunkReader> TextFile<R> {
         let found = columns::detect(&refs)?;
         let optional = columns::detect_optional(&refs, found.format);
         let required = [found.line_item_type.index, found.service.index, found.cost.index];
-        let fields = |keep: &dyn Fn(Field) -> bool| Projection {
-            required,
-            optional: optional
-                .present()
-                .filter(|(field, _)| keep(*field))
-                .map(|(field, column): (Field, &Column)| (field, column.index, field.holds(), column.key.clone()))
-                .collect(),
-            detail: None,
-        };
-        let (costs, covered, explore, commitments, commitment_resources, check) = (
-            fields(&|field| ScanKind::Costs.reads(field)),
-            fields(&|field| ScanKind::Covered.reads(field)),
-            fields(&|field| ScanKind::Explore.reads(field)),
-            fields(&|field| ScanKind::Commitments.reads(field)),
-            fields(&|field| ScanKind::CommitmentResources.reads(field)),
-            fields(&|field| ScanKind::Check.reads(field)),
-        );
+        let projections = ScanKind::ALL
+            .into_iter()
+            .map(|kind| Projection {
+                required,
+                optional: optional
+                    .present()
+                    .filter(|(field, _)| kind.reads(*field))
+                    .map(|(field, column): (Field, &Column)| (field, column.index, field.holds(), column.key.clone()))
+                    .collect(),
+                detail: None,
+            })
+            .collect();
         let outline = Outline {
             delivery: Delivery::Csv(container),
             notes: columns::notes(&found, &optional, &refs),
@@ -95,18 +86,7 @@ impl<R: ChunkReader> TextFile<R> {
             bytes: reader.len(),
             columns: found,
         };
-        Ok(TextFile {
-            reader,
-            container,
-            entry,
-            outline,
-            costs,
-            covered,
-            explore,
-            commitments,
-            commitment_resources,
-            check,
-        })
+        Ok(TextFile { reader, container, entry, outline, projections })
     }
 
     fn read_fields(
@@ -185,15 +165,7 @@ impl<R: ChunkReader> Format for TextFile<R> {
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
-        let projection = match kind {
-            ScanKind::Costs => &self.costs,
-            ScanKind::Covered => &self.covered,
-            ScanKind::Explore => &self.explore,
-            ScanKind::Commitments => &self.commitments,
-            ScanKind::CommitmentResources => &self.commitment_resources,
-            ScanKind::Check => &self.check,
-        };
-        self.read_fields(slice, projection, progress, fold)
+        self.read_fields(slice, &self.projections[kind.index()], progress, fold)
     }
     /// Reads the whole file for an on-demand scan: the explorer's fields `scan`
     /// reads ([`DetailScan::reads`]) and the `detail` column, if the file has it.
@@ -205,9 +177,10 @@ impl<R: ChunkReader> Format for TextFile<R> {
         progress: &mut dyn FnMut(u64),
         fold: &mut Fold<'_>,
     ) -> Result<ReadStats> {
+        let explore = &self.projections[ScanKind::Explore.index()];
         let projection = Projection {
-            required: self.explore.required,
-            optional: self.explore.optional.iter().filter(|(field, ..)| scan.reads(*field)).cloned().collect(),
+            required: explore.required,
+            optional: explore.optional.iter().filter(|(field, ..)| scan.reads(*field)).cloned().collect(),
             detail: detail.map(|column| (column.index, column.key.clone())),
         };
         self.read_fields(slice, &projection, progress, fold)

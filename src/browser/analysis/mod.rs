@@ -110,6 +110,13 @@ pub struct Progress {
     pub work_total: u64,
 }
 
+impl Progress {
+    /// The share of the work done, 0 to 1 (0 until the work is known).
+    pub fn fraction(&self) -> f64 {
+        if self.work_total > 0 { self.work_done as f64 / self.work_total as f64 } else { 0.0 }
+    }
+}
+
 /// Why an analysis stopped before the end.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stopped {

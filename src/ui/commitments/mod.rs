@@ -43,7 +43,7 @@ pub fn Commitments() -> impl IntoView {
             {move || state.commitments.with(|stage| match stage {
                 CommitmentsStage::NotRead => None,
                 CommitmentsStage::Reading(progress) => {
-                    let fraction = if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
+                    let fraction = progress.fraction();
                     Some(view! {
                         <div class="explorer__wait" role="status" data-testid="commitments-status">
                             <progress class="status__bar" max="1" value=fraction aria-label="Reading progress"></progress>
@@ -287,7 +287,7 @@ fn PaidResources(row: CommitmentRow) -> impl IntoView {
                 </button>
             }.into_any(),
             Phase::Reading(progress) => {
-                let fraction = if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
+                let fraction = progress.fraction();
                 view! { <span role="status">{format!("Reading the resources ({:.0}%)…", fraction * 100.0)}</span> }.into_any()
             }
             Phase::Failed(problem) => view! { <span class="status__text--error" role="alert">{problem.clone()}</span> }.into_any(),

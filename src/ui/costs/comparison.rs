@@ -39,8 +39,7 @@ pub fn Comparison() -> impl IntoView {
     let status = move || match other.get() {
         Other::None => None,
         Other::Reading(progress) => {
-            let fraction =
-                if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
+            let fraction = progress.fraction();
             Some(
                 view! { <p role="status">{format!("Reading the other files ({:.0}%)…", fraction * 100.0)}</p> }
                     .into_any(),

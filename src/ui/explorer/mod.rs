@@ -43,7 +43,7 @@ pub fn Explorer() -> impl IntoView {
         {move || match state.explorer.get() {
             Stage::Idle => view! { <p class="explorer__wait">"The explorer is ready once files are read."</p> }.into_any(),
             Stage::Building(progress) => {
-                let fraction = if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
+                let fraction = progress.fraction();
                 view! {
                     <div class="explorer__wait" role="status">
                         <progress class="status__bar" max="1" value=fraction aria-label="Explorer progress"></progress>
@@ -179,7 +179,7 @@ fn Ready() -> impl IntoView {
     let detail_status = move || {
         state.detail.with(|stage| match stage {
             DetailStage::Reading(detail, _, progress) => {
-                let fraction = if progress.work_total > 0 { progress.work_done as f64 / progress.work_total as f64 } else { 0.0 };
+                let fraction = progress.fraction();
                 view! {
                     <div class="explorer__wait" role="status" data-testid="detail-status">
                         <progress class="status__bar" max="1" value=fraction aria-label="Reading progress"></progress>

@@ -417,6 +417,13 @@ test('several clouds dropped together: the explorer by provider, each in its cur
   // Tied to each invoice: the reconciliation's link, the files' total per invoice and month.
   await page.getByRole('tab', { name: 'Costs' }).click();
   await page.getByTestId('reconciliation').locator('summary').click();
+  // The total per invoice with its issuer and billing period, as ducks invoices gives it.
+  await page.getByTestId('invoices-table').waitFor({ timeout: 60_000 });
+  const perInvoice = await page.$$eval('[data-testid=invoices-table] tbody tr', (trs) => trs.map((tr) => [[tr.dataset.invoice, tr.dataset.issuer, tr.dataset.period, tr.dataset.currency].join(' | '), Number(tr.dataset.cost)]));
+  const invoiced = JSON.parse(execFileSync(DUCKS, ['invoices', '--json', ...files], { encoding: 'utf8' })).invoices;
+  assert.deepEqual(perInvoice.map(([k]) => k), invoiced.map((r) => [r.invoice, r.issuer, r.period, r.currency].join(' | ')));
+  perInvoice.forEach(([key, cost], i) => assert.ok(close(cost, invoiced[i].cost), `${key}: ${cost} vs ${invoiced[i].cost}`));
+  assert.ok(perInvoice.some(([k]) => k.includes('| Microsoft Azure |')), 'issuers are shown');
   await page.getByTestId('per-invoice').click();
   await page.getByTestId('breakdown-table').waitFor({ timeout: 60_000 });
   await page.waitForFunction(() => document.querySelector('[data-testid=breakdown-table] thead th')?.textContent === 'Invoice');

@@ -38,12 +38,13 @@ mod vocab;
 pub mod view;
 
 pub use answer::report::{CostReport, Covered, FellBack, ServiceCost, Total, cost_report, priced_by};
-pub use answer::{check, commitments, compare, query, question, reconcile, search, tags, trend};
+pub use answer::{check, commitments, compare, invoices, query, question, reconcile, search, tags, trend};
 pub use error::{Error, Result, panic_message};
 pub use export::{sql, table};
 pub use fold::check::Findings;
 pub use fold::commitments::{CommitmentKind, Commitments, Paying};
 pub use fold::cube::{Cube, CubeColumns, LabelMap, PART_CELLS};
+pub use fold::invoices::Invoices;
 pub use fold::kernel::COVERED_TYPES;
 pub use fold::sum::CompensatedSum;
 pub use fold::tally::{Cell, CellTotals, Tally};

@@ -14,7 +14,9 @@ use web_sys::Blob;
 
 use super::error::Error;
 use crate::engine::question::{Asked, Sized};
-use crate::engine::{Column, Commitments, CubeColumns, DetailScan, Findings, Outline, RowSlice, ScanKind, Tally};
+use crate::engine::{
+    Column, Commitments, CubeColumns, DetailScan, Findings, Invoices, Outline, RowSlice, ScanKind, Tally,
+};
 
 /// What the page asks a worker to do with the file sent beside it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -83,6 +85,8 @@ pub enum Reply {
     Commitments(Commitments),
     /// What the rows of a slice get wrong (`ducks check`'s rules).
     Check(Findings),
+    /// The total per invoice of a slice's rows.
+    Invoices(Invoices),
     /// The cube of a slice (an explorer scan); its numeric columns come as typed arrays.
     Cube(Box<CubeColumns>),
     /// A part of the cube of a slice still being scanned, sent when it has grown

@@ -280,6 +280,7 @@ fn scan(file: &CurFile<BlobSource>, slice: RowSlice, kind: ScanKind, prefetched:
             file.scan_commitment_resources(slice, Paying::All, &mut progress).map(Reply::Commitments)
         }
         ScanKind::Check => file.scan_check(slice, &mut progress).map(Reply::Check),
+        ScanKind::Invoices => file.scan_invoices(slice, &mut progress).map(Reply::Invoices),
         ScanKind::Explore => {
             let mut part = |cube: Cube| post(id, Reply::CubePart(Box::new(cube.to_columns())), None);
             file.explore_prefetched(slice, prefetched, &mut progress, PART_CELLS, &mut part)

@@ -13,6 +13,7 @@ Usage: ducks costs [--json] [--discounts FILE] [--usage RULE] [--services-by-cod
                    [--where DIM=VALUE]... [--top N] [--json] PATH...
        ducks commitments [--coverage-by service|region|account|family] [--resources] [--json] PATH...
        ducks check [--json] PATH...
+       ducks invoices [--json] PATH...
 
 Reads AWS Cost and Usage Report files (legacy CUR, CUR 2.0 or FOCUS; Parquet,
 or CSV as .csv, .csv.gz or .csv.zip) and prints each service's undiscounted cost (unblended cost of Usage rows),
@@ -75,7 +76,12 @@ reversed or outside their billing period, commitment purchases with an
 effective cost, JSON columns that do not parse, and CUR line item types AWS
 does not define or usage rows with no service. Each finding has a count, the
 first rows and what to do. It exits 0 with findings printed, 1 only for a file
-it cannot read.";
+it cannot read.
+
+ducks invoices gives the files' total per invoice, to tie to the invoices
+received: per invoice id (CUR bill_invoice_id, FOCUS InvoiceId), its issuer
+(bill_invoicing_entity, InvoiceIssuerName), its billing period and currency,
+every line item's billed cost.";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
@@ -92,6 +98,8 @@ pub enum Command {
     Commitments(CommitmentsOptions),
     /// `ducks check`.
     Check(CheckOptions),
+    /// `ducks invoices` (its options are `ducks check`'s: `--json` and paths).
+    Invoices(CheckOptions),
 }
 
 /// Options of `ducks check`.
@@ -297,7 +305,7 @@ pub fn parse(args: Vec<String>) -> Result<Command, Mistake> {
             }
             Ok(Command::Commitments(options))
         }
-        Some("check") => {
+        Some(command @ ("check" | "invoices")) => {
             let mut options = CheckOptions { json: false, paths: Vec::new() };
             let mut only_paths = false;
             for arg in args {
@@ -313,9 +321,9 @@ pub fn parse(args: Vec<String>) -> Result<Command, Mistake> {
                 }
             }
             if options.paths.is_empty() {
-                return Err("ducks check needs at least one file or folder".into());
+                return Err(format!("ducks {command} needs at least one file or folder").into());
             }
-            Ok(Command::Check(options))
+            Ok(if command == "check" { Command::Check(options) } else { Command::Invoices(options) })
         }
         Some(other) => Err(format!("unknown command {other:?}").into()),
     }

@@ -98,6 +98,22 @@ pub fn main(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> Exit
                 ExitCode::FAILURE
             }
         },
+        Command::Invoices(options) => match run::invoices(&options.paths) {
+            Ok(rows) => {
+                let written = if options.json {
+                    serde_json::to_writer(&mut *out, &serde_json::json!({ "invoices": rows }))
+                        .map_err(std::io::Error::other)
+                        .and_then(|()| writeln!(out))
+                } else {
+                    output::invoices_table(&rows, out)
+                };
+                finish(written, err)
+            }
+            Err(failure) => {
+                let _ = writeln!(err, "ducks: {failure}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Group(options) => match group(&options) {
             Ok(grouping) => {
                 for note in &grouping.notes {

@@ -8,6 +8,7 @@ use serde::ser::SerializeMap;
 use super::args::{By, GroupOptions};
 use super::run::{CheckedFile, Grouping};
 use crate::engine::commitments::{CommitmentReport, Coverage, CoverageBy, EXPIRY_STEPS};
+use crate::engine::invoices::InvoiceRow;
 use crate::engine::query::NO_DATE;
 use crate::engine::{CommitmentKind, CostReport, Dimension, format};
 
@@ -98,6 +99,50 @@ pub fn table(report: &CostReport, out: &mut dyn Write) -> io::Result<()> {
                 sentence.trim_end_matches('.')
             )?,
         }
+    }
+    Ok(())
+}
+
+/// The total per invoice as a table: period, issuer, invoice, cost, rows.
+pub fn invoices_table(rows: &[InvoiceRow], out: &mut dyn Write) -> io::Result<()> {
+    if rows.is_empty() {
+        return writeln!(out, "No rows in these files.");
+    }
+    let blank = |text: &str, instead: &str| if text.is_empty() { instead.to_owned() } else { text.to_owned() };
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| {
+            [
+                blank(&r.period, "—"),
+                blank(&r.issuer, "—"),
+                blank(&r.invoice, "(not invoiced yet)"),
+                format::money(r.cost, &r.currency),
+                format::count(r.rows),
+            ]
+        })
+        .collect();
+    let header = ["Period", "Issuer", "Invoice", "Cost", "Rows"].map(String::from);
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in &cells {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&cells) {
+        let line = format!(
+            "{:<a$}  {:<b$}  {:<c$}  {:>d$}  {:>e$}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            a = widths[0],
+            b = widths[1],
+            c = widths[2],
+            d = widths[3],
+            e = widths[4]
+        );
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }

@@ -13,11 +13,12 @@ use super::args::{By, CostsOptions, GroupOptions};
 use super::local_file::LocalFile;
 use crate::engine::check::{FileCheck, check_file};
 use crate::engine::commitments::{CommitmentReport, Coverage, CoverageBy, commitment_report, coverage};
+use crate::engine::invoices::{InvoiceRow, invoice_report};
 use crate::engine::query::{Filter, GroupedMany, measure_notes};
 use crate::engine::question::{Asked, Sized};
 use crate::engine::{
     Column, Commitments, CostReport, Cube, CurFile, Dates, Detail, DetailScan, Dimension, Discounts, Error, Findings,
-    PART_CELLS, Paying, Tally, cost_report, delivery, keys_in_json, panic_message, plan,
+    Invoices, PART_CELLS, Paying, Tally, cost_report, delivery, keys_in_json, panic_message, plan,
 };
 
 /// A finished analysis.
@@ -177,6 +178,14 @@ pub fn check(paths: &[std::path::PathBuf]) -> Result<Vec<CheckedFile>, Failure> 
             check: check_file(file.outline(), found),
         })
         .collect())
+}
+
+/// The files' total per invoice, issuer, billing period and currency.
+pub fn invoices(paths: &[std::path::PathBuf]) -> Result<Vec<InvoiceRow>, Failure> {
+    let opened = Opened::new(paths)?;
+    let mut invoices = Invoices::default();
+    opened.scan(|file, _, slice| file.scan_invoices(slice, &mut |_| {}), |part| invoices.merge(&part))?;
+    Ok(invoice_report(&invoices))
 }
 
 /// Reads every file of `options` and computes the costs report.

@@ -304,3 +304,48 @@ fn the_pricing_currency_is_a_measure_in_its_own_currency() {
         assert_eq!(billed.len(), 1, "{billed:?}");
     }
 }
+
+/// `ducks invoices`: the files' total per invoice with its issuer, billing
+/// period and currency, as DuckDB sums them, three clouds' FOCUS and a CUR
+/// month (whose 2018 columns name no issuer) together.
+#[test]
+fn the_total_per_invoice_with_its_issuer_is_duckdbs() {
+    const TEST: &str = "the_total_per_invoice_with_its_issuer_is_duckdbs";
+    let Some(root) = shared::real_cur(TEST) else { return };
+    let files = samples(&root);
+    let october = root.join("cur-legacy-wal/WorkshopCUR/year=2018/month=10");
+    let mut args: Vec<&str> = vec!["invoices", "--json"];
+    args.extend(files[..3].iter().map(String::as_str));
+    args.push(october.to_str().unwrap());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ducks")).args(&args).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let got: BTreeMap<String, f64> = json["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let key =
+                ["invoice", "issuer", "period", "currency"].map(|k| r[k].as_str().unwrap().to_owned()).join(" | ");
+            (key, r["cost"].as_f64().unwrap())
+        })
+        .collect();
+    let mut want: BTreeMap<String, f64> = BTreeMap::new();
+    for path in &files[..3] {
+        let sql = format!(
+            "SELECT InvoiceId, InvoiceIssuerName, strftime(BillingPeriodStart::TIMESTAMP, '%Y-%m'), BillingCurrency, \
+             sum(BilledCost) FROM read_csv('{path}', nullstr = ['', 'NULL']) GROUP BY ALL"
+        );
+        let Some(rows) = duckdb_groups(TEST, &sql) else { return };
+        want.extend(rows);
+    }
+    let sql = format!(
+        "SELECT bill_invoice_id, '', strftime(bill_billing_period_start_date, '%Y-%m'), line_item_currency_code, \
+         sum(line_item_unblended_cost) FROM '{}/*.parquet' GROUP BY ALL",
+        october.display()
+    );
+    let Some(rows) = duckdb_groups(TEST, &sql) else { return };
+    want.extend(rows);
+    assert_eq!(want.len(), 7, "{want:?}");
+    assert_same(&got, &want, "per invoice");
+}

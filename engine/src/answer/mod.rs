@@ -3,6 +3,7 @@
 pub mod check;
 pub mod commitments;
 pub mod compare;
+pub mod invoices;
 pub mod query;
 pub mod question;
 pub mod reconcile;

@@ -8,6 +8,7 @@ pub mod cube;
 pub mod cube_index;
 pub mod cube_kernel;
 pub mod cube_wire;
+pub mod invoices;
 pub mod kernel;
 pub mod sum;
 pub mod tally;

@@ -13,6 +13,7 @@ use crate::fold::check::{CheckKernel, Findings};
 use crate::fold::commitments::{CommitmentKernel, Commitments, Paying};
 use crate::fold::cube::Cube;
 use crate::fold::cube_kernel::CubeKernel;
+use crate::fold::invoices::{InvoiceKernel, Invoices};
 use crate::fold::kernel::Kernel;
 use crate::fold::tally::Tally;
 use crate::read::format::Format;
@@ -135,6 +136,13 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         let before: u64 = outline.row_groups.iter().take(slice.row_group).map(|g| g.rows).sum();
         let mut kernel = CheckKernel::new(outline.columns.format, before + slice.first_row);
         self.read(slice, ScanKind::Check, Vec::new(), progress, &mut |batch| kernel.add(batch))?;
+        Ok(kernel.finish())
+    }
+
+    /// The total per invoice of one slice's rows.
+    pub fn scan_invoices(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Invoices> {
+        let mut kernel = InvoiceKernel::default();
+        self.read(slice, ScanKind::Invoices, Vec::new(), progress, &mut |batch| kernel.add(batch))?;
         Ok(kernel.finish())
     }
 

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::read::sniff::Container;
-use crate::schema::catalogue::{CHECK_FIELDS, COMMITMENT_FIELDS, COSTS_FIELDS, Field};
+use crate::schema::catalogue::{CHECK_FIELDS, COMMITMENT_FIELDS, COSTS_FIELDS, Field, INVOICE_FIELDS};
 use crate::schema::columns::{Column, CurColumns, OptionalColumns};
 use crate::schema::detail::Detail;
 use crate::vocab::dimension::{Dimension, Measure};
@@ -245,18 +245,21 @@ pub enum ScanKind {
     CommitmentResources,
     /// What the file gets wrong (`schema::rules`).
     Check,
+    /// The files' total per invoice.
+    Invoices,
 }
 
 impl ScanKind {
     /// Every kind, in declaration order: a reader keeps one projection per
     /// kind, at the kind's place here.
-    pub const ALL: [ScanKind; 6] = [
+    pub const ALL: [ScanKind; 7] = [
         ScanKind::Costs,
         ScanKind::Covered,
         ScanKind::Explore,
         ScanKind::Commitments,
         ScanKind::CommitmentResources,
         ScanKind::Check,
+        ScanKind::Invoices,
     ];
 
     /// Its place in [`ALL`](Self::ALL).
@@ -275,6 +278,7 @@ impl ScanKind {
                 COMMITMENT_FIELDS.contains(&field) || matches!(field, Field::Account | Field::ResourceId)
             }
             ScanKind::Check => CHECK_FIELDS.contains(&field),
+            ScanKind::Invoices => INVOICE_FIELDS.contains(&field),
         }
     }
 }

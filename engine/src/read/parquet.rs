@@ -339,9 +339,11 @@ impl<R: ChunkReader + 'static> Format for ParquetFile<R> {
         let reach = (slice.first_row + slice.rows).min(rows);
         let mut budget = match kind {
             ScanKind::Costs | ScanKind::Covered => MAX_PREFETCH,
-            ScanKind::Explore | ScanKind::Commitments | ScanKind::CommitmentResources | ScanKind::Check => {
-                MAX_EXPLORE_PREFETCH
-            }
+            ScanKind::Explore
+            | ScanKind::Commitments
+            | ScanKind::CommitmentResources
+            | ScanKind::Check
+            | ScanKind::Invoices => MAX_EXPLORE_PREFETCH,
         };
         self.projection(kind)
             .leaves

@@ -143,6 +143,10 @@ pub enum Field {
     SavingsPlanStart,
     /// FOCUS 1.2 `PricingCurrencyEffectiveCost`: the pricing measure's amounts.
     PricingEffectiveCost,
+    /// The invoice, for the totals per invoice: CUR `bill_invoice_id`, FOCUS 1.2 `InvoiceId`.
+    InvoiceId,
+    /// Its issuer: CUR `bill_invoicing_entity`, FOCUS `InvoiceIssuerName`.
+    InvoiceIssuer,
 }
 
 /// What a column holds, which decides how it is decoded and which types fit.
@@ -190,7 +194,7 @@ const fn cur(field: Field, holds: Holds, names: &'static [&'static str], focus: 
 }
 
 /// Every optional column, in [`Field`] order.
-pub const CATALOGUE: [Entry; 44] = [
+pub const CATALOGUE: [Entry; 46] = [
     cur(Field::Currency, Holds::Label, &["line_item_currency_code"], &["billing_currency"]),
     cur(Field::Account, Holds::Label, &["line_item_usage_account_id"], &["sub_account_id"]),
     // CUR 2.0 renamed product_region to product_region_code.
@@ -268,6 +272,8 @@ pub const CATALOGUE: [Entry; 44] = [
     cur(Field::ReservationStart, Holds::Day, &["reservation_start_time"], &[]),
     cur(Field::SavingsPlanStart, Holds::Day, &["savings_plan_start_time"], &[]),
     cur(Field::PricingEffectiveCost, Holds::Amount, &[], &["pricing_currency_effective_cost"]),
+    cur(Field::InvoiceId, Holds::Text, &["bill_invoice_id"], &["invoice_id"]),
+    cur(Field::InvoiceIssuer, Holds::Text, &["bill_invoicing_entity"], &["invoice_issuer_name"]),
 ];
 
 impl Field {
@@ -286,6 +292,8 @@ impl Field {
                     | Field::CommitmentStatus
                     | Field::CommitmentType
                     | Field::ResourceId
+                    | Field::InvoiceId
+                    | Field::InvoiceIssuer
             )
     }
 }
@@ -329,6 +337,12 @@ pub const CHECK_FIELDS: [Field; 24] = [
     Field::SavingsPlanStart,
     Field::SavingsPlanEnd,
 ];
+
+/// The optional columns the invoices' totals read besides type, service and
+/// cost: the invoice, its issuer, its billing period (or the usage's month)
+/// and the currency.
+pub const INVOICE_FIELDS: [Field; 5] =
+    [Field::Currency, Field::InvoiceId, Field::InvoiceIssuer, Field::BillingPeriodStart, Field::UsageStart];
 
 /// The optional columns the costs scan reads besides type, service and cost:
 /// the currency (amounts are never added across currencies), the service's name

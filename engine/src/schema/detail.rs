@@ -24,6 +24,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::catalogue::{CATALOGUE, Entry, Field};
 use super::columns::{Column, CurFormat, canonical};
 
 /// A dimension read on demand.
@@ -53,6 +54,12 @@ pub enum Detail {
     AllocationMethod,
     /// FOCUS 1.3 `AllocatedResourceId`: the resource a split row's cost went to.
     AllocatedResource,
+}
+
+/// A column's catalogue entry, in a constant: the names a detail reads where
+/// another scan reads the same column are the catalogue's.
+const fn column(field: Field) -> &'static Entry {
+    &CATALOGUE[field as usize]
 }
 
 /// What is known of a detail read from one column of its own, in one table
@@ -107,17 +114,16 @@ impl Detail {
                 "resource",
                 "Resource",
                 "(no resource id)",
-                &["line_item_resource_id"],
-                &["resource_id"],
+                column(Field::ResourceId).legacy,
+                column(Field::ResourceId).focus,
                 Self::NO_RESOURCE_IDS,
             ),
-            // Athena's names and the CSV's (`savingsPlan/SavingsPlanARN`).
             Detail::SavingsPlan => f(
                 "savings-plan",
                 "Savings Plan",
                 "(not covered by a Savings Plan)",
-                &["savings_plan_savings_plan_a_r_n", "savings_plan_savings_plan_arn"],
-                &["commitment_discount_id"],
+                column(Field::SavingsPlanArn).legacy,
+                column(Field::CommitmentId).focus,
                 "the files have no Savings Plan column (savings_plan_savings_plan_a_r_n; FOCUS CommitmentDiscountId): \
                  no usage in them was paid by a Savings Plan",
             ),
@@ -125,8 +131,8 @@ impl Detail {
                 "reservation",
                 "Reservation",
                 "(not covered by a reservation)",
-                &["reservation_reservation_a_r_n", "reservation_reservation_arn"],
-                &["commitment_discount_id"],
+                column(Field::ReservationArn).legacy,
+                column(Field::CommitmentId).focus,
                 "the files have no reservation column (reservation_reservation_a_r_n; FOCUS CommitmentDiscountId): \
                  no usage in them was paid by a reservation",
             ),
@@ -134,8 +140,8 @@ impl Detail {
                 "invoice",
                 "Invoice",
                 "(not invoiced yet)",
-                &["bill_invoice_id"],
-                &["invoice_id"],
+                column(Field::InvoiceId).legacy,
+                column(Field::InvoiceId).focus,
                 "the files have no invoice id column (bill_invoice_id; FOCUS 1.2+ InvoiceId), \
                  so their costs cannot be tied to invoices",
             ),
@@ -143,8 +149,8 @@ impl Detail {
                 "invoice-issuer",
                 "Invoice issuer",
                 "(no issuer)",
-                &["bill_invoicing_entity"],
-                &["invoice_issuer_name"],
+                column(Field::InvoiceIssuer).legacy,
+                column(Field::InvoiceIssuer).focus,
                 "the files have no invoice issuer column (bill_invoicing_entity; FOCUS InvoiceIssuerName)",
             ),
             Detail::HostProvider => f(

@@ -17,7 +17,7 @@ mod pieces;
 mod question;
 
 pub use explore::{DetailCube, Explored, FileExplored, explore, explore_detail};
-pub use phases::{ChecksRead, CommitmentsRead, scan_checks, scan_commitments, scan_paid};
+pub use phases::{ChecksRead, CommitmentsRead, InvoicesRead, scan_checks, scan_commitments, scan_invoices, scan_paid};
 use pieces::{failure, scan_pieces};
 pub use question::{Answered, answer_in_parts, ask, every_group};
 

@@ -1,6 +1,7 @@
 //! The phases read when a person asks for them, each a scan of the files in
 //! use for columns of its own: the commitments (when the Commitments tab is
-//! opened) and the check of each file (when the Diagnostics tab is). A file
+//! opened), the check of each file (when the Diagnostics tab is) and the
+//! total per invoice (when the reconciliation is). A file
 //! that fails in a phase is named and left out of it.
 
 use std::rc::Rc;
@@ -10,7 +11,8 @@ use super::{Analysis, Progress, Stopped};
 use crate::browser::pool::{Done, Pool};
 use crate::browser::protocol::{Reply, Request};
 use crate::engine::check::{FileCheck, check_file};
-use crate::engine::{Commitments, Findings, Piece, ScanKind};
+use crate::engine::invoices::{InvoiceRow, invoice_report};
+use crate::engine::{Commitments, Findings, Invoices, Piece, ScanKind};
 
 /// What the commitments' scan gave: the sums, and per file left out, why.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -74,6 +76,37 @@ fn merged(per_file: &[Option<Commitments>]) -> Commitments {
         commitments.merge(part);
     }
     commitments
+}
+
+/// What the invoices' scan gave: the files' total per invoice, and per file
+/// left out, why.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InvoicesRead {
+    /// Per invoice, issuer, billing period and currency.
+    pub invoices: Vec<InvoiceRow>,
+    /// One sentence per file left out.
+    pub problems: Vec<String>,
+}
+
+/// The total per invoice of the files `analysis` used.
+pub async fn scan_invoices(
+    pool: &Pool,
+    analysis: &Analysis,
+    on_progress: Rc<dyn Fn(Progress)>,
+    wanted: impl Fn() -> bool,
+) -> Result<InvoicesRead, Stopped> {
+    let request = |piece: &Piece| Request::Scan(piece.slice, ScanKind::Invoices);
+    let take = |reply| match reply {
+        Reply::Invoices(part) => Ok(part),
+        other => Err(other),
+    };
+    let (per_file, problems) =
+        scan_each_file(pool, analysis, request, take, Invoices::merge, on_progress, wanted).await?;
+    let mut invoices = Invoices::default();
+    for part in per_file.iter().flatten() {
+        invoices.merge(part);
+    }
+    Ok(InvoicesRead { invoices: invoice_report(&invoices), problems })
 }
 
 /// Checks the files `analysis` used (`ducks check`'s rules).

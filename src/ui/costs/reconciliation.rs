@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::super::state::AppState;
+use super::super::state::{AppState, Phase};
 use crate::browser::intl::money;
 use crate::engine::format;
 use crate::engine::reconcile::reconcile;
@@ -28,7 +28,17 @@ pub fn Reconciliation() -> impl IntoView {
         format!("Reconcile with your invoice: {}", parts.join("; "))
     };
     view! {
-        <details class="reconcile" data-testid="reconciliation">
+        <details
+            class="reconcile"
+            data-testid="reconciliation"
+            on:toggle=move |e| {
+                // The total per invoice is read when the panel is first opened.
+                let open = event_target::<web_sys::HtmlDetailsElement>(&e).open();
+                if open && state.invoices.with_untracked(|s| matches!(s, Phase::NotRead)) {
+                    state.ensure_invoices();
+                }
+            }
+        >
             <summary>{summary}</summary>
             <p class="reconcile__hint">
                 "Every line item type in the files, over all their rows. The costs page counts the types marked "
@@ -98,6 +108,7 @@ pub fn Reconciliation() -> impl IntoView {
                     </tfoot>
                 </table>
             </div>
+            <PerInvoice/>
             <p class="reconcile__hint">
                 <a
                     href=format!("?{}", View::per_invoice().to_query_string())
@@ -114,5 +125,65 @@ pub fn Reconciliation() -> impl IntoView {
                 "rows of a month not yet invoiced have none)."
             </p>
         </details>
+    }
+}
+
+/// The files' total per invoice, with its issuer, billing period and currency,
+/// to tie each to the invoice received.
+#[component]
+fn PerInvoice() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.invoices.with(|stage| match stage {
+            Phase::NotRead => None,
+            Phase::Reading(progress) => Some(
+                view! {
+                    <p class="reconcile__hint" role="status">
+                        {format!("Reading the invoices ({:.0}%)…", progress.fraction() * 100.0)}
+                    </p>
+                }
+                .into_any(),
+            ),
+            Phase::Failed(problem) => {
+                Some(view! { <p class="status__text--error" role="alert">{problem.clone()}</p> }.into_any())
+            }
+            Phase::Ready(read) => Some(
+                view! {
+                    {read.problems.iter().map(|p| view! { <p class="status__text--error" role="alert">{format!("Left out: {p}")}</p> }).collect_view()}
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="Total per invoice">
+                        <table class="services" data-testid="invoices-table">
+                            <caption class="services__caption">
+                                "Per invoice: every line item's billed cost, by the invoice id, issuer and billing period the files carry"
+                            </caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Billing period"</th>
+                                    <th scope="col">"Issuer"</th>
+                                    <th scope="col">"Invoice"</th>
+                                    <th scope="col" class="numeric">"Cost"</th>
+                                    <th scope="col" class="numeric">"Rows"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {read.invoices.iter().map(|r| {
+                                    let or = |text: &str, instead: &str| if text.is_empty() { instead.to_owned() } else { text.to_owned() };
+                                    view! {
+                                        <tr data-invoice=r.invoice.clone() data-issuer=r.issuer.clone() data-period=r.period.clone()
+                                            data-currency=r.currency.clone() data-cost=r.cost.to_string()>
+                                            <td>{or(&r.period, "—")}</td>
+                                            <td>{or(&r.issuer, "—")}</td>
+                                            <th scope="row">{or(&r.invoice, "(not invoiced yet)")}</th>
+                                            <td class="numeric">{money(r.cost, &r.currency)}</td>
+                                            <td class="numeric">{format::count(r.rows)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any(),
+            ),
+        })
     }
 }

@@ -157,6 +157,7 @@ impl AppState {
         // Phases being read start again when next shown.
         if self.commitments.with_untracked(|stage| matches!(stage, super::Phase::Reading(_)))
             || self.checks.with_untracked(|stage| matches!(stage, super::Phase::Reading(_)))
+            || self.invoices.with_untracked(|stage| matches!(stage, super::Phase::Reading(_)))
         {
             self.reset_phases();
         }

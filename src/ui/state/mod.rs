@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 pub use self::comparison::Other;
 pub use self::latest::Latest;
-pub use self::phases::{ChecksStage, CommitmentsStage, Phase};
+pub use self::phases::{ChecksStage, CommitmentsStage, InvoicesStage, Phase};
 use crate::browser::analysis::{Analysis, Answered, Explored, Progress};
 use crate::browser::pool::Pool;
 use crate::browser::storage;
@@ -131,6 +131,10 @@ pub struct AppState {
     pub checks: RwSignal<ChecksStage, LocalStorage>,
     /// The latest check.
     reading_checks: Latest,
+    /// The total per invoice, read when the reconciliation is first opened.
+    pub invoices: RwSignal<InvoicesStage, LocalStorage>,
+    /// The latest invoices scan.
+    reading_invoices: Latest,
     /// The latest comparison: a newer choice drops an older one's result.
     comparing: Latest,
     /// Where the explorer's data stands.
@@ -213,6 +217,8 @@ impl AppState {
             reading_commitments: Latest::new(),
             checks: RwSignal::new_local(ChecksStage::NotRead),
             reading_checks: Latest::new(),
+            invoices: RwSignal::new_local(InvoicesStage::NotRead),
+            reading_invoices: Latest::new(),
             comparing: Latest::new(),
             explorer: RwSignal::new(Explorer::Idle),
             detail: RwSignal::new_local(DetailStage::None),

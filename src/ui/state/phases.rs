@@ -12,7 +12,8 @@ use leptos::task::spawn_local;
 use super::AppState;
 use super::latest::Latest;
 use crate::browser::analysis::{
-    Analysis, ChecksRead, CommitmentsRead, Progress, Stopped, scan_checks, scan_commitments,
+    Analysis, ChecksRead, CommitmentsRead, InvoicesRead, Progress, Stopped, scan_checks, scan_commitments,
+    scan_invoices,
 };
 use crate::browser::pool::Pool;
 
@@ -35,6 +36,9 @@ pub type CommitmentsStage = Phase<CommitmentsRead>;
 /// Where the check of the files stands.
 pub type ChecksStage = Phase<ChecksRead>;
 
+/// Where the total per invoice stands.
+pub type InvoicesStage = Phase<InvoicesRead>;
+
 impl AppState {
     /// Reads the commitments of the files in use, unless they are read or being read.
     pub fn ensure_commitments(self) {
@@ -47,6 +51,13 @@ impl AppState {
     pub fn ensure_checks(self) {
         self.run_phase(self.checks, self.reading_checks, |pool, analysis, progress, wanted| async move {
             scan_checks(&pool, &analysis, progress, move || wanted()).await
+        });
+    }
+
+    /// Reads the total per invoice of the files in use, unless it is read or being read.
+    pub fn ensure_invoices(self) {
+        self.run_phase(self.invoices, self.reading_invoices, |pool, analysis, progress, wanted| async move {
+            scan_invoices(&pool, &analysis, progress, move || wanted()).await
         });
     }
 
@@ -87,5 +98,7 @@ impl AppState {
         self.commitments.set(Phase::NotRead);
         self.reading_checks.cancel();
         self.checks.set(Phase::NotRead);
+        self.reading_invoices.cancel();
+        self.invoices.set(Phase::NotRead);
     }
 }

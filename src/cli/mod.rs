@@ -82,38 +82,12 @@ pub fn main(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> Exit
                 ExitCode::FAILURE
             }
         },
-        Command::Check(options) => match run::check(&options.paths) {
-            Ok(checked) => {
-                let written = if options.json {
-                    serde_json::to_writer(&mut *out, &serde_json::json!({ "files": checked }))
-                        .map_err(std::io::Error::other)
-                        .and_then(|()| writeln!(out))
-                } else {
-                    output::check_report(&checked, out)
-                };
-                finish(written, err)
-            }
-            Err(failure) => {
-                let _ = writeln!(err, "ducks: {failure}");
-                ExitCode::FAILURE
-            }
-        },
-        Command::Invoices(options) => match run::invoices(&options.paths) {
-            Ok(rows) => {
-                let written = if options.json {
-                    serde_json::to_writer(&mut *out, &serde_json::json!({ "invoices": rows }))
-                        .map_err(std::io::Error::other)
-                        .and_then(|()| writeln!(out))
-                } else {
-                    output::invoices_table(&rows, out)
-                };
-                finish(written, err)
-            }
-            Err(failure) => {
-                let _ = writeln!(err, "ducks: {failure}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Check(options) => {
+            print(run::check(&options.paths), options.json.then_some("files"), output::check_report, out, err)
+        }
+        Command::Invoices(options) => {
+            print(run::invoices(&options.paths), options.json.then_some("invoices"), output::invoices_table, out, err)
+        }
         Command::Group(options) => match group(&options) {
             Ok(grouping) => {
                 for note in &grouping.notes {
@@ -131,6 +105,32 @@ pub fn main(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> Exit
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+/// Prints what a command found: one JSON object holding it under `json_key`,
+/// or else its table; a failure is one line on stderr and exit status 1.
+fn print<T: serde::Serialize>(
+    found: Result<Vec<T>, Failure>,
+    json_key: Option<&str>,
+    table: fn(&[T], &mut dyn Write) -> std::io::Result<()>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    match found {
+        Ok(found) => {
+            let written = match json_key {
+                Some(key) => serde_json::to_writer(&mut *out, &serde_json::json!({ key: found }))
+                    .map_err(std::io::Error::other)
+                    .and_then(|()| writeln!(out)),
+                None => table(&found, out),
+            };
+            finish(written, err)
+        }
+        Err(failure) => {
+            let _ = writeln!(err, "ducks: {failure}");
+            ExitCode::FAILURE
+        }
     }
 }
 

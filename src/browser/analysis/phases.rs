@@ -43,7 +43,7 @@ pub async fn scan_commitments(
     let request = |piece: &Piece| Request::Scan(piece.slice, ScanKind::Commitments);
     let (per_file, problems) =
         scan_each_file(pool, analysis, request, commitments_of, Commitments::merge, on_progress, wanted).await?;
-    Ok(CommitmentsRead { commitments: merged(&per_file), problems })
+    Ok(CommitmentsRead { commitments: merged(&per_file, Commitments::merge), problems })
 }
 
 /// Scans the files `analysis` used for the commitments once more, with the
@@ -58,7 +58,7 @@ pub async fn scan_paid(
     let request = |piece: &Piece| Request::Paid(piece.slice, arn.clone());
     let (per_file, problems) =
         scan_each_file(pool, analysis, request, commitments_of, Commitments::merge, on_progress, wanted).await?;
-    Ok(CommitmentsRead { commitments: merged(&per_file), problems })
+    Ok(CommitmentsRead { commitments: merged(&per_file, Commitments::merge), problems })
 }
 
 /// A reply's commitments, or the reply.
@@ -69,13 +69,13 @@ fn commitments_of(reply: Reply) -> Result<Commitments, Reply> {
     }
 }
 
-/// The commitments of the files read, together.
-fn merged(per_file: &[Option<Commitments>]) -> Commitments {
-    let mut commitments = Commitments::default();
+/// The files read, together.
+fn merged<T: Default>(per_file: &[Option<T>], merge: fn(&mut T, &T)) -> T {
+    let mut all = T::default();
     for part in per_file.iter().flatten() {
-        commitments.merge(part);
+        merge(&mut all, part);
     }
-    commitments
+    all
 }
 
 /// What the invoices' scan gave: the files' total per invoice, and per file
@@ -102,11 +102,7 @@ pub async fn scan_invoices(
     };
     let (per_file, problems) =
         scan_each_file(pool, analysis, request, take, Invoices::merge, on_progress, wanted).await?;
-    let mut invoices = Invoices::default();
-    for part in per_file.iter().flatten() {
-        invoices.merge(part);
-    }
-    Ok(InvoicesRead { invoices: invoice_report(&invoices), problems })
+    Ok(InvoicesRead { invoices: invoice_report(&merged(&per_file, Invoices::merge)), problems })
 }
 
 /// Checks the files `analysis` used (`ducks check`'s rules).

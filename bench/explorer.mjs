@@ -32,7 +32,7 @@ const server = await serve(process.env.DUCKS_DIST);
 const browser = await launch();
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const timeout = 300_000;
-const results = { costs: [], explorer: [], account: [], day: [], tag: [], resource: [], tagAgain: [], memory: [], memoryExplorer: [], renderer: [] };
+const results = { costs: [], explorer: [], account: [], day: [], tag: [], resource: [], tagAgain: [], commitments: [], paid: [], check: [], memory: [], memoryExplorer: [], renderer: [] };
 for (let run = 0; run < runs; run++) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -86,6 +86,23 @@ for (let run = 0; run < runs; run++) {
       || document.querySelector('[data-testid=detail-status][role=alert]'), `Tag ${tag}`, { timeout, polling: 5 });
     results.tagAgain.push(Date.now() - at);
   }
+  // The tabs read when first shown: the commitments, then one commitment's
+  // resources (the largest first), then the check of each file.
+  at = Date.now();
+  await page.getByRole('tab', { name: 'Commitments' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=commitments-table], [data-testid=commitments-none]'), null, { timeout, polling: 5 });
+  results.commitments.push(Date.now() - at);
+  const paid = page.locator('[data-testid=commitment-resources-read]').first();
+  if (await paid.count()) {
+    at = Date.now();
+    await paid.click();
+    await page.locator('[data-testid=commitment-resources]').first().waitFor({ timeout });
+    results.paid.push(Date.now() - at);
+  }
+  at = Date.now();
+  await page.getByRole('tab', { name: 'Diagnostics' }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=check-file]').length === n, files.length, { timeout, polling: 5 });
+  results.check.push(Date.now() - at);
   results.memory.push(Number(await status.getAttribute('data-worker-memory')));
   results.renderer.push(rendererPeak(process.pid));
   if (process.env.DIAG) {
@@ -108,5 +125,8 @@ if (withResources) {
   console.log(`  resources read on demand:        ${ms(results.resource)} (${results.resourceOutcome})`);
   console.log(`  tag:${tag} again, after them:    ${ms(results.tagAgain)}`);
 }
+console.log(`  Commitments tab on screen:       ${ms(results.commitments)}`);
+if (results.paid.length) console.log(`  a commitment's resources:        ${ms(results.paid)}`);
+console.log(`  Diagnostics' check of the files: ${ms(results.check)}`);
 console.log(`  largest worker's wasm memory:    ${Math.max(...results.memoryExplorer) / 2 ** 20} MB after the explorer's scan, ${Math.max(...results.memory) / 2 ** 20} MB after all`);
 console.log(`  renderer's peak resident set:    ${Math.max(...results.renderer) / 2 ** 20} MB (VmHWM, workers and wasm included)`);

@@ -167,9 +167,14 @@ async fn answer(files: &Kept, key: FileKey, blob: Blob, request: Request, id: u3
                 .unwrap_or_else(|error| Reply::Failed(error.to_string()))
         }
         Request::Paid(slice, arn) => {
-            let mut progress = progress_poster(id);
-            file.scan_commitment_resources(slice, Paying::One(arn), &mut progress)
-                .map_or_else(|error| Reply::Failed(error.to_string()), Reply::Commitments)
+            match prefetch(&blob, &file.prefetch_ranges(slice, ScanKind::CommitmentResources)).await {
+                Ok(prefetched) => {
+                    let mut progress = progress_poster(id);
+                    file.scan_commitment_resources(slice, Paying::One(arn), prefetched, &mut progress)
+                        .map_or_else(|error| Reply::Failed(error.to_string()), Reply::Commitments)
+                }
+                Err(problem) => Reply::Failed(problem.to_string()),
+            }
         }
         Request::Answer(_) => Reply::Failed("a question's parts were sent as a file".into()),
     }
@@ -275,12 +280,13 @@ fn scan(file: &CurFile<BlobSource>, slice: RowSlice, kind: ScanKind, prefetched:
         // The page prices commitment-paid usage from the explorer's cube; a
         // request for this pass is answered all the same.
         ScanKind::Covered => file.scan_covered(slice, &mut progress).map(Reply::Tally),
-        ScanKind::Commitments => file.scan_commitments(slice, &mut progress).map(Reply::Commitments),
+        // The phases read what was fetched ahead, as the costs and the explorer do.
+        ScanKind::Commitments => file.scan_commitments(slice, prefetched, &mut progress).map(Reply::Commitments),
         ScanKind::CommitmentResources => {
-            file.scan_commitment_resources(slice, Paying::All, &mut progress).map(Reply::Commitments)
+            file.scan_commitment_resources(slice, Paying::All, prefetched, &mut progress).map(Reply::Commitments)
         }
-        ScanKind::Check => file.scan_check(slice, &mut progress).map(Reply::Check),
-        ScanKind::Invoices => file.scan_invoices(slice, &mut progress).map(Reply::Invoices),
+        ScanKind::Check => file.scan_check(slice, prefetched, &mut progress).map(Reply::Check),
+        ScanKind::Invoices => file.scan_invoices(slice, prefetched, &mut progress).map(Reply::Invoices),
         ScanKind::Explore => {
             let mut part = |cube: Cube| post(id, Reply::CubePart(Box::new(cube.to_columns())), None);
             file.explore_prefetched(slice, prefetched, &mut progress, PART_CELLS, &mut part)

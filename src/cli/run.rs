@@ -129,8 +129,8 @@ pub fn commitments(
     let mut commitments = Commitments::default();
     opened.scan(
         |file, _, slice| match resources {
-            true => file.scan_commitment_resources(slice, Paying::All, &mut |_| {}),
-            false => file.scan_commitments(slice, &mut |_| {}),
+            true => file.scan_commitment_resources(slice, Paying::All, Vec::new(), &mut |_| {}),
+            false => file.scan_commitments(slice, Vec::new(), &mut |_| {}),
         },
         |part| commitments.merge(&part),
     )?;
@@ -165,7 +165,7 @@ pub fn check(paths: &[std::path::PathBuf]) -> Result<Vec<CheckedFile>, Failure> 
     let opened = Opened::new(paths)?;
     let mut found: Vec<Findings> = vec![Findings::default(); opened.files.len()];
     opened.scan(
-        |file, index, slice| file.scan_check(slice, &mut |_| {}).map(|f| (index, f)),
+        |file, index, slice| file.scan_check(slice, Vec::new(), &mut |_| {}).map(|f| (index, f)),
         |(index, part)| found[index].merge(&part),
     )?;
     Ok(opened
@@ -184,7 +184,7 @@ pub fn check(paths: &[std::path::PathBuf]) -> Result<Vec<CheckedFile>, Failure> 
 pub fn invoices(paths: &[std::path::PathBuf]) -> Result<Vec<InvoiceRow>, Failure> {
     let opened = Opened::new(paths)?;
     let mut invoices = Invoices::default();
-    opened.scan(|file, _, slice| file.scan_invoices(slice, &mut |_| {}), |part| invoices.merge(&part))?;
+    opened.scan(|file, _, slice| file.scan_invoices(slice, Vec::new(), &mut |_| {}), |part| invoices.merge(&part))?;
     Ok(invoice_report(&invoices))
 }
 

@@ -123,26 +123,41 @@ impl<R: ChunkReader + 'static> CurFile<R> {
 
     /// What the commitments (Savings Plans, Reserved Instances) of one slice
     /// cost, used and covered.
-    pub fn scan_commitments(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Commitments> {
+    pub fn scan_commitments(
+        &self,
+        slice: RowSlice,
+        prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Commitments> {
         let mut kernel = CommitmentKernel::default();
-        self.read(slice, ScanKind::Commitments, Vec::new(), progress, &mut |batch| kernel.add(batch))?;
+        self.read(slice, ScanKind::Commitments, prefetched, progress, &mut |batch| kernel.add(batch))?;
         Ok(kernel.finish())
     }
 
     /// What the rows of one slice get wrong (`schema::rules`), their numbers
     /// counted from the file's first row.
-    pub fn scan_check(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Findings> {
+    pub fn scan_check(
+        &self,
+        slice: RowSlice,
+        prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Findings> {
         let outline = self.outline();
         let before: u64 = outline.row_groups.iter().take(slice.row_group).map(|g| g.rows).sum();
         let mut kernel = CheckKernel::new(outline.columns.format, before + slice.first_row);
-        self.read(slice, ScanKind::Check, Vec::new(), progress, &mut |batch| kernel.add(batch))?;
+        self.read(slice, ScanKind::Check, prefetched, progress, &mut |batch| kernel.add(batch))?;
         Ok(kernel.finish())
     }
 
     /// The total per invoice of one slice's rows.
-    pub fn scan_invoices(&self, slice: RowSlice, progress: &mut dyn FnMut(u64)) -> Result<Invoices> {
+    pub fn scan_invoices(
+        &self,
+        slice: RowSlice,
+        prefetched: Vec<(u64, Bytes)>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Invoices> {
         let mut kernel = InvoiceKernel::default();
-        self.read(slice, ScanKind::Invoices, Vec::new(), progress, &mut |batch| kernel.add(batch))?;
+        self.read(slice, ScanKind::Invoices, prefetched, progress, &mut |batch| kernel.add(batch))?;
         Ok(kernel.finish())
     }
 
@@ -150,7 +165,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     pub fn scan_all_check(&self, workers: usize) -> Result<Findings> {
         let mut findings = Findings::default();
         for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
-            findings.merge(&self.scan_check(piece.slice, &mut |_| {})?);
+            findings.merge(&self.scan_check(piece.slice, Vec::new(), &mut |_| {})?);
         }
         Ok(findings)
     }
@@ -162,10 +177,11 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         &self,
         slice: RowSlice,
         paying: Paying,
+        prefetched: Vec<(u64, Bytes)>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Commitments> {
         let mut kernel = CommitmentKernel::paying(paying);
-        self.read(slice, ScanKind::CommitmentResources, Vec::new(), progress, &mut |batch| kernel.add(batch))?;
+        self.read(slice, ScanKind::CommitmentResources, prefetched, progress, &mut |batch| kernel.add(batch))?;
         Ok(kernel.finish())
     }
 
@@ -173,7 +189,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     pub fn scan_all_commitment_resources(&self, workers: usize, paying: &Paying) -> Result<Commitments> {
         let mut commitments = Commitments::default();
         for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
-            commitments.merge(&self.scan_commitment_resources(piece.slice, paying.clone(), &mut |_| {})?);
+            commitments.merge(&self.scan_commitment_resources(piece.slice, paying.clone(), Vec::new(), &mut |_| {})?);
         }
         Ok(commitments)
     }
@@ -182,7 +198,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     pub fn scan_all_commitments(&self, workers: usize) -> Result<Commitments> {
         let mut commitments = Commitments::default();
         for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
-            commitments.merge(&self.scan_commitments(piece.slice, &mut |_| {})?);
+            commitments.merge(&self.scan_commitments(piece.slice, Vec::new(), &mut |_| {})?);
         }
         Ok(commitments)
     }

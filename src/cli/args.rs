@@ -45,7 +45,8 @@ ducks group sums a measure by one or more dimensions, the explorer's figures:
                       savings-plan or reservation (the commitment that paid a
                       row), invoice, invoice-issuer, host-provider, publisher,
                       charge-class (FOCUS's corrections), allocation-method,
-                      allocated-resource (FOCUS 1.3 splits), tag:KEY (a user tag,
+                      allocated-resource, allocated-tag:KEY (FOCUS 1.3
+                      splits), tag:KEY (a user tag,
                       in every layout AWS writes them) or cost-category:NAME;
                       at most one of these last ones at a time
   --measure M         unblended (default), net-unblended, amortized, list, usage,
@@ -435,7 +436,7 @@ fn dimension(key: &str) -> Result<By, Mistake> {
         let known: Vec<String> =
             Dimension::ALL.iter().map(|d| d.key().to_owned()).chain(Detail::FIXED.iter().map(Detail::key)).collect();
         Mistake::Value(format!(
-            "unknown dimension {key:?}; use one of {}, tag:KEY, cost-category:NAME",
+            "unknown dimension {key:?}; use one of {}, tag:KEY, cost-category:NAME, allocated-tag:KEY",
             known.join(", ")
         ))
     })

@@ -324,7 +324,7 @@ pub fn group(options: &GroupOptions) -> Result<Grouping, Problem> {
     )?;
     let partitions: Vec<Cube> =
         numbered.into_iter().map(|cube| cube.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())).collect();
-    if let Some(detail @ (Detail::Tag(_) | Detail::CostCategory(_))) = detail {
+    if let Some(detail @ (Detail::Tag(_) | Detail::CostCategory(_) | Detail::AllocatedTag(_))) = detail {
         // Every row without the tag: the files may not know the key at all.
         let slot = Dimension::Detail.slot().expect("a text dimension");
         if partitions.iter().all(|cube| cube.labels(slot).iter().all(String::is_empty)) {

@@ -349,3 +349,30 @@ fn the_total_per_invoice_with_its_issuer_is_duckdbs() {
     assert_eq!(want.len(), 7, "{want:?}");
     assert_same(&got, &want, "per invoice");
 }
+
+/// FOCUS 1.3's split rows carry the tags of the resource their cost went to
+/// (`AllocatedTags`): grouped by one as DuckDB groups them, the rows without a
+/// split as "(not allocated)"; a key no split row has is named with those it has.
+#[test]
+fn allocated_tags_are_a_dimension() {
+    const TEST: &str = "allocated_tags_are_a_dimension";
+    let Some(root) = shared::real_cur(TEST) else { return };
+    for path in &samples(&root)[3..] {
+        let got = groups(&group_json(&["--by", "allocated-tag:workload", "--usage", "all", path]));
+        let sql = format!(
+            "SELECT json_extract_string(AllocatedTags, '$.workload'), sum(BilledCost) \
+             FROM read_csv('{path}', nullstr = ['', 'NULL']) GROUP BY ALL"
+        );
+        let Some(want) = duckdb_groups(TEST, &sql) else { return };
+        let want: BTreeMap<String, f64> = want.into_iter().collect();
+        assert!(want.len() > 2, "{path}: {want:?}");
+        assert_same(&got, &want, path);
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_ducks"))
+            .args(["group", "--by", "allocated-tag:nope", path])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(said.contains("no allocated tag \"nope\"; the ones they have:") && said.contains("workload"), "{said}");
+    }
+}

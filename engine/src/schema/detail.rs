@@ -54,6 +54,9 @@ pub enum Detail {
     AllocationMethod,
     /// FOCUS 1.3 `AllocatedResourceId`: the resource a split row's cost went to.
     AllocatedResource,
+    /// A tag of a split row (FOCUS 1.3 `AllocatedTags`), by its key: the
+    /// tags of the resource the cost went to.
+    AllocatedTag(String),
 }
 
 /// A column's catalogue entry, in a constant: the names a detail reads where
@@ -194,7 +197,7 @@ impl Detail {
                 &["allocated_resource_id"],
                 "the files have no allocated resource column (FOCUS 1.3 AllocatedResourceId): none of their costs is split",
             ),
-            Detail::Tag(_) | Detail::CostCategory(_) => None,
+            Detail::Tag(_) | Detail::CostCategory(_) | Detail::AllocatedTag(_) => None,
         }
     }
 
@@ -203,6 +206,7 @@ impl Detail {
     pub fn key(&self) -> String {
         match self {
             Detail::Tag(key) => format!("tag:{key}"),
+            Detail::AllocatedTag(key) => format!("allocated-tag:{key}"),
             Detail::CostCategory(name) => format!("cost-category:{name}"),
             other => other.fixed().map_or_else(String::new, |fixed| fixed.key.into()),
         }
@@ -221,6 +225,7 @@ impl Detail {
         }
         match kind {
             "tag" => Some(Detail::Tag(name.to_owned())),
+            "allocated-tag" => Some(Detail::AllocatedTag(name.to_owned())),
             "cost-category" => Some(Detail::CostCategory(name.to_owned())),
             _ => None,
         }
@@ -230,6 +235,7 @@ impl Detail {
     pub fn label(&self) -> String {
         match self {
             Detail::Tag(key) => format!("Tag {key}"),
+            Detail::AllocatedTag(key) => format!("Allocated tag {key}"),
             Detail::CostCategory(name) => format!("Cost category {name}"),
             other => other.fixed().map_or_else(String::new, |fixed| fixed.label.into()),
         }
@@ -249,6 +255,7 @@ impl Detail {
     pub fn empty_label(&self) -> &'static str {
         match self {
             Detail::Tag(_) => "(untagged)",
+            Detail::AllocatedTag(_) => "(not allocated)",
             Detail::CostCategory(_) => "(no cost category)",
             other => other.fixed().map_or("", |fixed| fixed.empty),
         }
@@ -278,6 +285,7 @@ impl Detail {
             }
             (Detail::CostCategory(name), CurFormat::Cur2) => find("cost_category", Some(name.clone())),
             (Detail::CostCategory(name), CurFormat::Focus) => find("x_cost_categories", Some(name.clone())),
+            (Detail::AllocatedTag(key), CurFormat::Focus) => find("allocated_tags", Some(key.clone())),
             _ => None,
         }
     }
@@ -303,6 +311,7 @@ impl Detail {
         let wanted = match (self, format) {
             (Detail::Tag(_), CurFormat::Cur2) => "resource_tags",
             (Detail::Tag(_), CurFormat::Focus) => "tags",
+            (Detail::AllocatedTag(_), CurFormat::Focus) => "allocated_tags",
             (Detail::CostCategory(_), CurFormat::Cur2) => "cost_category",
             (Detail::CostCategory(_), CurFormat::Focus) => "x_cost_categories",
             _ => return None,
@@ -342,6 +351,7 @@ impl Detail {
     pub fn lacking(&self, known: &[String]) -> Option<String> {
         let (wanted, what) = match self {
             Detail::Tag(key) => (key, "tag"),
+            Detail::AllocatedTag(key) => (key, "allocated tag"),
             Detail::CostCategory(name) => (name, "cost category"),
             other => return other.fixed().map(|fixed| fixed.lacking.into()),
         };
@@ -365,6 +375,7 @@ impl Detail {
         match (self, format) {
             (Detail::Tag(_), CurFormat::Cur2) => key.strip_prefix("user_"),
             (Detail::Tag(_), CurFormat::Focus) => Some(key.strip_prefix("user:").unwrap_or(key)),
+            (Detail::AllocatedTag(_), CurFormat::Focus) => Some(key),
             (Detail::CostCategory(_), _) => Some(key),
             _ => None,
         }
@@ -382,7 +393,9 @@ mod tests {
     #[test]
     fn keys_round_trip_and_nameless_ones_are_refused() {
         for detail in
-            [Detail::Tag("team".into()), Detail::CostCategory("Cost Centre".into())].into_iter().chain(Detail::FIXED)
+            [Detail::Tag("team".into()), Detail::CostCategory("Cost Centre".into()), Detail::AllocatedTag("app".into())]
+                .into_iter()
+                .chain(Detail::FIXED)
         {
             assert_eq!(Detail::from_key(&detail.key()), Some(detail));
         }

@@ -114,11 +114,22 @@ impl<R: ChunkReader + 'static> CurFile<R> {
     /// cuts it for `workers`, scanned one after another and merged. What a caller
     /// without threads of its own (a test, the fuzzer) does.
     pub fn scan_all(&self, workers: usize) -> Result<Tally> {
-        let mut tally = Tally::default();
+        self.whole(workers, |slice| self.scan(slice, &mut |_| {}), Tally::merge)
+    }
+
+    /// The whole file by `scan` of each of its pieces (as `plan` cuts it for
+    /// `workers`), one after another, merged in order.
+    fn whole<T: Default>(
+        &self,
+        workers: usize,
+        scan: impl Fn(RowSlice) -> Result<T>,
+        merge: fn(&mut T, &T),
+    ) -> Result<T> {
+        let mut all = T::default();
         for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
-            tally.merge(&self.scan(piece.slice, &mut |_| {})?);
+            merge(&mut all, &scan(piece.slice)?);
         }
-        Ok(tally)
+        Ok(all)
     }
 
     /// What the commitments (Savings Plans, Reserved Instances) of one slice
@@ -129,9 +140,7 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         prefetched: Vec<(u64, Bytes)>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Commitments> {
-        let mut kernel = CommitmentKernel::default();
-        self.read(slice, ScanKind::Commitments, prefetched, progress, &mut |batch| kernel.add(batch))?;
-        Ok(kernel.finish())
+        self.scan_commitment_resources(slice, Paying::Nothing, prefetched, progress)
     }
 
     /// What the rows of one slice get wrong (`schema::rules`), their numbers
@@ -163,16 +172,13 @@ impl<R: ChunkReader + 'static> CurFile<R> {
 
     /// [`scan_check`](Self::scan_check) of the whole file.
     pub fn scan_all_check(&self, workers: usize) -> Result<Findings> {
-        let mut findings = Findings::default();
-        for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
-            findings.merge(&self.scan_check(piece.slice, Vec::new(), &mut |_| {})?);
-        }
-        Ok(findings)
+        self.whole(workers, |slice| self.scan_check(slice, Vec::new(), &mut |_| {}), Findings::merge)
     }
 
     /// [`scan_commitments`](Self::scan_commitments) with what `paying`'s
     /// commitments paid per resource and account (`Commitments::covered`):
-    /// a read of the resource column too, made when asked for.
+    /// a read of the resource column too, made when asked for (not for
+    /// [`Paying::Nothing`], which is the commitments' scan itself).
     pub fn scan_commitment_resources(
         &self,
         slice: RowSlice,
@@ -180,46 +186,32 @@ impl<R: ChunkReader + 'static> CurFile<R> {
         prefetched: Vec<(u64, Bytes)>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Commitments> {
+        let kind = if paying == Paying::Nothing { ScanKind::Commitments } else { ScanKind::CommitmentResources };
         let mut kernel = CommitmentKernel::paying(paying);
-        self.read(slice, ScanKind::CommitmentResources, prefetched, progress, &mut |batch| kernel.add(batch))?;
+        self.read(slice, kind, prefetched, progress, &mut |batch| kernel.add(batch))?;
         Ok(kernel.finish())
     }
 
     /// [`scan_commitment_resources`](Self::scan_commitment_resources) of the whole file.
     pub fn scan_all_commitment_resources(&self, workers: usize, paying: &Paying) -> Result<Commitments> {
-        let mut commitments = Commitments::default();
-        for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
-            commitments.merge(&self.scan_commitment_resources(piece.slice, paying.clone(), Vec::new(), &mut |_| {})?);
-        }
-        Ok(commitments)
+        let scan = |slice| self.scan_commitment_resources(slice, paying.clone(), Vec::new(), &mut |_| {});
+        self.whole(workers, scan, Commitments::merge)
     }
 
     /// [`scan_commitments`](Self::scan_commitments) of the whole file.
     pub fn scan_all_commitments(&self, workers: usize) -> Result<Commitments> {
-        let mut commitments = Commitments::default();
-        for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
-            commitments.merge(&self.scan_commitments(piece.slice, Vec::new(), &mut |_| {})?);
-        }
-        Ok(commitments)
+        self.scan_all_commitment_resources(workers, &Paying::Nothing)
     }
 
     /// [`scan_all`](Self::scan_all) with [`scan_covered`](Self::scan_covered).
     pub fn scan_all_covered(&self, workers: usize) -> Result<Tally> {
-        let mut tally = Tally::default();
-        for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
-            tally.merge(&self.scan_covered(piece.slice, &mut |_| {})?);
-        }
-        Ok(tally)
+        self.whole(workers, |slice| self.scan_covered(slice, &mut |_| {}), Tally::merge)
     }
 
     /// The whole file's explorer cube, as [`scan_all`](Self::scan_all) reads its tally.
     pub fn explore_all(&self, workers: usize) -> Result<Cube> {
-        let mut cube = Cube::default();
-        for piece in crate::read::plan::plan(&[(0, self.outline())], workers) {
-            let (part, _) = self.explore_prefetched(piece.slice, Vec::new(), &mut |_| {}, usize::MAX, &mut |_| {})?;
-            cube.merge(&part);
-        }
-        Ok(cube)
+        let scan = |slice| Ok(self.explore_prefetched(slice, Vec::new(), &mut |_| {}, usize::MAX, &mut |_| {})?.0);
+        self.whole(workers, scan, Cube::merge)
     }
 
     /// The byte ranges (start, length) a scan of `slice` will most likely read,
